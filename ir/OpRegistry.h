@@ -1,0 +1,105 @@
+// OpRegistry.h - the one table of operators: every facet of an op lives in its entry.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ir/Attrs.h"
+#include "ir/Tensor.h"
+#include "ir/Type.h"
+
+namespace weft {
+
+// How an op may be fused with its neighbours (Relay's TOpPattern).
+enum class OpPattern { Elementwise, Broadcast, Injective, Reduction, OutFusable, Opaque };
+const char* op_pattern_name(OpPattern p);
+
+struct AttrSpec {
+  std::string name;
+  AttrKind kind;
+  std::optional<AttrValue> default_value;  // nullopt: required
+  std::string doc;
+};
+
+// What a type relation knows about one argument: its type, and its value when the
+// argument is a compile-time constant (so reshape(x, const [2, -1]) gets a static type).
+struct ArgInfo {
+  Type type;
+  const Tensor* value = nullptr;
+};
+
+// Given argument types (never null; tensor args are TensorTypes, see OpDef::tuple_input)
+// and the call's attributes (defaults filled), returns the result type: a TensorType,
+// or a TupleType for ops with several outputs. Reports a user error by throwing
+// TypeRelationError with a message saying what was expected and what was found.
+using TypeRelation = std::function<Type(const std::vector<ArgInfo>& args, const Attrs& attrs)>;
+
+// Computes the outputs from input tensors. One tensor per output (one for a
+// single-output op, tuple arity otherwise). Throws RuntimeError on bad data
+// (an index out of range, a reshape that does not fit).
+using RefKernel = std::function<std::vector<Tensor>(const std::vector<Tensor>& inputs, const Attrs& attrs)>;
+
+class TypeRelationError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct OpDef {
+  std::string name;     // "add", "conv", "reduce_sum"
+  std::string doc;      // one line
+  int min_inputs = 0;
+  int max_inputs = 0;   // -1: variadic
+  std::vector<AttrSpec> attrs;
+  OpPattern pattern = OpPattern::Opaque;
+  TypeRelation type_relation;
+  RefKernel kernel;
+  // Facets added by later stages (shape function, gradient, CPU and CUDA emitters)
+  // become further members here; nothing outside the entry switches on op names.
+
+  const AttrSpec* find_attr(const std::string& attr) const;
+};
+
+// Fluent registration, in the style of RELAY_REGISTER_OP:
+//   reg.add("relu").doc("max(x, 0)").inputs(1).pattern(OpPattern::Elementwise)
+//      .type_relation(SameAsInput).kernel(ReluKernel);
+class OpDefBuilder {
+ public:
+  explicit OpDefBuilder(OpDef* def) : def_(def) {}
+  OpDefBuilder& doc(std::string d) { def_->doc = std::move(d); return *this; }
+  OpDefBuilder& inputs(int n) { def_->min_inputs = def_->max_inputs = n; return *this; }
+  OpDefBuilder& inputs(int min, int max) { def_->min_inputs = min; def_->max_inputs = max; return *this; }
+  OpDefBuilder& attr(std::string name, AttrKind kind, std::optional<AttrValue> def = std::nullopt, std::string doc = "") {
+    def_->attrs.push_back({std::move(name), kind, std::move(def), std::move(doc)});
+    return *this;
+  }
+  OpDefBuilder& pattern(OpPattern p) { def_->pattern = p; return *this; }
+  OpDefBuilder& type_relation(TypeRelation r) { def_->type_relation = std::move(r); return *this; }
+  OpDefBuilder& kernel(RefKernel k) { def_->kernel = std::move(k); return *this; }
+
+ private:
+  OpDef* def_;
+};
+
+class OpRegistry {
+ public:
+  // The process-wide registry, filled on first use by every op family (ops/AllOps.cpp).
+  static const OpRegistry& global();
+
+  const OpDef* find(const std::string& name) const;  // null if absent
+  std::vector<const OpDef*> all() const;             // sorted by name
+  OpDefBuilder add(const std::string& name);         // InternalError on a duplicate
+
+ private:
+  std::map<std::string, std::unique_ptr<OpDef>> ops_;
+};
+
+// Checks `attrs` against the op's schema and returns them with defaults filled in.
+// Throws CompileError (at `where`) for an unknown attribute, a wrong kind (an int is
+// accepted for a float) or a missing required one.
+Attrs normalize_attrs(const OpDef& op, const Attrs& attrs, const struct Span& where);
+
+}  // namespace weft

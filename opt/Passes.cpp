@@ -1,0 +1,2 @@
+// Passes.cpp - placeholder translation unit until the first pass lands.
+namespace weft {}
