@@ -1,0 +1,150 @@
+// op_cases_test.cpp - every registered operator against NumPy-computed cases
+// (models/op_cases/*.py), through its type relation and its reference kernel.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "ir/NpyIO.h"
+#include "ir/OpRegistry.h"
+
+namespace weft {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+std::string cases_dir() {
+  const char* env = std::getenv("WEFT_OP_CASES_DIR");
+  return env ? env : WEFT_OP_CASES_DEFAULT_DIR;
+}
+
+AttrValue decode_attr(const json& j) {
+  auto [kind, v] = *j.items().begin();
+  if (kind == "int") return v.get<int64_t>();
+  if (kind == "float") return v.get<double>();
+  if (kind == "bool") return v.get<bool>();
+  if (kind == "string") return v.get<std::string>();
+  if (kind == "ints") return v.get<std::vector<int64_t>>();
+  if (kind == "floats") return v.get<std::vector<double>>();
+  if (kind == "strings") return v.get<std::vector<std::string>>();
+  if (kind == "dtype") return *parse_dtype(v.get<std::string>());
+  throw std::runtime_error("unknown attribute kind " + kind);
+}
+
+// Compares within rtol/atol for floats (NaN matches NaN), exactly otherwise.
+::testing::AssertionResult close_enough(const Tensor& got, const Tensor& want, double rtol, double atol) {
+  if (got.dtype() != want.dtype())
+    return ::testing::AssertionFailure() << "dtype " << dtype_name(got.dtype()) << ", expected " << dtype_name(want.dtype());
+  if (got.shape() != want.shape())
+    return ::testing::AssertionFailure() << "shape " << shape_str(got.shape()) << ", expected " << shape_str(want.shape());
+  for (int64_t i = 0; i < got.numel(); ++i) {
+    if (is_float(got.dtype())) {
+      double g = got.as_double(i), w = want.as_double(i);
+      if (std::isnan(w) && std::isnan(g)) continue;
+      if (std::isinf(w) && g == w) continue;
+      if (!(std::fabs(g - w) <= atol + rtol * std::fabs(w)))
+        return ::testing::AssertionFailure() << "element " << i << ": got " << g << ", expected " << w;
+    } else if (got.dtype() == DType::U64) {
+      if (got.data<uint64_t>()[i] != want.data<uint64_t>()[i])
+        return ::testing::AssertionFailure() << "element " << i << " differs";
+    } else if (got.as_int(i) != want.as_int(i)) {
+      return ::testing::AssertionFailure() << "element " << i << ": got " << got.as_int(i) << ", expected " << want.as_int(i);
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
+Type static_type(const Tensor& t) {
+  Shape s;
+  for (auto d : t.shape()) s.push_back(Dim(d));
+  return tensor_type(t.dtype(), s);
+}
+
+std::vector<std::string> families() {
+  std::vector<std::string> out;
+  if (!fs::exists(cases_dir())) return out;
+  for (auto& e : fs::directory_iterator(cases_dir()))
+    if (fs::exists(e.path() / "manifest.json")) out.push_back(e.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+json load_manifest(const std::string& family) {
+  std::ifstream in(fs::path(cases_dir()) / family / "manifest.json");
+  return json::parse(in);
+}
+
+// Runs one case; returns "" on success or a failure description.
+void run_case(const std::string& family, const json& c) {
+  std::string name = c["name"];
+  SCOPED_TRACE(family + "/" + name);
+  const OpDef* op = OpRegistry::global().find(c["op"]);
+  ASSERT_NE(op, nullptr) << "operator '" << c["op"].get<std::string>() << "' is not registered";
+  Attrs attrs;
+  for (auto& [k, v] : c["attrs"].items()) attrs.set(k, decode_attr(v));
+  attrs = normalize_attrs(*op, attrs, Span{name, 0, 0});
+  fs::path dir = fs::path(cases_dir()) / family;
+  std::vector<Tensor> inputs, expected;
+  for (auto& f : c["inputs"]) inputs.push_back(read_npy((dir / f.get<std::string>()).string()));
+  for (auto& f : c["outputs"]) expected.push_back(read_npy((dir / f.get<std::string>()).string()));
+
+  // The type relation, on static shapes, must predict the outputs' dtypes and shapes.
+  // Inputs are offered as constants too, as the importers would for constant operands.
+  std::vector<ArgInfo> args;
+  for (auto& t : inputs) args.push_back({static_type(t), &t});
+  Type result = op->type_relation(args, attrs);
+  std::vector<Type> out_types;
+  if (auto tup = as_tuple(result)) out_types = tup->fields;
+  else out_types = {result};
+  ASSERT_EQ(out_types.size(), expected.size()) << "type relation gives " << type_str(result);
+  for (size_t i = 0; i < expected.size(); ++i) {
+    auto tt = as_tensor(out_types[i]);
+    ASSERT_TRUE(tt) << "output " << i << " type " << type_str(out_types[i]);
+    EXPECT_EQ(tt->dtype, expected[i].dtype()) << "output " << i << " dtype from the type relation";
+    ASSERT_EQ(size_t(tt->rank()), expected[i].shape().size()) << "output " << i << " rank: " << type_str(out_types[i]);
+    for (int d = 0; d < tt->rank(); ++d) {
+      const Dim& dim = tt->shape[size_t(d)];
+      if (!dim.is_unknown()) {
+        ASSERT_TRUE(dim.is_static()) << "output " << i << " dim " << d << " is " << dim.str() << " on static inputs";
+        EXPECT_EQ(dim.value(), expected[i].shape()[size_t(d)]) << "output " << i << " dim " << d;
+      }
+    }
+  }
+  std::vector<Tensor> got = op->kernel(inputs, attrs);
+  ASSERT_EQ(got.size(), expected.size());
+  for (size_t i = 0; i < got.size(); ++i)
+    EXPECT_TRUE(close_enough(got[i], expected[i], c["rtol"], c["atol"])) << "output " << i;
+}
+
+class OpCases : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(OpCases, MatchNumpy) {
+  json m = load_manifest(GetParam());
+  ASSERT_FALSE(m["cases"].empty());
+  for (auto& c : m["cases"]) run_case(GetParam(), c);
+}
+
+INSTANTIATE_TEST_SUITE_P(Families, OpCases, ::testing::ValuesIn(families()));
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(OpCases);
+
+// Every registry entry has the facets the interpreter needs, and at least one case.
+TEST(OpRegistry, EveryOpIsCompleteAndTested) {
+  std::set<std::string> tested;
+  for (auto& fam : families())
+    for (auto& c : load_manifest(fam)["cases"]) tested.insert(c["op"].get<std::string>());
+  ASSERT_FALSE(OpRegistry::global().all().empty());
+  for (const OpDef* op : OpRegistry::global().all()) {
+    EXPECT_FALSE(op->doc.empty()) << op->name << " has no doc line";
+    EXPECT_TRUE(op->type_relation) << op->name << " has no type relation";
+    EXPECT_TRUE(op->kernel) << op->name << " has no reference kernel";
+    EXPECT_TRUE(tested.count(op->name)) << op->name << " has no NumPy case under models/op_cases";
+  }
+}
+
+}  // namespace
+}  // namespace weft
