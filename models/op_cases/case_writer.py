@@ -64,12 +64,12 @@ class CaseWriter:
         for k, a in enumerate(inputs):
             a = np.asarray(a)
             f = f"{name}/in_{k}.npy"
-            np.save(os.path.join(self.dir, f), np.ascontiguousarray(a))
+            np.save(os.path.join(self.dir, f), np.asarray(a, order="C"))
             in_files.append(f)
         for k, a in enumerate(outputs):
             a = np.asarray(a)
             f = f"{name}/out_{k}.npy"
-            np.save(os.path.join(self.dir, f), np.ascontiguousarray(a))
+            np.save(os.path.join(self.dir, f), np.asarray(a, order="C"))
             out_files.append(f)
         self.cases.append({
             "name": name, "op": op,

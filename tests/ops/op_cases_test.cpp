@@ -129,14 +129,15 @@ TEST_P(OpCases, MatchNumpy) {
   for (auto& c : m["cases"]) run_case(GetParam(), c);
 }
 
-INSTANTIATE_TEST_SUITE_P(Families, OpCases, ::testing::ValuesIn(families()));
+INSTANTIATE_TEST_SUITE_P(Families, OpCases, ::testing::ValuesIn(families()),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(OpCases);
 
 // Every registry entry has the facets the interpreter needs, and at least one case.
 TEST(OpRegistry, EveryOpIsCompleteAndTested) {
   std::set<std::string> tested;
   for (auto& fam : families())
-    for (auto& c : load_manifest(fam)["cases"]) tested.insert(c["op"].get<std::string>());
+    for (json m = load_manifest(fam); auto& c : m["cases"]) tested.insert(c["op"].get<std::string>());
   ASSERT_FALSE(OpRegistry::global().all().empty());
   for (const OpDef* op : OpRegistry::global().all()) {
     EXPECT_FALSE(op->doc.empty()) << op->name << " has no doc line";

@@ -1,0 +1,27 @@
+# Convenience entry points; the build itself is CMake (see README.md).
+BUILD ?= build
+JOBS ?= 2
+
+.PHONY: all deps configure build test example clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+configure: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
+
+build: configure
+	@cmake --build $(BUILD) -j$(JOBS)
+
+# Every test; ends with ctest's summary.
+test: build
+	@cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+
+# The main job on the bundled example.
+example: build
+	@scripts/run-example.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD)
