@@ -1,10 +1,71 @@
-// main.cpp - the `weft` command line.
+// main.cpp - the `weft` command line: subcommands, and the one place errors become exit codes.
 #include <CLI/CLI.hpp>
 #include <iostream>
+
+#include "cli/ModelLoader.h"
+#include "cli/ValueIO.h"
+#include "ir/Interpreter.h"
+#include "ir/Printer.h"
+
+namespace weft::cli {
+namespace {
+
+int inspect(const std::string& file) {
+  Module m = load_model(file);
+  PrintOptions options;
+  options.show_types = true;
+  std::cout << print_module(m, options);
+  return 0;
+}
+
+int run(const std::string& file, const std::vector<std::string>& input_args, const std::string& out_dir) {
+  std::vector<NamedInput> inputs;
+  for (auto& arg : input_args) {
+    size_t eq = arg.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == arg.size())
+      throw CompileError(Msg() << "--input '" << arg << "' must have the form NAME=PATH");
+    inputs.push_back({arg.substr(0, eq), arg.substr(eq + 1)});
+  }
+  Module m = load_model(file);
+  std::vector<Value> args = read_inputs(m, inputs);
+  Value result = run_main(m, args);
+  write_outputs(result, out_dir, std::cout);
+  return 0;
+}
+
+}  // namespace
+}  // namespace weft::cli
 
 int main(int argc, char** argv) {
   CLI::App app{"weft - a compiler for dynamic neural networks"};
   app.set_version_flag("--version", std::string("weft ") + WEFT_VERSION);
+  app.require_subcommand(1);
+
+  std::string file, out_dir;
+  std::vector<std::string> inputs;
+  auto* inspect = app.add_subcommand("inspect", "Parse, type-check and print a model with its types");
+  inspect->add_option("FILE", file, "model file (.weft)")->required();
+  auto* run = app.add_subcommand("run", "Run a model's @main in the reference interpreter");
+  run->add_option("FILE", file, "model file (.weft)")->required();
+  run->add_option("--input", inputs, "NAME=PATH.npy (or .npz for a list), one per @main parameter");
+  run->add_option("--out", out_dir, "directory for outputs: DIR/0.npy, DIR/1.npy, ...");
+
   CLI11_PARSE(app, argc, argv);
+  try {
+    if (inspect->parsed()) return weft::cli::inspect(file);
+    if (run->parsed()) return weft::cli::run(file, inputs, out_dir);
+  } catch (const weft::CompileError& e) {
+    std::cerr << e.diagnostic().str() << "\n";
+    return 1;
+  } catch (const weft::RuntimeError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  } catch (const weft::InternalError& e) {
+    std::cerr << e.what() << "\n(this is a bug in weft; please report it with the model)\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 2;
+  }
   return 0;
 }

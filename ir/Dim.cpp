@@ -174,7 +174,11 @@ std::string Dim::str() const {
   for (const auto& [mono, c] : terms_) {
     if (mono.empty()) { constant = c; continue; }
     std::string atoms;
-    for (size_t i = 0; i < mono.size(); ++i) atoms += (i ? "*" : "") + mono[i];
+    for (size_t i = 0; i < mono.size(); ++i) {
+      // A division after another factor needs parentheses: m*(n/2) is not (m*n)/2.
+      bool div = atoms_.at(mono[i])->num != nullptr;
+      atoms += (i ? "*" : "") + (div && mono.size() > 1 ? "(" + mono[i] + ")" : mono[i]);
+    }
     int64_t mag = c < 0 ? -c : c;
     if (c < 0) out += "-";
     else if (!out.empty()) out += "+";

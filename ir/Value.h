@@ -1,6 +1,7 @@
 // Value.h - run-time values of the interpreter: tensors, tuples, closures, ADT values, references.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -110,7 +111,7 @@ std::string value_str(const Value& v, size_t max_chars = 4096);
 // Structural equality: same shape of values, tensors equal per `tensors_equal`, closures
 // of the same function with equal captures, refs equal when their contents are. Iterative,
 // so 1,000,000-element lists compare without deep recursion; reference cycles are cut.
-bool values_equal(const Value& a, const Value& b, bool (*tensors_equal)(const Tensor&, const Tensor&));
+bool values_equal(const Value& a, const Value& b, const std::function<bool(const Tensor&, const Tensor&)>& tensors_equal);
 // Exact: same dtypes, shapes and bits.
 bool values_identical(const Value& a, const Value& b);
 

@@ -41,3 +41,13 @@ TEST(Dim, Evaluate) {
 
 }  // namespace
 }  // namespace weft
+
+namespace weft {
+namespace {
+// Regression: a product with a floor division printed as m*n/2, which reads back as (m*n)/2.
+TEST(Dim, ProductWithDivisionKeepsParentheses) {
+  Dim m = Dim::symbol("m"), n = Dim::symbol("n");
+  EXPECT_EQ((m * n.floordiv(Dim(2))).str(), "m*(n/2)");
+}
+}  // namespace
+}  // namespace weft

@@ -1,0 +1,18 @@
+// Converters.h - the list of converter families, one WEFT_ONNX_CONVERTER_FAMILY(name) line each.
+//
+// A family `name` defines `void register_<name>_converters(ConverterTable&)` in
+// converters/<Name>.cpp. To add one, append its line at the end of this file; each line
+// stands alone, so families written at the same time do not conflict. Included plainly,
+// this file declares the functions; ConverterTable.cpp includes it a second time with the
+// macro defined to call them. (The ONNX `Constant` node is registered by ConverterTable.cpp.)
+#include "importers/onnx/NodeContext.h"
+
+#ifndef WEFT_ONNX_CONVERTER_FAMILY
+#define WEFT_ONNX_CONVERTER_FAMILY(name) \
+  namespace weft::onnx_import {          \
+  void register_##name##_converters(ConverterTable& table); \
+  }
+#endif
+
+WEFT_ONNX_CONVERTER_FAMILY(control_flow)
+WEFT_ONNX_CONVERTER_FAMILY(sequence)

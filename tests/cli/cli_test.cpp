@@ -1,0 +1,182 @@
+// cli_test.cpp - the `weft` command on the bundled example and on each kind of bad input.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sys/wait.h>
+
+#include "ir/NpyIO.h"
+
+namespace weft {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int status;
+  std::string output;  // stdout and stderr together
+};
+
+Result run_weft(const std::string& args) {
+  std::string cmd = std::string(WEFT_BINARY) + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf;
+  while (size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+  int rc = pclose(p);
+  return {WIFEXITED(rc) ? WEXITSTATUS(rc) : 128 + WTERMSIG(rc), out};
+}
+
+const std::string kRepo = WEFT_REPO_DIR;
+const std::string kExample = kRepo + "/models/examples/recurrent.weft";
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("weft_cli_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string write(const std::string& name, const std::string& text) {
+    std::string path = (dir_ / name).string();
+    std::ofstream(path) << text;
+    return path;
+  }
+  std::string npy(const std::string& name, const Tensor& t) {
+    std::string path = (dir_ / name).string();
+    write_npy(path, t);
+    return path;
+  }
+  fs::path dir_;
+};
+
+TEST_F(Cli, Version) {
+  Result r = run_weft("--version");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.output.find("weft"), std::string::npos);
+}
+
+TEST_F(Cli, InspectPrintsTypedModule) {
+  Result r = run_weft("inspect " + kExample);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("def @main"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("f32[batch, 4]"), std::string::npos) << r.output;
+}
+
+// The example's outputs, recomputed here in plain C++ from its definition.
+TEST_F(Cli, RunWritesOutputs) {
+  Tensor x = Tensor::from_vector<float>({-0.25f, -0.125f, 0, 0.125f, 0.25f, 0.375f, 0.5f, 0.625f}, {2, 4});
+  std::string out = (dir_ / "out").string();
+  Result r = run_weft("run " + kExample + " --input x=" + npy("x.npy", x) + " --input steps=" +
+                      npy("steps.npy", Tensor::scalar<int64_t>(3)) + " --out " + out);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("f32"), std::string::npos) << r.output;
+  Tensor probs = read_npy(out + "/0.npy");
+  Tensor maxp = read_npy(out + "/1.npy");
+  ASSERT_EQ(probs.shape(), (std::vector<int64_t>{2, 4}));
+  ASSERT_EQ(maxp.shape(), (std::vector<int64_t>{2}));
+  const float w[16] = {0.5, -0.25, 0.125, 0, 0.25, 0.5, -0.5, 0.25, -0.125, 0.25, 0.5, 0.5, 0, 0.125, 0.25, -0.5};
+  const float u[16] = {0.25, 0, 0, 0.125, 0, 0.25, 0.125, 0, 0, 0.125, 0.25, 0, 0.125, 0, 0, 0.25};
+  for (int b = 0; b < 2; ++b) {
+    double h[4] = {0, 0, 0, 0};
+    for (int step = 0; step < 3; ++step) {
+      double next[4];
+      for (int j = 0; j < 4; ++j) {
+        double s = 0;
+        for (int k = 0; k < 4; ++k) s += x.data<float>()[b * 4 + k] * w[k * 4 + j] + h[k] * u[k * 4 + j];
+        next[j] = std::tanh(s);
+      }
+      std::copy(next, next + 4, h);
+    }
+    double mx = *std::max_element(h, h + 4), sum = 0, best = 0;
+    for (double v : h) sum += std::exp(v - mx);
+    for (int j = 0; j < 4; ++j) {
+      double p = std::exp(h[j] - mx) / sum;
+      best = std::max(best, p);
+      EXPECT_NEAR(probs.data<float>()[b * 4 + j], p, 1e-5);
+    }
+    EXPECT_NEAR(maxp.data<float>()[b], best, 1e-5);
+  }
+}
+
+TEST_F(Cli, MissingFile) {
+  Result r = run_weft("inspect " + (dir_ / "nope.weft").string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.output.find("nope.weft"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("no such file"), std::string::npos) << r.output;
+}
+
+TEST_F(Cli, SyntaxErrorNamesFileAndLine) {
+  std::string f = write("bad.weft", "def @main(%x: f32[]) -> f32[] {\n  add(%x, %x\n}\n");
+  Result r = run_weft("inspect " + f);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.output.find("bad.weft:3"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("Abort"), std::string::npos) << r.output;
+}
+
+TEST_F(Cli, TypeErrorNamesFileAndLine) {
+  std::string f = write("types.weft", "def @main(%x: f32[2]) -> f32[2] {\n  let %y = add(%x, 1i64);\n  %y\n}\n");
+  Result r = run_weft("inspect " + f);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.output.find("types.weft:2"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("i64"), std::string::npos) << r.output;
+}
+
+TEST_F(Cli, MissingInput) {
+  Result r = run_weft("run " + kExample + " --input x=" + npy("x.npy", Tensor(DType::F32, {2, 4})));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.output.find("steps"), std::string::npos) << r.output;
+}
+
+TEST_F(Cli, UnknownInputName) {
+  Result r = run_weft("run " + kExample + " --input y=" + npy("y.npy", Tensor(DType::F32, {2, 4})));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.output.find("'y'"), std::string::npos) << r.output;
+}
+
+TEST_F(Cli, MistypedInputDtype) {
+  Result r = run_weft("run " + kExample + " --input x=" + npy("x.npy", Tensor(DType::I32, {2, 4})) +
+                      " --input steps=" + npy("s.npy", Tensor::scalar<int64_t>(1)));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.output.find("x"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("i32"), std::string::npos) << r.output;
+}
+
+TEST_F(Cli, MistypedInputShape) {
+  Result r = run_weft("run " + kExample + " --input x=" + npy("x.npy", Tensor(DType::F32, {2, 5})) +
+                      " --input steps=" + npy("s.npy", Tensor::scalar<int64_t>(1)));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.output.find("f32[batch, 4]"), std::string::npos) << r.output;
+}
+
+TEST_F(Cli, SymbolicDimsMustAgree) {
+  std::string f = write("two.weft", "def @main(%a: f32[batch], %b: f32[batch]) -> f32[batch] {\n  add(%a, %b)\n}\n");
+  Result r = run_weft("run " + f + " --input a=" + npy("a.npy", Tensor(DType::F32, {2})) + " --input b=" +
+                      npy("b.npy", Tensor(DType::F32, {3})));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.output.find("batch"), std::string::npos) << r.output;
+}
+
+TEST_F(Cli, CorruptNpy) {
+  std::string bad = write("bad.npy", "this is not numpy");
+  Result r = run_weft("run " + kExample + " --input x=" + bad + " --input steps=" + npy("s.npy", Tensor::scalar<int64_t>(1)));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.output.find("bad.npy"), std::string::npos) << r.output;
+}
+
+TEST_F(Cli, RuntimeErrorIsReported) {
+  std::string f = write("rt.weft",
+                        "def @main(%x: Option[f32[]]) -> f32[] {\n  match (%x) {\n    Some(%v) => %v,\n  }\n}\n");
+  Result r = run_weft("run " + f);
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("rt.weft:2"), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace weft
