@@ -275,10 +275,11 @@ TEST(Interpreter, NoMatchingClauseIsARuntimeErrorAtTheMatch) {
 
 TEST(Interpreter, KernelErrorCarriesTheCallPosition) {
   REQUIRE_OPS("div");
-  Module m = load("errors.weft");
-  std::string msg = runtime_error_of([&] { interpret(m, "int_div", {i64(1), i64(0)}); });
+  Interpreter interp(load("errors.weft"));
+  std::string msg = runtime_error_of([&] { interp.call("int_div", {i64(1), i64(0)}); });
   EXPECT_EQ(msg.rfind(interp_path("errors.weft") + ":14:3: ", 0), 0u) << msg;
-  EXPECT_EQ(as_i64(interpret(m, "int_div", {i64(7), i64(2)})), 3);
+  // The same interpreter runs on after an error.
+  EXPECT_EQ(as_i64(interp.call("int_div", {i64(7), i64(2)})), 3);
 }
 
 TEST(Interpreter, NonBoolConditionIsARuntimeError) {
@@ -291,6 +292,49 @@ TEST(Interpreter, BadEntryCalls) {
   Module m = load("errors.weft");
   EXPECT_EQ(runtime_error_of([&] { interpret(m, "nope", {}); }), "the module has no function @nope");
   EXPECT_NE(runtime_error_of([&] { interpret(m, "unwrap", {}); }).find("called with 0 argument(s)"), std::string::npos);
+}
+
+// Deterministic, benign inputs for a parameter type: symbolic dims are 2, elements 1, 1.25, ...
+Value sample_input(const Module& m, const Type& t) {
+  if (auto* tt = as_tensor(t)) {
+    std::vector<int64_t> shape;
+    for (auto& d : tt->shape) shape.push_back(d.is_static() ? d.value() : 2);
+    Tensor f(DType::F64, shape);
+    for (int64_t i = 0; i < f.numel(); ++i) f.data<double>()[i] = tt->dtype == DType::Bool ? double(i % 2) : 1 + 0.25 * double(i % 7);
+    return tensor_value(f.cast(tt->dtype));
+  }
+  if (auto* tu = as_tuple(t)) {
+    std::vector<Value> fields;
+    for (auto& f : tu->fields) fields.push_back(sample_input(m, f));
+    return tuple_value(fields);
+  }
+  auto* adt = as_adt(t);
+  if (adt && adt->name == "List") return list_value(m, {sample_input(m, adt->args.at(0)), sample_input(m, adt->args.at(0))});
+  if (adt && adt->name == "Option") return some_value(m, sample_input(m, adt->args.at(0)));
+  throw std::runtime_error("no sample input for " + type_str(t));
+}
+
+// Every module of the printer/parser corpus runs, and gives the same value whether or not
+// types were inferred first (the interpreter must not depend on them).
+TEST(Interpreter, RunsEveryCorpusModule) {
+  int ran = 0;
+  for (auto& entry : fs::directory_iterator(fs::path(WEFT_TEST_DATA_DIR) / "ir" / "modules")) {
+    if (entry.path().extension() != ".weft") continue;
+    SCOPED_TRACE(entry.path().filename().string());
+    std::ifstream in(entry.path());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    Module m = parse_module(ss.str(), entry.path().string());
+    ASSERT_TRUE(m.main());
+    std::vector<Value> args;
+    for (auto& p : m.main()->params) args.push_back(sample_input(m, p->annotation));
+    Value untyped = run_main(m, args);
+    Module typed = parse_module(ss.str(), entry.path().string());
+    infer_types(typed);
+    EXPECT_TRUE(values_identical(untyped, run_main(typed, args))) << value_str(untyped, 200);
+    ++ran;
+  }
+  EXPECT_GT(ran, 0);
 }
 
 // Built with the C++ factories: no spans, no types, a constructor used as a function.

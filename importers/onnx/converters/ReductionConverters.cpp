@@ -50,22 +50,22 @@ Converter arg_extreme(std::string weft) {
 
 // Before opset 13 these ops see x as a 2-D matrix [prod(dims < axis), prod(dims >= axis)]
 // (axis default 1) and normalize its rows; from 13 they work along one axis (default -1).
-// `along(x, axis)` builds the op along one axis of x.
-std::vector<Expr> along_axis_or_flattened(NodeContext& ctx, const std::function<Expr(const Expr&, int64_t)>& along) {
+// `along(x, axis, rank)` builds the op along one axis of x.
+std::vector<Expr> along_axis_or_flattened(NodeContext& ctx, const std::function<Expr(const Expr&, int64_t, int)>& along) {
   const int rank = ctx.input_rank(0);
   Expr x = ctx.input(0);
-  if (ctx.opset() >= 13) return {along(x, normalize_axis(ctx, ctx.attr_int("axis", -1), rank))};
+  if (ctx.opset() >= 13) return {along(x, normalize_axis(ctx, ctx.attr_int("axis", -1), rank), rank)};
   int64_t axis = ctx.attr_int("axis", 1);
   if (axis < -rank || axis > rank) ctx.fail(Msg() << "axis " << axis << " is out of range for rank " << rank);
   if (axis < 0) axis += rank;
-  if (axis == rank - 1) return {along(x, axis)};  // flattening would change nothing
+  if (axis == rank - 1) return {along(x, axis, rank)};  // flattening would change nothing
   Expr flat = ctx.op("flatten", {x}, {{"axis", axis}});
-  return {ctx.op("reshape", {along(flat, 1), ctx.op("shape", {x})})};
+  return {ctx.op("reshape", {along(flat, 1, 2), ctx.op("shape", {x})})};
 }
 
 Converter softmax(std::string weft) {
   return [weft](NodeContext& ctx) {
-    return along_axis_or_flattened(ctx, [&](const Expr& x, int64_t axis) { return ctx.op(weft, {x}, {{"axis", axis}}); });
+    return along_axis_or_flattened(ctx, [&](const Expr& x, int64_t axis, int) { return ctx.op(weft, {x}, {{"axis", axis}}); });
   };
 }
 
@@ -73,13 +73,13 @@ Converter softmax(std::string weft) {
 // positions along that axis.
 std::vector<Expr> convert_hardmax(NodeContext& ctx) {
   const DType dt = ctx.input_dtype(0);
-  return along_axis_or_flattened(ctx, [&](const Expr& x, int64_t axis) {
+  return along_axis_or_flattened(ctx, [&](const Expr& x, int64_t axis, int rank) {
     Expr am = ctx.op("argmax", {x}, {{"axis", axis}, {"keepdims", true}});
     Expr n = ctx.op("reshape", {ctx.op("shape", {x}, {{"start", axis}, {"end", axis + 1}}), ctx.i64_vector({})});
     Expr pos = ctx.op("range", {ctx.i64_scalar(0), n, ctx.i64_scalar(1)});
     // pos shaped [1, ..., n, ..., 1] so it broadcasts along `axis`.
     Ints shape;
-    for (int64_t i = 0; i <= axis; ++i) shape.push_back(i == axis ? -1 : 1);
+    for (int64_t i = 0; i < rank; ++i) shape.push_back(i == axis ? -1 : 1);
     pos = ctx.op("reshape", {pos, ctx.i64_vector(shape)});
     return ctx.op("cast", {ctx.op("equal", {pos, am})}, {{"to", dt}});
   });

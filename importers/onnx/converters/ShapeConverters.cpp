@@ -1,4 +1,6 @@
 // ShapeConverters.cpp - ONNX layout ops (Reshape, Squeeze, Slice, Split, Pad, ...) to weft ops, across attribute/input opsets.
+#include <algorithm>
+
 #include "importers/onnx/converters/ConverterHelpers.h"
 #include "importers/onnx/converters/Converters.h"
 #include "importers/onnx/converters/DynamicAxes.h"
@@ -98,10 +100,23 @@ std::vector<Expr> convert_pad(NodeContext& ctx) {
   return {ctx.op("pad", args, {{"mode", mode}})};
 }
 
+// Shape and Size of a statically shaped input are constants, so shape arithmetic
+// downstream (Reshape targets, Slice bounds) folds at import time.
 std::vector<Expr> convert_shape(NodeContext& ctx) {
+  if (auto dims = static_dims(ctx, 0)) {
+    const int64_t rank = int64_t(dims->size());
+    auto clamp = [&](int64_t v) { return std::clamp<int64_t>(v < 0 ? v + rank : v, 0, rank); };
+    int64_t start = clamp(ctx.attr_int("start", 0)), end = clamp(ctx.attr_int("end", rank));
+    return {ctx.i64_vector(Ints(dims->begin() + start, dims->begin() + std::max(start, end)))};
+  }
   Attrs attrs{{"start", ctx.attr_int("start", 0)}};
   if (ctx.has_attr("end")) attrs.set("end", ctx.attr_int("end"));
   return {ctx.op("shape", {ctx.input(0)}, attrs)};
+}
+
+std::vector<Expr> convert_size(NodeContext& ctx) {
+  if (auto dims = static_dims(ctx, 0)) return {ctx.i64_scalar(shape_numel(*dims))};
+  return {ctx.op("size", {ctx.input(0)})};
 }
 
 std::vector<Expr> convert_depth_to_space(NodeContext& ctx) {
@@ -128,7 +143,7 @@ void register_shape_converters(ConverterTable& table) {
   table.add("Tile", convert_tile);
   table.add("Pad", convert_pad);
   table.add("Shape", convert_shape);
-  table.add("Size", [](NodeContext& ctx) -> std::vector<Expr> { return {ctx.op("size", {ctx.input(0)})}; });
+  table.add("Size", convert_size);
   table.add("DepthToSpace", convert_depth_to_space);
   table.add("SpaceToDepth", convert_space_to_depth);
 }

@@ -1,0 +1,231 @@
+"""Writes the TorchScript test models and their random inputs: python3 make_models.py OUT_DIR [name...].
+
+Each model is saved as OUT_DIR/<name>.pt with an extra file `weft_inputs` giving the weft
+type of each tensor argument of forward (dims that vary between cases are symbols), and
+its cases as OUT_DIR/<name>/<case>/<i>.npy (an int or float argument is a rank-0 array).
+OUT_DIR/manifest.json lists models, argument kinds and case folders. LibTorch (in the
+C++ test) is the oracle; nothing here computes expected outputs.
+"""
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from typing import List, Tuple
+
+torch.manual_seed(0)
+RNG = np.random.default_rng(0)
+
+
+def randn(*shape):
+    return RNG.standard_normal(shape).astype(np.float32)
+
+
+# --- the vertical slice: linear layers, an if on data, a counted loop, an assert ----------
+class MlpIfLoop(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(8, 16)
+        self.fc2 = nn.Linear(16, 8)
+
+    def forward(self, x, n: int):
+        assert n >= 0, "n must not be negative"
+        h = F.relu(self.fc1(x))
+        y = self.fc2(h)
+        if bool(y.sum() > 0):
+            y = torch.tanh(y) * 2.0
+        else:
+            y = torch.sigmoid(y) - 0.5
+        for i in range(n):
+            y = y + 0.1 * i * torch.sin(y)
+        return y, n * 2
+
+
+# --- an LSTM greedy decoder: while loop with a data-dependent stop, list of steps stacked --
+class LstmDecoder(nn.Module):
+    def __init__(self, vocab: int = 12, hidden: int = 16):
+        super().__init__()
+        self.embed = nn.Embedding(vocab, hidden)
+        self.cell = nn.LSTMCell(hidden, hidden)
+        self.out = nn.Linear(hidden, vocab)
+        self.eos = 0
+
+    def forward(self, h0, max_len: int):
+        h = h0
+        c = torch.zeros_like(h0)
+        tok = torch.full([h0.size(0)], 1, dtype=torch.long)
+        steps: List[torch.Tensor] = []
+        i = 0
+        while i < max_len:
+            h, c = self.cell(self.embed(tok), (h, c))
+            logits = self.out(h)
+            steps.append(F.log_softmax(logits, dim=-1))
+            tok = torch.argmax(logits, dim=-1)
+            i += 1
+            if bool((tok == self.eos).all()):
+                break
+        return torch.stack(steps, dim=1), i
+
+
+# --- a GRU classifier over sequences of varying length, masked mean over valid steps ------
+class GruClassifier(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(6, 12, num_layers=2, batch_first=True)
+        self.head = nn.Linear(12, 4)
+
+    def forward(self, x, lengths):
+        out, h = self.gru(x)
+        steps = torch.arange(x.size(1)).unsqueeze(0)
+        mask = (steps < lengths.unsqueeze(1)).to(out.dtype).unsqueeze(2)
+        mean = (out * mask).sum(dim=1) / lengths.unsqueeze(1).to(out.dtype)
+        return F.log_softmax(self.head(mean + h[-1]), dim=1)
+
+
+# --- a 2-layer transformer encoder --------------------------------------------------------
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        layer = nn.TransformerEncoderLayer(d_model=16, nhead=4, dim_feedforward=32, dropout=0.1, batch_first=True)
+        self.enc = nn.TransformerEncoder(layer, num_layers=2, enable_nested_tensor=False)
+
+    def forward(self, x):
+        return self.enc(x)
+
+
+# --- nested loops and topk ----------------------------------------------------------------
+class NestedTopk(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.proj = nn.Linear(5, 5)
+
+    def forward(self, x, k: int):
+        acc = torch.zeros_like(x)
+        for i in range(x.size(0)):
+            row = x[i]
+            j = 0
+            while j < i + 1:
+                j += 1
+                row = torch.relu(self.proj(row)) + row * 0.5
+                if j % 2 == 0:
+                    continue
+                acc[i] = acc[i] + row
+        values, indices = torch.topk(acc.flatten(), k)
+        order = torch.argsort(values, descending=False)
+        return values, indices[order], torch.cumsum(values, dim=0)
+
+
+# --- a tree encoded as tensors, walked bottom up, keeping per-node states in a list -------
+class TreeWalker(nn.Module):
+    def __init__(self, feat: int = 6, hidden: int = 10):
+        super().__init__()
+        self.leaf = nn.Linear(feat, hidden)
+        self.combine = nn.Linear(feat + 2 * hidden, hidden)
+        self.hidden = hidden
+
+    def forward(self, feats, children):
+        # children[i] = (left, right), -1 for none; a child's index is larger than its parent's.
+        n = feats.size(0)
+        states: List[torch.Tensor] = []
+        for _ in range(n):
+            states.append(torch.zeros(self.hidden))
+        for k in range(n):
+            i = n - 1 - k
+            left = int(children[i, 0])
+            right = int(children[i, 1])
+            if left < 0 and right < 0:
+                s = torch.tanh(self.leaf(feats[i]))
+            else:
+                ls = states[left] if left >= 0 else torch.zeros(self.hidden)
+                rs = states[right] if right >= 0 else torch.zeros(self.hidden)
+                s = torch.tanh(self.combine(torch.cat([feats[i], ls, rs], dim=0)))
+            states[i] = s
+        return states[0], torch.stack(states)
+
+
+def tree_case(n):
+    children = -np.ones((n, 2), dtype=np.int64)
+    for c in range(1, n):
+        parent = int(RNG.integers(0, c))
+        free = [s for s in range(2) if children[parent, s] < 0]
+        while not free:
+            parent = int(RNG.integers(0, c))
+            free = [s for s in range(2) if children[parent, s] < 0]
+        children[parent, free[0]] = c
+    return [randn(n, 6), children]
+
+
+def resnet18():
+    import torchvision
+    return torchvision.models.resnet18(weights=None, num_classes=10)
+
+
+def mobilenet_v2():
+    import torchvision
+    return torchvision.models.mobilenet_v2(weights=None, num_classes=10)
+
+
+# name -> (constructor, weft_inputs text, argument kinds, cases, script or trace)
+MODELS = {
+    "mlp_if_loop": (MlpIfLoop, "x: f32[batch, 8]", ["tensor", "int"],
+                    lambda: [[randn(2, 8), 0], [randn(3, 8), 3], [randn(1, 8), 5], [-randn(4, 8), 2]]),
+    "lstm_decoder": (LstmDecoder, "h0: f32[batch, 16]", ["tensor", "int"],
+                     lambda: [[randn(1, 16), 8], [randn(3, 16), 6], [randn(2, 16) * 3, 10], [randn(1, 16), 0]]),
+    "gru_classifier": (GruClassifier, "x: f32[batch, seq, 6]\nlengths: i64[batch]", ["tensor", "tensor"],
+                       lambda: [[randn(2, 5, 6), np.array([5, 3], dtype=np.int64)],
+                                [randn(3, 9, 6), np.array([1, 9, 4], dtype=np.int64)],
+                                [randn(1, 2, 6), np.array([2], dtype=np.int64)]]),
+    "transformer_encoder": (Encoder, "x: f32[batch, seq, 16]", ["tensor"],
+                            lambda: [[randn(2, 5, 16)], [randn(1, 7, 16)], [randn(3, 2, 16)]]),
+    "nested_topk": (NestedTopk, "x: f32[n, 5]", ["tensor", "int"],
+                    lambda: [[randn(3, 5), 4], [randn(5, 5), 7], [randn(1, 5), 2]]),
+    "tree_walker": (TreeWalker, "feats: f32[n, 6]\nchildren: i64[n, 2]", ["tensor", "tensor"],
+                    lambda: [tree_case(1), tree_case(5), tree_case(9)]),
+    "resnet18": (resnet18, "x: f32[batch, 3, h, w]", ["tensor"],
+                 lambda: [[randn(1, 3, 64, 64)], [randn(2, 3, 32, 48)]]),
+    "mobilenet_v2": (mobilenet_v2, "x: f32[batch, 3, h, w]", ["tensor"],
+                     lambda: [[randn(1, 3, 64, 64)], [randn(2, 3, 32, 32)]]),
+}
+
+
+def save_case(folder, values):
+    os.makedirs(folder, exist_ok=True)
+    for i, v in enumerate(values):
+        if isinstance(v, bool):
+            arr = np.array(v, dtype=np.bool_)
+        elif isinstance(v, int):
+            arr = np.array(v, dtype=np.int64)
+        elif isinstance(v, float):
+            arr = np.array(v, dtype=np.float64)
+        else:
+            arr = np.ascontiguousarray(v)
+        np.save(os.path.join(folder, f"{i}.npy"), arr)
+
+
+def main():
+    out = sys.argv[1]
+    wanted = sys.argv[2:] or list(MODELS)
+    os.makedirs(out, exist_ok=True)
+    manifest = []
+    for name in wanted:
+        ctor, signature, kinds, cases = MODELS[name]
+        model = ctor().eval()
+        scripted = torch.jit.script(model)
+        path = os.path.join(out, name + ".pt")
+        torch.jit.save(scripted, path, _extra_files={"weft_inputs": signature + "\n"})
+        folders = []
+        for k, values in enumerate(cases()):
+            folder = os.path.join(out, name, f"case{k}")
+            save_case(folder, values)
+            folders.append(folder)
+        manifest.append({"name": name, "file": path, "inputs": kinds, "cases": folders})
+        print(f"{name}: {len(folders)} cases")
+    with open(os.path.join(out, "manifest.json"), "w") as f:
+        json.dump({"models": manifest}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+// onnx_case_values.cpp - .pb tensors, sequences and optionals to interpreter values; tolerant value comparison.
+#include "tests/importers/onnx_case_values.h"
+
+#include <cmath>
+#include <fstream>
+#include <stdexcept>
+
+#include "importers/onnx/OnnxTensors.h"
+
+namespace weft::conformance {
+namespace {
+
+template <typename Proto>
+Proto parse_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  Proto p;
+  if (!in || !p.ParseFromIstream(&in)) throw std::runtime_error("cannot parse " + path);
+  return p;
+}
+
+std::string dir_of(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+Value tensor_of(const onnx::TensorProto& t, const std::string& path) {
+  return tensor_value(onnx_import::to_tensor(t, dir_of(path), Span{path, 0, 0}));
+}
+
+Value sequence_of(const onnx::SequenceProto& s, const onnx::TypeProto& elem, const Module& m, const std::string& path);
+
+Value optional_of(const onnx::OptionalProto& o, const onnx::TypeProto& elem, const Module& m, const std::string& path) {
+  if (o.has_tensor_value()) return some_value(m, tensor_of(o.tensor_value(), path));
+  if (o.has_sequence_value()) return some_value(m, sequence_of(o.sequence_value(), elem.sequence_type().elem_type(), m, path));
+  return none_value(m);
+}
+
+Value sequence_of(const onnx::SequenceProto& s, const onnx::TypeProto& elem, const Module& m, const std::string& path) {
+  std::vector<Value> items;
+  for (const auto& t : s.tensor_values()) items.push_back(tensor_of(t, path));
+  for (const auto& q : s.sequence_values()) items.push_back(sequence_of(q, elem.sequence_type().elem_type(), m, path));
+  for (const auto& o : s.optional_values()) items.push_back(optional_of(o, elem.optional_type().elem_type(), m, path));
+  return list_value(m, items);
+}
+
+bool tensors_close(const Tensor& got, const Tensor& want, double rtol, double atol, std::string* why) {
+  if (got.dtype() != want.dtype()) {
+    *why = Msg() << "dtype " << dtype_name(got.dtype()) << ", expected " << dtype_name(want.dtype());
+    return false;
+  }
+  if (got.shape() != want.shape()) {
+    *why = Msg() << "shape " << shape_str(got.shape()) << ", expected " << shape_str(want.shape());
+    return false;
+  }
+  const bool exact = !is_float(want.dtype());
+  int64_t bad = 0, worst = -1;
+  double worst_err = -1;
+  for (int64_t i = 0; i < want.numel(); ++i) {
+    bool ok;
+    double err = 0;
+    if (exact) {
+      ok = got.as_int(i) == want.as_int(i);
+      err = ok ? 0 : 1;
+    } else {
+      double g = got.as_double(i), w = want.as_double(i);
+      if (std::isnan(w) || std::isnan(g)) ok = std::isnan(w) && std::isnan(g);
+      else if (std::isinf(w) || std::isinf(g)) ok = g == w;
+      else ok = std::fabs(g - w) <= atol + rtol * std::fabs(w);
+      err = ok ? 0 : (std::isfinite(g - w) ? std::fabs(g - w) : INFINITY);
+    }
+    if (!ok && err > worst_err) worst_err = err, worst = i;
+    bad += !ok;
+  }
+  if (bad == 0) return true;
+  Msg m;
+  m << bad << " of " << want.numel() << " elements differ; element " << worst << " is ";
+  if (exact) m << got.as_int(worst) << ", expected " << want.as_int(worst);
+  else m << got.as_double(worst) << ", expected " << want.as_double(worst);
+  *why = m;
+  return false;
+}
+
+}  // namespace
+
+bool has_string(const onnx::TypeProto& type) {
+  if (type.has_tensor_type()) return type.tensor_type().elem_type() == onnx::TensorProto::STRING;
+  if (type.has_sequence_type()) return has_string(type.sequence_type().elem_type());
+  if (type.has_optional_type()) return has_string(type.optional_type().elem_type());
+  return false;
+}
+
+Value read_value(const std::string& path, const onnx::TypeProto& type, const Module& m) {
+  if (type.has_sequence_type()) return sequence_of(parse_file<onnx::SequenceProto>(path), type.sequence_type().elem_type(), m, path);
+  if (type.has_optional_type()) return optional_of(parse_file<onnx::OptionalProto>(path), type.optional_type().elem_type(), m, path);
+  return tensor_of(parse_file<onnx::TensorProto>(path), path);
+}
+
+std::string compare_values(const Value& got, const Value& want, const std::string& where, double rtol, double atol) {
+  if (got->kind != want->kind)
+    return where + ": got a " + value_kind_name(got->kind) + ", expected a " + value_kind_name(want->kind);
+  if (auto w = value_as<TensorValueNode>(want)) {
+    std::string why;
+    return tensors_close(value_as<TensorValueNode>(got)->tensor, w->tensor, rtol, atol, &why) ? "" : where + ": " + why;
+  }
+  if (auto w = value_as<AdtValueNode>(want)) {
+    auto g = value_as<AdtValueNode>(got);
+    if (w->ctor->adt == "List") {
+      std::vector<Value> gl = value_to_list(got), wl = value_to_list(want);
+      if (gl.size() != wl.size()) return Msg() << where << ": a list of " << gl.size() << ", expected " << wl.size();
+      for (size_t i = 0; i < wl.size(); ++i) {
+        std::string d = compare_values(gl[i], wl[i], Msg() << where << "[" << i << "]", rtol, atol);
+        if (!d.empty()) return d;
+      }
+      return "";
+    }
+    if (g->ctor->name != w->ctor->name) return where + ": got " + g->ctor->name + ", expected " + w->ctor->name;
+    for (size_t i = 0; i < w->fields.size(); ++i) {
+      std::string d = compare_values(g->fields[i], w->fields[i], where, rtol, atol);
+      if (!d.empty()) return d;
+    }
+    return "";
+  }
+  return values_identical(got, want) ? "" : where + ": values differ";
+}
+
+}  // namespace weft::conformance
