@@ -116,8 +116,8 @@ void GraphTranslator::translate_loop(Node* n) {
     init_m.push_back(materialize_as(*block_, init[i], protos[i], span));
     types.push_back(init_m.back().t);
   }
-  for (size_t i = 0; i < init.size(); ++i)
-    if (!init_m[i].e) init_m[i] = default_value(types[i], &types[i]);  // filled in once the body types it
+  std::vector<bool> uninit;
+  for (auto& m : init_m) uninit.push_back(!m.e);  // given a default value once the body types it
   std::vector<Value*> caps;
   for (Value* v : captured(body))
     if (std::find(mutated.begin(), mutated.end(), v) == mutated.end()) caps.push_back(v);
@@ -160,6 +160,7 @@ void GraphTranslator::translate_loop(Node* n) {
       if (!m.e) m = default_value(types[i], nullptr);
       Type j = join_types(types[i], m.t);
       if (!j) throw CompileError(span, Msg() << "loop: carried value " << i << " starts as " << type_str(types[i]) << " and becomes " << type_str(m.t));
+      if (uninit[i]) default_value(j, &j);  // a zero-size default must fit the parameter
       next.push_back(m);
       joined.push_back(j);
     }
@@ -185,6 +186,8 @@ void GraphTranslator::translate_loop(Node* n) {
   }
   env_ = saved_env;
   views_ = saved_views;
+  for (size_t i = 0; i < init_m.size(); ++i)
+    if (uninit[i]) init_m[i] = default_value(types[i], nullptr);
   std::vector<Expr> args{ir_.op(*block_, "cast", {max_trip}, Attrs{{"to", DType::I64}}, span).e, make_constant(Tensor::scalar<int64_t>(0)), cond0.e};
   std::swap(args[0], args[1]);  // (i = 0, n = max_trip, cond)
   for (auto& x : init_m) args.push_back(x.e);

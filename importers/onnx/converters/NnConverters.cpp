@@ -55,8 +55,34 @@ Converter pool(std::string weft, std::function<void(const NodeContext&, Attrs&)>
     Attrs attrs{{"kernel_shape", w.kernel}, {"strides", w.strides}, {"pads", w.pads},
                 {"dilations", w.dilations}, {"ceil_mode", attr_bool(ctx, "ceil_mode", false)}};
     if (extra) extra(ctx, attrs);
-    return {ctx.op(weft, {ctx.input(0)}, attrs)};
+    // weft pools floats; integer max pooling goes through f64, which holds them exactly.
+    DType dt = ctx.input_dtype(0);
+    if (is_float(dt)) return {ctx.op(weft, {ctx.input(0)}, attrs)};
+    Expr pooled = ctx.op(weft, {ctx.op("cast", {ctx.input(0)}, {{"to", DType::F64}})}, attrs);
+    return {ctx.op("cast", {pooled}, {{"to", dt}})};
   };
+}
+
+// MaxUnpool: the values scattered to their flat indices (into the whole output tensor)
+// of a zero tensor shaped by output_shape, or by inverting the pooling's size formula.
+std::vector<Expr> convert_max_unpool(NodeContext& ctx) {
+  Window w = read_window(ctx, -1);
+  Expr shape;
+  if (ctx.has_input(2)) {
+    shape = as_i64(ctx, 2);
+  } else {
+    auto dims = static_dims(ctx, 0);
+    if (!dims) ctx.fail("without output_shape the input's dims must be known at import time");
+    Ints out{(*dims)[0], (*dims)[1]};
+    for (size_t i = 0; i < w.nsp; ++i)
+      out.push_back(((*dims)[i + 2] - 1) * w.strides[i] + w.kernel[i] - w.pads[i] - w.pads[i + w.nsp]);
+    shape = ctx.i64_vector(out);
+  }
+  Expr flat = ctx.i64_vector({-1});
+  Expr zeros = ctx.op("reshape", {ctx.op("expand", {scalar_const(ctx, ctx.input_dtype(0), 0), shape}), flat});
+  Expr values = ctx.op("reshape", {ctx.input(0), flat}), where = ctx.op("reshape", {as_i64(ctx, 1), flat});
+  Expr y = ctx.op("scatter_elements", {zeros, where, values}, {{"axis", int64_t(0)}});
+  return {ctx.op("reshape", {y, shape})};
 }
 
 // GlobalLpPool: (sum |x|^p)^(1/p) over the spatial dims, kept as size 1.
@@ -94,6 +120,7 @@ void register_nn_converters(ConverterTable& table) {
   table.add("LpPool", pool("lp_pool", [](const NodeContext& ctx, Attrs& a) {
               a.set("p", ctx.opset() < 2 ? int64_t(ctx.attr_float("p", 2.0)) : ctx.attr_int("p", 2));
             }));
+  table.add("MaxUnpool", convert_max_unpool);
   table.add("GlobalAveragePool", [](NodeContext& ctx) -> std::vector<Expr> { return {ctx.op("global_avg_pool", {ctx.input(0)})}; });
   table.add("GlobalMaxPool", [](NodeContext& ctx) -> std::vector<Expr> { return {ctx.op("global_max_pool", {ctx.input(0)})}; });
   table.add("GlobalLpPool", convert_global_lp_pool);
