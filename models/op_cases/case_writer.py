@@ -20,6 +20,23 @@ _DTYPE_NAMES = {
 }
 
 
+def tol(dt):
+    """Default (rtol, atol) for a result dtype: exact for integers and bool."""
+    dt = np.dtype(dt)
+    if dt == np.float16:
+        return 1e-3, 1e-3
+    if dt == np.float32:
+        return 1e-5, 1e-6
+    if dt == np.float64:
+        return 1e-10, 1e-12
+    return 0, 0
+
+
+def name_of(dt):
+    """Short dtype name for case names: f32, i64, u8, bool."""
+    return np.dtype(dt).name.replace("float", "f").replace("uint", "u").replace("int", "i")
+
+
 def dtype_name(dt):
     return _DTYPE_NAMES[np.dtype(dt)]
 

@@ -7,6 +7,8 @@ import math
 
 import numpy as np
 
+from case_writer import name_of, tol
+
 F16, F32, F64 = np.float16, np.float32, np.float64
 SIGNED = [np.int8, np.int16, np.int32, np.int64]
 UNSIGNED = [np.uint8, np.uint16, np.uint32, np.uint64]
@@ -14,22 +16,6 @@ INTS = SIGNED + UNSIGNED
 FLOATS = [F16, F32, F64]
 
 rng = np.random.default_rng(20240601)
-
-
-def tol(dt):
-    """(rtol, atol) for a result dtype."""
-    dt = np.dtype(dt)
-    if dt == F16:
-        return 1e-3, 1e-3
-    if dt == F32:
-        return 1e-5, 1e-6
-    if dt == F64:
-        return 1e-10, 1e-12
-    return 0, 0
-
-
-def name_of(dt):
-    return np.dtype(dt).name.replace("float", "f").replace("uint", "u").replace("int", "i")
 
 
 def uniform(shape, lo, hi, dt=F32):
