@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/CompileCommand.h"
 #include "cli/ModelLoader.h"
 #include "cli/ValueIO.h"
 #include "ir/Interpreter.h"
@@ -26,6 +27,7 @@ int run(const std::string& file, const std::vector<std::string>& input_args, con
       throw CompileError(Msg() << "--input '" << arg << "' must have the form NAME=PATH");
     inputs.push_back({arg.substr(0, eq), arg.substr(eq + 1)});
   }
+  if (is_compiled_library(file)) return run_library(file, inputs, out_dir);
   Module m = load_model(file);
   std::vector<Value> args = read_inputs(m, inputs);
   Value result = run_main(m, args);
@@ -45,15 +47,17 @@ int main(int argc, char** argv) {
   std::vector<std::string> inputs;
   auto* inspect = app.add_subcommand("inspect", "Parse, type-check and print a model with its types");
   inspect->add_option("FILE", file, "model file (.weft)")->required();
-  auto* run = app.add_subcommand("run", "Run a model's @main in the reference interpreter");
-  run->add_option("FILE", file, "model file (.weft)")->required();
+  auto* run = app.add_subcommand("run", "Run a model's @main in the reference interpreter, or a library from `weft compile`");
+  run->add_option("FILE", file, "model file (.weft) or compiled library (.so)")->required();
   run->add_option("--input", inputs, "NAME=PATH.npy (or .npz for a list), one per @main parameter");
   run->add_option("--out", out_dir, "directory for outputs: DIR/0.npy, DIR/1.npy, ...");
+  auto* compile = weft::cli::add_compile_command(app);
 
   CLI11_PARSE(app, argc, argv);
   try {
     if (inspect->parsed()) return weft::cli::inspect(file);
     if (run->parsed()) return weft::cli::run(file, inputs, out_dir);
+    if (compile->parsed()) return weft::cli::run_compile();
   } catch (const weft::CompileError& e) {
     std::cerr << e.diagnostic().str() << "\n";
     return 1;

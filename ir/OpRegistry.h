@@ -43,6 +43,23 @@ using TypeRelation = std::function<Type(const std::vector<ArgInfo>& args, const 
 // (an index out of range, a reshape that does not fit).
 using RefKernel = std::function<std::vector<Tensor>(const std::vector<Tensor>& inputs, const Attrs& attrs)>;
 
+// What a CPU emitter is given for one op call. The code generator has already bound
+// every argument to a C++ variable of the runtime's tensor type (weft_rt::Tensor); the
+// emitter returns one C++ expression computing the result tensor from them, using the
+// header-only runtime (codegen/runtime/include/weft/rt). Types are static here, so the
+// emitter picks element types and normalizes axes at compile time; dims are run-time.
+struct CpuEmitArgs {
+  std::vector<std::string> args;         // C++ names of the argument tensors
+  std::vector<DType> arg_dtypes;
+  std::vector<int> arg_ranks;
+  DType result_dtype = DType::F32;
+  int result_rank = 0;
+  const Attrs* attrs = nullptr;          // normalized (defaults filled)
+};
+// Returns the C++ expression; throws CompileError to reject a case it does not handle
+// (a dtype, an attribute value), saying what.
+using CpuEmitter = std::function<std::string(const CpuEmitArgs&)>;
+
 class TypeRelationError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -57,6 +74,7 @@ struct OpDef {
   OpPattern pattern = OpPattern::Opaque;
   TypeRelation type_relation;
   RefKernel kernel;
+  CpuEmitter emit_cpu;  // null: the CPU code generator rejects the op
   // Facets added by later stages (shape function, gradient, CPU and CUDA emitters)
   // become further members here; nothing outside the entry switches on op names.
 
@@ -79,6 +97,7 @@ class OpDefBuilder {
   OpDefBuilder& pattern(OpPattern p) { def_->pattern = p; return *this; }
   OpDefBuilder& type_relation(TypeRelation r) { def_->type_relation = std::move(r); return *this; }
   OpDefBuilder& kernel(RefKernel k) { def_->kernel = std::move(k); return *this; }
+  OpDefBuilder& emit_cpu(CpuEmitter e) { def_->emit_cpu = std::move(e); return *this; }
 
  private:
   OpDef* def_;
@@ -92,6 +111,8 @@ class OpRegistry {
   const OpDef* find(const std::string& name) const;  // null if absent
   std::vector<const OpDef*> all() const;             // sorted by name
   OpDefBuilder add(const std::string& name);         // InternalError on a duplicate
+  // Adds facets to an op registered earlier (a later stage's emitter); InternalError if absent.
+  OpDefBuilder extend(const std::string& name);
 
  private:
   std::map<std::string, std::unique_ptr<OpDef>> ops_;

@@ -32,7 +32,7 @@ bool same_types(const std::vector<Type>& a, const std::vector<Type>& b) {
 
 void GraphTranslator::translate_if(Node* n) {
   Span span = span_of(n);
-  const TsVal& cond = env(n->input(0), span);
+  TsVal cond = env(n->input(0), span);  // a copy: env_ is reassigned below
   if (auto c = cond.constant()) {  // decided at import time: only the branch taken
     auto* blk = n->blocks()[c->as_int() ? 0 : 1];
     translate_nodes(blk);

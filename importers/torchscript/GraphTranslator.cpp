@@ -5,7 +5,7 @@
 
 namespace weft::ts {
 
-using torch::jit::Block;
+using JBlock = torch::jit::Block;
 using torch::jit::Node;
 using torch::jit::Value;
 namespace prim = c10::prim;
@@ -40,7 +40,10 @@ int64_t torch_dtype_code(DType d) {
 }  // namespace
 
 TsVal proto_of(const c10::TypePtr& t) {
-  using namespace c10;
+  using c10::TypeKind;
+  using c10::ListType;
+  using c10::OptionalType;
+  using c10::TupleType;
   TsVal p;
   switch (t->kind()) {
     case TypeKind::TensorType: p.kind = Kind::Tensor; break;
@@ -121,21 +124,21 @@ Value* GraphTranslator::alias_root(Value* v) const {
 }
 
 namespace {
-bool defined_inside(const Value* v, const Block* b) {
-  for (const Block* x = v->node()->owningBlock(); x; x = x->owningNode() ? x->owningNode()->owningBlock() : nullptr)
+bool defined_inside(const Value* v, const JBlock* b) {
+  for (const JBlock* x = v->node()->owningBlock(); x; x = x->owningNode() ? x->owningNode()->owningBlock() : nullptr)
     if (x == b) return true;
   return false;
 }
 
-void walk(Block* b, const std::function<void(Node*)>& f) {
+void walk(JBlock* b, const std::function<void(Node*)>& f) {
   for (Node* n : b->nodes()) {
     f(n);
-    for (Block* inner : n->blocks()) walk(inner, f);
+    for (JBlock* inner : n->blocks()) walk(inner, f);
   }
 }
 }  // namespace
 
-std::vector<Value*> GraphTranslator::mutated_outer(Block* b) const {
+std::vector<Value*> GraphTranslator::mutated_outer(JBlock* b) const {
   std::vector<Value*> out;
   // Views made inside b resolve through a local map; views made before b through views_.
   std::unordered_map<const Value*, Value*> local;
@@ -155,14 +158,14 @@ std::vector<Value*> GraphTranslator::mutated_outer(Block* b) const {
   return out;
 }
 
-std::vector<Value*> GraphTranslator::captured(Block* b) const {
+std::vector<Value*> GraphTranslator::captured(JBlock* b) const {
   std::vector<Value*> out;
   auto use = [&](Value* v) {
     if (!defined_inside(v, b) && std::find(out.begin(), out.end(), v) == out.end()) out.push_back(v);
   };
   walk(b, [&](Node* n) {
     for (Value* v : n->inputs()) use(v);
-    for (Block* inner : n->blocks())
+    for (JBlock* inner : n->blocks())
       for (Value* v : inner->outputs()) use(v);
   });
   for (Value* v : b->outputs()) use(v);
@@ -214,7 +217,7 @@ TExpr GraphTranslator::materialize_as(ts::Block& b, const TsVal& v, const TsVal&
   return ir_.materialize(b, v, span);
 }
 
-void GraphTranslator::translate_nodes(Block* b) {
+void GraphTranslator::translate_nodes(JBlock* b) {
   for (Node* n : b->nodes()) translate_node(n);
 }
 
@@ -246,6 +249,14 @@ void GraphTranslator::translate_constant(Node* n) {
     std::vector<TsVal> e;
     for (const at::Tensor& x : iv->toTensorVector()) e.push_back(TsVal::tensor(IrBuilder::constant(to_weft_tensor(x, span))));
     v = TsVal::static_list(Kind::Tensor, e);
+  } else if (iv->isList()) {  // e.g. Tensor?[] of indices: elements None or tensors
+    std::vector<TsVal> e;
+    for (const c10::IValue& x : iv->toListRef()) {
+      if (x.isNone()) e.push_back(TsVal::none());
+      else if (x.isTensor()) e.push_back(TsVal::tensor(IrBuilder::constant(to_weft_tensor(x.toTensor(), span))));
+      else throw CompileError(span, Msg() << "prim::Constant list of unsupported type " << out->type()->str());
+    }
+    v = TsVal::static_list(proto_of(out->type()).elem_kind, e);
   } else {
     throw CompileError(span, Msg() << "prim::Constant of unsupported type " << out->type()->str());
   }
@@ -309,7 +320,8 @@ void GraphTranslator::translate_node(Node* n) {
     return;
   }
   if (k == prim::device) { TsVal d = TsVal::string(std::string("cpu")); d.kind = Kind::Device; env_[n->output()] = d; return; }
-  if (k == prim::is_cuda || k == prim::requires_grad || k == prim::is_nested || k == prim::is_mkldnn || k == prim::is_quantized) {
+  std::string kq = k.toQualString();
+  if (kq == "prim::is_cuda" || kq == "prim::requires_grad" || kq == "prim::is_nested" || kq == "prim::is_mkldnn" || kq == "prim::is_quantized" || kq == "prim::is_xpu") {
     env_[n->output()] = TsVal::make(Kind::Bool, IrBuilder::constant(Tensor::scalar<bool>(false)));
     return;
   }

@@ -260,12 +260,12 @@ TExpr IrBuilder::list_concat(Block& b, const TExpr& list, int64_t axis, bool sta
     fn = make_global_var(name);
     helpers_[key] = fn;
     Constructor cons = module_.constructor("Cons"), nil = module_.constructor("Nil");
-    Var l = make_var("l", list_of(elem)), h = make_var("h"), t = make_var("t");
+    Var l = make_var("l", list_of(elem)), h = make_var("h"), h2 = make_var("h"), t = make_var("t");
     auto piece = [&](Expr e) { return stack ? Expr(make_op_call("unsqueeze", {e}, Attrs{{"axes", std::vector<int64_t>{axis}}})) : e; };
     Expr one = piece(h);
-    Expr more = make_op_call("concat", {piece(h), make_call(fn, {t})}, Attrs{{"axis", axis}});
+    Expr more = make_op_call("concat", {piece(h2), make_call(fn, {t})}, Attrs{{"axis", axis}});
     Expr body = make_match(l, {{pattern_constructor(cons, {pattern_var(h), pattern_constructor(nil, {})}), one},
-                               {pattern_constructor(cons, {pattern_var(h), pattern_var(t)}), more}},
+                               {pattern_constructor(cons, {pattern_var(h2), pattern_var(t)}), more}},
                            Span{"stack/cat of an empty list"});
     module_.add_function(name, make_function({l}, ret, body));
   }
@@ -291,12 +291,12 @@ TExpr IrBuilder::is_none(Block& b, const TExpr& option) {
 }
 
 TExpr IrBuilder::raise(const Type& t, const std::string& message, const Span& span) {
-  Var x = make_var("x");
+  // The scrutinee is annotated so that the match has type t wherever it stands.
+  Var x = make_var("x"), none = make_var("none", adt_type("Option", {concrete(t)}));
   std::string where = span.str();
-  Expr m = make_match(make_call(module_.constructor("None"), {}),
-                      {{pattern_constructor(module_.constructor("Some"), {pattern_var(x)}), x}},
+  Expr m = make_match(none, {{pattern_constructor(module_.constructor("Some"), {pattern_var(x)}), x}},
                       Span{(where.empty() ? "" : where + ": ") + "TorchScript raised: " + message});
-  return {m, t};
+  return {make_let(none, make_call(module_.constructor("None"), {}), m), t};
 }
 
 TExpr IrBuilder::materialize(Block& b, const TsVal& v, const Span& span) {

@@ -5,8 +5,6 @@ namespace weft::ts {
 
 namespace {
 
-int category(DType d) { return d == DType::Bool ? 0 : is_float(d) ? 2 : 1; }
-
 // torch.promote_types for the dtypes weft has.
 DType promote(DType a, DType b) {
   if (a == b) return a;
@@ -144,7 +142,6 @@ DType NodeContext::result_dtype(const std::vector<size_t>& idx) const {
   }
   auto r = combine(dim, combine(zero, wrapped));
   if (!r) fail("no tensor or number operands");
-  (void)category;
   return *r;
 }
 
@@ -179,6 +176,7 @@ const ConverterTable& ConverterTable::global() {
     register_shape_converters(t);
     register_list_converters(t);
     register_creation_converters(t);
+    register_attention_converters(t);
     return t;
   }();
   return table;

@@ -78,11 +78,15 @@ class ConverterTable {
   std::map<std::string, Converter> table_;
 };
 
+// The DType of a torch ScalarType code (6 = float, 4 = long, ...); fail() for others.
+DType torch_dtype(NodeContext& c, int64_t code);
+
 void register_elementwise_converters(ConverterTable& t);
 void register_scalar_converters(ConverterTable& t);
 void register_nn_converters(ConverterTable& t);
 void register_shape_converters(ConverterTable& t);
 void register_list_converters(ConverterTable& t);
 void register_creation_converters(ConverterTable& t);
+void register_attention_converters(ConverterTable& t);
 
 }  // namespace weft::ts

@@ -295,3 +295,27 @@ void register_elementwise_binary_ops(OpRegistry& reg) {
 }
 
 }  // namespace weft
+
+// ---- CPU emitters (codegen) ------------------------------------------------------------------
+#include "ir/ops/CpuEmit.h"
+
+namespace weft {
+
+void register_binary_cpu_emitters(OpRegistry& reg) {
+  // Each body matches the reference kernel above (NaN, integer wrapping included).
+  const std::pair<const char*, const char*> binary[] = {
+      {"add", "weft_rt::wrap_add(a, b)"},     {"sub", "weft_rt::wrap_sub(a, b)"},     {"mul", "weft_rt::wrap_mul(a, b)"},
+      {"div", "weft_rt::divide(a, b)"},       {"maximum", "weft_rt::max_nan(a, b)"},  {"minimum", "weft_rt::min_nan(a, b)"},
+      {"equal", "a == b"},                    {"not_equal", "a != b"},                {"less", "a < b"},
+      {"less_equal", "a <= b"},               {"greater", "a > b"},                   {"greater_equal", "a >= b"},
+  };
+  for (auto& [name, body] : binary) {
+    std::string op = name, b = body;
+    reg.extend(op).emit_cpu([op, b](const CpuEmitArgs& a) { return cpu_binary(a, op, b); });
+  }
+  reg.extend("where").emit_cpu([](const CpuEmitArgs& a) {
+    return "weft_rt::where<" + cpu_ctype(a.result_dtype, "where") + ">(" + a.args[0] + ", " + a.args[1] + ", " + a.args[2] + ")";
+  });
+}
+
+}  // namespace weft

@@ -346,3 +346,26 @@ void register_elementwise_unary_ops(OpRegistry& reg) {
 }
 
 }  // namespace weft
+
+// ---- CPU emitters (codegen) ------------------------------------------------------------------
+#include "ir/ops/CpuEmit.h"
+
+namespace weft {
+
+void register_elementwise_cpu_emitters(OpRegistry& reg) {
+  // Each body matches the reference kernel above (NaN, integer wrapping included).
+  const std::pair<const char*, const char*> unary[] = {
+      {"neg", "weft_rt::wrap_neg(x)"}, {"exp", "std::exp(x)"},   {"log", "std::log(x)"},
+      {"tanh", "std::tanh(x)"},        {"sqrt", "std::sqrt(x)"}, {"sigmoid", "weft_rt::sigmoid(x)"},
+      {"relu", "weft_rt::relu(x)"},
+  };
+  for (auto& [name, body] : unary) {
+    std::string op = name, b = body;
+    reg.extend(op).emit_cpu([op, b](const CpuEmitArgs& a) { return cpu_unary(a, op, b); });
+  }
+  reg.extend("cast").emit_cpu([](const CpuEmitArgs& a) {
+    return "weft_rt::cast<" + cpu_ctype(a.result_dtype, "cast") + ", " + cpu_ctype(a.arg_dtypes[0], "cast") + ">(" + a.args[0] + ")";
+  });
+}
+
+}  // namespace weft

@@ -176,3 +176,16 @@ void register_matmul_ops(OpRegistry& reg) {
 }
 
 }  // namespace weft
+
+// ---- CPU emitters (codegen) ------------------------------------------------------------------
+#include "ir/ops/CpuEmit.h"
+
+namespace weft {
+
+void register_matmul_cpu_emitters(OpRegistry& reg) {
+  reg.extend("matmul").emit_cpu([](const CpuEmitArgs& a) {
+    return "weft_rt::matmul<" + cpu_ctype(a.result_dtype, "matmul") + ">(" + a.args[0] + ", " + a.args[1] + ")";
+  });
+}
+
+}  // namespace weft

@@ -169,3 +169,17 @@ void register_reduction_axis_ops(OpRegistry& reg) {
 }
 
 }  // namespace weft
+
+// ---- CPU emitters (codegen) ------------------------------------------------------------------
+#include "ir/ops/CpuEmit.h"
+
+namespace weft {
+
+void register_softmax_cpu_emitters(OpRegistry& reg) {
+  reg.extend("softmax").emit_cpu([](const CpuEmitArgs& a) {
+    return "weft_rt::softmax<" + cpu_ctype(a.arg_dtypes[0], "softmax") + ">(" + a.args[0] + ", " +
+           std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0])) + ")";
+  });
+}
+
+}  // namespace weft

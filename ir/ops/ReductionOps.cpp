@@ -193,3 +193,27 @@ void register_reduction_ops(OpRegistry& reg) {
 }
 
 }  // namespace weft
+
+// ---- CPU emitters (codegen) ------------------------------------------------------------------
+#include "ir/ops/CpuEmit.h"
+
+namespace weft {
+
+void register_reduction_cpu_emitters(OpRegistry& reg) {
+  for (std::string op : {"reduce_sum", "reduce_mean", "reduce_max"}) {
+    reg.extend(op).emit_cpu([op](const CpuEmitArgs& a) -> std::string {
+      const int rank = a.arg_ranks[0];
+      std::vector<int64_t> axes = a.attrs->get_ints("axes");
+      if (axes.empty() && a.attrs->get_bool("noop_with_empty_axes")) return a.args[0];
+      std::vector<bool> reduced(size_t(rank), axes.empty());
+      for (int64_t ax : axes) reduced[size_t(cpu_axis(ax, rank))] = true;
+      std::string list;
+      for (int i = 0; i < rank; ++i)
+        if (reduced[size_t(i)]) list += (list.empty() ? "" : ", ") + std::to_string(i);
+      return "weft_rt::" + op + "<" + cpu_ctype(a.arg_dtypes[0], op) + ">(" + a.args[0] + ", {" + list + "}, " +
+             (a.attrs->get_bool("keepdims") ? "true" : "false") + ")";
+    });
+  }
+}
+
+}  // namespace weft

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 torch.manual_seed(0)
 RNG = np.random.default_rng(0)
@@ -146,6 +146,80 @@ class TreeWalker(nn.Module):
         return states[0], torch.stack(states)
 
 
+# --- common nn and tensor ops, one after another -----------------------------------------
+class OpsZoo(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv1d(4, 6, 3, padding=1)
+        self.bn = nn.BatchNorm1d(6)
+        self.ln = nn.LayerNorm(6)
+        self.embed = nn.Embedding(10, 6)
+        self.lstm = nn.LSTM(6, 5, batch_first=True, bidirectional=True)
+        self.gru_cell = nn.GRUCell(6, 6)
+        self.bn.running_mean.uniform_(-0.5, 0.5)
+        self.bn.running_var.uniform_(0.5, 1.5)
+
+    def forward(self, x, tokens):
+        # x [b, 4, t], tokens [b, t]
+        h = self.bn(torch.relu(self.conv(x)))                   # [b, 6, t]
+        h = F.max_pool1d(h, 1) + F.avg_pool1d(h, 1)
+        h = h.permute(0, 2, 1).contiguous()                     # [b, t, 6]
+        h = self.ln(h) + self.embed(tokens)
+        h = F.gelu(h) + F.silu(h) - F.hardswish(h) * F.hardsigmoid(h)
+        out, (hn, cn) = self.lstm(h)                            # [b, t, 10]
+        a, b = torch.chunk(out, 2, dim=2)
+        parts = torch.split(out, [4, 6], dim=2)
+        att = torch.softmax(torch.bmm(a, b.transpose(1, 2)), dim=-1)   # [b, t, t]
+        ctx = torch.bmm(att, parts[1])                          # [b, t, 6]
+        g = self.gru_cell(ctx[:, -1], ctx[:, 0])                # [b, 6]
+        mask = torch.arange(ctx.size(1)).unsqueeze(0) > 1
+        ctx = ctx.masked_fill(mask.unsqueeze(2), 0.0)
+        ctx = torch.where(ctx > 0.1, ctx, torch.zeros_like(ctx) - 0.5)
+        flat = ctx.flatten(1)
+        vals, idx = torch.sort(out.flatten(1), dim=1, descending=True)  # no ties: torch does not promise their order
+        best = torch.argmax(flat, dim=1)
+        cs = torch.cumsum(torch.clamp(flat, -0.3, 0.3), dim=1)
+        narrow = flat.narrow(1, 1, 3) * torch.ones(1, 3) + torch.full([1, 3], 0.25)
+        st = torch.stack([g.sum(1), hn.sum((0, 2)), cn.mean((0, 2))], dim=1)
+        y = torch.cat([st, narrow, torch.log_softmax(g, dim=1), torch.tanh(vals[:, :2]), torch.sigmoid(cs[:, -2:])], dim=1)
+        return y.view(y.size(0), -1), idx[:, :3], best, (cs > 0).any(), torch.sqrt(torch.abs(y)).max(dim=1)[0]
+
+
+# --- Optional and int-list arguments: None checks, refinement, a shape from a list ---------
+class OptionalArgs(nn.Module):
+    def forward(self, x, bias: Optional[torch.Tensor], shape: List[int]):
+        y = x.reshape(shape[0], shape[1], -1)  # a rank must be static: the list is indexed
+        if bias is not None:
+            y = y + bias.sum()
+        sizes: List[int] = []
+        for s in shape:
+            sizes.append(s * 2)
+        z = torch.zeros_like(x)
+        for i in range(x.size(0) - 1, -1, -2):  # a range with start and step; writes into views
+            z[i] = x[i] * float(i)
+        z[torch.arange(1)] = x[-1] + 1.0  # index_put
+        return y, len(sizes), sizes[-1], z
+
+
+# --- a traced model (no control flow) -------------------------------------------------------
+class Traced(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3, stride=2, padding=1)
+        self.fc = nn.Linear(4 * 4 * 4, 5)
+
+    def forward(self, x):
+        h = F.relu(self.conv(x))
+        h = F.adaptive_avg_pool2d(h, (4, 4))
+        return torch.softmax(self.fc(h.reshape(h.shape[0], -1)), dim=1)
+
+
+# --- an operator the importer has no converter for (the test checks the error) -----------
+class Unsupported(nn.Module):
+    def forward(self, x):
+        return torch.logdet(x) + 1.0
+
+
 def tree_case(n):
     children = -np.ones((n, 2), dtype=np.int64)
     for c in range(1, n):
@@ -173,7 +247,7 @@ MODELS = {
     "mlp_if_loop": (MlpIfLoop, "x: f32[batch, 8]", ["tensor", "int"],
                     lambda: [[randn(2, 8), 0], [randn(3, 8), 3], [randn(1, 8), 5], [-randn(4, 8), 2]]),
     "lstm_decoder": (LstmDecoder, "h0: f32[batch, 16]", ["tensor", "int"],
-                     lambda: [[randn(1, 16), 8], [randn(3, 16), 6], [randn(2, 16) * 3, 10], [randn(1, 16), 0]]),
+                     lambda: [[randn(1, 16), 8], [randn(3, 16), 6], [randn(2, 16) * 3, 10], [randn(1, 16), 1]]),
     "gru_classifier": (GruClassifier, "x: f32[batch, seq, 6]\nlengths: i64[batch]", ["tensor", "tensor"],
                        lambda: [[randn(2, 5, 6), np.array([5, 3], dtype=np.int64)],
                                 [randn(3, 9, 6), np.array([1, 9, 4], dtype=np.int64)],
@@ -186,6 +260,13 @@ MODELS = {
                     lambda: [tree_case(1), tree_case(5), tree_case(9)]),
     "resnet18": (resnet18, "x: f32[batch, 3, h, w]", ["tensor"],
                  lambda: [[randn(1, 3, 64, 64)], [randn(2, 3, 32, 48)]]),
+    "ops_zoo": (OpsZoo, "x: f32[batch, 4, t]\ntokens: i64[batch, t]", ["tensor", "tensor"],
+                lambda: [[randn(2, 4, 5), RNG.integers(0, 10, (2, 5))], [randn(3, 4, 7), RNG.integers(0, 10, (3, 7))]]),
+    "optional_args": (OptionalArgs, "x: f32[n, 6]\nbias: Option[f32[k]]", ["tensor", "optional", "int_list"],
+                      lambda: [[randn(2, 6), randn(3), np.array([3, 4], dtype=np.int64)],
+                               [randn(4, 6), None, np.array([2, 2, 6], dtype=np.int64)]]),
+    "traced": (Traced, "x: f32[batch, 3, 8, 8]", ["tensor"], lambda: [[randn(1, 3, 8, 8)], [randn(3, 3, 8, 8)]]),
+    "unsupported": (Unsupported, "x: f32[3, 3]", ["tensor"], lambda: []),
     "mobilenet_v2": (mobilenet_v2, "x: f32[batch, 3, h, w]", ["tensor"],
                      lambda: [[randn(1, 3, 64, 64)], [randn(2, 3, 32, 32)]]),
 }
@@ -194,6 +275,8 @@ MODELS = {
 def save_case(folder, values):
     os.makedirs(folder, exist_ok=True)
     for i, v in enumerate(values):
+        if v is None:  # an absent optional: no file
+            continue
         if isinstance(v, bool):
             arr = np.array(v, dtype=np.bool_)
         elif isinstance(v, int):
@@ -206,14 +289,17 @@ def save_case(folder, values):
 
 
 def main():
-    out = sys.argv[1]
+    out = os.path.abspath(sys.argv[1])
     wanted = sys.argv[2:] or list(MODELS)
     os.makedirs(out, exist_ok=True)
     manifest = []
     for name in wanted:
         ctor, signature, kinds, cases = MODELS[name]
         model = ctor().eval()
-        scripted = torch.jit.script(model)
+        if name == "traced":
+            scripted = torch.jit.trace(model, torch.from_numpy(randn(2, 3, 8, 8)))
+        else:
+            scripted = torch.jit.script(model)
         path = os.path.join(out, name + ".pt")
         torch.jit.save(scripted, path, _extra_files={"weft_inputs": signature + "\n"})
         folders = []

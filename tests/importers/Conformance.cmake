@@ -18,7 +18,7 @@ target_compile_definitions(weft_onnx_conformance PRIVATE
                            WEFT_ONNX_EXPECTED_DEFAULT="${CMAKE_CURRENT_LIST_DIR}/onnx_expected_failures.txt")
 
 add_test(NAME generate_onnx_node_cases
-         COMMAND ${WEFT_PYTHON} ${PROJECT_SOURCE_DIR}/models/onnx/generate_node_tests.py ${WEFT_ONNX_NODE_CASES})
+         COMMAND ${WEFT_PYTHON} ${weft_SOURCE_DIR}/models/onnx/generate_node_tests.py ${WEFT_ONNX_NODE_CASES})
 set_tests_properties(generate_onnx_node_cases PROPERTIES FIXTURES_SETUP onnx_node_cases)
 add_test(NAME onnx_conformance
          COMMAND weft_onnx_conformance --report ${CMAKE_BINARY_DIR}/onnx_conformance_report.json)

@@ -48,7 +48,7 @@ std::optional<double> const_float(const NodeContext& ctx, size_t i) {
   return t->as_double(0);
 }
 
-int normalize_axis(const NodeContext& ctx, int64_t axis, int rank, const std::string& what) {
+int positive_axis(const NodeContext& ctx, int64_t axis, int rank, const std::string& what) {
   if (axis < -rank || axis >= rank)
     ctx.fail(Msg() << what << " " << axis << " is out of range for a tensor of rank " << rank);
   return int(axis < 0 ? axis + rank : axis);

@@ -27,7 +27,7 @@ std::optional<int64_t> const_int(const NodeContext& ctx, size_t i);
 std::optional<double> const_float(const NodeContext& ctx, size_t i);
 
 // `axis` in [-rank, rank) normalized to [0, rank); fail() names `what` otherwise.
-int normalize_axis(const NodeContext& ctx, int64_t axis, int rank, const std::string& what = "axis");
+int positive_axis(const NodeContext& ctx, int64_t axis, int rank, const std::string& what = "axis");
 // Field i of an op's tuple result, bound to a fresh variable.
 Expr tuple_field(NodeContext& ctx, const Expr& tuple, int i);
 // Bool attribute stored by ONNX as an int.

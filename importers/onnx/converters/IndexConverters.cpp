@@ -55,7 +55,7 @@ std::vector<Expr> convert_compress(NodeContext& ctx) {
   Expr pos = ctx.op("reshape", {ctx.op("non_zero", {cond}), ctx.i64_vector({-1})});
   Expr x = ctx.input(0);
   if (!ctx.has_attr("axis")) return {ctx.op("gather", {ctx.op("reshape", {x, ctx.i64_vector({-1})}), pos}, {{"axis", int64_t(0)}})};
-  int axis = normalize_axis(ctx, ctx.attr_int("axis"), ctx.input_rank(0));
+  int axis = positive_axis(ctx, ctx.attr_int("axis"), ctx.input_rank(0));
   // A condition shorter than the axis selects only among its first elements.
   Expr n = ctx.op("shape", {cond});
   Expr head = ctx.op("slice", {x, ctx.i64_vector({0}), n, ctx.i64_vector({axis})});
@@ -66,8 +66,8 @@ std::vector<Expr> convert_compress(NodeContext& ctx) {
 // gather_elements with index t -> len - 1 - t for t < len, t otherwise.
 std::vector<Expr> convert_reverse_sequence(NodeContext& ctx) {
   const int rank = ctx.input_rank(0);
-  const int time = normalize_axis(ctx, ctx.attr_int("time_axis", 0), rank, "time_axis");
-  const int batch = normalize_axis(ctx, ctx.attr_int("batch_axis", 1), rank, "batch_axis");
+  const int time = positive_axis(ctx, ctx.attr_int("time_axis", 0), rank, "time_axis");
+  const int batch = positive_axis(ctx, ctx.attr_int("batch_axis", 1), rank, "batch_axis");
   Expr x = ctx.input(0);
   auto along = [&](int axis) {
     Ints shape(size_t(rank), 1);

@@ -1,6 +1,4 @@
-// MiscConverters.cpp - ONNX Dropout, ConstantOfShape, EyeLike, Resize/Upsample and the window functions to weft ops.
-#include <cmath>
-
+// MiscConverters.cpp - ONNX Dropout, ConstantOfShape, EyeLike and Resize/Upsample to weft ops.
 #include "importers/onnx/OnnxTensors.h"
 #include "importers/onnx/converters/ConverterHelpers.h"
 #include "importers/onnx/converters/Converters.h"
@@ -100,25 +98,6 @@ std::vector<Expr> convert_upsample(NodeContext& ctx) {
   return resize(ctx, scales, true);
 }
 
-// Hann, Hamming and Blackman windows: sum_j a_j cos(2 pi j n / N') over n < size, N' =
-// size (periodic) or size - 1 (symmetric); computed in f64, cast to output_datatype.
-Converter window(std::vector<double> coeffs) {
-  return [coeffs](NodeContext& ctx) -> std::vector<Expr> {
-    DType out = to_dtype(int(ctx.attr_int("output_datatype", onnx::TensorProto::FLOAT)), ctx.span());
-    const bool periodic = attr_bool(ctx, "periodic", true);
-    Expr size = ctx.op("cast", {ctx.op("reshape", {ctx.input(0), ctx.i64_vector({})})}, {{"to", DType::F64}});
-    Expr n = ctx.op("range", {scalar_const(ctx, DType::F64, 0), size, scalar_const(ctx, DType::F64, 1)});
-    Expr denom = periodic ? size : ctx.op("sub", {size, scalar_const(ctx, DType::F64, 1)});
-    Expr phase = ctx.op("div", {ctx.op("mul", {n, scalar_const(ctx, DType::F64, 2 * M_PI)}), denom});
-    Expr acc = scalar_const(ctx, DType::F64, coeffs[0]);
-    for (size_t j = 1; j < coeffs.size(); ++j) {
-      Expr term = ctx.op("cos", {ctx.op("mul", {phase, scalar_const(ctx, DType::F64, double(j))})});
-      acc = ctx.op("add", {acc, ctx.op("mul", {term, scalar_const(ctx, DType::F64, coeffs[j])})});
-    }
-    return {ctx.op("cast", {acc}, {{"to", out}})};
-  };
-}
-
 }  // namespace
 
 void register_misc_converters(ConverterTable& table) {
@@ -127,9 +106,6 @@ void register_misc_converters(ConverterTable& table) {
   table.add("EyeLike", convert_eye_like);
   table.add("Resize", convert_resize);
   table.add("Upsample", convert_upsample);
-  table.add("HannWindow", window({0.5, -0.5}));
-  table.add("HammingWindow", window({25.0 / 46.0, -21.0 / 46.0}));
-  table.add("BlackmanWindow", window({0.42, -0.5, 0.08}));
 }
 
 }  // namespace weft::onnx_import

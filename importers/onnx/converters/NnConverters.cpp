@@ -1,6 +1,7 @@
 // NnConverters.cpp - ONNX Conv, ConvTranspose, pooling, Gemm and MatMul to weft ops, auto_pad resolved at import.
 #include "importers/onnx/converters/ConverterHelpers.h"
 #include "importers/onnx/converters/Converters.h"
+#include "importers/onnx/converters/MaxPoolIndices.h"
 #include "importers/onnx/converters/WindowAttrs.h"
 
 namespace weft::onnx_import {
@@ -49,40 +50,45 @@ std::vector<Expr> convert_conv_transpose(NodeContext& ctx) {
 // MaxPool / AveragePool / LpPool. `extra` adds the op's own attributes.
 Converter pool(std::string weft, std::function<void(const NodeContext&, Attrs&)> extra) {
   return [weft, extra](NodeContext& ctx) -> std::vector<Expr> {
-    if (ctx.has_output(1)) ctx.fail("the Indices output of MaxPool is not supported");
     Window w = read_window(ctx, -1);
     resolve_auto_pad(ctx, w);
+    const bool ceil_mode = attr_bool(ctx, "ceil_mode", false);
     Attrs attrs{{"kernel_shape", w.kernel}, {"strides", w.strides}, {"pads", w.pads},
-                {"dilations", w.dilations}, {"ceil_mode", attr_bool(ctx, "ceil_mode", false)}};
+                {"dilations", w.dilations}, {"ceil_mode", ceil_mode}};
     if (extra) extra(ctx, attrs);
     // weft pools floats; integer max pooling goes through f64, which holds them exactly.
     DType dt = ctx.input_dtype(0);
-    if (is_float(dt)) return {ctx.op(weft, {ctx.input(0)}, attrs)};
-    Expr pooled = ctx.op(weft, {ctx.op("cast", {ctx.input(0)}, {{"to", DType::F64}})}, attrs);
-    return {ctx.op("cast", {pooled}, {{"to", dt}})};
+    Expr pooled;
+    if (is_float(dt)) {
+      pooled = ctx.op(weft, {ctx.input(0)}, attrs);
+    } else {
+      pooled = ctx.op(weft, {ctx.op("cast", {ctx.input(0)}, {{"to", DType::F64}})}, attrs);
+      pooled = ctx.op("cast", {pooled}, {{"to", dt}});
+    }
+    if (!ctx.has_output(1)) return {pooled};
+    return {pooled, max_pool_indices(ctx, ctx.input(0), w, ceil_mode, ctx.attr_int("storage_order", 0))};
   };
 }
 
-// MaxUnpool: the values scattered to their flat indices (into the whole output tensor)
-// of a zero tensor shaped by output_shape, or by inverting the pooling's size formula.
+// MaxUnpool: the values scattered to their flat indices (into the whole tensor the
+// pooling read, whose shape inverts the pooling's size formula) in a zero tensor; an
+// output_shape larger than that pads zeros at the end of each dim.
 std::vector<Expr> convert_max_unpool(NodeContext& ctx) {
   Window w = read_window(ctx, -1);
-  Expr shape;
-  if (ctx.has_input(2)) {
-    shape = as_i64(ctx, 2);
-  } else {
-    auto dims = static_dims(ctx, 0);
-    if (!dims) ctx.fail("without output_shape the input's dims must be known at import time");
-    Ints out{(*dims)[0], (*dims)[1]};
-    for (size_t i = 0; i < w.nsp; ++i)
-      out.push_back(((*dims)[i + 2] - 1) * w.strides[i] + w.kernel[i] - w.pads[i] - w.pads[i + w.nsp]);
-    shape = ctx.i64_vector(out);
-  }
+  auto dims = static_dims(ctx, 0);
+  if (!dims) ctx.fail("the input's dims must be known at import time");
+  Ints unpooled{(*dims)[0], (*dims)[1]};
+  for (size_t i = 0; i < w.nsp; ++i)
+    unpooled.push_back(((*dims)[i + 2] - 1) * w.strides[i] + w.kernel[i] - w.pads[i] - w.pads[i + w.nsp]);
   Expr flat = ctx.i64_vector({-1});
-  Expr zeros = ctx.op("reshape", {ctx.op("expand", {scalar_const(ctx, ctx.input_dtype(0), 0), shape}), flat});
+  Expr zeros = ctx.op("expand", {scalar_const(ctx, ctx.input_dtype(0), 0), ctx.i64_vector({shape_numel(unpooled)})});
   Expr values = ctx.op("reshape", {ctx.input(0), flat}), where = ctx.op("reshape", {as_i64(ctx, 1), flat});
   Expr y = ctx.op("scatter_elements", {zeros, where, values}, {{"axis", int64_t(0)}});
-  return {ctx.op("reshape", {y, shape})};
+  y = ctx.op("reshape", {y, ctx.i64_vector(unpooled)});
+  if (!ctx.has_input(2)) return {y};
+  Expr grow = ctx.op("sub", {as_i64(ctx, 2), ctx.i64_vector(unpooled)});
+  Expr pads = ctx.op("concat", {ctx.i64_vector(Ints(unpooled.size(), 0)), grow}, {{"axis", int64_t(0)}});
+  return {ctx.op("pad", {y, pads})};
 }
 
 // GlobalLpPool: (sum |x|^p)^(1/p) over the spatial dims, kept as size 1.

@@ -61,7 +61,7 @@ std::vector<Expr> convert_lrn(NodeContext& ctx) {
 // (statistics over dims axis..end, kept as size 1) are computed alongside.
 std::vector<Expr> convert_layer_norm(NodeContext& ctx) {
   const int rank = ctx.input_rank(0);
-  const int axis = normalize_axis(ctx, ctx.attr_int("axis", -1), rank);
+  const int axis = positive_axis(ctx, ctx.attr_int("axis", -1), rank);
   const double eps = ctx.attr_float("epsilon", 1e-5);
   std::vector<Expr> args{ctx.input(0), ctx.input(1)};
   if (ctx.has_input(2)) args.push_back(ctx.input(2));

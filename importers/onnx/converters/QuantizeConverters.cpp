@@ -18,7 +18,7 @@ Expr to_f32(NodeContext& ctx, const Expr& x) { return ctx.op("cast", {x}, {{"to"
 // a tensor of rank `rank`; a scalar stays as it is.
 Expr along_axis(NodeContext& ctx, const Expr& p, int p_rank, int64_t axis, int rank) {
   if (p_rank == 0 || rank <= 1) return p;
-  int a = normalize_axis(ctx, axis, rank);
+  int a = positive_axis(ctx, axis, rank);
   Ints shape(size_t(rank), 1);
   shape[size_t(a)] = -1;
   return ctx.op("reshape", {p, ctx.i64_vector(shape)});

@@ -54,7 +54,7 @@ Converter arg_extreme(std::string weft) {
 std::vector<Expr> along_axis_or_flattened(NodeContext& ctx, const std::function<Expr(const Expr&, int64_t, int)>& along) {
   const int rank = ctx.input_rank(0);
   Expr x = ctx.input(0);
-  if (ctx.opset() >= 13) return {along(x, normalize_axis(ctx, ctx.attr_int("axis", -1), rank), rank)};
+  if (ctx.opset() >= 13) return {along(x, positive_axis(ctx, ctx.attr_int("axis", -1), rank), rank)};
   int64_t axis = ctx.attr_int("axis", 1);
   if (axis < -rank || axis > rank) ctx.fail(Msg() << "axis " << axis << " is out of range for rank " << rank);
   if (axis < 0) axis += rank;
@@ -93,7 +93,7 @@ std::vector<Expr> convert_cumsum(NodeContext& ctx) {
     a.set("axis", axis);
     return a;
   };
-  if (auto axis = const_int(ctx, 1)) return {ctx.op("cumsum", {ctx.input(0)}, with_axis(normalize_axis(ctx, *axis, rank)))};
+  if (auto axis = const_int(ctx, 1)) return {ctx.op("cumsum", {ctx.input(0)}, with_axis(positive_axis(ctx, *axis, rank)))};
   Expr x = ctx.input(0);
   return {select_axis(ctx, ctx.input(1), rank, [&](int axis) { return make_op_call("cumsum", {x}, with_axis(axis), ctx.span()); })};
 }

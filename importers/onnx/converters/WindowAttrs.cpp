@@ -13,9 +13,14 @@ Ints ints_or(const NodeContext& ctx, const std::string& name, size_t n, int64_t 
 }
 
 Ints static_spatial(const NodeContext& ctx, size_t nsp, const std::string& why) {
-  auto dims = static_dims(ctx, 0);
-  if (!dims) ctx.fail(why + " needs the input's spatial dims known at import time");
-  return Ints(dims->end() - long(nsp), dims->end());
+  const TensorTypeNode* t = as_tensor(ctx.input_type(0));
+  Ints dims;
+  for (size_t i = 0; t && i < nsp && i < t->shape.size(); ++i) {
+    const Dim& d = t->shape[t->shape.size() - nsp + i];
+    if (d.is_static()) dims.push_back(d.value());
+  }
+  if (dims.size() != nsp) ctx.fail(why + " needs the input's spatial dims known at import time");
+  return dims;
 }
 
 Window read_window(const NodeContext& ctx, int weights) {
@@ -49,10 +54,13 @@ void resolve_auto_pad(const NodeContext& ctx, Window& w) {
     return;
   }
   if (mode != "SAME_UPPER" && mode != "SAME_LOWER") ctx.fail("attribute auto_pad='" + mode + "' is not supported");
-  Ints in = static_spatial(ctx, w.nsp, "auto_pad=" + mode);
+  // With stride 1 the total padding is (k - 1) * dilation whatever the size.
+  const bool unit_strides = std::all_of(w.strides.begin(), w.strides.end(), [](int64_t s) { return s == 1; });
+  Ints in = unit_strides ? Ints(w.nsp, 0) : static_spatial(ctx, w.nsp, "auto_pad=" + mode + " with strides > 1");
   for (size_t i = 0; i < w.nsp; ++i) {
     int64_t s = w.strides[i], out = (in[i] + s - 1) / s;
-    int64_t total = std::max<int64_t>(0, (out - 1) * s + (w.kernel[i] - 1) * w.dilations[i] + 1 - in[i]);
+    int64_t total = unit_strides ? (w.kernel[i] - 1) * w.dilations[i]
+                                 : std::max<int64_t>(0, (out - 1) * s + (w.kernel[i] - 1) * w.dilations[i] + 1 - in[i]);
     int64_t small = total / 2, big = total - small;
     w.pads[i] = mode == "SAME_UPPER" ? small : big;
     w.pads[i + w.nsp] = mode == "SAME_UPPER" ? big : small;

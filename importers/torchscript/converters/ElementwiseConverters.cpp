@@ -19,8 +19,23 @@ DType operand_dtype(NodeContext& c, bool is_compare) {
   return c.result_dtype({0, 1});
 }
 
+// == / != of two lists known element by element at import time.
+std::vector<TsVal> list_compare(NodeContext& c, bool eq) {
+  auto a = c.list_items(0), b = c.list_items(1);
+  TExpr same = IrBuilder::constant(Tensor::scalar<bool>(a.size() == b.size()));
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    if (!a[i].is_tensor_like() || !b[i].is_tensor_like()) c.fail("comparing lists of non-numbers");
+    DType dt = a[i].kind == Kind::Float || b[i].kind == Kind::Float ? DType::F64 : DType::I64;
+    TExpr e = c.op("equal", {c.cast(a[i].v, dt), c.cast(b[i].v, dt)});
+    same = c.op("logical_and", {same, e});
+  }
+  if (!eq) same = c.op("logical_not", {same});
+  return {TsVal::make(Kind::Bool, same)};
+}
+
 Converter binary(const std::string& op, bool is_compare = false, bool has_alpha = false) {
   return [=](NodeContext& c) {
+    if (is_compare && c.in(0).kind == Kind::List && (op == "equal" || op == "not_equal")) return list_compare(c, op == "equal");
     DType dt = operand_dtype(c, is_compare);
     TExpr a = c.cast(c.tensor(0), dt), b = c.cast(c.tensor(1), dt);
     if (has_alpha && c.num_inputs() > 2 && c.has(2)) {
@@ -87,11 +102,12 @@ void register_elementwise_converters(ConverterTable& t) {
   t.add("aten::mul", binary("mul"));
   t.add("aten::div", div);
   t.add("aten::true_divide", div);
-  t.add("aten::floordiv", [](NodeContext& c) {
+  Converter floordiv = [](NodeContext& c) {
     DType dt = operand_dtype(c, false);
     return std::vector<TsVal>{c.out(floor_div(c, c.cast(c.tensor(0), dt), c.cast(c.tensor(1), dt)))};
-  });
-  t.add("aten::floor_divide", t.find("aten::floordiv", "") ? *t.find("aten::floordiv", "") : Converter());
+  };
+  t.add("aten::floordiv", floordiv);
+  t.add("aten::floor_divide", floordiv);
   t.add("aten::remainder", binary("mod"));
   t.add("aten::__mod__", binary("mod"));
   t.add("aten::fmod", [](NodeContext& c) {

@@ -1,0 +1,25 @@
+// EmitCpu.h - lowers a typed module to one readable C++ source over the header-only runtime.
+#pragma once
+
+#include <string>
+
+#include "ir/Module.h"
+
+namespace weft::codegen {
+
+struct CpuSource {
+  std::string source;   // model.cpp: one C++ function per IR function, then the C API table
+  std::string weights;  // weights.bin: the constants, embedded with .incbin
+};
+
+// `m` must be type-checked (infer_types). `name` is a C identifier: the library exports
+// weft_model_api() and NAME_api(). Throws CompileError naming the op or construct (and
+// where) for anything the CPU code generator does not handle yet: ops without an
+// emitter, closures, ADTs and match, references, polymorphic functions, f16/bf16, and
+// @main parameters or results that are not tensors (or tuples of them).
+CpuSource emit_cpu(const Module& m, const std::string& name);
+
+// Checks `name` is usable as a C identifier; CompileError otherwise.
+void check_library_name(const std::string& name);
+
+}  // namespace weft::codegen

@@ -1,0 +1,35 @@
+// Toolchain.h - turns generated source into lib<name>.so with the system C++ compiler.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "codegen/EmitCpu.h"
+
+namespace weft::codegen {
+
+struct ToolchainOptions {
+  std::string compiler = "g++";       // or $WEFT_CXX
+  std::string runtime_include_dir;    // empty: runtime_include_dir()
+  std::vector<std::string> extra_flags;
+};
+
+// Where the runtime headers (weft/weft.h, weft/runtime.h, weft/rt/*) are: $WEFT_RUNTIME_DIR,
+// else the source tree this weft was built from.
+std::string runtime_include_dir();
+
+// Writes `src` (as NAME.cpp and weights.bin), exports.map, build.sh and the runtime headers into `dir`, laid out so
+// that the compile command can be rerun there by hand.
+void write_source_tree(const CpuSource& src, const std::string& name, const std::string& dir, const ToolchainOptions& options = {});
+
+// Compiles `src` in a fresh temporary directory with
+//   g++ -std=c++20 -O3 -march=native -shared -fPIC -static-libstdc++ -static-libgcc ...
+// exporting only weft_model_api and NAME_api (a version script; libstdc++ stays inside),
+// and moves the library to `output` atomically (a temporary file beside it, then rename):
+// on failure nothing is left at `output`. The same source gives the same bytes (the
+// compiler runs in the build directory on relative paths). Throws CompileError with the
+// compiler's messages if it fails.
+void build_shared_library(const CpuSource& src, const std::string& name, const std::string& output,
+                          const ToolchainOptions& options = {});
+
+}  // namespace weft::codegen

@@ -1,0 +1,199 @@
+// Api.h - the C API table of an artifact: error plumbing, input validation, DLPack outputs.
+#pragma once
+
+#include <new>
+#include <string>
+#include <utility>
+
+#include "weft/rt/Tensor.h"
+
+namespace weft_rt {
+
+// One input or output of @main as the C API describes it (see weft_tensor_info).
+struct IoDesc {
+  const char* name;
+  DLDataType dtype;
+  int ndim;
+  const int64_t* shape;          // -1 where only known at run time
+  const char* const* dim_names;  // symbol or nullptr per dim
+};
+
+// What the generated source tells the runtime about its model.
+struct ModelDesc {
+  const char* name;
+  const IoDesc* inputs;
+  int num_inputs;
+  const IoDesc* outputs;
+  int num_outputs;
+  void (*run)(const Tensor* inputs, Tensor* outputs);  // may throw; shapes already validated
+};
+
+inline std::string& last_error_slot() {
+  thread_local std::string message;
+  return message;
+}
+inline const char* last_error() { return last_error_slot().c_str(); }
+
+// Runs f, turning any exception into status 1 and the calling thread's message.
+template <typename F>
+int guarded(const char* what, F&& f) noexcept {
+  try {
+    f();
+    return 0;
+  } catch (const std::bad_alloc&) {
+    try { last_error_slot() = std::string(what) + ": out of memory"; } catch (...) {}
+  } catch (const std::exception& e) {
+    try { last_error_slot() = std::string(what) + ": " + e.what(); } catch (...) {}
+  } catch (...) {
+    try { last_error_slot() = std::string(what) + ": unknown error"; } catch (...) {}
+  }
+  return 1;
+}
+
+inline std::string dtype_str(DLDataType t) {
+  const char* kind = t.code == kDLFloat ? "f" : t.code == kDLInt ? "i" : t.code == kDLUInt ? "u" : t.code == WEFT_DL_BOOL ? "bool" : "?";
+  if (t.code == WEFT_DL_BOOL) return kind;
+  std::string s = kind + std::to_string(int(t.bits));
+  if (t.lanes != 1) s += "x" + std::to_string(int(t.lanes));
+  return s;
+}
+
+// Checks one input against its description; `symbols` collects the value each named dim
+// takes so that `batch` in two inputs must agree. Throws Error saying which input and dim.
+inline void check_input(const DLTensor& t, const IoDesc& d, int index, std::vector<std::pair<const char*, int64_t>>& symbols) {
+  const std::string where = "input " + std::to_string(index) + " '" + d.name + "'";
+  if (t.device.device_type != kDLCPU) throw Error(where + ": must be on the CPU (device type " + std::to_string(int(t.device.device_type)) + ")");
+  if (!same_dtype(t.dtype, d.dtype)) throw Error(where + ": expected dtype " + dtype_str(d.dtype) + ", got " + dtype_str(t.dtype));
+  if (t.ndim != d.ndim) throw Error(where + ": expected rank " + std::to_string(d.ndim) + ", got " + std::to_string(t.ndim));
+  if (t.ndim > 0 && !t.shape) throw Error(where + ": shape is NULL");
+  int64_t n = 1, stride = 1;
+  for (int i = t.ndim - 1; i >= 0; --i) {
+    const int64_t got = t.shape[i];
+    if (got < 0) throw Error(where + ": dim " + std::to_string(i) + " is negative (" + std::to_string(got) + ")");
+    if (d.shape[i] >= 0 && got != d.shape[i])
+      throw Error(where + ": dim " + std::to_string(i) + " must be " + std::to_string(d.shape[i]) + ", got " + std::to_string(got));
+    if (const char* sym = d.dim_names[i]) {
+      bool seen = false;
+      for (auto& [name, value] : symbols)
+        if (std::string(name) == sym) {
+          seen = true;
+          if (value != got)
+            throw Error(where + ": dim " + std::to_string(i) + " is '" + sym + "' = " + std::to_string(got) +
+                        ", but an earlier input has " + sym + " = " + std::to_string(value));
+        }
+      if (!seen) symbols.emplace_back(sym, got);
+    }
+    if (t.strides && got != 1 && t.strides[i] != stride) throw Error(where + ": must be compact row-major (strides not supported)");
+    stride *= got;
+    n *= got;
+  }
+  if (n > 0 && !t.data) throw Error(where + ": data is NULL");
+}
+
+inline Shape dl_shape(const DLTensor& t) { return Shape(t.shape, t.shape + t.ndim); }
+
+// A DLManagedTensor that keeps its runtime tensor (and so its buffer) alive until deleted.
+struct ManagedOutput {
+  DLManagedTensor managed;
+  Tensor tensor;
+  Shape shape;
+};
+
+inline DLManagedTensor* to_managed(Tensor t) {
+  auto* m = new ManagedOutput{};
+  m->tensor = t.owns() ? std::move(t) : t.clone();  // a view (input, weight) is copied out
+  m->shape = m->tensor.shape();
+  DLTensor& dl = m->managed.dl_tensor;
+  dl.data = m->tensor.data<void>();
+  dl.device = DLDevice{kDLCPU, 0};
+  dl.ndim = m->tensor.rank();
+  dl.dtype = m->tensor.dtype();
+  dl.shape = m->shape.data();
+  dl.strides = nullptr;
+  dl.byte_offset = 0;
+  m->managed.manager_ctx = m;
+  m->managed.deleter = [](DLManagedTensor* self) { delete static_cast<ManagedOutput*>(self->manager_ctx); };
+  return &m->managed;
+}
+
+}  // namespace weft_rt
+
+// The handle behind weft_model*: immutable after create, so runs may share it.
+struct weft_model {
+  const weft_rt::ModelDesc* desc;
+  int num_threads;
+};
+
+namespace weft_rt {
+
+inline int fill_info(const IoDesc& d, weft_tensor_info* info) {
+  info->name = d.name;
+  info->dtype = d.dtype;
+  info->ndim = d.ndim;
+  info->shape = d.shape;
+  info->dim_names = d.dim_names;
+  return 0;
+}
+
+inline int info_of(const weft_model* m, int index, weft_tensor_info* info, bool input) {
+  return guarded(input ? "input_info" : "output_info", [&] {
+    if (!m || !info) throw Error("model or info is NULL");
+    const int n = input ? m->desc->num_inputs : m->desc->num_outputs;
+    if (index < 0 || index >= n) throw Error("index " + std::to_string(index) + " out of range [0, " + std::to_string(n) + ")");
+    fill_info(input ? m->desc->inputs[index] : m->desc->outputs[index], info);
+  });
+}
+
+inline int run_model(weft_model* m, const DLTensor* inputs, int num_inputs, DLManagedTensor** outputs, int num_outputs) {
+  if (outputs && m && num_outputs == m->desc->num_outputs)
+    for (int i = 0; i < num_outputs; ++i) outputs[i] = nullptr;
+  std::vector<Tensor> outs;
+  return guarded("run", [&] {
+    if (!m) throw Error("model is NULL");
+    const ModelDesc& d = *m->desc;
+    if (num_inputs != d.num_inputs) throw Error("expected " + std::to_string(d.num_inputs) + " inputs, got " + std::to_string(num_inputs));
+    if (num_outputs != d.num_outputs) throw Error("expected " + std::to_string(d.num_outputs) + " outputs, got " + std::to_string(num_outputs));
+    if (!inputs && num_inputs > 0) throw Error("inputs is NULL");
+    if (!outputs) throw Error("outputs is NULL");
+    std::vector<std::pair<const char*, int64_t>> symbols;
+    std::vector<Tensor> ins;
+    for (int i = 0; i < num_inputs; ++i) {
+      check_input(inputs[i], d.inputs[i], i, symbols);
+      ins.push_back(Tensor::view(static_cast<const char*>(inputs[i].data) + inputs[i].byte_offset, inputs[i].dtype, dl_shape(inputs[i])));
+    }
+    outs.resize(size_t(num_outputs));
+    d.run(ins.data(), outs.data());
+    std::vector<DLManagedTensor*> made;
+    try {
+      for (auto& t : outs) made.push_back(to_managed(std::move(t)));
+    } catch (...) {
+      for (auto* p : made) p->deleter(p);
+      throw;
+    }
+    for (int i = 0; i < num_outputs; ++i) outputs[i] = made[size_t(i)];
+  });
+}
+
+}  // namespace weft_rt
+
+// Defines the exported API table for `desc`: weft_model_api() and NAME_api().
+#define WEFT_RT_DEFINE_API(DESC, NAME)                                                                               \
+  namespace {                                                                                                        \
+  int weft_api_create(const weft_options* o, weft_model** out) {                                                    \
+    return weft_rt::guarded("create", [&] {                                                                          \
+      if (!out) throw weft_rt::Error("out is NULL");                                                                 \
+      *out = new weft_model{&(DESC), o ? o->num_threads : 0};                                                        \
+    });                                                                                                              \
+  }                                                                                                                  \
+  void weft_api_destroy(weft_model* m) { delete m; }                                                                \
+  int weft_api_num_inputs(const weft_model* m) { return m ? m->desc->num_inputs : -1; }                             \
+  int weft_api_num_outputs(const weft_model* m) { return m ? m->desc->num_outputs : -1; }                           \
+  int weft_api_input_info(const weft_model* m, int i, weft_tensor_info* info) { return weft_rt::info_of(m, i, info, true); }  \
+  int weft_api_output_info(const weft_model* m, int i, weft_tensor_info* info) { return weft_rt::info_of(m, i, info, false); } \
+  const char* weft_api_last_error() { return weft_rt::last_error(); }                                               \
+  const weft_api weft_api_table = {WEFT_API_VERSION,    sizeof(weft_api),     (DESC).name,          weft_api_create,  \
+                                   weft_api_destroy,    weft_api_num_inputs,  weft_api_num_outputs, weft_api_input_info, \
+                                   weft_api_output_info, weft_rt::run_model,  weft_api_last_error};                   \
+  }                                                                                                                  \
+  extern "C" __attribute__((visibility("default"))) const weft_api* weft_model_api(void) { return &weft_api_table; } \
+  extern "C" __attribute__((visibility("default"))) const weft_api* NAME##_api(void) { return &weft_api_table; }

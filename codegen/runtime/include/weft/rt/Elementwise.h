@@ -1,0 +1,161 @@
+// Elementwise.h - unary, binary and ternary maps with NumPy broadcasting, and cast.
+#pragma once
+
+#include <array>
+#include <cmath>
+#include <type_traits>
+
+#include "weft/rt/Tensor.h"
+
+namespace weft_rt {
+
+// NumPy broadcasting of two shapes; an Error names both when they do not fit.
+inline Shape broadcast_shape(const Shape& a, const Shape& b, const char* op) {
+  size_t r = a.size() > b.size() ? a.size() : b.size();
+  Shape out(r);
+  for (size_t i = 0; i < r; ++i) {
+    int64_t da = i < r - a.size() ? 1 : a[i - (r - a.size())];
+    int64_t db = i < r - b.size() ? 1 : b[i - (r - b.size())];
+    if (da != db && da != 1 && db != 1)
+      throw Error(std::string(op) + ": shapes " + shape_str(a) + " and " + shape_str(b) + " do not broadcast");
+    out[i] = da == 1 ? db : da;
+  }
+  return out;
+}
+
+// Element strides of `s` when read as `out`: right-aligned, 0 along broadcast dims.
+inline Shape broadcast_strides(const Shape& s, const Shape& out) {
+  Shape st(out.size(), 0);
+  int64_t stride = 1;
+  for (size_t k = 0; k < s.size(); ++k) {
+    size_t i = s.size() - 1 - k, o = out.size() - 1 - k;
+    st[o] = s[i] == 1 ? 0 : stride;
+    stride *= s[i];
+  }
+  return st;
+}
+
+// Calls body(offsets, n, inner_strides) for each run of the innermost dim of `out`, with
+// every input's element offset at the start of the run; the inner loop stays simple
+// enough for the compiler to vectorize when the strides are 1.
+template <size_t N, typename Body>
+void for_each_row(const Shape& out, const std::array<const Shape*, N>& shapes, Body body) {
+  if (numel(out) == 0) return;
+  std::array<Shape, N> st;
+  for (size_t j = 0; j < N; ++j) st[j] = broadcast_strides(*shapes[j], out);
+  const int r = int(out.size());
+  const int64_t inner = r ? out[size_t(r - 1)] : 1;
+  std::array<int64_t, N> inner_st{}, off{};
+  for (size_t j = 0; j < N; ++j) inner_st[j] = r ? st[j][size_t(r - 1)] : 0;
+  Shape idx(r > 0 ? size_t(r - 1) : 0, 0);
+  for (;;) {
+    body(off, inner, inner_st);
+    int d = r - 2;
+    for (; d >= 0; --d) {
+      for (size_t j = 0; j < N; ++j) off[j] += st[j][size_t(d)];
+      if (++idx[size_t(d)] < out[size_t(d)]) break;
+      for (size_t j = 0; j < N; ++j) off[j] -= st[j][size_t(d)] * out[size_t(d)];
+      idx[size_t(d)] = 0;
+    }
+    if (d < 0) return;
+  }
+}
+
+template <typename R, typename A, typename F>
+Tensor unary(const Tensor& x, F f) {
+  Tensor out = Tensor::empty<R>(x.shape());
+  const A* in = x.data<A>();
+  R* o = out.data<R>();
+  const int64_t n = x.size();
+  for (int64_t i = 0; i < n; ++i) o[i] = f(in[i]);
+  return out;
+}
+
+template <typename R, typename A, typename B, typename F>
+Tensor binary(const Tensor& a, const Tensor& b, F f, const char* op) {
+  Tensor out = Tensor::empty<R>(broadcast_shape(a.shape(), b.shape(), op));
+  const A* pa = a.data<A>();
+  const B* pb = b.data<B>();
+  R* o = out.data<R>();
+  const int64_t n = out.size();
+  if (a.shape() == b.shape()) {
+    for (int64_t i = 0; i < n; ++i) o[i] = f(pa[i], pb[i]);
+  } else if (b.size() == 1 && a.size() == n) {
+    const B s = pb[0];
+    for (int64_t i = 0; i < n; ++i) o[i] = f(pa[i], s);
+  } else {
+    R* w = o;
+    for_each_row<2>(out.shape(), {&a.shape(), &b.shape()}, [&](const std::array<int64_t, 2>& off, int64_t len, const std::array<int64_t, 2>& s) {
+      for (int64_t i = 0; i < len; ++i) w[i] = f(pa[off[0] + i * s[0]], pb[off[1] + i * s[1]]);
+      w += len;
+    });
+  }
+  return out;
+}
+
+template <typename T>
+Tensor where(const Tensor& c, const Tensor& x, const Tensor& y) {
+  Shape s = broadcast_shape(broadcast_shape(c.shape(), x.shape(), "where"), y.shape(), "where");
+  Tensor out = Tensor::empty<T>(s);
+  const bool* pc = c.data<bool>();
+  const T* px = x.data<T>();
+  const T* py = y.data<T>();
+  T* w = out.data<T>();
+  for_each_row<3>(s, {&c.shape(), &x.shape(), &y.shape()}, [&](const std::array<int64_t, 3>& off, int64_t len, const std::array<int64_t, 3>& st) {
+    for (int64_t i = 0; i < len; ++i) w[i] = pc[off[0] + i * st[0]] ? px[off[1] + i * st[1]] : py[off[2] + i * st[2]];
+    w += len;
+  });
+  return out;
+}
+
+// NumPy conversion: floats truncate toward zero, anything to bool is x != 0.
+template <typename To, typename From>
+Tensor cast(const Tensor& x) {
+  return unary<To, From>(x, [](From v) { return static_cast<To>(v); });
+}
+
+// Elementwise helpers whose semantics must match the interpreter's kernels.
+template <typename C> inline C max_nan(C a, C b) {
+  if constexpr (std::is_floating_point_v<C>)
+    if (std::isnan(a) || std::isnan(b)) return std::isnan(a) ? a : b;
+  return a < b ? b : a;
+}
+template <typename C> inline C min_nan(C a, C b) {
+  if constexpr (std::is_floating_point_v<C>)
+    if (std::isnan(a) || std::isnan(b)) return std::isnan(a) ? a : b;
+  return b < a ? b : a;
+}
+template <typename C> inline C sigmoid(C x) {
+  if (x >= C(0)) return C(1) / (C(1) + std::exp(-x));
+  C e = std::exp(x);
+  return e / (C(1) + e);
+}
+template <typename C> inline C relu(C x) {
+  if constexpr (std::is_unsigned_v<C>) return x;
+  else return x < C(0) ? C(0) : x;
+}
+// Wrapping integer arithmetic (the interpreter's), plain arithmetic for floats.
+template <typename C> inline C wrap_add(C a, C b) {
+  if constexpr (std::is_integral_v<C>) return C(std::make_unsigned_t<C>(a) + std::make_unsigned_t<C>(b));
+  else return a + b;
+}
+template <typename C> inline C wrap_sub(C a, C b) {
+  if constexpr (std::is_integral_v<C>) return C(std::make_unsigned_t<C>(a) - std::make_unsigned_t<C>(b));
+  else return a - b;
+}
+template <typename C> inline C wrap_mul(C a, C b) {
+  if constexpr (std::is_integral_v<C>) return C(std::make_unsigned_t<C>(a) * std::make_unsigned_t<C>(b));
+  else return a * b;
+}
+template <typename C> inline C wrap_neg(C a) { return wrap_sub(C(0), a); }
+// Integer division truncates toward zero and fails on a zero divisor.
+template <typename C> inline C divide(C a, C b) {
+  if constexpr (std::is_integral_v<C>) {
+    if (b == C(0)) throw Error("div: integer division by zero");
+    if constexpr (std::is_signed_v<C>)
+      if (b == C(-1)) return wrap_neg(a);
+  }
+  return C(a / b);
+}
+
+}  // namespace weft_rt

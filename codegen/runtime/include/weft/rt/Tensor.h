@@ -1,0 +1,118 @@
+// Tensor.h - the runtime's tensor buffer, dtype traits and the error it raises inside a run.
+#pragma once
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "weft/weft.h"
+
+namespace weft_rt {
+
+// Raised by kernels and checks inside a run; the API boundary turns it into a status.
+struct Error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+using Shape = std::vector<int64_t>;
+
+// The DLPack dtype of a C++ element type.
+template <typename T> DLDataType dl_dtype();
+#define WEFT_RT_DTYPE(T, CODE, BITS) \
+  template <> inline DLDataType dl_dtype<T>() { return DLDataType{uint8_t(CODE), uint8_t(BITS), 1}; }
+WEFT_RT_DTYPE(float, kDLFloat, 32)
+WEFT_RT_DTYPE(double, kDLFloat, 64)
+WEFT_RT_DTYPE(int8_t, kDLInt, 8)
+WEFT_RT_DTYPE(int16_t, kDLInt, 16)
+WEFT_RT_DTYPE(int32_t, kDLInt, 32)
+WEFT_RT_DTYPE(int64_t, kDLInt, 64)
+WEFT_RT_DTYPE(uint8_t, kDLUInt, 8)
+WEFT_RT_DTYPE(uint16_t, kDLUInt, 16)
+WEFT_RT_DTYPE(uint32_t, kDLUInt, 32)
+WEFT_RT_DTYPE(uint64_t, kDLUInt, 64)
+WEFT_RT_DTYPE(bool, WEFT_DL_BOOL, 8)
+#undef WEFT_RT_DTYPE
+
+inline bool same_dtype(DLDataType a, DLDataType b) { return a.code == b.code && a.bits == b.bits && a.lanes == b.lanes; }
+inline size_t dtype_bytes(DLDataType t) { return size_t(t.bits / 8) * t.lanes; }
+
+inline int64_t numel(const Shape& s) {
+  int64_t n = 1;
+  for (int64_t d : s) n *= d;
+  return n;
+}
+
+inline std::string shape_str(const Shape& s) {
+  std::string r = "[";
+  for (size_t i = 0; i < s.size(); ++i) r += (i ? ", " : "") + std::to_string(s[i]);
+  return r + "]";
+}
+
+// A dense row-major tensor. Owns a 64-byte aligned buffer, or views memory it does not
+// own (an input, an embedded weight) which outlives the run. Tensors are never written
+// after a kernel has produced them, so copies share the buffer freely across threads.
+class Tensor {
+ public:
+  Tensor() = default;
+
+  template <typename T>
+  static Tensor empty(Shape shape) { return empty_of(dl_dtype<T>(), std::move(shape)); }
+  static Tensor empty_of(DLDataType dtype, Shape shape) {
+    Tensor t;
+    t.dtype_ = dtype;
+    t.shape_ = std::move(shape);
+    size_t bytes = size_t(numel(t.shape_)) * dtype_bytes(dtype);
+    void* p = std::aligned_alloc(64, (bytes + 63) / 64 * 64 + 64);
+    if (!p) throw Error("out of memory allocating " + std::to_string(bytes) + " bytes");
+    t.buf_ = std::shared_ptr<void>(p, [](void* q) { std::free(q); });
+    t.data_ = p;
+    return t;
+  }
+  template <typename T>
+  static Tensor scalar(T v) {
+    Tensor t = empty<T>({});
+    *t.data<T>() = v;
+    return t;
+  }
+  // A view of memory that outlives every use of the tensor.
+  static Tensor view(const void* data, DLDataType dtype, Shape shape) {
+    Tensor t;
+    t.dtype_ = dtype;
+    t.shape_ = std::move(shape);
+    t.data_ = const_cast<void*>(data);
+    return t;
+  }
+
+  DLDataType dtype() const { return dtype_; }
+  const Shape& shape() const { return shape_; }
+  int rank() const { return int(shape_.size()); }
+  int64_t dim(int i) const { return shape_[size_t(i)]; }
+  int64_t size() const { return numel(shape_); }
+  bool owns() const { return buf_ != nullptr; }
+  const std::shared_ptr<void>& buffer() const { return buf_; }
+
+  template <typename T> T* data() const { return static_cast<T*>(data_); }
+  // A rank-0 (or one-element) tensor's value, e.g. an `if` condition or a loop counter.
+  template <typename T> T item() const {
+    if (size() != 1) throw Error("expected a one-element tensor, got shape " + shape_str(shape_));
+    return *data<T>();
+  }
+  // A deep copy into a buffer of its own.
+  Tensor clone() const {
+    Tensor t = empty_of(dtype_, shape_);
+    if (size()) std::memcpy(t.data_, data_, size_t(size()) * dtype_bytes(dtype_));
+    return t;
+  }
+
+ private:
+  DLDataType dtype_{kDLFloat, 32, 1};
+  Shape shape_;
+  std::shared_ptr<void> buf_;
+  void* data_ = nullptr;
+};
+
+}  // namespace weft_rt

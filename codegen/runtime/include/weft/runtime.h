@@ -1,0 +1,9 @@
+// runtime.h - the header-only runtime every generated artifact includes (it knows no IR).
+#pragma once
+
+#include "weft/weft.h"
+#include "weft/rt/Api.h"
+#include "weft/rt/Elementwise.h"
+#include "weft/rt/Matmul.h"
+#include "weft/rt/Reduce.h"
+#include "weft/rt/Tensor.h"

@@ -1,0 +1,102 @@
+// OnnxImporter.cpp - loads a ModelProto, checks its versions and builds @main from its graph.
+#include "importers/onnx/OnnxImporter.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "importers/onnx/GraphBuilder.h"
+#include "importers/onnx/OnnxTensors.h"
+#include "ir/OpRegistry.h"
+#include "ir/TypeInference.h"
+
+namespace weft::onnx_import {
+
+namespace {
+
+constexpr int64_t kMinIrVersion = 3;
+constexpr int kMinOpset = 7, kMaxOpset = 17;
+
+onnx::ModelProto load(const std::string& path) {
+  Span where{path};
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw CompileError(where, std::string("cannot open ONNX model: ") + std::strerror(errno));
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  if (in.bad()) throw CompileError(where, "cannot read ONNX model");
+  onnx::ModelProto model;
+  if (!model.ParseFromString(bytes.str())) throw CompileError(where, "not an ONNX model: the file is not a valid ModelProto");
+  if (model.ir_version() == 0 || !model.has_graph())
+    throw CompileError(where, "not an ONNX model: it has no IR version or no graph");
+  return model;
+}
+
+std::map<std::string, int> check_versions(const onnx::ModelProto& model, const Span& where) {
+  if (model.ir_version() < kMinIrVersion)
+    throw CompileError(where, Msg() << "ONNX IR version " << model.ir_version() << " is not supported (" << kMinIrVersion << " and up are)");
+  std::map<std::string, int> opsets;
+  for (auto& o : model.opset_import()) opsets[normalize_domain(o.domain())] = int(o.version());
+  auto it = opsets.find("");
+  if (it == opsets.end()) throw CompileError(where, "the model imports no opset of the default domain");
+  if (it->second < kMinOpset || it->second > kMaxOpset)
+    throw CompileError(where, Msg() << "default-domain opset " << it->second << " is not supported (" << kMinOpset << " to " << kMaxOpset << " are)");
+  return opsets;
+}
+
+Module build(const onnx::ModelProto& model, const std::string& path) {
+  ImportState state;
+  state.model_dir = std::filesystem::path(path).parent_path().string();
+  state.opsets = check_versions(model, Span{path});
+  const onnx::GraphProto& graph = model.graph();
+  GraphBuilder main(state, graph.name().empty() ? "main" : graph.name());
+  // Before IR version 4 initializers were listed among the inputs too; they stay constants.
+  std::set<std::string> initializers;
+  for (auto& init : graph.initializer()) initializers.insert(init.name());
+  std::vector<Var> params;
+  for (auto& input : graph.input()) {
+    if (initializers.count(input.name())) continue;
+    Span where{"onnx graph input '" + input.name() + "'"};
+    Type t = input.has_type() ? to_type(input.type(), where) : nullptr;
+    if (!t) throw CompileError(where, "the input has no type with a shape; weft needs each input's element type and rank");
+    Var p = make_var(sanitize_name(input.name()), t, where);
+    main.define_param(input.name(), p, t);
+    params.push_back(p);
+  }
+  main.add_initializers(graph);
+  main.convert_nodes(graph);
+  std::vector<Expr> outs = main.outputs(graph);
+  Expr result = outs.size() == 1 ? outs[0] : Expr(make_tuple(outs, main.graph_span()));
+  state.module.add_function("main", make_function(params, nullptr, main.finish(result), {}, main.graph_span()));
+  // A module that does not type-check is not returned: the error names the node it came from.
+  infer_types(state.module);
+  return state.module;
+}
+
+}  // namespace
+
+}  // namespace weft::onnx_import
+
+namespace weft {
+
+Module import_onnx(const std::string& path) {
+  onnx::ModelProto model = onnx_import::load(path);
+  try {
+    return onnx_import::build(model, path);
+  } catch (const CompileError&) {
+    throw;
+  } catch (const InternalError&) {
+    throw;
+  } catch (const TypeRelationError& e) {
+    throw CompileError(Span{path}, e.what());
+  } catch (const RuntimeError& e) {
+    throw CompileError(Span{path}, e.what());
+  } catch (const std::bad_alloc&) {
+    throw CompileError(Span{path}, "out of memory while importing the model");
+  }
+}
+
+}  // namespace weft

@@ -1,0 +1,132 @@
+// ListConverters.cpp - TorchScript lists: construction by append, len, indexing, assignment, cat/stack.
+#include "importers/torchscript/NodeContext.h"
+
+namespace weft::ts {
+
+namespace {
+
+TsVal int_val(TExpr e) { return TsVal::make(Kind::Int, e); }
+
+std::vector<TsVal> len(NodeContext& c) {
+  const TsVal& l = c.in(0);
+  if (l.kind == Kind::String) {
+    if (!l.str) c.fail("len of a string not known at import time");
+    return {int_val(c.i64(int64_t(l.str->size())))};
+  }
+  if (l.kind == Kind::Tensor) return {int_val(c.dim_size(l.v, 0))};
+  if (l.is_static) return {int_val(c.i64(int64_t(l.elems.size())))};
+  return {int_val(c.ir().list_len(c.block(), l.v))};
+}
+
+std::vector<TsVal> getitem(NodeContext& c) {
+  const TsVal& l = c.in(0);
+  if (l.kind == Kind::List && l.is_static) {
+    if (auto k = c.in(1).constant()) {
+      int64_t i = k->as_int(), n = int64_t(l.elems.size());
+      if (i < 0) i += n;
+      if (i < 0 || i >= n) c.fail("list index out of range");
+      return {l.elems[size_t(i)]};
+    }
+  }
+  if (l.kind != Kind::List) c.fail(Msg() << "indexing a " << kind_name(l.kind) << " is not supported");
+  TExpr list = c.ir().materialize(c.block(), l, c.span());
+  TExpr item = c.ir().list_get(c.block(), list, c.cast(c.tensor(1), DType::I64), c.span());
+  TsVal proto;
+  proto.kind = l.elem_kind;
+  return {c.ir().unmaterialize(c.block(), item, proto)};
+}
+
+std::vector<TsVal> set_item(NodeContext& c) {
+  const TsVal& l = c.in(0);
+  if (l.is_static) {
+    if (auto k = c.in(1).constant()) {
+      int64_t i = k->as_int(), n = int64_t(l.elems.size());
+      if (i < 0) i += n;
+      if (i < 0 || i >= n) c.fail("list assignment index out of range");
+      TsVal r = l;
+      r.elems[size_t(i)] = c.in(2);
+      return {r};
+    }
+  }
+  TExpr list = c.ir().materialize(c.block(), l, c.span());
+  TExpr x = c.ir().materialize(c.block(), c.in(2), c.span());
+  TsVal r = TsVal::make(Kind::List, c.ir().list_set(c.block(), list, c.cast(c.tensor(1), DType::I64), x, c.span()));
+  r.elem_kind = l.elem_kind;
+  return {r};
+}
+
+std::vector<TsVal> append(NodeContext& c) {
+  const TsVal& l = c.in(0);
+  if (l.is_static) {
+    TsVal r = l;
+    r.elems.push_back(c.in(1));
+    return {r};
+  }
+  TExpr x = c.ir().materialize(c.block(), c.in(1), c.span());
+  TsVal r = TsVal::make(Kind::List, c.ir().list_append(c.block(), l.v, x));
+  r.elem_kind = l.elem_kind;
+  return {r};
+}
+
+// cat / stack: a static list joins with one concat; a List value with a helper function.
+Converter concat(bool stack) {
+  return [stack](NodeContext& c) {
+    int64_t axis = c.num_inputs() > 1 ? c.int_arg(1) : 0;
+    const TsVal& l = c.in(0);
+    if (!l.is_static) return std::vector<TsVal>{c.out(c.ir().list_concat(c.block(), l.v, axis, stack, c.span()))};
+    std::vector<TExpr> xs;
+    for (auto& e : l.elems) xs.push_back(e.v);
+    if (xs.empty()) c.fail("cat/stack of an empty list");
+    std::vector<size_t> idx;
+    DType dt = xs[0].dtype();
+    for (auto& x : xs)
+      if (x.dtype() != dt && is_float(x.dtype())) dt = x.dtype();
+    int rank = xs[0].rank() + (stack ? 1 : 0);
+    axis = c.axis(axis, rank);
+    for (auto& x : xs) {
+      x = c.cast(x, dt);
+      if (stack) x = c.op("unsqueeze", {x}, Attrs{{"axes", std::vector<int64_t>{axis}}});
+    }
+    return std::vector<TsVal>{c.out(xs.size() == 1 ? xs[0] : c.op("concat", xs, Attrs{{"axis", axis}}))};
+  };
+}
+
+// all/any over a bool list or a tensor.
+Converter all_any(bool all) {
+  return [all](NodeContext& c) {
+    const TsVal& l = c.in(0);
+    if (l.kind == Kind::List) {
+      TExpr r = c.i64(all ? 1 : 0);
+      r = c.cast(r, DType::Bool);
+      for (auto& e : c.list_items(0)) r = c.op(all ? "logical_and" : "logical_or", {r, c.cast(e.v, DType::Bool)});
+      return std::vector<TsVal>{c.out(r)};
+    }
+    TExpr x = c.cast(c.tensor(0), DType::U8);
+    std::vector<int64_t> axes;
+    bool keep = false;
+    if (c.num_inputs() > 1 && c.has(1)) {
+      axes = {c.axis(c.int_arg(1), x.rank())};
+      keep = c.num_inputs() > 2 && c.bool_arg(2);
+    }
+    TExpr r = c.op(all ? "reduce_min" : "reduce_max", {x}, Attrs{{"axes", axes}, {"keepdims", keep}});
+    if (x.rank() == 0) r = x;
+    return std::vector<TsVal>{c.out(c.cast(r, DType::Bool))};
+  };
+}
+
+}  // namespace
+
+void register_list_converters(ConverterTable& t) {
+  t.add("aten::len", len);
+  t.add("aten::__getitem__", getitem);
+  t.add("aten::_set_item", set_item);
+  t.add("aten::append", append);
+  t.add("aten::list", [](NodeContext& c) { return std::vector<TsVal>{c.in(0)}; });
+  t.add("aten::cat", concat(false));
+  t.add("aten::concat", concat(false));
+  t.add("aten::stack", concat(true));
+  t.add("aten::all", all_any(true));
+  t.add("aten::any", all_any(false));
+}
+
+}  // namespace weft::ts

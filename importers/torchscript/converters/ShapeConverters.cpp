@@ -1,0 +1,370 @@
+// ShapeConverters.cpp - views, reshapes, indexing, splitting, sorting and reductions.
+#include "importers/torchscript/NodeContext.h"
+
+namespace weft::ts {
+
+namespace {
+
+using V = std::vector<TsVal>;
+Attrs axes_attr(std::vector<int64_t> a) { return Attrs{{"axes", std::move(a)}}; }
+
+TExpr as_i64_index(NodeContext& c, const TExpr& x, int64_t axis, TExpr i) {
+  i = c.cast(i, DType::I64);
+  if (i.constant() && i.constant()->as_int() >= 0) return i;
+  return c.op("where", {c.op("less", {i, c.i64(0)}), c.op("add", {i, c.dim_size(x, axis)}), i});
+}
+
+V size(NodeContext& c) {
+  TExpr x = c.tensor(0);
+  if (c.num_inputs() > 1) return {TsVal::make(Kind::Int, c.dim_size(x, c.int_arg(1)))};
+  std::vector<TsVal> dims;
+  for (int i = 0; i < x.rank(); ++i) dims.push_back(TsVal::make(Kind::Int, c.dim_size(x, i)));
+  return {TsVal::static_list(Kind::Int, dims)};
+}
+
+V reshape(NodeContext& c) { return {c.out(c.op("reshape", {c.tensor(0), c.int_list_tensor(1)}, Attrs{{"allowzero", true}}))}; }
+
+V permute(NodeContext& c) {
+  TExpr x = c.tensor(0);
+  std::vector<int64_t> p = c.ints_arg(1);
+  for (auto& d : p) d = c.axis(d, x.rank());
+  return {c.out(c.op("transpose", {x}, Attrs{{"perm", p}}))};
+}
+
+V transpose(NodeContext& c) {
+  TExpr x = c.tensor(0);
+  if (x.rank() < 2 && c.num_inputs() == 1) return {c.out(x)};
+  int64_t a = c.num_inputs() > 1 ? c.axis(c.int_arg(1), x.rank()) : 0, b = c.num_inputs() > 2 ? c.axis(c.int_arg(2), x.rank()) : 1;
+  std::vector<int64_t> p;
+  for (int i = 0; i < x.rank(); ++i) p.push_back(i);
+  std::swap(p[size_t(a)], p[size_t(b)]);
+  return {c.out(c.op("transpose", {x}, Attrs{{"perm", p}}))};
+}
+
+V select(NodeContext& c) {
+  TExpr x = c.tensor(0);
+  int64_t d = c.axis(c.int_arg(1), x.rank());
+  return {c.out(c.op("gather", {x, as_i64_index(c, x, d, c.tensor(2))}, Attrs{{"axis", d}}))};
+}
+
+V slice(NodeContext& c) {
+  TExpr x = c.tensor(0);
+  int64_t d = c.num_inputs() > 1 ? c.axis(c.int_arg(1), x.rank()) : 0;
+  TExpr s = c.has(2) ? c.cast(c.tensor(2), DType::I64) : c.i64(0);
+  TExpr e = c.has(3) ? c.cast(c.tensor(3), DType::I64) : c.i64(INT64_MAX);
+  TExpr st = c.has(4) ? c.cast(c.tensor(4), DType::I64) : c.i64(1);
+  auto one = [&](TExpr v) { return c.op("reshape", {v, c.i64s({1})}); };
+  return {c.out(c.op("slice", {x, one(s), one(e), c.i64s({d}), one(st)}))};
+}
+
+V narrow(NodeContext& c) {
+  TExpr x = c.tensor(0);
+  int64_t d = c.axis(c.int_arg(1), x.rank());
+  TExpr s = as_i64_index(c, x, d, c.tensor(2));
+  TExpr e = c.op("add", {s, c.cast(c.tensor(3), DType::I64)});
+  auto one = [&](TExpr v) { return c.op("reshape", {v, c.i64s({1})}); };
+  return {c.out(c.op("slice", {x, one(s), one(e), c.i64s({d})}))};
+}
+
+V unsqueeze(NodeContext& c) {
+  TExpr x = c.tensor(0);
+  int64_t d = c.axis(c.int_arg(1), x.rank() + 1);
+  return {c.out(c.op("unsqueeze", {x}, axes_attr({d})))};
+}
+
+V squeeze(NodeContext& c) {
+  TExpr x = c.tensor(0);
+  if (c.num_inputs() < 2) return {c.out(c.op("squeeze", {x}))};
+  int64_t d = c.axis(c.int_arg(1), x.rank());
+  const Dim& dim = x.tensor()->shape[size_t(d)];
+  if (dim.is_static() && dim.value() != 1) return {c.out(x)};  // torch leaves a dim that is not 1
+  if (!dim.is_static()) c.fail("squeeze of a dim whose size is not known at import time");
+  return {c.out(c.op("squeeze", {x}, axes_attr({d})))};
+}
+
+V flatten(NodeContext& c) {
+  TExpr x = c.tensor(0);
+  int r = x.rank();
+  if (r == 0) return {c.out(c.op("reshape", {x, c.i64s({1})}))};
+  int64_t s = c.num_inputs() > 1 ? c.axis(c.int_arg(1), r) : 0, e = c.num_inputs() > 2 ? c.axis(c.int_arg(2), r) : r - 1;
+  std::vector<TExpr> parts;
+  if (s > 0) parts.push_back(c.op("shape", {x}, Attrs{{"start", int64_t(0)}, {"end", s}}));
+  parts.push_back(c.i64s({-1}));
+  if (e + 1 < r) parts.push_back(c.op("shape", {x}, Attrs{{"start", e + 1}, {"end", int64_t(r)}}));
+  TExpr shape = parts.size() == 1 ? parts[0] : c.op("concat", parts, Attrs{{"axis", int64_t(0)}});
+  return {c.out(c.op("reshape", {x, shape}))};
+}
+
+V expand(NodeContext& c) {
+  TExpr x = c.tensor(0);
+  TExpr s = c.int_list_tensor(1);
+  s = c.op("where", {c.op("equal", {s, c.i64(-1)}), c.i64(1), s});
+  return {c.out(c.op("expand", {x, s}))};
+}
+
+V repeat(NodeContext& c) {
+  TExpr x = c.tensor(0);
+  TExpr reps = c.int_list_tensor(1);
+  int n = int(reps.tensor()->shape[0].value());
+  if (n > x.rank()) {
+    std::vector<int64_t> ax;
+    for (int i = 0; i < n - x.rank(); ++i) ax.push_back(i);
+    x = c.op("unsqueeze", {x}, axes_attr(ax));
+  }
+  return {c.out(c.op("tile", {x, reps}))};
+}
+
+// split / chunk / unbind need the split dim's size at import time: the list length is static.
+V split_sizes(NodeContext& c, const TExpr& x, int64_t d, std::vector<int64_t> sizes) {
+  TExpr parts = c.op("split", {x, c.i64s(sizes)}, Attrs{{"axis", d}});
+  std::vector<TsVal> items;
+  for (size_t i = 0; i < sizes.size(); ++i) items.push_back(TsVal::tensor(sizes.size() == 1 ? parts : c.ir().tuple_get(c.block(), parts, int(i))));
+  return {TsVal::static_list(Kind::Tensor, items)};
+}
+
+int64_t static_dim(NodeContext& c, const TExpr& x, int64_t d) {
+  const Dim& dim = x.tensor()->shape[size_t(d)];
+  if (!dim.is_static()) c.fail("splitting a dim whose size is not known at import time");
+  return dim.value();
+}
+
+V split(NodeContext& c) {
+  TExpr x = c.tensor(0);
+  int64_t d = c.axis(c.num_inputs() > 2 ? c.int_arg(2) : 0, x.rank());
+  if (c.in(1).kind == Kind::List) return split_sizes(c, x, d, c.ints_arg(1));
+  int64_t n = static_dim(c, x, d), step = c.int_arg(1);
+  std::vector<int64_t> sizes;
+  for (int64_t at = 0; at < n; at += step) sizes.push_back(std::min(step, n - at));
+  return split_sizes(c, x, d, sizes);
+}
+
+V chunk(NodeContext& c) {
+  TExpr x = c.tensor(0);
+  int64_t d = c.axis(c.num_inputs() > 2 ? c.int_arg(2) : 0, x.rank());
+  int64_t n = static_dim(c, x, d), k = c.int_arg(1), step = (n + k - 1) / k;
+  std::vector<int64_t> sizes;
+  for (int64_t at = 0; at < n; at += step) sizes.push_back(std::min(step, n - at));
+  return split_sizes(c, x, d, sizes);
+}
+
+V unbind(NodeContext& c) {
+  TExpr x = c.tensor(0);
+  int64_t d = c.axis(c.num_inputs() > 1 ? c.int_arg(1) : 0, x.rank());
+  int64_t n = static_dim(c, x, d);
+  std::vector<TsVal> items;
+  for (int64_t i = 0; i < n; ++i) items.push_back(TsVal::tensor(c.op("gather", {x, c.i64(i)}, Attrs{{"axis", d}})));
+  return {TsVal::static_list(Kind::Tensor, items)};
+}
+
+V index(NodeContext& c) {
+  TExpr x = c.tensor(0);
+  auto idx = c.list_items(1);
+  int at = -1;
+  for (size_t i = 0; i < idx.size(); ++i)
+    if (idx[i].kind != Kind::None) {
+      if (at >= 0) c.fail("indexing with more than one index tensor is not supported");
+      at = int(i);
+    }
+  if (at < 0) return {c.out(x)};
+  TExpr ix = idx[size_t(at)].v;
+  if (ix.dtype() == DType::Bool) c.fail("indexing with a bool mask is not supported");
+  return {c.out(c.op("gather", {x, as_i64_index(c, x, at, ix)}, Attrs{{"axis", int64_t(at)}}))};
+}
+
+// x[idx] = v (index_put with one index tensor on dim 0, the form `x[i] = v` and `x[idx] = v` take).
+V index_put(NodeContext& c) {
+  TExpr x = c.tensor(0);
+  auto idx = c.list_items(1);
+  if (idx.size() != 1 || idx[0].kind == Kind::None) c.fail("index_put with other than one index tensor on dim 0 is not supported");
+  TExpr ix = idx[0].v;
+  if (ix.dtype() == DType::Bool) c.fail("index_put with a bool mask is not supported");
+  if (c.num_inputs() > 3 && c.has(3) && c.bool_arg(3)) c.fail("index_put with accumulate=True is not supported");
+  ix = as_i64_index(c, x, 0, ix);
+  if (ix.rank() == 0) ix = c.op("reshape", {ix, c.i64s({1})});
+  TExpr flat = c.op("reshape", {ix, c.i64s({-1, 1})});
+  TExpr target = c.op("concat", {c.op("shape", {flat}, Attrs{{"start", int64_t(0)}, {"end", int64_t(1)}}),
+                                 c.op("shape", {x}, Attrs{{"start", int64_t(1)}})}, Attrs{{"axis", int64_t(0)}});
+  TExpr v = c.op("expand", {c.cast(c.tensor(2), x.dtype()), target});
+  TExpr r = c.op("scatter_nd", {x, flat, v});
+  r.t = x.t;
+  return {c.out(r)};
+}
+
+// Reductions: sum/mean/prod/amax/amin over `dim` (None or [] = all).
+Converter reduce(const std::string& op) {
+  return [op](NodeContext& c) {
+    TExpr x = c.tensor(0);
+    std::vector<int64_t> axes;
+    bool keep = false;
+    if (c.num_inputs() > 1 && (c.in(1).kind == Kind::List || c.in(1).kind == Kind::Int) && c.num_inputs() > 2 && c.in(2).kind == Kind::Bool) {
+      for (int64_t a : c.ints_arg(1)) axes.push_back(c.axis(a, x.rank()));
+      keep = c.bool_arg(2);
+    }
+    if (axes.empty())
+      for (int i = 0; i < x.rank(); ++i) axes.push_back(i);
+    if ((op == "reduce_sum" || op == "reduce_prod") && !is_float(x.dtype())) x = c.cast(x, DType::I64);
+    if (x.rank() == 0) return V{c.out(x)};
+    return V{c.out(c.op(op, {x}, Attrs{{"axes", axes}, {"keepdims", keep}}))};
+  };
+}
+
+// max/min: of everything, along a dim with indices, or of two tensors.
+Converter max_min(bool is_max) {
+  return [is_max](NodeContext& c) {
+    TExpr x = c.tensor(0);
+    if (c.num_inputs() == 1) return reduce(is_max ? "reduce_max" : "reduce_min")(c);
+    if (c.in(1).kind == Kind::Tensor) {
+      DType dt = c.result_dtype({0, 1});
+      return V{c.out(c.op(is_max ? "maximum" : "minimum", {c.cast(x, dt), c.cast(c.tensor(1), dt)}))};
+    }
+    int64_t d = c.axis(c.int_arg(1), x.rank());
+    bool keep = c.num_inputs() > 2 && c.bool_arg(2);
+    TExpr v = c.op(is_max ? "reduce_max" : "reduce_min", {x}, Attrs{{"axes", std::vector<int64_t>{d}}, {"keepdims", keep}});
+    TExpr i = c.op(is_max ? "argmax" : "argmin", {x}, Attrs{{"axis", d}, {"keepdims", keep}});
+    return V{TsVal::tensor(v), TsVal::tensor(i)};
+  };
+}
+
+Converter arg_max_min(bool is_max) {
+  return [is_max](NodeContext& c) {
+    TExpr x = c.tensor(0);
+    if (!c.has(1)) {
+      x = c.op("reshape", {x, c.i64s({-1})});
+      return V{c.out(c.op(is_max ? "argmax" : "argmin", {x}, Attrs{{"axis", int64_t(0)}, {"keepdims", false}}))};
+    }
+    int64_t d = c.axis(c.int_arg(1), x.rank());
+    bool keep = c.num_inputs() > 2 && c.bool_arg(2);
+    return V{c.out(c.op(is_max ? "argmax" : "argmin", {x}, Attrs{{"axis", d}, {"keepdims", keep}}))};
+  };
+}
+
+V topk(NodeContext& c) {
+  TExpr x = c.tensor(0);
+  int64_t d = c.axis(c.num_inputs() > 2 ? c.int_arg(2) : -1, x.rank());
+  bool largest = c.num_inputs() > 3 ? c.bool_arg(3) : true;
+  TExpr r = c.op("topk", {x, c.cast(c.tensor(1), DType::I64)}, Attrs{{"axis", d}, {"largest", largest}});
+  return {TsVal::tensor(c.ir().tuple_get(c.block(), r, 0)), TsVal::tensor(c.ir().tuple_get(c.block(), r, 1))};
+}
+
+V sort(NodeContext& c) {
+  TExpr x = c.tensor(0);
+  bool stable_overload = c.num_inputs() > 1 && c.in(1).kind == Kind::Bool && c.num_inputs() == 4;
+  size_t di = stable_overload ? 2 : 1;
+  int64_t d = c.axis(c.num_inputs() > di ? c.int_arg(di) : -1, x.rank());
+  bool desc = c.num_inputs() > di + 1 ? c.bool_arg(di + 1) : false;
+  TExpr r = c.op("sort", {x}, Attrs{{"axis", d}, {"descending", desc}});
+  return {TsVal::tensor(c.ir().tuple_get(c.block(), r, 0)), TsVal::tensor(c.ir().tuple_get(c.block(), r, 1))};
+}
+
+V argsort(NodeContext& c) {
+  V s = sort(c);
+  return {s[1]};
+}
+
+V cumsum(NodeContext& c) {
+  TExpr x = c.tensor(0);
+  if (!is_float(x.dtype())) x = c.cast(x, DType::I64);
+  return {c.out(c.op("cumsum", {x}, Attrs{{"axis", c.axis(c.int_arg(1), x.rank())}}))};
+}
+
+DType dtype_from_code(NodeContext& c, int64_t code) {
+  switch (code) {
+    case 0: return DType::U8;
+    case 1: return DType::I8;
+    case 2: return DType::I16;
+    case 3: return DType::I32;
+    case 4: return DType::I64;
+    case 5: return DType::F16;
+    case 6: return DType::F32;
+    case 7: return DType::F64;
+    case 11: return DType::Bool;
+    case 15: return DType::BF16;
+    default: c.fail(Msg() << "unsupported dtype code " << code);
+  }
+}
+
+// Tensor.to(...) in its overloads: the first int argument is the dtype, or another tensor's.
+V to(NodeContext& c) {
+  TExpr x = c.tensor(0);
+  for (size_t i = 1; i < std::min<size_t>(c.num_inputs(), 3); ++i) {
+    if (c.in(i).kind == Kind::Tensor) return {c.out(c.cast(x, c.in(i).v.dtype()))};
+    if (c.in(i).kind == Kind::Int) return {c.out(c.cast(x, dtype_from_code(c, c.int_arg(i))))};
+  }
+  return {c.out(x)};
+}
+
+Converter cast_to(DType d) {
+  return [d](NodeContext& c) { return V{c.out(c.cast(c.tensor(0), d))}; };
+}
+
+V identity(NodeContext& c) { return {c.in(0)}; }
+
+}  // namespace
+
+DType torch_dtype(NodeContext& c, int64_t code) { return dtype_from_code(c, code); }
+
+void register_shape_converters(ConverterTable& t) {
+  t.add("aten::size", size);
+  t.add("aten::view", reshape);
+  t.add("aten::reshape", reshape);
+  t.add("aten::view_as", [](NodeContext& c) { return V{c.out(c.op("reshape", {c.tensor(0), c.op("shape", {c.tensor(1)})}))}; });
+  t.add("aten::reshape_as", *t.find("aten::view_as", ""));
+  t.add("aten::permute", permute);
+  t.add("aten::transpose", transpose);
+  t.add("aten::t", transpose);
+  t.add("aten::select", select);
+  t.add("aten::slice", slice);
+  t.add("aten::narrow", narrow);
+  t.add("aten::unsqueeze", unsqueeze);
+  t.add("aten::squeeze", squeeze);
+  t.add("aten::flatten", flatten);
+  t.add("aten::expand", expand);
+  t.add("aten::expand_as", [](NodeContext& c) { return V{c.out(c.op("expand", {c.tensor(0), c.op("shape", {c.tensor(1)})}))}; });
+  t.add("aten::repeat", repeat);
+  t.add("aten::split", split);
+  t.add("aten::chunk", chunk);
+  t.add("aten::unbind", unbind);
+  t.add("aten::index", index);
+  t.add("aten::index_select", [](NodeContext& c) {
+    TExpr x = c.tensor(0);
+    int64_t d = c.axis(c.int_arg(1), x.rank());
+    return V{c.out(c.op("gather", {x, c.cast(c.tensor(2), DType::I64)}, Attrs{{"axis", d}}))};
+  });
+  t.add("aten::gather", [](NodeContext& c) {
+    TExpr x = c.tensor(0);
+    int64_t d = c.axis(c.int_arg(1), x.rank());
+    return V{c.out(c.op("gather_elements", {x, c.cast(c.tensor(2), DType::I64)}, Attrs{{"axis", d}}))};
+  });
+  t.add("aten::index_put", index_put);
+  t.add("aten::sum", reduce("reduce_sum"));
+  t.add("aten::mean", reduce("reduce_mean"));
+  t.add("aten::prod", reduce("reduce_prod"));
+  t.add("aten::amax", reduce("reduce_max"));
+  t.add("aten::amin", reduce("reduce_min"));
+  t.add("aten::max", max_min(true));
+  t.add("aten::min", max_min(false));
+  t.add("aten::argmax", arg_max_min(true));
+  t.add("aten::argmin", arg_max_min(false));
+  t.add("aten::topk", topk);
+  t.add("aten::sort", sort);
+  t.add("aten::argsort", argsort);
+  t.add("aten::cumsum", cumsum);
+  t.add("aten::to", to);
+  t.add("aten::type_as", [](NodeContext& c) { return V{c.out(c.cast(c.tensor(0), c.tensor(1).dtype()))}; });
+  t.add("aten::float", cast_to(DType::F32));
+  t.add("aten::double", cast_to(DType::F64));
+  t.add("aten::long", cast_to(DType::I64));
+  t.add("aten::int", cast_to(DType::I32));
+  t.add("aten::bool", cast_to(DType::Bool));
+  for (auto n : {"aten::contiguous", "aten::clone", "aten::detach", "aten::dropout", "aten::feature_dropout", "aten::alpha_dropout"})
+    t.add(n, identity);
+  t.add("aten::copy_", [](NodeContext& c) {
+    TExpr dst = c.tensor(0);
+    TExpr src = c.cast(c.tensor(1), dst.dtype());
+    TExpr r = c.op("expand", {src, c.op("shape", {dst})});
+    r.t = dst.t;
+    return V{TsVal::tensor(r)};
+  });
+}
+
+}  // namespace weft::ts

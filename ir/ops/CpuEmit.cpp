@@ -1,0 +1,42 @@
+// CpuEmit.cpp - helpers for the op families' CPU emitters.
+#include "ir/ops/CpuEmit.h"
+
+#include "ir/Error.h"
+
+namespace weft {
+
+std::string cpu_ctype(DType t, const std::string& op) {
+  switch (t) {
+    case DType::F32: return "float";
+    case DType::F64: return "double";
+    case DType::I8: return "int8_t";
+    case DType::I16: return "int16_t";
+    case DType::I32: return "int32_t";
+    case DType::I64: return "int64_t";
+    case DType::U8: return "uint8_t";
+    case DType::U16: return "uint16_t";
+    case DType::U32: return "uint32_t";
+    case DType::U64: return "uint64_t";
+    case DType::Bool: return "bool";
+    case DType::F16:
+    case DType::BF16: break;
+  }
+  throw CompileError(Msg() << "CPU code generation: dtype " << dtype_name(t) << " is not supported yet"
+                           << (op.empty() ? "" : " (in " + op + ")"));
+}
+
+std::string cpu_unary(const CpuEmitArgs& a, const std::string& op, const std::string& body) {
+  const std::string r = cpu_ctype(a.result_dtype, op), t = cpu_ctype(a.arg_dtypes[0], op);
+  return "weft_rt::unary<" + r + ", " + t + ">(" + a.args[0] + ", [](" + t + " x) { return " + r + "(" + body + "); })";
+}
+
+std::string cpu_binary(const CpuEmitArgs& a, const std::string& op, const std::string& body) {
+  const std::string r = cpu_ctype(a.result_dtype, op), t = cpu_ctype(a.arg_dtypes[0], op),
+                    u = cpu_ctype(a.arg_dtypes[1], op);
+  return "weft_rt::binary<" + r + ", " + t + ", " + u + ">(" + a.args[0] + ", " + a.args[1] + ", [](" + t + " a, " + u +
+         " b) { return " + r + "(" + body + "); }, \"" + op + "\")";
+}
+
+int cpu_axis(int64_t axis, int rank) { return int(axis < 0 ? axis + rank : axis); }
+
+}  // namespace weft

@@ -1,0 +1,28 @@
+// CpuEmit.h - helpers the op families use to write their CPU emitters (OpDef::emit_cpu).
+#pragma once
+
+#include <string>
+
+#include "ir/OpRegistry.h"
+
+namespace weft {
+
+// The C++ element type of a dtype: "float", "int64_t", "bool". CompileError for a dtype
+// the CPU code generator does not handle yet (f16, bf16), naming `op`.
+std::string cpu_ctype(DType t, const std::string& op);
+
+// weft_rt::unary<R, T>(x, [](T x) { return BODY; }), BODY written in terms of `x`.
+std::string cpu_unary(const CpuEmitArgs& a, const std::string& op, const std::string& body);
+// weft_rt::binary<R, T, T>(a, b, [](T a, T b) { return BODY; }, "op"), BODY in terms of `a`, `b`.
+std::string cpu_binary(const CpuEmitArgs& a, const std::string& op, const std::string& body);
+// An axis attribute normalized against `rank` (the type relation has checked it).
+int cpu_axis(int64_t axis, int rank);
+
+// One per family file that has emitters; called once all ops are registered (AllOps.cpp).
+void register_elementwise_cpu_emitters(OpRegistry& reg);  // ElementwiseOps.cpp
+void register_binary_cpu_emitters(OpRegistry& reg);       // ElementwiseBinaryOps.cpp
+void register_reduction_cpu_emitters(OpRegistry& reg);    // ReductionOps.cpp
+void register_softmax_cpu_emitters(OpRegistry& reg);      // ReductionAxisOps.cpp
+void register_matmul_cpu_emitters(OpRegistry& reg);       // NnMatmul.cpp
+
+}  // namespace weft

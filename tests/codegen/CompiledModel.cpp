@@ -1,0 +1,143 @@
+// CompiledModel.cpp - test helper: compile, dlopen, run through the C API, compare with the interpreter.
+#include "CompiledModel.h"
+
+#include <dlfcn.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <random>
+
+#include "codegen/EmitCpu.h"
+#include "codegen/Toolchain.h"
+#include "ir/Interpreter.h"
+#include "ir/Parser.h"
+#include "ir/TypeInference.h"
+#include "ir/WellFormed.h"
+
+namespace weft::testing {
+
+namespace fs = std::filesystem;
+
+Module parse_checked(const std::string& text) {
+  Module m = parse_module(text, "test.weft");
+  check_well_formed(m);
+  infer_types(m);
+  return m;
+}
+
+namespace {
+void flatten(const Value& v, std::vector<Tensor>& out) {
+  if (auto* t = value_as<TupleValueNode>(v)) {
+    for (auto& f : t->fields) flatten(f, out);
+    return;
+  }
+  out.push_back(value_tensor(v));
+}
+}  // namespace
+
+std::vector<Tensor> interpret_flat(const Module& m, const std::vector<Tensor>& inputs) {
+  std::vector<Value> args;
+  for (auto& t : inputs) args.push_back(tensor_value(t));
+  std::vector<Tensor> out;
+  flatten(run_main(m, args), out);
+  return out;
+}
+
+DLDataType dl_dtype_of(DType t) {
+  switch (t) {
+    case DType::F32: return {kDLFloat, 32, 1};
+    case DType::F64: return {kDLFloat, 64, 1};
+    case DType::I32: return {kDLInt, 32, 1};
+    case DType::I64: return {kDLInt, 64, 1};
+    case DType::Bool: return {WEFT_DL_BOOL, 8, 1};
+    default: break;
+  }
+  ADD_FAILURE() << "test helper: no DLPack dtype for " << dtype_name(t);
+  return {kDLFloat, 32, 1};
+}
+
+namespace {
+DType dtype_of_dl(DLDataType d) {
+  for (DType t : {DType::F32, DType::F64, DType::I32, DType::I64, DType::Bool}) {
+    DLDataType x = dl_dtype_of(t);
+    if (x.code == d.code && x.bits == d.bits) return t;
+  }
+  ADD_FAILURE() << "unexpected output dtype code " << int(d.code);
+  return DType::F32;
+}
+}  // namespace
+
+DLTensor as_dl(const Tensor& t) {
+  return DLTensor{t.raw(), {kDLCPU, 0}, t.rank(), dl_dtype_of(t.dtype()), const_cast<int64_t*>(t.shape().data()), nullptr, 0};
+}
+
+CompiledModel::CompiledModel(const Module& m, const std::string& name) {
+  dir_ = (fs::temp_directory_path() / ("weft_codegen_" + std::to_string(getpid()) + "_" + name)).string();
+  fs::create_directories(dir_);
+  path_ = dir_ + "/lib" + name + ".so";
+  codegen::build_shared_library(codegen::emit_cpu(m, name), name, path_);
+  lib_ = dlopen(path_.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!lib_) throw std::runtime_error(std::string("dlopen: ") + dlerror());
+  auto get = reinterpret_cast<const weft_api* (*)()>(dlsym(lib_, ("" + name + "_api").c_str()));
+  if (!get) throw std::runtime_error("no " + name + "_api in " + path_);
+  api_ = get();
+  if (api_->create(nullptr, &model_) != 0) throw std::runtime_error(api_->last_error());
+}
+
+CompiledModel::~CompiledModel() {
+  if (model_) api_->destroy(model_);
+  if (lib_) dlclose(lib_);
+  std::error_code ec;
+  fs::remove_all(dir_, ec);
+}
+
+std::vector<Tensor> CompiledModel::run(const std::vector<Tensor>& inputs) const {
+  std::vector<DLTensor> dl;
+  for (auto& t : inputs) dl.push_back(as_dl(t));
+  const int n = api_->num_outputs(model_);
+  std::vector<DLManagedTensor*> outs(size_t(n), nullptr);
+  std::vector<Tensor> result;
+  if (api_->run(model_, dl.data(), int(dl.size()), outs.data(), n) != 0) {
+    ADD_FAILURE() << "run failed: " << api_->last_error();
+    return result;
+  }
+  for (DLManagedTensor* o : outs) {
+    const DLTensor& d = o->dl_tensor;
+    Tensor t(dtype_of_dl(d.dtype), std::vector<int64_t>(d.shape, d.shape + d.ndim));
+    if (t.nbytes()) std::memcpy(t.raw(), d.data, t.nbytes());
+    o->deleter(o);
+    result.push_back(t);
+  }
+  return result;
+}
+
+Tensor random_tensor(DType t, std::vector<int64_t> shape, unsigned seed) {
+  std::mt19937 gen(seed);
+  Tensor out(t, shape);
+  for (int64_t i = 0; i < out.numel(); ++i) {
+    if (t == DType::F32) out.data<float>()[i] = std::uniform_real_distribution<float>(-2, 2)(gen);
+    else if (t == DType::F64) out.data<double>()[i] = std::uniform_real_distribution<double>(-2, 2)(gen);
+    else if (t == DType::I64) out.data<int64_t>()[i] = std::uniform_int_distribution<int64_t>(0, 4)(gen);
+    else if (t == DType::I32) out.data<int32_t>()[i] = std::uniform_int_distribution<int32_t>(0, 4)(gen);
+    else if (t == DType::Bool) out.data<bool>()[i] = gen() & 1;
+  }
+  return out;
+}
+
+std::string compare(const Tensor& expected, const Tensor& got, double rtol) {
+  if (expected.dtype() != got.dtype())
+    return std::string("dtype ") + dtype_name(got.dtype()) + ", expected " + dtype_name(expected.dtype());
+  if (expected.shape() != got.shape()) return "shape " + shape_str(got.shape()) + ", expected " + shape_str(expected.shape());
+  for (int64_t i = 0; i < expected.numel(); ++i) {
+    const double e = expected.as_double(i), g = got.as_double(i);
+    const bool ok = is_float(expected.dtype()) ? (std::isnan(e) ? std::isnan(g) : std::fabs(e - g) <= rtol * (1 + std::fabs(e)))
+                                               : e == g;
+    if (!ok) return "element " + std::to_string(i) + " is " + std::to_string(g) + ", expected " + std::to_string(e);
+  }
+  return "";
+}
+
+}  // namespace weft::testing

@@ -1,0 +1,22 @@
+// runtime_alone.cpp - the artifact runtime compiles on its own (only weft/weft.h and DLPack), warning-free.
+#include "weft/runtime.h"
+
+namespace {
+
+// Instantiates every kernel once, for two element types, as generated code would.
+void run(const weft_rt::Tensor* in, weft_rt::Tensor* out) {
+  auto add = weft_rt::binary<float, float, float>(in[0], in[1], [](float a, float b) { return weft_rt::wrap_add(a, b); }, "add");
+  auto idiv = weft_rt::binary<int64_t, int64_t, int64_t>(in[2], in[2], [](int64_t a, int64_t b) { return weft_rt::divide(a, b); }, "div");
+  out[0] = weft_rt::reduce_sum<float>(add, {0}, false);
+  out[1] = weft_rt::reduce_mean<int64_t>(idiv, {0}, true);
+  out[2] = weft_rt::reduce_max<float>(add, {0, 1}, false);
+  out[3] = weft_rt::softmax<double>(weft_rt::cast<double, float>(add), 1);
+  out[4] = weft_rt::where<float>(in[3], weft_rt::matmul<float>(add, add), weft_rt::unary<float, float>(add, weft_rt::sigmoid<float>));
+  out[5] = weft_rt::matmul<int64_t>(in[2], in[2]);
+}
+
+const weft_rt::ModelDesc model = {"alone", nullptr, 0, nullptr, 6, run};
+
+}  // namespace
+
+WEFT_RT_DEFINE_API(model, alone)

@@ -1,0 +1,185 @@
+// torchscript_import_test.cpp - each generated .pt run in LibTorch and, imported, in weft's interpreter.
+#include <gtest/gtest.h>
+#include <torch/script.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "importers/torchscript/TorchScriptImporter.h"
+#include "ir/Interpreter.h"
+#include "ir/NpyIO.h"
+
+namespace weft {
+namespace {
+
+std::string models_dir() {
+  const char* d = std::getenv("WEFT_TS_MODELS_DIR");
+  return d ? d : WEFT_TS_MODELS_DEFAULT_DIR;
+}
+
+nlohmann::json manifest() {
+  std::ifstream in(models_dir() + "/manifest.json");
+  if (!in) return nlohmann::json::object();
+  return nlohmann::json::parse(in);
+}
+
+at::ScalarType torch_type(DType d) {
+  switch (d) {
+    case DType::F32: return at::kFloat;
+    case DType::F64: return at::kDouble;
+    case DType::I64: return at::kLong;
+    case DType::I32: return at::kInt;
+    case DType::Bool: return at::kBool;
+    case DType::U8: return at::kByte;
+    default: throw std::runtime_error("dtype not used by the tests");
+  }
+}
+
+at::Tensor to_torch(const Tensor& t) {
+  std::vector<int64_t> shape(t.shape().begin(), t.shape().end());
+  return torch::from_blob(t.raw(), shape, torch_type(t.dtype())).clone();
+}
+
+// Compares a LibTorch result with a weft value; appends what differs to `why`.
+bool same(const c10::IValue& expected, const Value& got, std::string& why, const std::string& at) {
+  if (expected.isTensor() || expected.isInt() || expected.isDouble() || expected.isBool()) {
+    at::Tensor e = expected.isTensor() ? expected.toTensor() : expected.isInt() ? torch::tensor(expected.toInt())
+                   : expected.isDouble() ? torch::tensor(expected.toDouble(), torch::kDouble) : torch::tensor(expected.toBool());
+    auto* tv = value_as<TensorValueNode>(got);
+    if (!tv) { why += at + ": expected a tensor, got " + value_str(got, 200) + "\n"; return false; }
+    at::Tensor g = to_torch(tv->tensor);
+    if (g.sizes() != e.sizes()) {
+      why += at + ": shape " + c10::str(g.sizes()) + " vs LibTorch " + c10::str(e.sizes()) + "\n";
+      return false;
+    }
+    if (g.scalar_type() != e.scalar_type()) {
+      why += at + ": dtype " + std::string(c10::toString(g.scalar_type())) + " vs LibTorch " + c10::toString(e.scalar_type()) + "\n";
+      return false;
+    }
+    if (e.is_floating_point() ? !torch::allclose(g, e, 1e-4, 1e-5) : !torch::equal(g, e)) {
+      why += at + ": values differ, max |diff| " + std::to_string((g.to(at::kDouble) - e.to(at::kDouble)).abs().max().item<double>()) + "\n";
+      return false;
+    }
+    return true;
+  }
+  if (expected.isTuple()) {
+    auto* tv = value_as<TupleValueNode>(got);
+    auto& el = expected.toTupleRef().elements();
+    if (!tv || tv->fields.size() != el.size()) { why += at + ": expected a tuple of " + std::to_string(el.size()) + "\n"; return false; }
+    bool ok = true;
+    for (size_t i = 0; i < el.size(); ++i) ok = same(el[i], tv->fields[i], why, at + "." + std::to_string(i)) && ok;
+    return ok;
+  }
+  if (expected.isList()) {
+    auto items = value_to_list(got);
+    auto el = expected.toListRef();
+    if (items.size() != el.size()) { why += at + ": list length differs\n"; return false; }
+    bool ok = true;
+    for (size_t i = 0; i < el.size(); ++i) ok = same(el[i], items[i], why, at + "[" + std::to_string(i) + "]") && ok;
+    return ok;
+  }
+  why += at + ": unsupported LibTorch result " + expected.tagKind() + "\n";
+  return false;
+}
+
+class TorchScriptModel : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(TorchScriptModel, MatchesLibTorch) {
+  nlohmann::json entry, all = manifest();
+  for (auto& m : all["models"])
+    if (m["name"] == GetParam()) entry = m;
+  ASSERT_FALSE(entry.is_null()) << "model " << GetParam() << " not generated (run make_models.py)";
+  std::string file = entry["file"];
+  Module module;
+  try {
+    module = import_torchscript(file);
+  } catch (const CompileError& e) {
+    FAIL() << "import failed: " << e.what();
+  }
+  torch::jit::Module oracle = torch::jit::load(file);
+  oracle.eval();
+  torch::NoGradGuard no_grad;
+  Interpreter interp(module);
+  for (auto& folder : entry["cases"]) {
+    std::vector<c10::IValue> tin;
+    std::vector<Value> win;
+    for (size_t i = 0; i < entry["inputs"].size(); ++i) {
+      std::string path = std::string(folder) + "/" + std::to_string(i) + ".npy";
+      std::string kind = entry["inputs"][i];
+      if (kind == "optional" && !std::ifstream(path)) {  // absent: None
+        tin.emplace_back();
+        win.push_back(none_value(module));
+        continue;
+      }
+      Tensor t = read_npy(path);
+      if (kind == "optional") {
+        tin.emplace_back(to_torch(t));
+        win.push_back(some_value(module, tensor_value(t)));
+      } else if (kind == "int_list") {
+        std::vector<Value> items;
+        for (int64_t x : t.to_int_vector()) items.push_back(scalar_value(x));
+        tin.emplace_back(c10::List<int64_t>(t.to_int_vector()));
+        win.push_back(list_value(module, items));
+      } else {
+        win.push_back(tensor_value(t));
+        if (kind == "int") tin.emplace_back(t.as_int());
+        else if (kind == "float") tin.emplace_back(t.as_double());
+        else tin.emplace_back(to_torch(t));
+      }
+    }
+    c10::IValue expected = oracle.forward(tin);
+    Value got;
+    try {
+      got = interp.call("main", win);
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << folder << ": weft failed: " << e.what();
+      continue;
+    }
+    std::string why;
+    EXPECT_TRUE(same(expected, got, why, "result")) << folder << ":\n" << why;
+  }
+}
+
+std::vector<std::string> model_names() {
+  std::vector<std::string> names{"mlp_if_loop", "lstm_decoder", "gru_classifier", "transformer_encoder",
+                                 "nested_topk", "tree_walker", "resnet18", "mobilenet_v2", "ops_zoo", "optional_args", "traced"};
+  return names;
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, TorchScriptModel, ::testing::ValuesIn(model_names()),
+                         [](const auto& info) { return info.param; });
+
+// A failed assert in forward is a run-time error the caller sees, carrying its message.
+TEST(TorchScriptImporter, FailedAssertRaisesAtRunTime) {
+  std::string file = models_dir() + "/mlp_if_loop.pt";
+  std::ifstream probe(file);
+  if (!probe) GTEST_SKIP() << "mlp_if_loop.pt not generated";
+  Module m = import_torchscript(file);
+  std::vector<Value> args{tensor_value(Tensor(DType::F32, {2, 8})), scalar_value(int64_t(-1))};
+  try {
+    run_main(m, args);
+    FAIL() << "expected a RuntimeError";
+  } catch (const RuntimeError& e) {
+    EXPECT_NE(std::string(e.what()).find("n must not be negative"), std::string::npos) << e.what();
+  }
+  EXPECT_NO_THROW(run_main(m, {tensor_value(Tensor(DType::F32, {2, 8})), scalar_value(int64_t(2))}));
+}
+
+// An operator without a converter is a CompileError naming the schema and the Python line.
+TEST(TorchScriptImporter, UnsupportedOpNamesSchemaAndLine) {
+  std::string file = models_dir() + "/unsupported.pt";
+  std::ifstream probe(file);
+  if (!probe) GTEST_SKIP() << "unsupported.pt not generated";
+  try {
+    import_torchscript(file);
+    FAIL() << "expected a CompileError";
+  } catch (const CompileError& e) {
+    std::string msg = e.what();
+    EXPECT_NE(msg.find("aten::"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("make_models.py"), std::string::npos) << msg;
+  }
+}
+
+}  // namespace
+}  // namespace weft
