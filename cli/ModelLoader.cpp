@@ -8,6 +8,12 @@
 #include "ir/Parser.h"
 #include "ir/TypeInference.h"
 #include "ir/WellFormed.h"
+#ifdef WEFT_HAVE_ONNX
+#include "importers/onnx/OnnxImporter.h"
+#endif
+#ifdef WEFT_HAVE_TORCHSCRIPT
+#include "importers/torchscript/TorchScriptImporter.h"
+#endif
 
 namespace weft::cli {
 
@@ -32,8 +38,15 @@ Module load_model(const std::string& path) {
   if (ext == ".weft") {
     m = parse_module(read_text(path), path);
   } else if (ext == ".onnx" || ext == ".pt") {
-    read_text(path);  // report a missing file first
-    throw CompileError(Span{path, 0, 0}, "this build of weft cannot import " + ext + " models yet (its importer has not landed)");
+    read_text(path);  // report a missing or unreadable file first, the same way for every format
+#ifdef WEFT_HAVE_ONNX
+    if (ext == ".onnx") m = import_onnx(path);
+#endif
+#ifdef WEFT_HAVE_TORCHSCRIPT
+    if (ext == ".pt") m = import_torchscript(path);
+#endif
+    if (!m.main())
+      throw CompileError(Span{path, 0, 0}, "this build of weft has no " + ext + " importer (its package was not found at configure time)");
   } else {
     throw CompileError(Span{path, 0, 0}, "unknown model format '" + ext + "' (expected .weft, .onnx or .pt)");
   }

@@ -144,8 +144,8 @@ void write_outputs(const Value& result, const std::string& dir, std::ostream& ou
     if (auto t = value_as<TensorValueNode>(v)) {
       std::string path = dir.empty() ? "" : (fs::path(dir) / (std::to_string(i) + ".npy")).string();
       if (!path.empty()) write_npy(path, t->tensor);
-      out << line << dtype_name(t->tensor.dtype()) << " " << shape_str(t->tensor.shape());
-      out << (path.empty() ? " " + t->tensor.str(64) : " -> " + path) << "\n";
+      // "0: f32[2, 4] [0.1, ...] -> DIR/0.npy": type, leading values, file.
+      out << line << t->tensor.str(path.empty() ? 64 : 8) << (path.empty() ? "" : " -> " + path) << "\n";
     } else if (adt && adt->ctor->adt == "List") {
       std::vector<Tensor> elems;
       for (auto& e : value_to_list(v)) elems.push_back(value_tensor(e));

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "codegen/CpuTypes.h"
+#include "codegen/IrComment.h"
 #include "ir/ExprSnippet.h"
 #include "ir/OpRegistry.h"
 
@@ -24,15 +25,24 @@ const Type& ret_type(const Function& fn) {
 }
 
 std::string sanitize(const std::string& hint) {
-  static const std::set<std::string> reserved = {"auto", "bool", "break", "case", "char", "class", "const", "continue",
-                                                 "default", "delete", "do", "double", "else", "enum", "float", "for",
-                                                 "if", "int", "long", "new", "return", "short", "signed", "static",
-                                                 "struct", "switch", "this", "union", "unsigned", "void", "while", "std"};
+  static const std::set<std::string> reserved = {
+      "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand", "bitor", "bool", "break", "case", "catch", "char",
+      "class", "compl", "concept", "const", "consteval", "constexpr", "constinit", "const_cast", "continue", "co_await",
+      "co_return", "co_yield", "decltype", "default", "delete", "do", "double", "dynamic_cast", "else", "enum", "explicit",
+      "export", "extern", "false", "float", "for", "friend", "goto", "if", "inline", "int", "long", "mutable", "namespace",
+      "new", "noexcept", "not", "not_eq", "nullptr", "operator", "or", "or_eq", "private", "protected", "public",
+      "register", "reinterpret_cast", "requires", "return", "short", "signed", "sizeof", "static", "static_assert",
+      "static_cast", "struct", "switch", "template", "this", "thread_local", "throw", "true", "try", "typedef", "typeid",
+      "typename", "union", "unsigned", "using", "virtual", "void", "volatile", "wchar_t", "while", "xor", "xor_eq", "std",
+      "size_t"};
   std::string s;
   for (char c : hint) s += (std::isalnum(static_cast<unsigned char>(c)) || c == '_') ? c : '_';
   if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) s = "v" + s;
-  // Keep clear of keywords and of the names the generated file defines (const_N, fn_*, weft_*).
-  if (reserved.count(s) || s.rfind("const_", 0) == 0 || s.rfind("fn_", 0) == 0 || s.rfind("weft", 0) == 0 || s[0] == '_') s += "_v";
+  // Keep clear of keywords, element types (*_t) and the names the generated file defines
+  // (const_N, fn_*, weft_*).
+  if (reserved.count(s) || s.rfind("const_", 0) == 0 || s.rfind("fn_", 0) == 0 || s.rfind("weft", 0) == 0 || s[0] == '_' ||
+      (s.size() > 2 && s.compare(s.size() - 2, 2, "_t") == 0))  // int64_t and friends name element types
+    s += "_v";
   return s;
 }
 
@@ -40,14 +50,22 @@ std::string sanitize(const std::string& hint) {
 
 std::string cpp_function_name(const std::string& name) { return "fn_" + sanitize(name); }
 
+std::string unique_name(const std::string& hint, std::map<std::string, int>& used) {
+  const std::string base = sanitize(hint.empty() ? "v" : hint);
+  for (;;) {  // `x_1` may also have been taken by a variable the IR named so
+    int n = used[base]++;
+    std::string name = n == 0 ? base : base + "_" + std::to_string(n);
+    if (n == 0 || !used.count(name)) {
+      used[name] += n == 0 ? 0 : 1;
+      return name;
+    }
+  }
+}
+
 std::vector<std::string> cpp_param_names(const Function& fn) {
   std::map<std::string, int> used;
   std::vector<std::string> names;
-  for (const Var& p : fn->params) {
-    std::string base = sanitize(p->name_hint);
-    int n = used[base]++;
-    names.push_back(n == 0 ? base : base + "_" + std::to_string(n));
-  }
+  for (const Var& p : fn->params) names.push_back(unique_name(p->name_hint, used));
   return names;
 }
 
@@ -95,11 +113,7 @@ std::string CpuFunctionEmitter::emit(const std::string& name, const Function& fn
 
 void CpuFunctionEmitter::line(const std::string& s) { out_ += std::string(size_t(indent_) * 2, ' ') + s + "\n"; }
 
-std::string CpuFunctionEmitter::fresh(const std::string& hint) {
-  std::string base = sanitize(hint.empty() ? "v" : hint);
-  int n = used_[base]++;
-  return n == 0 ? base : base + "_" + std::to_string(n);
-}
+std::string CpuFunctionEmitter::fresh(const std::string& hint) { return unique_name(hint, used_); }
 
 void CpuFunctionEmitter::unsupported(const Expr& e, const std::string& what) {
   throw CompileError(span_of_use(e, fn_->span),
@@ -119,7 +133,7 @@ std::string CpuFunctionEmitter::value(const Expr& e, const std::string& hint) {
       if (it == vars_.end()) unsupported(e, "a variable bound outside its function (a closure capture)");
       return it->second;
     }
-    case ExprKind::Constant: return weights_.add(as<ConstantNode>(e)->value, expr_snippet(e, 60));
+    case ExprKind::Constant: return weights_.add(as<ConstantNode>(e)->value, ir_comment(e));
     case ExprKind::Tuple: {
       std::string fields;
       for (const Expr& f : as<TupleNode>(e)->fields) fields += (fields.empty() ? "" : ", ") + value(f);
@@ -129,13 +143,7 @@ std::string CpuFunctionEmitter::value(const Expr& e, const std::string& hint) {
       auto* g = as<TupleGetNode>(e);
       return "std::get<" + std::to_string(g->index) + ">(" + value(g->tuple) + ")";
     }
-    case ExprKind::Let: {
-      // Values are immutable, so a let names the C++ expression of its value (no copy).
-      auto* let = as<LetNode>(e);
-      line("// %" + let->var->name_hint + " = " + expr_snippet(let->value, 90));
-      vars_[let->var.get()] = value(let->value, let->var->name_hint);
-      return value(let->body, hint);
-    }
+    case ExprKind::Let: return value(bind_lets(e), hint);
     case ExprKind::If: {
       auto* i = as<IfNode>(e);
       std::string c = value(i->cond);
@@ -206,12 +214,19 @@ std::string CpuFunctionEmitter::global_call(const CallNode& call, const std::str
   return bind(self, hint.empty() ? callee : hint, cpp_function_name(callee) + "(" + args + ")", "@" + callee);
 }
 
-void CpuFunctionEmitter::tail(const Expr& e) {
-  if (auto* let = as<LetNode>(e)) {
-    line("// %" + let->var->name_hint + " = " + expr_snippet(let->value, 90));
+Expr CpuFunctionEmitter::bind_lets(Expr e) {
+  // A loop, not a recursion: imported models have let-chains thousands long.
+  while (auto* let = as<LetNode>(e)) {
+    line("// %" + let->var->name_hint + " = " + ir_comment(let->value));
+    // Values are immutable, so a let names the C++ expression of its value (no copy).
     vars_[let->var.get()] = value(let->value, let->var->name_hint);
-    return tail(let->body);
+    e = let->body;
   }
+  return e;
+}
+
+void CpuFunctionEmitter::tail(const Expr& body) {
+  const Expr e = bind_lets(body);
   if (auto* i = as<IfNode>(e)) {
     line("if (" + value(i->cond) + ".item<bool>()) {");
     ++indent_;

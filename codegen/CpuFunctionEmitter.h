@@ -27,7 +27,8 @@ class CpuFunctionEmitter {
   // Emits statements computing e and returns a C++ expression for it; `hint` names the
   // variable holding the result (a let's name), else it is named after the op or callee.
   std::string value(const Expr& e, const std::string& hint = "");
-  void tail(const Expr& e);          // emits statements returning e (a self call becomes `continue`)
+  void tail(const Expr& e);
+  Expr bind_lets(Expr e);            // emits a let-chain's bindings; returns its final body          // emits statements returning e (a self call becomes `continue`)
   std::string op_call(const CallNode& call, const std::string& hint);
   std::string global_call(const CallNode& call, const std::string& callee, const std::string& hint);
   std::string bind(const Expr& e, const std::string& hint, const std::string& expr, const std::string& comment);

@@ -95,6 +95,7 @@ void check_library_name(const std::string& name) {
   bool ok = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0]));
   for (char c : name) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
   if (!ok) throw CompileError("library name '" + name + "' is not a C identifier (letters, digits and _; it names NAME_api)");
+  if (name == "weft_model") throw CompileError("library name 'weft_model' would export weft_model_api twice; pick another");
 }
 
 CpuSource emit_cpu(const Module& m, const std::string& name) {
@@ -114,7 +115,6 @@ CpuSource emit_cpu(const Module& m, const std::string& name) {
   }
 
   std::vector<Io> inputs, outputs;
-  auto main_params = cpp_param_names(main);
   for (size_t i = 0; i < main->params.size(); ++i) {
     const Var& p = main->params[i];
     auto* t = as_tensor(p->checked_type);

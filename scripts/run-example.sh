@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The main job on the bundled example: inspect, then run it on the committed inputs.
+# The main job on the bundled example: inspect it, run it in the interpreter, then compile it
+# to a shared library and run that through its C API, on the committed inputs.
 set -euo pipefail
 BUILD="${1:-build}"
 EX=models/examples
@@ -7,3 +8,7 @@ echo "== weft inspect $EX/recurrent.weft"
 "$BUILD/cli/weft" inspect "$EX/recurrent.weft"
 echo "== weft run $EX/recurrent.weft"
 "$BUILD/cli/weft" run "$EX/recurrent.weft" --input x="$EX/x.npy" --input steps="$EX/steps.npy" --out "$BUILD/example-out"
+echo "== weft compile $EX/recurrent.weft -o $BUILD/librecurrent.so"
+"$BUILD/cli/weft" compile "$EX/recurrent.weft" -o "$BUILD/librecurrent.so"
+echo "== weft run $BUILD/librecurrent.so (through its C API)"
+"$BUILD/cli/weft" run "$BUILD/librecurrent.so" --input x="$EX/x.npy" --input steps="$EX/steps.npy" --out "$BUILD/example-out-so"

@@ -43,9 +43,9 @@ Expr construct(NodeContext& ctx, const std::string& ctor, std::vector<Expr> args
   return make_call(c, std::move(args), ctx.span());
 }
 
-Expr call_global(NodeContext& ctx, const std::string& fn, std::vector<Expr> args, Type type) {
+Expr call_global(NodeContext& ctx, const std::string& fn, std::vector<Expr> args, Type type, bool annotate) {
   Expr call = make_call(make_global_var(fn, ctx.span()), std::move(args), ctx.span());
-  return ctx.graph().bind(call, output_hint(ctx), ctx.span(), type);
+  return ctx.graph().bind(call, output_hint(ctx), ctx.span(), type, annotate && type);
 }
 
 Type elem_type(const Type& t, const std::string& adt) {

@@ -20,8 +20,10 @@ Expr scalar_input(NodeContext& ctx, size_t i, DType dtype, const std::string& wh
 
 // Ctor(args...) with the module's constructor.
 Expr construct(NodeContext& ctx, const std::string& ctor, std::vector<Expr> args);
-// A call of global function `fn`, bound; `type` is the result type when known.
-Expr call_global(NodeContext& ctx, const std::string& fn, std::vector<Expr> args, Type type = nullptr);
+// A call of global function `fn`, bound; `type` is the result type when known. With
+// `annotate` the variable carries it: helpers typed with `?` dims then keep the static
+// dims the call site knows.
+Expr call_global(NodeContext& ctx, const std::string& fn, std::vector<Expr> args, Type type = nullptr, bool annotate = false);
 
 // T of List[T] (or Option[T]); null when `t` is not known to be one.
 Type elem_type(const Type& t, const std::string& adt);

@@ -306,6 +306,8 @@ void GraphBuilder::convert_node(const onnx::NodeProto& node, int index) {
   int opset = opset_it == state_.opsets.end() ? 0 : opset_it->second;
   std::string who = node.name().empty() ? "#" + std::to_string(index) + " of graph '" + graph_name_ + "'" : "'" + node.name() + "'";
   Span span{Msg() << "onnx node " << who << " (" << node.op_type() << ", domain '" << node.domain() << "', opset " << opset << ")"};
+  if (auto fn = state_.functions.find({domain, node.op_type()}); fn != state_.functions.end())
+    return inline_function(*fn->second, node, span);
   if (opset_it == state_.opsets.end())
     throw CompileError(span, "domain '" + node.domain() + "' is not imported by the model (no opset_import entry)");
   const Converter* converter = ConverterTable::global().find(domain, node.op_type());
@@ -338,6 +340,45 @@ void GraphBuilder::convert_node(const onnx::NodeProto& node, int index) {
     }
     define(name, out);
   }
+}
+
+// A call of a model-local function: its nodes converted in a scope of their own, with the
+// call's inputs for the function's inputs and the call's attributes for `ref_attr_name`s.
+void GraphBuilder::inline_function(const onnx::FunctionProto& fn, const onnx::NodeProto& call, const Span& span) {
+  if (state_.inline_depth >= 64) throw CompileError(span, "model-local functions nest more than 64 deep (a recursive function?)");
+  ++state_.inline_depth;
+  GraphBuilder scope(*this, "function " + fn.name(), false);
+  for (int i = 0; i < fn.input_size() && i < call.input_size(); ++i) {
+    if (call.input(i).empty()) continue;
+    Expr e = lookup(call.input(i));
+    if (!e) throw CompileError(span, "input '" + call.input(i) + "' is not defined by a graph input, an initializer or an earlier node");
+    scope.define(fn.input(i), e);
+  }
+  for (int k = 0; k < fn.node_size(); ++k) {
+    onnx::NodeProto node = fn.node(k);
+    node.clear_attribute();
+    for (auto& a : fn.node(k).attribute()) {
+      if (!a.has_ref_attr_name()) {
+        *node.add_attribute() = a;
+        continue;
+      }
+      for (auto& given : call.attribute())
+        if (given.name() == a.ref_attr_name()) {
+          auto* r = node.add_attribute();
+          *r = given;
+          r->set_name(a.name());
+        }
+    }
+    scope.convert_node(node, k);
+  }
+  for (int k = 0; k < call.output_size(); ++k) {
+    if (call.output(k).empty()) continue;
+    Expr e = k < fn.output_size() ? scope.lookup(fn.output(k)) : nullptr;
+    if (!e) throw CompileError(span, Msg() << "function " << fn.name() << " does not compute output " << k);
+    define(call.output(k), e);
+  }
+  absorb(scope);
+  --state_.inline_depth;
 }
 
 std::vector<Expr> GraphBuilder::outputs(const onnx::GraphProto& g) {

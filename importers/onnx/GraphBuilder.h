@@ -31,6 +31,9 @@ struct ImportState {
   std::map<std::string, int> opsets;  // domain ("" for the default domain) -> version
   std::unordered_map<const VarNode*, ValueFacts> facts;
   std::set<std::string> reserved_globals;  // names handed out, kept even when a Loop retries
+  // The model's local functions (IR version 8), by (domain, name); calls are inlined.
+  std::map<std::pair<std::string, std::string>, const onnx::FunctionProto*> functions;
+  int inline_depth = 0;
 
   // A global function name not used yet: `base`, `base_1`, ...
   std::string fresh_global(const std::string& base);
@@ -111,6 +114,7 @@ class GraphBuilder {
     Span span;
   };
   void convert_node(const onnx::NodeProto& node, int index);
+  void inline_function(const onnx::FunctionProto& fn, const onnx::NodeProto& call, const Span& span);
   Expr capture(const std::string& onnx_name, const Expr& outer);
   Type derive_type(const Expr& value) const;
   std::optional<Tensor> fold(const OpDef& def, const std::vector<Expr>& args, const Attrs& attrs) const;

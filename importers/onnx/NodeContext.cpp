@@ -54,13 +54,13 @@ const Tensor* NodeContext::input_constant(size_t i) const { return has_input(i) 
 
 int NodeContext::input_rank(size_t i) const {
   auto t = as_tensor(input_type(i));
-  if (!t) fail(Msg() << "the rank of input " << i << " ('" << node_.input(int(i)) << "') is not known at import time");
+  if (!t) fail(Msg() << "the rank of input " << i << (has_input(i) ? " ('" + node_.input(int(i)) + "')" : std::string(" (absent)")) << " is not known at import time");
   return t->rank();
 }
 
 DType NodeContext::input_dtype(size_t i) const {
   auto t = as_tensor(input_type(i));
-  if (!t) fail(Msg() << "the element type of input " << i << " ('" << node_.input(int(i)) << "') is not known at import time");
+  if (!t) fail(Msg() << "the element type of input " << i << (has_input(i) ? " ('" + node_.input(int(i)) + "')" : std::string(" (absent)")) << " is not known at import time");
   return t->dtype;
 }
 

@@ -19,7 +19,10 @@ namespace weft::onnx_import {
 namespace {
 
 constexpr int64_t kMinIrVersion = 3;
-constexpr int kMinOpset = 7, kMaxOpset = 17;
+// Opsets 7-17 are the target; older default-domain opsets are accepted too because the
+// converters handle the pre-7 forms that still occur (broadcast/axis attributes, Reshape's
+// shape attribute, Cast's string `to`).
+constexpr int kMinOpset = 1, kMaxOpset = 17;
 
 onnx::ModelProto load(const std::string& path) {
   Span where{path};
@@ -40,9 +43,10 @@ std::map<std::string, int> check_versions(const onnx::ModelProto& model, const S
     throw CompileError(where, Msg() << "ONNX IR version " << model.ir_version() << " is not supported (" << kMinIrVersion << " and up are)");
   std::map<std::string, int> opsets;
   for (auto& o : model.opset_import()) opsets[normalize_domain(o.domain())] = int(o.version());
+  // A model may import only another domain (ai.onnx.preview.training); a node of a domain
+  // the model does not import is reported where it is converted.
   auto it = opsets.find("");
-  if (it == opsets.end()) throw CompileError(where, "the model imports no opset of the default domain");
-  if (it->second < kMinOpset || it->second > kMaxOpset)
+  if (it != opsets.end() && (it->second < kMinOpset || it->second > kMaxOpset))
     throw CompileError(where, Msg() << "default-domain opset " << it->second << " is not supported (" << kMinOpset << " to " << kMaxOpset << " are)");
   return opsets;
 }
@@ -51,6 +55,7 @@ Module build(const onnx::ModelProto& model, const std::string& path) {
   ImportState state;
   state.model_dir = std::filesystem::path(path).parent_path().string();
   state.opsets = check_versions(model, Span{path});
+  for (auto& fn : model.functions()) state.functions[{normalize_domain(fn.domain()), fn.name()}] = &fn;
   const onnx::GraphProto& graph = model.graph();
   GraphBuilder main(state, graph.name().empty() ? "main" : graph.name());
   // Before IR version 4 initializers were listed among the inputs too; they stay constants.

@@ -1,6 +1,7 @@
 // TorchLoader.cpp - loads a .pt through LibTorch, freezes and lowers it, and drives the translation.
 #include <torch/csrc/jit/passes/constant_propagation.h>
 #include <torch/csrc/jit/passes/dead_code_elimination.h>
+#include <torch/csrc/jit/passes/freeze_module.h>
 #include <torch/csrc/jit/passes/inliner.h>
 #include <torch/csrc/jit/passes/lower_tuples.h>
 #include <torch/csrc/jit/passes/remove_mutation.h>
@@ -61,7 +62,10 @@ Module import_torchscript(const std::string& path, const std::vector<Type>& inpu
   try {
     mod = torch::jit::load(path, c10::nullopt, extra);
     mod.eval();
-    mod = torch::jit::freeze(mod);
+    // freeze_module, not torch::jit::freeze: the latter also rewrites numerics (conv-bn
+    // folding, linear transposes), which weft's own passes are there for. Freezing still
+    // unrolls loops whose trip count is a small constant; every other loop stays a loop.
+    mod = torch::jit::freeze_module(mod);
   } catch (const c10::Error& e) {
     throw CompileError(Span{path}, std::string("LibTorch could not load and freeze the model: ") + e.what_without_backtrace());
   }

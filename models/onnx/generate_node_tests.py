@@ -21,7 +21,7 @@ def main() -> int:
         print("usage: generate_node_tests.py OUT_DIR", file=sys.stderr)
         return 2
     out = sys.argv[1]
-    tmp = out + ".tmp"
+    tmp = os.path.join(out, ".node_tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     os.makedirs(tmp)
     warnings.simplefilter("ignore")
@@ -31,11 +31,14 @@ def main() -> int:
         op_type = None
 
     generate_data(Args())
-    # Swap in the complete tree only once it is fully written.
-    shutil.rmtree(out, ignore_errors=True)
-    os.rename(tmp, out)
-    count = len(os.listdir(os.path.join(out, "node")))
-    print(f"wrote {count} node test cases to {os.path.join(out, 'node')}")
+    # Swap in the complete node/ tree only once it is fully written (other case sets
+    # share OUT_DIR, so only node/ is replaced).
+    node_dir = os.path.join(out, "node")
+    shutil.rmtree(node_dir, ignore_errors=True)
+    os.rename(os.path.join(tmp, "node"), node_dir)
+    shutil.rmtree(tmp)
+    count = len(os.listdir(node_dir))
+    print(f"wrote {count} node test cases to {node_dir}")
     return 0 if count > 0 else 1
 
 

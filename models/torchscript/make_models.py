@@ -96,6 +96,22 @@ class Encoder(nn.Module):
         return self.enc(x)
 
 
+# --- multi-head attention with a key padding mask, weights averaged over heads ------------
+class Attention(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.mha = nn.MultiheadAttention(8, 2, batch_first=True)
+
+    def forward(self, x, mask):
+        out, weights = self.mha(x, x, x, key_padding_mask=mask)
+        return out, weights
+
+
+def padding_mask(b, s):
+    lengths = RNG.integers(1, s + 1, b)
+    return np.arange(s)[None, :] >= lengths[:, None]
+
+
 # --- nested loops and topk ----------------------------------------------------------------
 class NestedTopk(nn.Module):
     def __init__(self):
@@ -254,6 +270,8 @@ MODELS = {
                                 [randn(1, 2, 6), np.array([2], dtype=np.int64)]]),
     "transformer_encoder": (Encoder, "x: f32[batch, seq, 16]", ["tensor"],
                             lambda: [[randn(2, 5, 16)], [randn(1, 7, 16)], [randn(3, 2, 16)]]),
+    "attention": (Attention, "x: f32[batch, seq, 8]\nmask: bool[batch, seq]", ["tensor", "tensor"],
+                  lambda: [[randn(2, 5, 8), padding_mask(2, 5)], [randn(3, 4, 8), padding_mask(3, 4)]]),
     "nested_topk": (NestedTopk, "x: f32[n, 5]", ["tensor", "int"],
                     lambda: [[randn(3, 5), 4], [randn(5, 5), 7], [randn(1, 5), 2]]),
     "tree_walker": (TreeWalker, "feats: f32[n, 6]\nchildren: i64[n, 2]", ["tensor", "tensor"],

@@ -196,6 +196,14 @@ def @main(%x: f32[2], %n: i64[]) -> (f32[2], i64[]) {
   EXPECT_EQ(src.weights.size(), 64u + 64u + 8u);  // 0i64, 1i64, f32[2], each 64-byte aligned
 }
 
+TEST(CodegenErrors, LongLetChainsNeedNoDeepStack) {
+  std::string text = "def @main(%x: f32[2]) -> f32[2] {\n  let %v0 = %x;\n";
+  for (int i = 1; i < 50000; ++i) text += "  let %v" + std::to_string(i) + " = add(%v" + std::to_string(i - 1) + ", 1f32);\n";
+  text += "  %v49999\n}\n";
+  auto src = codegen::emit_cpu(parse_checked(text), "chain");
+  EXPECT_NE(src.source.find("weft_rt::Tensor v49999 = "), std::string::npos);
+}
+
 TEST(Toolchain, DeterministicAndAtomic) {
   Module m = parse_checked(kModel);
   auto src = codegen::emit_cpu(m, "det");

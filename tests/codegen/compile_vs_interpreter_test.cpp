@@ -113,6 +113,22 @@ def @main(%x: f32[2], %y: f32[2], %k: i64[]) -> (f32[2], f32[2]) {
     expect_same(m, lib, {random_tensor(DType::F32, {2}, 1), random_tensor(DType::F32, {2}, 2), Tensor::scalar<int64_t>(k)});
 }
 
+TEST(CompileVsInterpreter, NamesThatCollideInCpp) {
+  // IR names that are C++ keywords or types, or that the renaming scheme itself produces.
+  Module m = parse_checked(R"(
+def @main(%x: f32[2], %x_1: f32[2], %int64_t: f32[2], %if: f32[2]) -> f32[2] {
+  let %x_2 = add(%x, %x_1);
+  let %float = mul(%x_2, %int64_t);
+  let %x = sub(%float, %if);
+  let %x_1 = cast(greater(%x, 0f32), to=i64);
+  let %main = where(equal(%x_1, 1i64), neg(%x), %x);
+  %main
+})");
+  CompiledModel lib(m, "names");
+  expect_same(m, lib, {random_tensor(DType::F32, {2}, 1), random_tensor(DType::F32, {2}, 2), random_tensor(DType::F32, {2}, 3),
+                       random_tensor(DType::F32, {2}, 4)});
+}
+
 const char* kSymbolic = R"(
 def @main(%x: f32[batch, 8], %w: f32[8, 5], %bias: f32[5], %scale: f32[batch]) -> (f32[batch, 5], f32[batch], f32[5], f32[batch, 1]) {
   let %h = add(matmul(%x, %w), %bias);

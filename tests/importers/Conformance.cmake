@@ -1,5 +1,6 @@
-# Conformance.cmake - the ONNX backend node tests (onnx 1.12's 922 cases) imported and run through the interpreter.
-# Included from tests/importers/CMakeLists.txt; the cases are generated into the build dir at test time.
+# Conformance.cmake - the ONNX backend node tests (onnx 1.12's 922 cases) and weft's extra ONNX cases,
+# imported and run through the interpreter. Included from tests/importers/CMakeLists.txt; the cases are
+# generated into the build dir at test time by models/onnx/*.py.
 find_package(ONNX CONFIG REQUIRED)
 find_package(Protobuf REQUIRED)
 find_package(nlohmann_json REQUIRED)
@@ -7,19 +8,30 @@ if(NOT WEFT_PYTHON)
   find_program(WEFT_PYTHON NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
 endif()
 
-set(WEFT_ONNX_NODE_CASES ${CMAKE_BINARY_DIR}/onnx_node_cases)
+set(WEFT_ONNX_CASES ${CMAKE_BINARY_DIR}/onnx_cases)
 add_executable(weft_onnx_conformance
                ${CMAKE_CURRENT_LIST_DIR}/onnx_conformance_test.cpp
                ${CMAKE_CURRENT_LIST_DIR}/onnx_case_values.cpp)
 target_link_libraries(weft_onnx_conformance PRIVATE weft_onnx weft_ir onnx_proto protobuf::libprotobuf
                       nlohmann_json::nlohmann_json)
 target_compile_definitions(weft_onnx_conformance PRIVATE
-                           WEFT_ONNX_CASES_DEFAULT_DIR="${WEFT_ONNX_NODE_CASES}/node"
+                           WEFT_ONNX_CASES_DEFAULT_DIR="${WEFT_ONNX_CASES}/node"
                            WEFT_ONNX_EXPECTED_DEFAULT="${CMAKE_CURRENT_LIST_DIR}/onnx_expected_failures.txt")
 
+# ONNX's own node tests, against the expected-failure list.
 add_test(NAME generate_onnx_node_cases
-         COMMAND ${WEFT_PYTHON} ${weft_SOURCE_DIR}/models/onnx/generate_node_tests.py ${WEFT_ONNX_NODE_CASES})
+         COMMAND ${WEFT_PYTHON} ${weft_SOURCE_DIR}/models/onnx/generate_node_tests.py ${WEFT_ONNX_CASES})
 set_tests_properties(generate_onnx_node_cases PROPERTIES FIXTURES_SETUP onnx_node_cases)
 add_test(NAME onnx_conformance
          COMMAND weft_onnx_conformance --report ${CMAKE_BINARY_DIR}/onnx_conformance_report.json)
 set_tests_properties(onnx_conformance PROPERTIES FIXTURES_REQUIRED onnx_node_cases TIMEOUT 120)
+
+# Extra cases (older opset forms, symbolic dims, composed ops vs torch): all must pass. Random
+# data meets cancellation, hence the looser atol.
+add_test(NAME generate_onnx_extra_cases
+         COMMAND ${WEFT_PYTHON} ${weft_SOURCE_DIR}/models/onnx/generate_extra_cases.py ${WEFT_ONNX_CASES})
+set_tests_properties(generate_onnx_extra_cases PROPERTIES FIXTURES_SETUP onnx_extra_cases)
+add_test(NAME onnx_extra_cases
+         COMMAND weft_onnx_conformance --cases ${WEFT_ONNX_CASES}/extra --no-expected --atol 1e-5
+                 --report ${CMAKE_BINARY_DIR}/onnx_extra_cases_report.json)
+set_tests_properties(onnx_extra_cases PROPERTIES FIXTURES_REQUIRED onnx_extra_cases TIMEOUT 120)

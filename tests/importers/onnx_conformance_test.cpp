@@ -1,6 +1,7 @@
 // onnx_conformance_test.cpp - imports and runs every ONNX backend node test case; checks results against the expected-failure list.
 //
-// usage: weft_onnx_conformance [--cases DIR] [--expected FILE] [--report FILE] [--filter SUBSTR]
+// usage: weft_onnx_conformance [--cases DIR] [--expected FILE | --no-expected] [--report FILE] [--filter SUBSTR]
+//                              [--rtol X] [--atol X]
 // Prints `PASS name`, `FAIL name: reason` or `SKIP name: reason` per case, then any
 // disagreement with the expected-failure list, then `N passed, M failed, K skipped`.
 // Exits 1 when a case fails that is not listed, a listed case passes, or the list
@@ -26,7 +27,6 @@ using namespace weft;
 
 namespace {
 
-constexpr double kRtol = 1e-3, kAtol = 1e-7;  // the ONNX backend test defaults
 
 struct Options {
 #ifdef WEFT_ONNX_CASES_DEFAULT_DIR
@@ -41,6 +41,7 @@ struct Options {
 #endif
   std::string report;
   std::string filter;
+  double rtol = 1e-3, atol = 1e-7;  // the ONNX backend test defaults
 };
 
 struct Outcome {
@@ -79,7 +80,7 @@ std::vector<const onnx::ValueInfoProto*> fed_inputs(const onnx::GraphProto& g) {
   return out;
 }
 
-Outcome run_case(const fs::path& dir) {
+Outcome run_case(const fs::path& dir, double rtol, double atol) {
   onnx::ModelProto model = load_model(dir / "model.onnx");
   const onnx::GraphProto& g = model.graph();
   for (const auto& v : g.input())
@@ -122,7 +123,7 @@ Outcome run_case(const fs::path& dir) {
       got = tuple->fields;
     }
     for (size_t i = 0; i < want.size(); ++i) {
-      std::string diff = conformance::compare_values(got[i], want[i], "output " + g.output(int(i)).name(), kRtol, kAtol);
+      std::string diff = conformance::compare_values(got[i], want[i], "output " + g.output(int(i)).name(), rtol, atol);
       if (!diff.empty()) return {"fail", set.filename().string() + ": " + one_line(diff)};
     }
   }
@@ -150,13 +151,23 @@ std::map<std::string, std::string> read_expected(const std::string& path) {
 bool parse_args(int argc, char** argv, Options* o) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
+    if (a == "--no-expected") {
+      o->expected.clear();
+      continue;
+    }
     if (i + 1 >= argc) return false;
     std::string v = argv[++i];
-    if (a == "--cases") o->cases = v;
-    else if (a == "--expected") o->expected = v;
-    else if (a == "--report") o->report = v;
-    else if (a == "--filter") o->filter = v;
-    else return false;
+    try {
+      if (a == "--cases") o->cases = v;
+      else if (a == "--expected") o->expected = v;
+      else if (a == "--report") o->report = v;
+      else if (a == "--filter") o->filter = v;
+      else if (a == "--rtol") o->rtol = std::stod(v);
+      else if (a == "--atol") o->atol = std::stod(v);
+      else return false;
+    } catch (const std::exception&) {
+      return false;
+    }
   }
   return !o->cases.empty();
 }
@@ -166,7 +177,8 @@ bool parse_args(int argc, char** argv, Options* o) {
 int main(int argc, char** argv) {
   Options opt;
   if (!parse_args(argc, argv, &opt)) {
-    std::cerr << "usage: " << argv[0] << " --cases DIR [--expected FILE] [--report FILE] [--filter SUBSTR]\n";
+    std::cerr << "usage: " << argv[0]
+              << " --cases DIR [--expected FILE | --no-expected] [--report FILE] [--filter SUBSTR] [--rtol X] [--atol X]\n";
     return 2;
   }
   std::map<std::string, std::string> expected;
@@ -195,7 +207,7 @@ int main(int argc, char** argv) {
     auto start = std::chrono::steady_clock::now();
     Outcome o;
     try {
-      o = run_case(dir);
+      o = run_case(dir, opt.rtol, opt.atol);
     } catch (const std::exception& e) {
       o = {"fail", one_line(e.what())};
     }

@@ -139,8 +139,10 @@ Function assemble(const std::string& name, LoopParts& p, GraphBuilder& body, Mod
 // Converts the body (through `build`) until the carried and scan types it assumes are
 // the ones it produces, widened; the module is rolled back between rounds so only the
 // last round's nested functions remain.
+// `declared[j]`: the type the model declares for carried value j, tried only when neither
+// the initial value nor the body tells it (exporters declare sequences carelessly).
 template <typename Build>
-Attempt settle(NodeContext& ctx, std::vector<Type> carried, std::vector<Type> scans, Build build) {
+Attempt settle(NodeContext& ctx, std::vector<Type> carried, std::vector<Type> declared, std::vector<Type> scans, Build build) {
   Module& m = ctx.graph().module();
   Module snapshot = m;
   auto widen_all = [&](std::vector<Type>& guess, const std::vector<Type>& got, const char* what) {
@@ -159,6 +161,11 @@ Attempt settle(NodeContext& ctx, std::vector<Type> carried, std::vector<Type> sc
     Attempt a = build(carried, scans);
     bool same = widen_all(carried, a.carried_out, "loop-carried value");
     same = widen_all(scans, a.scan_out, "scan output") && same;
+    for (size_t j = 0; same && j < carried.size(); ++j)
+      if (!carried[j] && declared[j]) {
+        carried[j] = declared[j];
+        same = false;
+      }
     if (!same) continue;
     for (size_t j = 0; j < carried.size(); ++j)
       if (!carried[j]) ctx.fail(Msg() << "the type of loop-carried value " << j << " is not known at import time");
@@ -203,7 +210,7 @@ std::vector<Expr> call_loop(NodeContext& ctx, const std::string& name, const Att
     shape.insert(shape.begin() + axis, Dim::unknown());
     Expr empty = ctx.constant(Tensor(elem->dtype, empty_shape));
     std::string fn = list_concat_function(m, elem->dtype, elem->rank(), axis, true, in_order[k], true);
-    outs.push_back(call_global(ctx, fn, {part, empty}, tensor_type(elem->dtype, shape)));
+    outs.push_back(call_global(ctx, fn, {part, empty}, tensor_type(elem->dtype, shape), true));
   }
   return outs;
 }
@@ -226,12 +233,12 @@ std::vector<Expr> convert_loop(NodeContext& ctx) {
   std::vector<Expr> args{ctx.i64_scalar(0)};
   if (has_m) args.push_back(scalar_input(ctx, 0, DType::I64, "trip count M"));
   if (has_c) args.push_back(scalar_input(ctx, 1, DType::Bool, "cond"));
-  std::vector<Type> carried;
+  std::vector<Type> carried, declared;
   for (size_t j = 0; j < n_carried; ++j) {
     args.push_back(ctx.input(2 + j));
-    Type t = ctx.input_type(2 + j);
-    if (!t && body.input(int(2 + j)).has_type()) t = to_type(body.input(int(2 + j)).type(), span);
-    carried.push_back(t);
+    carried.push_back(ctx.input_type(2 + j));
+    const auto& in = body.input(int(2 + j));
+    declared.push_back(in.has_type() ? to_type(in.type(), span) : nullptr);
   }
   for (int k = 0; k < n_scan; ++k) args.push_back(ctx.bind(construct(ctx, "Nil", {})));
   std::string name = ctx.graph().state().fresh_global("loop_" + sanitize_name(ctx.node().name().empty() ? output_hint(ctx) : ctx.node().name()));
@@ -285,15 +292,16 @@ std::vector<Expr> convert_loop(NodeContext& ctx) {
     for (auto& c : b.captures()) a.outer.push_back(c.outer);
     return a;
   };
-  Attempt a = settle(ctx, carried, std::vector<Type>(size_t(n_scan)), build);
+  Attempt a = settle(ctx, carried, declared, std::vector<Type>(size_t(n_scan)), build);
   return call_loop(ctx, name, a, args, n_carried, std::vector<int64_t>(size_t(n_scan), 0), std::vector<bool>(size_t(n_scan), true));
 }
 
 // ---- Scan ------------------------------------------------------------------------------------
 
+std::vector<Expr> convert_scan8(NodeContext& ctx);
+
 std::vector<Expr> convert_scan(NodeContext& ctx) {
-  if (ctx.opset() < 9)
-    ctx.fail("Scan before opset 9 (with a batch axis and sequence_lens) is not supported; re-export with opset 9 or later");
+  if (ctx.opset() < 9) return convert_scan8(ctx);
   const auto& body = ctx.attr_graph("body");
   int64_t n_in = ctx.attr_int("num_scan_inputs");
   size_t total = ctx.num_inputs();
@@ -316,13 +324,14 @@ std::vector<Expr> convert_scan(NodeContext& ctx) {
   std::vector<int> axes;
   for (size_t j = 0; j < size_t(n_in); ++j)
     axes.push_back(normalize_axis(ctx, in_axes[j], ctx.input_rank(n_state + j), false, "scan_input_axes"));
+  // Arguments in the function's parameter order: fixed (i, length, scan inputs), then carried.
   std::vector<Expr> args{ctx.i64_scalar(0), dim_size(ctx, n_state, axes[0])};
+  for (size_t j = 0; j < size_t(n_in); ++j) args.push_back(ctx.input(n_state + j));
   std::vector<Type> carried;
   for (size_t j = 0; j < n_state; ++j) {
     args.push_back(ctx.input(j));
     carried.push_back(ctx.input_type(j));
   }
-  for (size_t j = 0; j < size_t(n_in); ++j) args.push_back(ctx.input(n_state + j));
   for (int k = 0; k < n_out; ++k) args.push_back(ctx.bind(construct(ctx, "Nil", {})));
   std::string name = ctx.graph().state().fresh_global("scan_" + sanitize_name(ctx.node().name().empty() ? output_hint(ctx) : ctx.node().name()));
   std::string body_name = subgraph_name(ctx, body, "body");
@@ -371,10 +380,88 @@ std::vector<Expr> convert_scan(NodeContext& ctx) {
     for (auto& c : b.captures()) a.outer.push_back(c.outer);
     return a;
   };
-  Attempt a = settle(ctx, carried, std::vector<Type>(size_t(n_out)), build);
+  Attempt a = settle(ctx, carried, std::vector<Type>(n_state), std::vector<Type>(size_t(n_out)), build);
   std::vector<bool> in_order;
   for (auto d : out_dirs) in_order.push_back(d == 0);
   return call_loop(ctx, name, a, args, n_state, out_axes, in_order);
+}
+
+// ---- Scan-8 ------------------------------------------------------------------------------------
+
+// Scan-8's inputs have a batch axis first and are scanned along axis 1. It becomes a Loop
+// over the batch whose body gathers one item of each input and runs a Scan-9 on it; the
+// Loop's scan outputs stack the items' results back along the batch axis. The inner Scan
+// is converted in an internal domain, where opset 8's meaning of Scan does not apply.
+const char* const kInternalDomain = "weft.internal";
+
+onnx::ValueInfoProto scalar_info(const std::string& name, int elem) {
+  onnx::ValueInfoProto v;
+  v.set_name(name);
+  v.mutable_type()->mutable_tensor_type()->set_elem_type(elem);
+  v.mutable_type()->mutable_tensor_type()->mutable_shape();
+  return v;
+}
+
+std::vector<Expr> convert_scan8(NodeContext& ctx) {
+  expect_inputs(ctx, 2, -1);
+  if (ctx.has_input(0)) ctx.fail("Scan-8 with sequence_lens is not supported (batch items of different lengths)");
+  const auto& body = ctx.attr_graph("body");
+  int64_t n_in = ctx.attr_int("num_scan_inputs");
+  size_t total = ctx.num_inputs() - 1;
+  if (n_in < 1 || size_t(n_in) > total) ctx.fail(Msg() << "bad attribute 'num_scan_inputs': " << n_in << " with " << total << " inputs");
+  GraphBuilder& g = ctx.graph();
+  std::string tag = "__" + g.state().fresh_global("scan8");  // unique; never a name in the model
+  g.define(tag + "_batch", dim_size(ctx, 1, 0));
+  g.state().opsets[kInternalDomain] = 9;
+
+  onnx::GraphProto items;
+  items.set_name(subgraph_name(ctx, body, "body") + " (per batch item)");
+  *items.add_input() = scalar_info(tag + "_b", onnx::TensorProto::INT64);
+  *items.add_input() = scalar_info(tag + "_c", onnx::TensorProto::BOOL);
+  onnx::NodeProto scan;
+  scan.set_op_type("Scan");
+  scan.set_domain(kInternalDomain);
+  scan.set_name(ctx.node().name());
+  for (size_t j = 1; j <= total; ++j) {
+    onnx::NodeProto* gather = items.add_node();
+    gather->set_op_type("Gather");
+    gather->add_input(ctx.node().input(int(j)));
+    gather->add_input(tag + "_b");
+    gather->add_output((Msg() << tag << "_in" << j).str());
+    auto* axis = gather->add_attribute();
+    axis->set_name("axis");
+    axis->set_type(onnx::AttributeProto::INT);
+    axis->set_i(0);
+    scan.add_input(gather->output(0));
+  }
+  for (auto& a : ctx.node().attribute()) {
+    auto* copy = scan.add_attribute();
+    *copy = a;
+    if (a.name() == "directions") copy->set_name("scan_input_directions");
+  }
+  onnx::NodeProto* cond = items.add_node();
+  cond->set_op_type("Identity");
+  cond->add_input(tag + "_c");
+  cond->add_output(tag + "_cond");
+  items.add_output()->set_name(tag + "_cond");
+  for (int k = 0; k < body.output_size(); ++k) {
+    scan.add_output((Msg() << tag << "_out" << k).str());
+    items.add_output()->set_name(scan.output(k));
+  }
+  *items.add_node() = scan;
+
+  onnx::NodeProto loop;
+  loop.set_op_type("Loop");
+  loop.set_name(ctx.node().name());
+  loop.add_input(tag + "_batch");
+  loop.add_input("");
+  for (auto& o : ctx.node().output()) loop.add_output(o);
+  auto* loop_body = loop.add_attribute();
+  loop_body->set_name("body");
+  loop_body->set_type(onnx::AttributeProto::GRAPH);
+  *loop_body->mutable_g() = items;
+  NodeContext loop_ctx(loop, ctx.opset(), g, ctx.span());
+  return convert_loop(loop_ctx);
 }
 
 }  // namespace
@@ -383,6 +470,7 @@ void register_control_flow_converters(ConverterTable& table) {
   table.add("If", convert_if);
   table.add("Loop", convert_loop);
   table.add("Scan", convert_scan);
+  table.add("Scan", convert_scan, kInternalDomain);
 }
 
 }  // namespace weft::onnx_import

@@ -11,10 +11,10 @@ namespace weft::onnx_import {
 
 using Ints = std::vector<int64_t>;
 
-// A rank-0 tensor of dtype `d` holding `v`, converted as NumPy would.
+// A rank-0 tensor of dtype `d` holding `v`, converted as NumPy would; and it as a constant.
 Tensor scalar_tensor(DType d, double v);
 Expr scalar_const(NodeContext& ctx, DType d, double v);
-// A constant 1-D i64 tensor / an [n]-shaped i64 tensor 0..n-1.
+// The constant i64 values 0..n-1, shaped [n] or as `shape` (e.g. [n, 1] to broadcast along rows).
 Expr iota(NodeContext& ctx, int64_t n, std::vector<int64_t> shape = {});
 
 // Input i's dims when every one is static; nullopt when the type or a dim is unknown.

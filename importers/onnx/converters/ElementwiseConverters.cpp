@@ -31,7 +31,7 @@ constexpr Renamed kBinary[] = {
     {"Or", "logical_or"},    {"Xor", "logical_xor"},   {"Equal", "equal"},
     {"Less", "less"},        {"Greater", "greater"},   {"LessOrEqual", "less_equal"},
     {"GreaterOrEqual", "greater_equal"}, {"PRelu", "prelu"}, {"BitwiseAnd", "bitwise_and"},
-    {"BitwiseOr", "bitwise_or"}, {"BitwiseXor", "bitwise_xor"}, {"Where", "where"},
+    {"BitwiseOr", "bitwise_or"}, {"BitwiseXor", "bitwise_xor"},
 };
 
 // Activations with float attributes of the same name in ONNX and weft; an absent
@@ -58,6 +58,24 @@ Converter same_op(std::string weft) {
     std::vector<Expr> args;
     for (size_t i = 0; i < ctx.num_inputs(); ++i) args.push_back(ctx.input(i));
     return {ctx.op(weft, args)};
+  };
+}
+
+// Binary ops before opset 7 broadcast only with broadcast=1, and then B's dims line up
+// with A's starting at `axis` (default: at the end, as NumPy does); B gets trailing
+// size-1 dims so that NumPy broadcasting means the same.
+Converter legacy_binary(std::string weft) {
+  return [weft](NodeContext& ctx) -> std::vector<Expr> {
+    Expr a = ctx.input(0), b = ctx.input(1);
+    if (ctx.opset() < 7 && ctx.attr_int("broadcast", 0) != 0 && ctx.has_attr("axis")) {
+      const int ra = ctx.input_rank(0), rb = ctx.input_rank(1);
+      const int axis = positive_axis(ctx, ctx.attr_int("axis"), ra);
+      Ints trailing;
+      for (int i = axis + rb; i < ra; ++i) trailing.push_back(i - axis);
+      if (axis + rb > ra) ctx.fail(Msg() << "B of rank " << rb << " does not fit in A of rank " << ra << " at axis " << axis);
+      if (!trailing.empty()) b = ctx.op("unsqueeze", {b}, {{"axes", trailing}});
+    }
+    return {ctx.op(weft, {a, b})};
   };
 }
 
@@ -98,6 +116,10 @@ std::vector<Expr> convert_clip(NodeContext& ctx) {
 }
 
 std::vector<Expr> convert_cast(NodeContext& ctx) {
+  const onnx::AttributeProto* a = ctx.find_attr("to");
+  onnx::TensorProto::DataType named;  // before opset 6 `to` was a name ("FLOAT")
+  if (a && a->type() == onnx::AttributeProto::STRING && onnx::TensorProto::DataType_Parse(a->s(), &named))
+    return {ctx.op("cast", {ctx.input(0)}, {{"to", to_dtype(named, ctx.span())}})};
   DType to = to_dtype(int(ctx.attr_int("to")), ctx.span());
   return {ctx.op("cast", {ctx.input(0)}, {{"to", to}})};
 }
@@ -141,7 +163,8 @@ std::vector<Expr> convert_identity(NodeContext& ctx) { return {ctx.input(0)}; }
 
 void register_elementwise_converters(ConverterTable& table) {
   for (const Renamed& r : kUnary) table.add(r.onnx, same_op(r.weft));
-  for (const Renamed& r : kBinary) table.add(r.onnx, same_op(r.weft));
+  for (const Renamed& r : kBinary) table.add(r.onnx, legacy_binary(r.weft));
+  table.add("Where", same_op("where"));
   for (const ParamUnary& p : kParamUnary) table.add(p.onnx, param_unary(p));
   for (const Renamed& r : kVariadic) table.add(r.onnx, variadic(r.onnx, r.weft));
   table.add("Clip", convert_clip);

@@ -9,6 +9,8 @@ namespace {
 // Dropout is imported for inference: the output is the input and the mask all true.
 // Training mode is refused unless it is known to be off (or the ratio known to be 0).
 std::vector<Expr> convert_dropout(NodeContext& ctx) {
+  if (ctx.opset() < 7 && ctx.attr_int("is_test", 0) == 0)
+    ctx.fail("Dropout with is_test=0 runs in training mode, which is random and not supported");
   if (ctx.opset() >= 12 && ctx.has_input(2)) {
     auto training = const_int(ctx, 2);
     if (!training) ctx.fail("training_mode given at run time is not supported (Dropout is imported for inference)");

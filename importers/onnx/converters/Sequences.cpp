@@ -105,7 +105,7 @@ std::vector<Expr> concat_from_sequence(NodeContext& ctx) {
   if (new_axis) shape.insert(shape.begin() + axis, Dim::unknown());
   else shape[size_t(axis)] = Dim::unknown();
   std::string fn = list_concat_function(ctx.graph().module(), t->dtype, t->rank(), axis, new_axis, false, false);
-  return {call_global(ctx, fn, {seq}, tensor_type(t->dtype, shape))};
+  return {call_global(ctx, fn, {seq}, tensor_type(t->dtype, shape), true)};
 }
 
 std::vector<Expr> split_to_sequence(NodeContext& ctx) {
@@ -141,7 +141,7 @@ std::vector<Expr> split_to_sequence(NodeContext& ctx) {
   if (keep) shape[size_t(axis)] = Dim::unknown();
   else shape.erase(shape.begin() + axis);
   std::string fn = list_split_function(ctx.graph().module(), t->dtype, t->rank(), axis, keep);
-  return {call_global(ctx, fn, {x, starts, ends, last, construct(ctx, "Nil", {})}, list_of(tensor_type(t->dtype, shape)))};
+  return {call_global(ctx, fn, {x, starts, ends, last, construct(ctx, "Nil", {})}, list_of(tensor_type(t->dtype, shape)), true)};
 }
 
 std::vector<Expr> optional(NodeContext& ctx) {
@@ -183,9 +183,77 @@ std::vector<Expr> optional_get_element(NodeContext& ctx) {
   return {ctx.graph().bind(match, output_hint(ctx), ctx.span(), elem_type(t, "Option"))};
 }
 
+// SequenceMap runs its body once per element of the first input: it becomes a Loop over
+// that length whose body takes element i of each sequence input (tensor inputs as they
+// are), runs the map body inline, and inserts each result into a carried sequence that
+// starts empty. Names the rewrite adds start with a prefix no model uses.
+onnx::NodeProto* add_node(onnx::GraphProto& g, const std::string& op, std::vector<std::string> ins, const std::string& out) {
+  onnx::NodeProto* n = g.add_node();
+  n->set_op_type(op);
+  for (auto& i : ins) n->add_input(i);
+  n->add_output(out);
+  return n;
+}
+
+std::vector<Expr> sequence_map(NodeContext& ctx) {
+  expect_inputs(ctx, 1, -1);
+  const onnx::GraphProto& body = ctx.attr_graph("body");
+  if (body.input_size() != int(ctx.num_inputs()))
+    ctx.fail(Msg() << "the body takes " << body.input_size() << " inputs; the node has " << ctx.num_inputs());
+  if (ctx.num_outputs() != size_t(body.output_size()))
+    ctx.fail(Msg() << "wrong arity: the node has " << ctx.num_outputs() << " outputs, the body gives " << body.output_size());
+  GraphBuilder& g = ctx.graph();
+  std::string tag = "__" + g.state().fresh_global("sequence_map");
+  Type elem;
+  g.define(tag + "_n", length(ctx, sequence_input(ctx, 0, &elem)));
+
+  onnx::GraphProto items;
+  items.set_name((body.name().empty() ? output_hint(ctx) : body.name()) + " (per element)");
+  items.add_input()->set_name(tag + "_i");
+  items.mutable_input(0)->mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::INT64);
+  items.mutable_input(0)->mutable_type()->mutable_tensor_type()->mutable_shape();
+  items.add_input()->set_name(tag + "_cond");
+  onnx::NodeProto loop;
+  loop.set_op_type("Loop");
+  loop.set_name(ctx.node().name());
+  loop.add_input(tag + "_n");
+  loop.add_input("");
+  for (size_t k = 0; k < ctx.num_outputs(); ++k) {
+    std::string acc = tag + "_acc" + std::to_string(k);
+    g.define(acc, ctx.bind(construct(ctx, "Nil", {})));
+    loop.add_input(acc);
+    items.add_input()->set_name(acc + "_in");
+    loop.add_output(ctx.node().output(int(k)));
+  }
+  for (size_t j = 0; j < ctx.num_inputs(); ++j) {
+    Type t = ctx.input_type(j);
+    std::string in = ctx.node().input(int(j));
+    if (j == 0 || elem_type(t, "List")) in = add_node(items, "SequenceAt", {in, tag + "_i"}, tag + "_e" + std::to_string(j))->output(0);
+    add_node(items, "Identity", {in}, body.input(int(j)).name());
+  }
+  for (auto& n : body.node()) *items.add_node() = n;
+  for (auto& init : body.initializer()) *items.add_initializer() = init;
+  add_node(items, "Identity", {tag + "_cond"}, tag + "_cond_out");
+  items.add_output()->set_name(tag + "_cond_out");
+  for (size_t k = 0; k < ctx.num_outputs(); ++k) {
+    std::string acc = tag + "_acc" + std::to_string(k);
+    add_node(items, "SequenceInsert", {acc + "_in", body.output(int(k)).name()}, acc + "_out");
+    items.add_output()->set_name(acc + "_out");
+  }
+  auto* attr = loop.add_attribute();
+  attr->set_name("body");
+  attr->set_type(onnx::AttributeProto::GRAPH);
+  *attr->mutable_g() = items;
+  const Converter* convert_loop = ConverterTable::global().find("", "Loop");
+  WEFT_ASSERT(convert_loop, "no Loop converter");
+  NodeContext loop_ctx(loop, ctx.opset(), g, ctx.span());
+  return (*convert_loop)(loop_ctx);
+}
+
 }  // namespace
 
 void register_sequence_converters(ConverterTable& table) {
+  table.add("SequenceMap", sequence_map);
   table.add("SequenceEmpty", sequence_empty);
   table.add("SequenceConstruct", sequence_construct);
   table.add("SequenceInsert", sequence_insert);

@@ -8,8 +8,10 @@
 namespace weft::onnx_import {
 namespace {
 
+// Reshape: the shape is an attribute before opset 5, an input from it.
 std::vector<Expr> convert_reshape(NodeContext& ctx) {
-  return {ctx.op("reshape", {ctx.input(0), as_i64(ctx, 1)}, {{"allowzero", attr_bool(ctx, "allowzero", false)}})};
+  Expr shape = ctx.opset() < 5 ? ctx.i64_vector(ctx.attr_ints("shape")) : as_i64(ctx, 1);
+  return {ctx.op("reshape", {ctx.input(0), shape}, {{"allowzero", attr_bool(ctx, "allowzero", false)}})};
 }
 
 std::vector<Expr> convert_flatten(NodeContext& ctx) {
@@ -41,13 +43,14 @@ std::vector<Expr> convert_expand(NodeContext& ctx) { return {ctx.op("expand", {c
 std::vector<Expr> convert_concat(NodeContext& ctx) {
   std::vector<Expr> args;
   for (size_t i = 0; i < ctx.num_inputs(); ++i) args.push_back(ctx.input(i));
-  return {ctx.op("concat", args, {{"axis", ctx.attr_int("axis")}})};
+  return {ctx.op("concat", args, {{"axis", ctx.opset() < 4 ? ctx.attr_int("axis", 1) : ctx.attr_int("axis")}})};
 }
 
 // Split: sizes are an attribute before opset 13, an optional input from it; without
 // them the axis is cut into as many equal parts as the node has outputs.
 std::vector<Expr> convert_split(NodeContext& ctx) {
-  IntsOperand split = ints_operand(ctx, "split", 1, 13);
+  // Split-1 also took the sizes as an optional second input.
+  IntsOperand split = ints_operand(ctx, "split", 1, ctx.opset() < 2 && ctx.has_input(1) ? 1 : 13);
   const int64_t n = int64_t(ctx.num_outputs());
   Attrs attrs{{"axis", ctx.attr_int("axis", 0)}};
   std::vector<Expr> args{ctx.input(0)};
@@ -81,7 +84,10 @@ std::vector<Expr> convert_slice(NodeContext& ctx) {
   return {ctx.op("slice", args)};
 }
 
-std::vector<Expr> convert_tile(NodeContext& ctx) { return {ctx.op("tile", {ctx.input(0), as_i64(ctx, 1)})}; }
+std::vector<Expr> convert_tile(NodeContext& ctx) {
+  if (ctx.opset() < 6) ctx.fail("Tile before opset 6 (tiles and axis inputs) is not supported");
+  return {ctx.op("tile", {ctx.input(0), as_i64(ctx, 1)})};
+}
 
 // Pad: pads and value are attributes before opset 11, inputs from it.
 std::vector<Expr> convert_pad(NodeContext& ctx) {

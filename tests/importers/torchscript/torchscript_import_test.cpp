@@ -43,6 +43,11 @@ at::Tensor to_torch(const Tensor& t) {
 
 // Compares a LibTorch result with a weft value; appends what differs to `why`.
 bool same(const c10::IValue& expected, const Value& got, std::string& why, const std::string& at) {
+  // An Optional result: weft's Some(x) / None against LibTorch's value or None.
+  if (auto* adt = value_as<AdtValueNode>(got); adt && adt->ctor->adt == "Option") {
+    if (expected.isNone() != adt->fields.empty()) { why += at + ": None against a value\n"; return false; }
+    return expected.isNone() || same(expected, adt->fields[0], why, at);
+  }
   if (expected.isTensor() || expected.isInt() || expected.isDouble() || expected.isBool()) {
     at::Tensor e = expected.isTensor() ? expected.toTensor() : expected.isInt() ? torch::tensor(expected.toInt())
                    : expected.isDouble() ? torch::tensor(expected.toDouble(), torch::kDouble) : torch::tensor(expected.toBool());
@@ -143,7 +148,7 @@ TEST_P(TorchScriptModel, MatchesLibTorch) {
 
 std::vector<std::string> model_names() {
   std::vector<std::string> names{"mlp_if_loop", "lstm_decoder", "gru_classifier", "transformer_encoder",
-                                 "nested_topk", "tree_walker", "resnet18", "mobilenet_v2", "ops_zoo", "optional_args", "traced"};
+                                 "nested_topk", "tree_walker", "resnet18", "mobilenet_v2", "ops_zoo", "optional_args", "traced", "attention"};
   return names;
 }
 
