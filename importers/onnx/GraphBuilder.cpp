@@ -32,6 +32,11 @@ std::string ImportState::fresh_global(const std::string& base) {
   return name;
 }
 
+void ImportState::set_facts(const Var& v, Type type, std::optional<Tensor> constant) {
+  retained.push_back(v);
+  facts[v.get()] = ValueFacts{std::move(type), std::move(constant)};
+}
+
 std::string normalize_domain(const std::string& domain) { return domain == "ai.onnx" ? "" : domain; }
 
 std::string sanitize_name(const std::string& onnx_name) {
@@ -83,7 +88,7 @@ void GraphBuilder::define(const std::string& onnx_name, Expr value) {
 }
 
 void GraphBuilder::define_param(const std::string& onnx_name, const Var& param, const Type& type) {
-  state_.facts[param.get()].type = type;
+  state_.set_facts(param, type);
   define(onnx_name, param);
 }
 
@@ -107,9 +112,8 @@ Expr GraphBuilder::capture(const std::string& onnx_name, const Expr& outer) {
   if (!t)
     throw CompileError(graph_span(), "the body uses outer value '" + onnx_name + "', whose type is not known at import time");
   Var param = make_var(sanitize_name(onnx_name), t, graph_span());
-  ValueFacts& f = state_.facts[param.get()];
-  f.type = t;
-  if (c) f.constant = *c;  // still constant: converters may read it, the IR passes it in
+  // Still constant: converters may read the value, while the IR passes it in.
+  state_.set_facts(param, t, c ? std::optional<Tensor>(*c) : std::nullopt);
   captures_.push_back({onnx_name, outer, param});
   return param;
 }
@@ -204,9 +208,8 @@ Type GraphBuilder::derive_type(const Expr& e) const {
 Var GraphBuilder::bind(Expr value, const std::string& hint, const Span& span, Type type, bool annotate) {
   if (!type) type = derive_type(value);
   Var v = make_var(sanitize_name(hint), annotate ? type : nullptr, span);
-  ValueFacts& f = state_.facts[v.get()];
-  f.type = type;
-  if (const Tensor* c = constant_of(value)) f.constant = *c;
+  const Tensor* c = constant_of(value);
+  state_.set_facts(v, type, c ? std::optional<Tensor>(*c) : std::nullopt);
   bindings_.push_back({v, std::move(value), span});
   return v;
 }
@@ -335,8 +338,9 @@ void GraphBuilder::convert_node(const onnx::NodeProto& node, int index) {
     // A type the model declares fills in what the converter could not tell.
     auto declared = declared_.find(name);
     if (declared != declared_.end()) {
-      ValueFacts& f = state_.facts[as<VarNode>(out)];
-      if (!f.type) f.type = declared->second;
+      auto it = state_.facts.find(as<VarNode>(out));
+      if (it == state_.facts.end()) state_.set_facts(Var(as<VarNode>(out)), declared->second);
+      else if (!it->second.type) it->second.type = declared->second;
     }
     define(name, out);
   }

@@ -30,6 +30,10 @@ struct ImportState {
   std::string model_dir;
   std::map<std::string, int> opsets;  // domain ("" for the default domain) -> version
   std::unordered_map<const VarNode*, ValueFacts> facts;
+  // Every variable with facts, kept alive for the whole import: a Loop's discarded
+  // attempts free their variables, and a new one at a reused address must not inherit.
+  std::vector<Var> retained;
+  void set_facts(const Var& v, Type type, std::optional<Tensor> constant = std::nullopt);
   std::set<std::string> reserved_globals;  // names handed out, kept even when a Loop retries
   // The model's local functions (IR version 8), by (domain, name); calls are inlined.
   std::map<std::pair<std::string, std::string>, const onnx::FunctionProto*> functions;

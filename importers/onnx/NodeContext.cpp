@@ -29,6 +29,11 @@ int effective_type(const AP& a) {
   return AP::UNDEFINED;
 }
 
+// " ('name')" for a message about input i, " (absent)" when the node does not give it.
+std::string input_label(const onnx::NodeProto& node, size_t i) {
+  return i < size_t(node.input_size()) && !node.input(int(i)).empty() ? " ('" + node.input(int(i)) + "')" : " (absent)";
+}
+
 }  // namespace
 
 NodeContext::NodeContext(const onnx::NodeProto& node, int opset, GraphBuilder& graph, Span span)
@@ -54,13 +59,13 @@ const Tensor* NodeContext::input_constant(size_t i) const { return has_input(i) 
 
 int NodeContext::input_rank(size_t i) const {
   auto t = as_tensor(input_type(i));
-  if (!t) fail(Msg() << "the rank of input " << i << (has_input(i) ? " ('" + node_.input(int(i)) + "')" : std::string(" (absent)")) << " is not known at import time");
+  if (!t) fail(Msg() << "the rank of input " << i << input_label(node_, i) << " is not known at import time");
   return t->rank();
 }
 
 DType NodeContext::input_dtype(size_t i) const {
   auto t = as_tensor(input_type(i));
-  if (!t) fail(Msg() << "the element type of input " << i << (has_input(i) ? " ('" + node_.input(int(i)) + "')" : std::string(" (absent)")) << " is not known at import time");
+  if (!t) fail(Msg() << "the element type of input " << i << input_label(node_, i) << " is not known at import time");
   return t->dtype;
 }
 

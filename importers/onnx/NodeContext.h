@@ -71,7 +71,7 @@ class NodeContext {
 using Converter = std::function<std::vector<Expr>(NodeContext&)>;
 
 // The table of converters, keyed by (domain, op_type). "" and "ai.onnx" are the default domain.
-// Families register in converters/*.cpp through register_onnx_converters (OnnxConverters.cpp).
+// Families register from converters/*.cpp: one WEFT_ONNX_CONVERTER_FAMILY line each in converters/Converters.h.
 class ConverterTable {
  public:
   static const ConverterTable& global();
