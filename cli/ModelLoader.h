@@ -7,8 +7,8 @@
 
 namespace weft::cli {
 
-// Reads FILE by its extension (.weft text IR; .onnx and .pt once their importers land),
-// checks it is well formed and infers its types. Throws CompileError naming the file
+// Reads FILE by its extension (.weft text IR, .onnx, .pt) into a well-formed module with
+// every type inferred. Throws CompileError naming the file
 // (and line) for anything wrong with it.
 Module load_model(const std::string& path);
 

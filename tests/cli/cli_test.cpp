@@ -2,33 +2,21 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <array>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sys/wait.h>
+#include <unistd.h>
 
 #include "ir/NpyIO.h"
+#include "tests/support/TestSupport.h"
 
 namespace weft {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int status;
-  std::string output;  // stdout and stderr together
-};
-
-Result run_weft(const std::string& args) {
-  std::string cmd = std::string(WEFT_BINARY) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf;
-  while (size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-  int rc = pclose(p);
-  return {WIFEXITED(rc) ? WEXITSTATUS(rc) : 128 + WTERMSIG(rc), out};
+testing::CommandResult run_weft(const std::string& args) {
+  return testing::run_command(std::string(WEFT_BINARY) + " " + args);
 }
 
 const std::string kRepo = WEFT_REPO_DIR;
@@ -57,13 +45,13 @@ class Cli : public ::testing::Test {
 };
 
 TEST_F(Cli, Version) {
-  Result r = run_weft("--version");
+  testing::CommandResult r = run_weft("--version");
   EXPECT_EQ(r.status, 0);
   EXPECT_NE(r.output.find("weft"), std::string::npos);
 }
 
 TEST_F(Cli, InspectPrintsTypedModule) {
-  Result r = run_weft("inspect " + kExample);
+  testing::CommandResult r = run_weft("inspect " + kExample);
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("def @main"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("f32[batch, 4]"), std::string::npos) << r.output;
@@ -73,7 +61,7 @@ TEST_F(Cli, InspectPrintsTypedModule) {
 TEST_F(Cli, RunWritesOutputs) {
   Tensor x = Tensor::from_vector<float>({-0.25f, -0.125f, 0, 0.125f, 0.25f, 0.375f, 0.5f, 0.625f}, {2, 4});
   std::string out = (dir_ / "out").string();
-  Result r = run_weft("run " + kExample + " --input x=" + npy("x.npy", x) + " --input steps=" +
+  testing::CommandResult r = run_weft("run " + kExample + " --input x=" + npy("x.npy", x) + " --input steps=" +
                       npy("steps.npy", Tensor::scalar<int64_t>(3)) + " --out " + out);
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("f32"), std::string::npos) << r.output;
@@ -106,7 +94,7 @@ TEST_F(Cli, RunWritesOutputs) {
 }
 
 TEST_F(Cli, MissingFile) {
-  Result r = run_weft("inspect " + (dir_ / "nope.weft").string());
+  testing::CommandResult r = run_weft("inspect " + (dir_ / "nope.weft").string());
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.output.find("nope.weft"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("no such file"), std::string::npos) << r.output;
@@ -114,7 +102,7 @@ TEST_F(Cli, MissingFile) {
 
 TEST_F(Cli, SyntaxErrorNamesFileAndLine) {
   std::string f = write("bad.weft", "def @main(%x: f32[]) -> f32[] {\n  add(%x, %x\n}\n");
-  Result r = run_weft("inspect " + f);
+  testing::CommandResult r = run_weft("inspect " + f);
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.output.find("bad.weft:3"), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find("Abort"), std::string::npos) << r.output;
@@ -122,26 +110,26 @@ TEST_F(Cli, SyntaxErrorNamesFileAndLine) {
 
 TEST_F(Cli, TypeErrorNamesFileAndLine) {
   std::string f = write("types.weft", "def @main(%x: f32[2]) -> f32[2] {\n  let %y = add(%x, 1i64);\n  %y\n}\n");
-  Result r = run_weft("inspect " + f);
+  testing::CommandResult r = run_weft("inspect " + f);
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.output.find("types.weft:2"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("i64"), std::string::npos) << r.output;
 }
 
 TEST_F(Cli, MissingInput) {
-  Result r = run_weft("run " + kExample + " --input x=" + npy("x.npy", Tensor(DType::F32, {2, 4})));
+  testing::CommandResult r = run_weft("run " + kExample + " --input x=" + npy("x.npy", Tensor(DType::F32, {2, 4})));
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.output.find("steps"), std::string::npos) << r.output;
 }
 
 TEST_F(Cli, UnknownInputName) {
-  Result r = run_weft("run " + kExample + " --input y=" + npy("y.npy", Tensor(DType::F32, {2, 4})));
+  testing::CommandResult r = run_weft("run " + kExample + " --input y=" + npy("y.npy", Tensor(DType::F32, {2, 4})));
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.output.find("'y'"), std::string::npos) << r.output;
 }
 
 TEST_F(Cli, MistypedInputDtype) {
-  Result r = run_weft("run " + kExample + " --input x=" + npy("x.npy", Tensor(DType::I32, {2, 4})) +
+  testing::CommandResult r = run_weft("run " + kExample + " --input x=" + npy("x.npy", Tensor(DType::I32, {2, 4})) +
                       " --input steps=" + npy("s.npy", Tensor::scalar<int64_t>(1)));
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.output.find("x"), std::string::npos) << r.output;
@@ -149,7 +137,7 @@ TEST_F(Cli, MistypedInputDtype) {
 }
 
 TEST_F(Cli, MistypedInputShape) {
-  Result r = run_weft("run " + kExample + " --input x=" + npy("x.npy", Tensor(DType::F32, {2, 5})) +
+  testing::CommandResult r = run_weft("run " + kExample + " --input x=" + npy("x.npy", Tensor(DType::F32, {2, 5})) +
                       " --input steps=" + npy("s.npy", Tensor::scalar<int64_t>(1)));
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.output.find("f32[batch, 4]"), std::string::npos) << r.output;
@@ -157,7 +145,7 @@ TEST_F(Cli, MistypedInputShape) {
 
 TEST_F(Cli, SymbolicDimsMustAgree) {
   std::string f = write("two.weft", "def @main(%a: f32[batch], %b: f32[batch]) -> f32[batch] {\n  add(%a, %b)\n}\n");
-  Result r = run_weft("run " + f + " --input a=" + npy("a.npy", Tensor(DType::F32, {2})) + " --input b=" +
+  testing::CommandResult r = run_weft("run " + f + " --input a=" + npy("a.npy", Tensor(DType::F32, {2})) + " --input b=" +
                       npy("b.npy", Tensor(DType::F32, {3})));
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.output.find("batch"), std::string::npos) << r.output;
@@ -165,7 +153,7 @@ TEST_F(Cli, SymbolicDimsMustAgree) {
 
 TEST_F(Cli, CorruptNpy) {
   std::string bad = write("bad.npy", "this is not numpy");
-  Result r = run_weft("run " + kExample + " --input x=" + bad + " --input steps=" + npy("s.npy", Tensor::scalar<int64_t>(1)));
+  testing::CommandResult r = run_weft("run " + kExample + " --input x=" + bad + " --input steps=" + npy("s.npy", Tensor::scalar<int64_t>(1)));
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.output.find("bad.npy"), std::string::npos) << r.output;
 }
@@ -173,7 +161,7 @@ TEST_F(Cli, CorruptNpy) {
 TEST_F(Cli, RuntimeErrorIsReported) {
   std::string f = write("rt.weft",
                         "def @main(%x: Option[f32[]]) -> f32[] {\n  match (%x) {\n    Some(%v) => %v,\n  }\n}\n");
-  Result r = run_weft("run " + f);
+  testing::CommandResult r = run_weft("run " + f);
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_NE(r.output.find("rt.weft:2"), std::string::npos) << r.output;
 }

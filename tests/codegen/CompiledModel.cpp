@@ -16,6 +16,7 @@
 #include "ir/Parser.h"
 #include "ir/TypeInference.h"
 #include "ir/WellFormed.h"
+#include "tests/support/TestSupport.h"
 
 namespace weft::testing {
 
@@ -128,16 +129,9 @@ Tensor random_tensor(DType t, std::vector<int64_t> shape, unsigned seed) {
 }
 
 std::string compare(const Tensor& expected, const Tensor& got, double rtol) {
-  if (expected.dtype() != got.dtype())
-    return std::string("dtype ") + dtype_name(got.dtype()) + ", expected " + dtype_name(expected.dtype());
-  if (expected.shape() != got.shape()) return "shape " + shape_str(got.shape()) + ", expected " + shape_str(expected.shape());
-  for (int64_t i = 0; i < expected.numel(); ++i) {
-    const double e = expected.as_double(i), g = got.as_double(i);
-    const bool ok = is_float(expected.dtype()) ? (std::isnan(e) ? std::isnan(g) : std::fabs(e - g) <= rtol * (1 + std::fabs(e)))
-                                               : e == g;
-    if (!ok) return "element " + std::to_string(i) + " is " + std::to_string(g) + ", expected " + std::to_string(e);
-  }
-  return "";
+  // |got - expected| <= rtol * (1 + |expected|): atol and rtol both `rtol`.
+  ::testing::AssertionResult close = tensors_close(got, expected, rtol, rtol);
+  return close ? "" : close.message();
 }
 
 }  // namespace weft::testing

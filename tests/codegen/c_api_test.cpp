@@ -1,6 +1,5 @@
 // c_api_test.cpp - the artifact's C API: info, validation of bad calls, threads, a C99 client, unsupported IR.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <filesystem>
 #include <fstream>
@@ -9,6 +8,7 @@
 #include "CompiledModel.h"
 #include "codegen/EmitCpu.h"
 #include "codegen/Toolchain.h"
+#include "tests/support/TestSupport.h"
 
 namespace weft::testing {
 namespace {
@@ -140,13 +140,9 @@ TEST_F(CApi, EightThreadsOnOneHandleMatchSerial) {
 }
 
 TEST_F(CApi, C99ClientLoadsListsAndRuns) {
-  std::string cmd = std::string(WEFT_C_CLIENT) + " " + lib_->path() + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  int rc = pclose(p);
-  ASSERT_TRUE(WIFEXITED(rc) && WEXITSTATUS(rc) == 0) << out;
+  CommandResult client = run_command(std::string(WEFT_C_CLIENT) + " " + lib_->path());
+  const std::string& out = client.output;
+  ASSERT_EQ(client.status, 0) << out;
   EXPECT_NE(out.find("input 0: x f32[batch, 4]"), std::string::npos) << out;
   EXPECT_NE(out.find("input 2: scale f32[batch]"), std::string::npos) << out;
   EXPECT_NE(out.find("output 0: f32[2, 3]"), std::string::npos) << out;
@@ -211,18 +207,10 @@ TEST(Toolchain, DeterministicAndAtomic) {
   fs::create_directories(dir);
   codegen::build_shared_library(src, "det", (dir / "a" / "libdet.so").string());
   codegen::build_shared_library(src, "det", (dir / "b" / "libdet.so").string());
-  auto bytes = [](const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  };
-  EXPECT_EQ(bytes(dir / "a" / "libdet.so"), bytes(dir / "b" / "libdet.so"));
+  EXPECT_EQ(read_text_file((dir / "a" / "libdet.so").string()), read_text_file((dir / "b" / "libdet.so").string()));
   // Only the API is exported; the statically linked libstdc++ stays inside.
-  FILE* p = popen(("nm -D --defined-only " + (dir / "a" / "libdet.so").string() + " | awk '{print $3}'").c_str(), "r");
-  std::string syms;
-  char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof buf, p)) syms.append(buf, n);
-  pclose(p);
-  EXPECT_EQ(syms, "det_api\nweft_model_api\n");
+  CommandResult syms = run_command("nm -D --defined-only " + (dir / "a" / "libdet.so").string() + " | awk '{print $3}'");
+  EXPECT_EQ(syms.output, "det_api\nweft_model_api\n");
   // A failing compiler leaves nothing at the output path (and no partial file beside it).
   codegen::ToolchainOptions broken;
   broken.compiler = "false";

@@ -1,35 +1,20 @@
 // cli_compile_test.cpp - `weft compile` and `weft run lib.so`, run as a user would, against `weft run model.weft`.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
 #include "CompiledModel.h"
 #include "ir/NpyIO.h"
+#include "tests/support/TestSupport.h"
 
 namespace weft::testing {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int status;
-  std::string output;
-};
-
-Result weft(const std::string& args) {
-  std::string cmd = std::string(WEFT_BINARY) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf;
-  while (size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-  int rc = pclose(p);
-  return {WIFEXITED(rc) ? WEXITSTATUS(rc) : 128 + WTERMSIG(rc), out};
-}
+CommandResult weft(const std::string& args) { return run_command(std::string(WEFT_BINARY) + " " + args); }
 
 class CliCompile : public ::testing::Test {
  protected:
@@ -45,7 +30,7 @@ class CliCompile : public ::testing::Test {
 const std::string kExamples = std::string(WEFT_REPO_DIR) + "/models/examples/";
 
 TEST_F(CliCompile, CompiledExampleRunsLikeTheInterpreter) {
-  Result c = weft("compile " + kExamples + "recurrent.weft -o " + path("librec.so") + " --emit-source " + path("src"));
+  CommandResult c = weft("compile " + kExamples + "recurrent.weft -o " + path("librec.so") + " --emit-source " + path("src"));
   ASSERT_EQ(c.status, 0) << c.output;
   for (const char* stage : {"load and type-check:", "emit C++:", "write source:", "build library"})
     EXPECT_NE(c.output.find(stage), std::string::npos) << c.output;
@@ -54,26 +39,26 @@ TEST_F(CliCompile, CompiledExampleRunsLikeTheInterpreter) {
   EXPECT_TRUE(fs::exists(path("src/include/weft/weft.h")));
 
   const std::string inputs = " --input x=" + kExamples + "x.npy --input steps=" + kExamples + "steps.npy";
-  Result lib = weft("run " + path("librec.so") + inputs + " --out " + path("out_so"));
+  CommandResult lib = weft("run " + path("librec.so") + inputs + " --out " + path("out_so"));
   ASSERT_EQ(lib.status, 0) << lib.output;
-  Result ir = weft("run " + kExamples + "recurrent.weft" + inputs + " --out " + path("out_ir"));
+  CommandResult ir = weft("run " + kExamples + "recurrent.weft" + inputs + " --out " + path("out_ir"));
   ASSERT_EQ(ir.status, 0) << ir.output;
   for (const char* f : {"0.npy", "1.npy"})
     EXPECT_EQ(compare(read_npy(path("out_ir/") + f), read_npy(path("out_so/") + f)), "") << f;
 
-  Result missing = weft("run " + path("librec.so") + " --input x=" + kExamples + "x.npy");
+  CommandResult missing = weft("run " + path("librec.so") + " --input x=" + kExamples + "x.npy");
   EXPECT_EQ(missing.status, 1);
   EXPECT_NE(missing.output.find("missing --input steps"), std::string::npos) << missing.output;
 }
 
 TEST_F(CliCompile, UnsupportedOpFailsAndWritesNothing) {
   std::ofstream(path("abs.weft")) << "def @main(%x: f32[2]) -> f32[2] { abs(%x) }\n";
-  Result c = weft("compile " + path("abs.weft") + " -o " + path("libabs.so"));
+  CommandResult c = weft("compile " + path("abs.weft") + " -o " + path("libabs.so"));
   EXPECT_EQ(c.status, 1);
   EXPECT_NE(c.output.find("operator 'abs' (it has no CPU emitter)"), std::string::npos) << c.output;
   EXPECT_NE(c.output.find("abs.weft:1:"), std::string::npos) << c.output;
   EXPECT_FALSE(fs::exists(path("libabs.so")));
-  Result bad_name = weft("compile " + kExamples + "recurrent.weft -o " + path("lib.so") + " --name 9lives");
+  CommandResult bad_name = weft("compile " + kExamples + "recurrent.weft -o " + path("lib.so") + " --name 9lives");
   EXPECT_EQ(bad_name.status, 1);
   EXPECT_NE(bad_name.output.find("not a C identifier"), std::string::npos) << bad_name.output;
 }

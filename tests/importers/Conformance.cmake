@@ -12,7 +12,7 @@ set(WEFT_ONNX_CASES ${CMAKE_BINARY_DIR}/onnx_cases)
 add_executable(weft_onnx_conformance
                ${CMAKE_CURRENT_LIST_DIR}/onnx_conformance_test.cpp
                ${CMAKE_CURRENT_LIST_DIR}/onnx_case_values.cpp)
-target_link_libraries(weft_onnx_conformance PRIVATE weft_onnx weft_ir onnx_proto protobuf::libprotobuf
+target_link_libraries(weft_onnx_conformance PRIVATE weft_onnx weft_ir weft_test_support onnx_proto protobuf::libprotobuf
                       nlohmann_json::nlohmann_json)
 target_compile_definitions(weft_onnx_conformance PRIVATE
                            WEFT_ONNX_CASES_DEFAULT_DIR="${WEFT_ONNX_CASES}/node"

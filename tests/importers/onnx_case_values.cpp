@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "importers/onnx/OnnxTensors.h"
+#include "tests/support/TestSupport.h"
 
 namespace weft::conformance {
 namespace {
@@ -49,43 +50,6 @@ Value sequence_of(const onnx::SequenceProto& s, const onnx::TypeProto& elem, con
   return list_value(m, items);
 }
 
-bool tensors_close(const Tensor& got, const Tensor& want, double rtol, double atol, std::string* why) {
-  if (got.dtype() != want.dtype()) {
-    *why = Msg() << "dtype " << dtype_name(got.dtype()) << ", expected " << dtype_name(want.dtype());
-    return false;
-  }
-  if (got.shape() != want.shape()) {
-    *why = Msg() << "shape " << shape_str(got.shape()) << ", expected " << shape_str(want.shape());
-    return false;
-  }
-  const bool exact = !is_float(want.dtype());
-  int64_t bad = 0, worst = -1;
-  double worst_err = -1;
-  for (int64_t i = 0; i < want.numel(); ++i) {
-    bool ok;
-    double err = 0;
-    if (exact) {
-      ok = got.as_int(i) == want.as_int(i);
-      err = ok ? 0 : 1;
-    } else {
-      double g = got.as_double(i), w = want.as_double(i);
-      if (std::isnan(w) || std::isnan(g)) ok = std::isnan(w) && std::isnan(g);
-      else if (std::isinf(w) || std::isinf(g)) ok = g == w;
-      else ok = std::fabs(g - w) <= atol + rtol * std::fabs(w);
-      err = ok ? 0 : (std::isfinite(g - w) ? std::fabs(g - w) : INFINITY);
-    }
-    if (!ok && err > worst_err) worst_err = err, worst = i;
-    bad += !ok;
-  }
-  if (bad == 0) return true;
-  Msg m;
-  m << bad << " of " << want.numel() << " elements differ; element " << worst << " is ";
-  if (exact) m << got.as_int(worst) << ", expected " << want.as_int(worst);
-  else m << got.as_double(worst) << ", expected " << want.as_double(worst);
-  *why = m;
-  return false;
-}
-
 }  // namespace
 
 bool has_string(const onnx::TypeProto& type) {
@@ -105,8 +69,8 @@ std::string compare_values(const Value& got, const Value& want, const std::strin
   if (got->kind != want->kind)
     return where + ": got a " + value_kind_name(got->kind) + ", expected a " + value_kind_name(want->kind);
   if (auto w = value_as<TensorValueNode>(want)) {
-    std::string why;
-    return tensors_close(value_as<TensorValueNode>(got)->tensor, w->tensor, rtol, atol, &why) ? "" : where + ": " + why;
+    ::testing::AssertionResult close = testing::tensors_close(value_as<TensorValueNode>(got)->tensor, w->tensor, rtol, atol);
+    return close ? "" : where + ": " + close.message();
   }
   if (auto w = value_as<AdtValueNode>(want)) {
     auto g = value_as<AdtValueNode>(got);

@@ -11,6 +11,7 @@
 #include "ir/Interpreter.h"
 #include "ir/NpyIO.h"
 #include "ir/Printer.h"
+#include "tests/support/TestSupport.h"
 
 namespace weft {
 namespace {
@@ -54,20 +55,7 @@ Value to_value(const json& spec, const Module& m) {
   return kind == "some" ? some_value(m, t) : t;
 }
 
-bool tensors_close(const Tensor& got, const Tensor& want) {
-  if (got.dtype() != want.dtype() || got.shape() != want.shape()) return false;
-  for (int64_t i = 0; i < got.numel(); ++i) {
-    if (is_float(got.dtype())) {
-      double g = got.as_double(i), w = want.as_double(i);
-      if (!(g == w || std::fabs(g - w) <= 1e-6 + 1e-5 * std::fabs(w))) return false;
-    } else if (got.dtype() == DType::U64) {
-      if (got.data<uint64_t>()[i] != want.data<uint64_t>()[i]) return false;
-    } else if (got.as_int(i) != want.as_int(i)) {
-      return false;
-    }
-  }
-  return true;
-}
+bool tensors_close(const Tensor& got, const Tensor& want) { return bool(testing::tensors_close(got, want, 1e-5, 1e-6)); }
 
 // Imports case `name`, runs each of its data sets and compares every output.
 Module check_runs(const std::string& name, std::vector<size_t> only = {}) {

@@ -10,6 +10,7 @@
 #include "ir/Interpreter.h"
 #include "ir/NpyIO.h"
 #include "ir/Printer.h"
+#include "tests/support/TestSupport.h"
 
 namespace weft {
 namespace {
@@ -33,18 +34,7 @@ const json& find_case(const std::string& name) {
 }
 
 // Float32 tolerances: weft and torch sum in different orders, so bit equality is not expected.
-bool tensors_close(const Tensor& got, const Tensor& want) {
-  if (got.dtype() != want.dtype() || got.shape() != want.shape()) return false;
-  for (int64_t i = 0; i < got.numel(); ++i) {
-    if (is_float(got.dtype())) {
-      double g = got.as_double(i), w = want.as_double(i);
-      if (!(g == w || std::fabs(g - w) <= 1e-5 + 1e-4 * std::fabs(w))) return false;
-    } else if (got.as_int(i) != want.as_int(i)) {
-      return false;
-    }
-  }
-  return true;
-}
+bool tensors_close(const Tensor& got, const Tensor& want) { return bool(testing::tensors_close(got, want, 1e-4, 1e-5)); }
 
 void check_model(const std::string& name) {
   const json& c = find_case(name);

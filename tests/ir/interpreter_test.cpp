@@ -9,6 +9,7 @@
 #include "ir/OpRegistry.h"
 #include "ir/Parser.h"
 #include "ir/TypeInference.h"
+#include "tests/support/TestSupport.h"
 
 namespace weft {
 namespace {
@@ -18,25 +19,8 @@ namespace fs = std::filesystem;
 std::string interp_path(const std::string& file) { return (fs::path(WEFT_TEST_DATA_DIR) / "ir" / "interp" / file).string(); }
 
 Module load(const std::string& file) {
-  std::ifstream in(interp_path(file));
-  EXPECT_TRUE(in) << "cannot read " << interp_path(file);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_module(ss.str(), interp_path(file));
+  return parse_module(testing::read_text_file(interp_path(file)), interp_path(file));
 }
-
-// The ops of `names` the registry lacks, "" when all are there.
-std::string missing_ops(std::initializer_list<const char*> names) {
-  std::string missing;
-  for (const char* n : names)
-    if (!OpRegistry::global().find(n)) missing += (missing.empty() ? "" : ", ") + std::string(n);
-  return missing;
-}
-#define REQUIRE_OPS(...)                                                   \
-  do {                                                                     \
-    std::string missing_ = missing_ops({__VA_ARGS__});                     \
-    if (!missing_.empty()) GTEST_SKIP() << "operators missing: " << missing_; \
-  } while (0)
 
 Value i64(int64_t v) { return scalar_value<int64_t>(v); }
 Value f32(float v) { return scalar_value<float>(v); }
@@ -74,7 +58,7 @@ std::string runtime_error_of(F&& f) {
 }
 
 TEST(Interpreter, ClosuresCapture) {
-  REQUIRE_OPS("add", "mul");
+  WEFT_REQUIRE_OPS("add", "mul");
   Module m = load("closures.weft");
   for (int64_t x : {0, 3, -8}) EXPECT_EQ(as_i64(run_main(m, {i64(x)})), (x + 20) + (x + 5) * (x + 7)) << x;
   auto pair = tuple_fields(interpret(m, "capture_at_creation", {}));
@@ -83,7 +67,7 @@ TEST(Interpreter, ClosuresCapture) {
 }
 
 TEST(Interpreter, ClosureReturnedAndAppliedLater) {
-  REQUIRE_OPS("mul");
+  WEFT_REQUIRE_OPS("mul");
   Module m = load("closures.weft");
   Interpreter interp(m);
   Value times3 = interp.call("adder", {i64(3)});
@@ -93,7 +77,7 @@ TEST(Interpreter, ClosureReturnedAndAppliedLater) {
 }
 
 TEST(Interpreter, Recursion) {
-  REQUIRE_OPS("less_equal", "less", "mul", "sub", "add");
+  WEFT_REQUIRE_OPS("less_equal", "less", "mul", "sub", "add");
   Module m = load("recursion.weft");
   int64_t fact = 1;
   for (int64_t i = 2; i <= 20; ++i) fact *= i;
@@ -104,28 +88,28 @@ TEST(Interpreter, Recursion) {
 }
 
 TEST(Interpreter, MutualTailRecursionMillionDeep) {
-  REQUIRE_OPS("equal", "sub");
+  WEFT_REQUIRE_OPS("equal", "sub");
   Module m = load("recursion.weft");
   EXPECT_FALSE(value_tensor(interpret(m, "is_even", {i64(1000001)})).as_int());
   EXPECT_TRUE(value_tensor(interpret(m, "is_odd", {i64(1000001)})).as_int());
 }
 
 TEST(Interpreter, DeepNonTailRecursion) {
-  REQUIRE_OPS("equal", "add", "sub");
+  WEFT_REQUIRE_OPS("equal", "add", "sub");
   Module m = load("recursion.weft");
   int64_t n = 100000;
   EXPECT_EQ(as_i64(interpret(m, "sum_rec", {i64(n)})), n * (n + 1) / 2);
 }
 
 TEST(Interpreter, TailRecursiveGlobalLoopMillionIterations) {
-  REQUIRE_OPS("less_equal", "sub", "add");
+  WEFT_REQUIRE_OPS("less_equal", "sub", "add");
   Module m = load("loops.weft");
   int64_t n = 1000000;
   EXPECT_EQ(as_i64(run_main(m, {i64(n)})), n * (n + 1) / 2);
 }
 
 TEST(Interpreter, TailRecursiveLocalClosureLoops) {
-  REQUIRE_OPS("less_equal", "sub", "add");
+  WEFT_REQUIRE_OPS("less_equal", "sub", "add");
   Module m = load("loops.weft");
   int64_t n = 1000000;
   EXPECT_EQ(as_i64(interpret(m, "local_loop", {i64(n)})), n * (n + 1) / 2);
@@ -133,7 +117,7 @@ TEST(Interpreter, TailRecursiveLocalClosureLoops) {
 }
 
 TEST(Interpreter, LoopWithTupleState) {
-  REQUIRE_OPS("equal", "sub", "add");
+  WEFT_REQUIRE_OPS("equal", "sub", "add");
   Module m = load("loops.weft");
   int64_t a = 0, b = 1;
   for (int i = 0; i < 50; ++i) std::tie(a, b) = std::make_pair(b, a + b);
@@ -141,7 +125,7 @@ TEST(Interpreter, LoopWithTupleState) {
 }
 
 TEST(Interpreter, References) {
-  REQUIRE_OPS("less_equal", "add", "sub");
+  WEFT_REQUIRE_OPS("less_equal", "add", "sub");
   Module m = load("refs.weft");
   EXPECT_EQ(as_i64(interpret(m, "counter", {i64(100000)})), 100000);
   auto fields = tuple_fields(interpret(m, "shared", {i64(5)}));
@@ -152,7 +136,7 @@ TEST(Interpreter, References) {
 }
 
 TEST(Interpreter, ListMapFoldOverTensors) {
-  REQUIRE_OPS("mul", "add");
+  WEFT_REQUIRE_OPS("mul", "add");
   Module m = load("adts.weft");
   std::vector<float> a = {1.5f, -2, 0.25f}, b = {4, 8, -1};
   std::vector<float> expected(3);
@@ -167,7 +151,7 @@ TEST(Interpreter, ListMapFoldOverTensors) {
 }
 
 TEST(Interpreter, OptionAndUserTree) {
-  REQUIRE_OPS("add", "sub", "div", "equal");
+  WEFT_REQUIRE_OPS("add", "sub", "div", "equal");
   Module m = load("adts.weft");
   auto pair = tuple_fields(interpret(m, "option_main", {i64(9)}));
   EXPECT_EQ(as_i64(pair[0]), 9);
@@ -176,7 +160,7 @@ TEST(Interpreter, OptionAndUserTree) {
 }
 
 TEST(Interpreter, NestedPatterns) {
-  REQUIRE_OPS("add", "mul");
+  WEFT_REQUIRE_OPS("add", "mul");
   Module m = load("patterns.weft");
   auto list = [&](std::vector<Value> xs) { return list_value(m, xs); };
   auto some = [&](int64_t v) { return some_value(m, i64(v)); };
@@ -198,7 +182,7 @@ TEST(Interpreter, NestedPatterns) {
 }
 
 TEST(Interpreter, OpTupleOutputs) {
-  REQUIRE_OPS("topk", "split");
+  WEFT_REQUIRE_OPS("topk", "split");
   Module m = load("tuples_and_ifs.weft");
   auto top = tuple_fields(interpret(m, "topk2", {f32_vec({3, 9, -1, 7, 2})}));
   ASSERT_EQ(top.size(), 2u);
@@ -216,7 +200,7 @@ TEST(Interpreter, OpTupleOutputs) {
 }
 
 TEST(Interpreter, ComputedConditions) {
-  REQUIRE_OPS("less", "greater", "equal", "mod", "div", "mul", "add");
+  WEFT_REQUIRE_OPS("less", "greater", "equal", "mod", "div", "mul", "add");
   Module m = load("tuples_and_ifs.weft");
   for (float x : {-3.f, 0.5f, 7.f}) {
     float expected = x < 0 ? 0 : x > 1 ? 1 : x;
@@ -230,7 +214,7 @@ TEST(Interpreter, ComputedConditions) {
 }
 
 TEST(Interpreter, MillionElementListBuiltAndDropped) {
-  REQUIRE_OPS("less_equal", "sub", "add");
+  WEFT_REQUIRE_OPS("less_equal", "sub", "add");
   Module m = load("big_list.weft");
   int64_t n = 1000000;
   EXPECT_EQ(as_i64(run_main(m, {i64(n)})), n * (n + 1) / 2);
@@ -246,7 +230,7 @@ TEST(Interpreter, MillionElementListBuiltAndDropped) {
 
 // A 100,000-deep nested op call: add(add(...add(1, 1)..., 1), 1).
 TEST(Interpreter, DeepNestedCallChain) {
-  REQUIRE_OPS("add");
+  WEFT_REQUIRE_OPS("add");
   const int depth = 100000;
   std::string text = "def @main() -> i64[] {\n  ";
   for (int i = 0; i < depth; ++i) text += "add(";
@@ -258,7 +242,7 @@ TEST(Interpreter, DeepNestedCallChain) {
 }
 
 TEST(Interpreter, LongLetChain) {
-  REQUIRE_OPS("add");
+  WEFT_REQUIRE_OPS("add");
   const int length = 100000;
   std::string text = "def @main(%x0: i64[]) -> i64[] {\n";
   for (int i = 1; i <= length; ++i) text += "  let %x" + std::to_string(i) + " = add(%x" + std::to_string(i - 1) + ", 2i64);\n";
@@ -274,7 +258,7 @@ TEST(Interpreter, NoMatchingClauseIsARuntimeErrorAtTheMatch) {
 }
 
 TEST(Interpreter, KernelErrorCarriesTheCallPosition) {
-  REQUIRE_OPS("div");
+  WEFT_REQUIRE_OPS("div");
   Interpreter interp(load("errors.weft"));
   std::string msg = runtime_error_of([&] { interp.call("int_div", {i64(1), i64(0)}); });
   EXPECT_EQ(msg.rfind(interp_path("errors.weft") + ":14:3: ", 0), 0u) << msg;
@@ -321,15 +305,13 @@ TEST(Interpreter, RunsEveryCorpusModule) {
   for (auto& entry : fs::directory_iterator(fs::path(WEFT_TEST_DATA_DIR) / "ir" / "modules")) {
     if (entry.path().extension() != ".weft") continue;
     SCOPED_TRACE(entry.path().filename().string());
-    std::ifstream in(entry.path());
-    std::stringstream ss;
-    ss << in.rdbuf();
-    Module m = parse_module(ss.str(), entry.path().string());
+    const std::string text = testing::read_text_file(entry.path().string());
+    Module m = parse_module(text, entry.path().string());
     ASSERT_TRUE(m.main());
     std::vector<Value> args;
     for (auto& p : m.main()->params) args.push_back(sample_input(m, p->annotation));
     Value untyped = run_main(m, args);
-    Module typed = parse_module(ss.str(), entry.path().string());
+    Module typed = parse_module(text, entry.path().string());
     infer_types(typed);
     EXPECT_TRUE(values_identical(untyped, run_main(typed, args))) << value_str(untyped, 200);
     ++ran;

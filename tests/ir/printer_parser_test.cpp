@@ -15,18 +15,12 @@
 #include "ir/Printer.h"
 #include "ir/StructuralEqual.h"
 #include "ir/TypeInference.h"
+#include "tests/support/TestSupport.h"
 
 namespace weft {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::vector<std::string> module_files() {
   std::vector<std::string> files;
@@ -35,19 +29,6 @@ std::vector<std::string> module_files() {
   std::sort(files.begin(), files.end());
   return files;
 }
-
-// The operators the registry does not have (yet), among `names`.
-std::string missing_ops(std::initializer_list<const char*> names) {
-  std::string missing;
-  for (const char* n : names)
-    if (!OpRegistry::global().find(n)) missing += (missing.empty() ? "" : ", ") + std::string(n);
-  return missing;
-}
-#define REQUIRE_OPS(...)                                                                  \
-  do {                                                                                    \
-    std::string missing = missing_ops({__VA_ARGS__});                                     \
-    if (!missing.empty()) GTEST_SKIP() << "operator(s) not registered yet: " << missing; \
-  } while (0)
 
 std::string repeat(const std::string& s, int n) {
   std::string out;
@@ -72,12 +53,12 @@ void expect_round_trip(const Module& m) {
 
 // ---- every module file ----
 
-class PrinterParserRoundTrip : public testing::TestWithParam<std::string> {};
+class PrinterParserRoundTrip : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(PrinterParserRoundTrip, Module) {
   Module m;
   try {
-    m = parse_module(read_text(GetParam()), GetParam());
+    m = parse_module(testing::read_text_file(GetParam()), GetParam());
   } catch (const CompileError& e) {
     // Operator families are still being written: skip only for a missing operator.
     const std::string& msg = e.diagnostic().message;
@@ -99,8 +80,8 @@ TEST_P(PrinterParserRoundTrip, Module) {
   EXPECT_EQ(print_module(annotated, typed), text);
 }
 
-INSTANTIATE_TEST_SUITE_P(Modules, PrinterParserRoundTrip, testing::ValuesIn(module_files()),
-                         [](const testing::TestParamInfo<std::string>& info) { return fs::path(info.param).stem().string(); });
+INSTANTIATE_TEST_SUITE_P(Modules, PrinterParserRoundTrip, ::testing::ValuesIn(module_files()),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return fs::path(info.param).stem().string(); });
 
 TEST(PrinterParser, AtLeastThirtyModuleFiles) { EXPECT_GE(module_files().size(), 30u); }
 
@@ -130,7 +111,7 @@ def @main(%t: Tree[i64[]], %c: bool[]) -> (i64[], Option[i64[]], (i64[],)) {
 }
 
 TEST(Printer, UniqueNamesAttributesInNameOrderAndDefaults) {
-  REQUIRE_OPS("gemm");
+  WEFT_REQUIRE_OPS("gemm");
   Module m = parse_module(R"(
 def @main(%x: f32[2, 2], %y: f32[2, 2]) {
   let %x = gemm(%x, %y, trans_b=true, alpha=0.1, beta=1e-06);
@@ -202,7 +183,7 @@ TEST(Parser, SugarReadsAsItsExpansion) {
 }
 
 TEST(PrinterParser, StringAttributesWithEscapesRoundTrip) {
-  REQUIRE_OPS("bit_shift");
+  WEFT_REQUIRE_OPS("bit_shift");
   Expr e = parse_expr(R"(fn (%a: u8[2]) { bit_shift(%a, %a, direction="l\"e\\f\nt\t\x01\xc3\xa9") })", Module());
   auto call = as<CallNode>(as<FunctionNode>(e)->body);
   EXPECT_EQ(call->attrs.get_string("direction"), "l\"e\\f\nt\t\x01\xc3\xa9");
@@ -261,7 +242,7 @@ TEST(PrinterParser, FloatConstantsRoundTripBitExactly) {
 // ---- deep programs ----
 
 TEST(PrinterParserDeep, HundredThousandNestedAdds) {
-  REQUIRE_OPS("add");
+  WEFT_REQUIRE_OPS("add");
   const int n = 100000;
   std::string text = "def @main(%x: f32[]) -> f32[] {\n  " + repeat("add(", n) + "%x" + repeat(", %x)", n) + "\n}\n";
   Module m = parse_module(text, "deep_adds.weft");
@@ -270,7 +251,7 @@ TEST(PrinterParserDeep, HundredThousandNestedAdds) {
 }
 
 TEST(PrinterParserDeep, HundredThousandLetChain) {
-  REQUIRE_OPS("add");
+  WEFT_REQUIRE_OPS("add");
   const int n = 100000;
   std::string text = "def @main(%x: f32[]) -> f32[] {\n" + repeat("  let %x = add(%x, %x);\n", n) + "  %x\n}\n";
   Module m = parse_module(text, "deep_lets.weft");
@@ -340,7 +321,7 @@ TEST(ParserErrors, UnknownNames) {
 }
 
 TEST(ParserErrors, BadOperatorCalls) {
-  REQUIRE_OPS("gemm");
+  WEFT_REQUIRE_OPS("gemm");
   EXPECT_EQ(error_in_main("gemm(%x, %x, alpha=\"big\")"),
             "err.weft:2:3: error: attribute 'alpha' of operator 'gemm' expects float, found string \"big\"");
   EXPECT_EQ(error_in_main("gemm(%x, %x, trans_a=[1, 2])"),

@@ -8,6 +8,7 @@
 
 #include "ir/Parser.h"
 #include "ir/TypeInference.h"
+#include "tests/support/TestSupport.h"
 
 namespace weft {
 namespace {
@@ -26,15 +27,12 @@ std::vector<std::string> error_cases() {
   return out;
 }
 
-class TypeErrorCase : public testing::TestWithParam<std::string> {};
+class TypeErrorCase : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(TypeErrorCase, ReportsTheExpectedError) {
   const std::string& path = GetParam();
-  std::ifstream in(path);
-  ASSERT_TRUE(in) << "cannot read " << path;
-  std::stringstream buf;
-  buf << in.rdbuf();
-  std::string text = buf.str();
+  std::string text = testing::read_text_file(path);
+  ASSERT_FALSE(::testing::Test::HasFailure()) << "cannot read " << path;
 
   int expected_line = 0, line_no = 0;
   std::string expected;
@@ -71,14 +69,14 @@ TEST_P(TypeErrorCase, ReportsTheExpectedError) {
   FAIL() << path << " type-checked; expected: " << expected;
 }
 
-std::string case_name(const testing::TestParamInfo<std::string>& info) {
+std::string case_name(const ::testing::TestParamInfo<std::string>& info) {
   std::string name = fs::path(info.param).stem().string();
   for (char& c : name)
     if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
   return name;
 }
 
-INSTANTIATE_TEST_SUITE_P(Weft, TypeErrorCase, testing::ValuesIn(error_cases()), case_name);
+INSTANTIATE_TEST_SUITE_P(Weft, TypeErrorCase, ::testing::ValuesIn(error_cases()), case_name);
 
 TEST(TypeErrorCases, DirectoryIsNotEmpty) { EXPECT_GE(error_cases().size(), 10u); }
 

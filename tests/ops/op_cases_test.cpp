@@ -14,6 +14,7 @@
 #include "ir/NpyIO.h"
 #include "ir/OpRegistry.h"
 #include "ir/TypeInference.h"
+#include "tests/support/TestSupport.h"
 
 namespace weft {
 namespace {
@@ -37,29 +38,6 @@ AttrValue decode_attr(const json& j) {
   if (kind == "strings") return v.get<std::vector<std::string>>();
   if (kind == "dtype") return *parse_dtype(v.get<std::string>());
   throw std::runtime_error("unknown attribute kind " + kind);
-}
-
-// Compares within rtol/atol for floats (NaN matches NaN), exactly otherwise.
-::testing::AssertionResult close_enough(const Tensor& got, const Tensor& want, double rtol, double atol) {
-  if (got.dtype() != want.dtype())
-    return ::testing::AssertionFailure() << "dtype " << dtype_name(got.dtype()) << ", expected " << dtype_name(want.dtype());
-  if (got.shape() != want.shape())
-    return ::testing::AssertionFailure() << "shape " << shape_str(got.shape()) << ", expected " << shape_str(want.shape());
-  for (int64_t i = 0; i < got.numel(); ++i) {
-    if (is_float(got.dtype())) {
-      double g = got.as_double(i), w = want.as_double(i);
-      if (std::isnan(w) && std::isnan(g)) continue;
-      if (std::isinf(w) && g == w) continue;
-      if (!(std::fabs(g - w) <= atol + rtol * std::fabs(w)))
-        return ::testing::AssertionFailure() << "element " << i << ": got " << g << ", expected " << w;
-    } else if (got.dtype() == DType::U64) {
-      if (got.data<uint64_t>()[i] != want.data<uint64_t>()[i])
-        return ::testing::AssertionFailure() << "element " << i << " differs";
-    } else if (got.as_int(i) != want.as_int(i)) {
-      return ::testing::AssertionFailure() << "element " << i << ": got " << got.as_int(i) << ", expected " << want.as_int(i);
-    }
-  }
-  return ::testing::AssertionSuccess();
 }
 
 Type static_type(const Tensor& t) {
@@ -121,7 +99,7 @@ void run_case(const std::string& family, const json& c) {
   std::vector<Tensor> got = op->kernel(inputs, attrs);
   ASSERT_EQ(got.size(), expected.size());
   for (size_t i = 0; i < got.size(); ++i)
-    EXPECT_TRUE(close_enough(got[i], expected[i], c["rtol"], c["atol"])) << "output " << i;
+    EXPECT_TRUE(testing::tensors_close(got[i], expected[i], c["rtol"], c["atol"])) << "output " << i;
 
   // The same call as a program: @main(inputs...) { op(inputs...) }, type-checked and run by
   // the interpreter, must give the same outputs.
@@ -142,7 +120,7 @@ void run_case(const std::string& family, const json& c) {
   else outs = {ran};
   ASSERT_EQ(outs.size(), expected.size()) << "interpreter result " << value_str(ran, 200);
   for (size_t i = 0; i < outs.size(); ++i)
-    EXPECT_TRUE(close_enough(value_tensor(outs[i]), expected[i], c["rtol"], c["atol"])) << "interpreter output " << i;
+    EXPECT_TRUE(testing::tensors_close(value_tensor(outs[i]), expected[i], c["rtol"], c["atol"])) << "interpreter output " << i;
 }
 
 class OpCases : public ::testing::TestWithParam<std::string> {};

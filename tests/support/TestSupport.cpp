@@ -1,0 +1,75 @@
+// TestSupport.cpp - shared test helpers (see TestSupport.h).
+#include "tests/support/TestSupport.h"
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "ir/OpRegistry.h"
+
+namespace weft::testing {
+
+::testing::AssertionResult tensors_close(const Tensor& got, const Tensor& want, double rtol, double atol) {
+  if (got.dtype() != want.dtype())
+    return ::testing::AssertionFailure() << "dtype " << dtype_name(got.dtype()) << ", expected " << dtype_name(want.dtype());
+  if (got.shape() != want.shape())
+    return ::testing::AssertionFailure() << "shape " << shape_str(got.shape()) << ", expected " << shape_str(want.shape());
+  const bool exact = !is_float(want.dtype());
+  int64_t bad = 0, worst = -1;
+  double worst_err = -1;
+  for (int64_t i = 0; i < want.numel(); ++i) {
+    bool ok;
+    double err = 0;
+    if (exact) {
+      // as_int is a bijection for every integer dtype (u64 wraps), so this is bit-exact.
+      ok = got.as_int(i) == want.as_int(i);
+      err = ok ? 0 : 1;
+    } else {
+      double g = got.as_double(i), w = want.as_double(i);
+      if (std::isnan(w) || std::isnan(g)) ok = std::isnan(w) && std::isnan(g);
+      else if (std::isinf(w) || std::isinf(g)) ok = g == w;
+      else ok = std::fabs(g - w) <= atol + rtol * std::fabs(w);
+      err = ok ? 0 : (std::isfinite(g - w) ? std::fabs(g - w) : INFINITY);
+    }
+    if (!ok && err > worst_err) worst_err = err, worst = i;
+    bad += !ok;
+  }
+  if (bad == 0) return ::testing::AssertionSuccess();
+  auto failure = ::testing::AssertionFailure();
+  failure << bad << " of " << want.numel() << " elements differ; element " << worst << " is ";
+  if (exact) failure << got.as_int(worst) << ", expected " << want.as_int(worst);
+  else failure << got.as_double(worst) << ", expected " << want.as_double(worst);
+  return failure << " (rtol " << rtol << ", atol " << atol << ")";
+}
+
+CommandResult run_command(const std::string& command) {
+  std::string cmd = "( " + command + " ) 2>&1";  // the whole command, pipes and lists included
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return {127, "popen failed for: " + command};
+  std::string out;
+  std::array<char, 4096> buf;
+  while (size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+  int rc = pclose(p);
+  return {WIFEXITED(rc) ? WEXITSTATUS(rc) : 128 + WTERMSIG(rc), out};
+}
+
+std::string read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  EXPECT_TRUE(in) << "cannot read " << path;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string missing_ops(std::initializer_list<const char*> names) {
+  std::string missing;
+  for (const char* n : names)
+    if (!OpRegistry::global().find(n)) missing += (missing.empty() ? "" : ", ") + std::string(n);
+  return missing;
+}
+
+}  // namespace weft::testing
