@@ -183,9 +183,17 @@ std::string CpuFunctionEmitter::op_call(const CallNode& call, const std::string&
   const Expr self(&call);
   const OpDef* def = as<OpNode>(call.callee)->def;
   if (!def->emit_cpu) unsupported(self, "operator '" + def->name + "' (it has no CPU emitter)");
-  auto* rt = as_tensor(type_of(self));
-  if (!rt) unsupported(self, "operator '" + def->name + "' with several outputs");
   CpuEmitArgs a;
+  std::vector<const TensorTypeNode*> results;
+  if (auto* rt = as_tensor(type_of(self))) results.push_back(rt);
+  else if (auto* tup = as_tuple(type_of(self)))
+    for (const Type& f : tup->fields) results.push_back(as_tensor(f));
+  for (auto* r : results) {
+    if (!r) unsupported(self, "operator '" + def->name + "' with a non-tensor output");
+    a.result_dtypes.push_back(r->dtype);
+    a.result_ranks.push_back(r->rank());
+  }
+  if (results.empty()) unsupported(self, "operator '" + def->name + "' with no outputs");
   for (const Expr& arg : call.args) {
     auto* t = as_tensor(type_of(arg));
     if (!t) unsupported(arg, "a non-tensor argument of '" + def->name + "'");
@@ -193,8 +201,8 @@ std::string CpuFunctionEmitter::op_call(const CallNode& call, const std::string&
     a.arg_dtypes.push_back(t->dtype);
     a.arg_ranks.push_back(t->rank());
   }
-  a.result_dtype = rt->dtype;
-  a.result_rank = rt->rank();
+  a.result_dtype = a.result_dtypes[0];
+  a.result_rank = a.result_ranks[0];
   a.attrs = &call.attrs;
   std::string expr;
   try {

@@ -52,8 +52,12 @@ struct CpuEmitArgs {
   std::vector<std::string> args;         // C++ names of the argument tensors
   std::vector<DType> arg_dtypes;
   std::vector<int> arg_ranks;
-  DType result_dtype = DType::F32;
+  DType result_dtype = DType::F32;      // of the (first) output
   int result_rank = 0;
+  // One entry per output. An op with several outputs (a TupleType result: split, topk,
+  // lstm) returns an expression of type std::tuple<weft_rt::Tensor, ...>, one per output.
+  std::vector<DType> result_dtypes;
+  std::vector<int> result_ranks;
   const Attrs* attrs = nullptr;          // normalized (defaults filled)
 };
 // Returns the C++ expression; throws CompileError to reject a case it does not handle
