@@ -15,8 +15,8 @@ struct CpuSource {
 // `m` must be type-checked (infer_types). `name` is a C identifier: the library exports
 // weft_model_api() and NAME_api(). Throws CompileError naming the op or construct (and
 // where) for anything the CPU code generator does not handle yet: ops without an
-// emitter, closures, ADTs and match, references, polymorphic functions, f16/bf16, and
-// @main parameters or results that are not tensors (or tuples of them).
+// emitter, polymorphic closure literals, f16/bf16, and @main parameters or results other
+// than tensors, lists of tensors, optional tensors and optional lists (or tuples of them).
 CpuSource emit_cpu(const Module& m, const std::string& name);
 
 // Checks `name` is usable as a C identifier; CompileError otherwise.

@@ -7,3 +7,4 @@
 #include "weft/rt/Matmul.h"
 #include "weft/rt/Reduce.h"
 #include "weft/rt/Tensor.h"
+#include "weft/rt/Values.h"
