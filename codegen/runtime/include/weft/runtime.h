@@ -4,6 +4,7 @@
 #include "weft/weft.h"
 #include "weft/rt/Api.h"
 #include "weft/rt/Elementwise.h"
+#include "weft/rt/Kernels.h"
 #include "weft/rt/Matmul.h"
 #include "weft/rt/Reduce.h"
 #include "weft/rt/Tensor.h"
