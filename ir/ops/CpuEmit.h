@@ -24,5 +24,6 @@ void register_binary_cpu_emitters(OpRegistry& reg);       // ElementwiseBinaryOp
 void register_reduction_cpu_emitters(OpRegistry& reg);    // ReductionOps.cpp
 void register_softmax_cpu_emitters(OpRegistry& reg);      // ReductionAxisOps.cpp
 void register_matmul_cpu_emitters(OpRegistry& reg);       // NnMatmul.cpp
+void register_nn_cpu_emitters(OpRegistry& reg);           // NnCpuEmit.cpp: conv, pool, norm, rnn families
 
 }  // namespace weft

@@ -5,5 +5,6 @@
 #include "weft/rt/Api.h"
 #include "weft/rt/Elementwise.h"
 #include "weft/rt/Matmul.h"
+#include "weft/rt/Nn.h"
 #include "weft/rt/Reduce.h"
 #include "weft/rt/Tensor.h"
