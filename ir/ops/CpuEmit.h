@@ -33,5 +33,6 @@ void register_softmax_cpu_emitters(OpRegistry& reg);      // ReductionAxisOps.cp
 void register_matmul_cpu_emitters(OpRegistry& reg);       // NnMatmul.cpp
 void register_shape_cpu_emitters(OpRegistry& reg);        // ShapeOps.cpp (and ShapeSliceOps, ShapeGatherOps)
 void register_misc_cpu_emitters(OpRegistry& reg);         // MiscOps.cpp (and MiscSortOps, MiscResize)
+void register_nn_cpu_emitters(OpRegistry& reg);           // NnCpuEmit.cpp: conv, pool, norm, rnn families
 
 }  // namespace weft

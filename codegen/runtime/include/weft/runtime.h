@@ -6,6 +6,7 @@
 #include "weft/rt/Elementwise.h"
 #include "weft/rt/Kernels.h"
 #include "weft/rt/Matmul.h"
+#include "weft/rt/Nn.h"
 #include "weft/rt/Reduce.h"
 #include "weft/rt/Tensor.h"
 #include "weft/rt/Values.h"
