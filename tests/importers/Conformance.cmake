@@ -11,12 +11,14 @@ endif()
 set(WEFT_ONNX_CASES ${CMAKE_BINARY_DIR}/onnx_cases)
 add_executable(weft_onnx_conformance
                ${CMAKE_CURRENT_LIST_DIR}/onnx_conformance_test.cpp
+               ${CMAKE_CURRENT_LIST_DIR}/onnx_conformance_case.cpp
                ${CMAKE_CURRENT_LIST_DIR}/onnx_case_values.cpp)
-target_link_libraries(weft_onnx_conformance PRIVATE weft_onnx weft_ir weft_test_support onnx_proto protobuf::libprotobuf
-                      nlohmann_json::nlohmann_json)
+target_link_libraries(weft_onnx_conformance PRIVATE weft_onnx weft_ir weft_test_support weft_test_compiled onnx_proto
+                      protobuf::libprotobuf nlohmann_json::nlohmann_json)
 target_compile_definitions(weft_onnx_conformance PRIVATE
                            WEFT_ONNX_CASES_DEFAULT_DIR="${WEFT_ONNX_CASES}/node"
-                           WEFT_ONNX_EXPECTED_DEFAULT="${CMAKE_CURRENT_LIST_DIR}/onnx_expected_failures.txt")
+                           WEFT_ONNX_EXPECTED_DEFAULT="${CMAKE_CURRENT_LIST_DIR}/onnx_expected_failures.txt"
+                           WEFT_ONNX_COMPILED_EXPECTED_DEFAULT="${CMAKE_CURRENT_LIST_DIR}/onnx_compiled_expected_failures.txt")
 
 # ONNX's own node tests, against the expected-failure list.
 add_test(NAME generate_onnx_node_cases
@@ -25,6 +27,14 @@ set_tests_properties(generate_onnx_node_cases PROPERTIES FIXTURES_SETUP onnx_nod
 add_test(NAME onnx_conformance
          COMMAND weft_onnx_conformance --report ${CMAKE_BINARY_DIR}/onnx_conformance_report.json)
 set_tests_properties(onnx_conformance PROPERTIES FIXTURES_REQUIRED onnx_node_cases TIMEOUT 120)
+
+# The same cases compiled: every case the interpreter passes is built into a .so (cases merged
+# into batch libraries, two built at once, at -O1) and run through the C API, against the
+# shrink-only list onnx_compiled_expected_failures.txt. The report has both columns.
+add_test(NAME onnx_conformance_compiled
+         COMMAND weft_onnx_conformance --compiled --jobs 2
+                 --report ${CMAKE_BINARY_DIR}/onnx_conformance_compiled_report.json)
+set_tests_properties(onnx_conformance_compiled PROPERTIES FIXTURES_REQUIRED onnx_node_cases TIMEOUT 900 PROCESSORS 2)
 
 # Extra cases (older opset forms, symbolic dims, composed ops vs torch): all must pass. Random
 # data meets cancellation, hence the looser atol.

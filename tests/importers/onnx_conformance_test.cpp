@@ -1,32 +1,38 @@
-// onnx_conformance_test.cpp - imports and runs every ONNX backend node test case; checks results against the expected-failure list.
+// onnx_conformance_test.cpp - imports and runs every ONNX backend node test case in the interpreter and,
+// with --compiled, compiled to .so libraries through the C API; checks both against shrink-only lists.
 //
 // usage: weft_onnx_conformance [--cases DIR] [--expected FILE | --no-expected] [--report FILE] [--filter SUBSTR]
 //                              [--rtol X] [--atol X]
+//                              [--compiled [--compiled-expected FILE] [--write-compiled-expected FILE]
+//                               [--batch-size N] [--jobs N]]
 // Prints `PASS name`, `FAIL name: reason` or `SKIP name: reason` per case, then any
 // disagreement with the expected-failure list, then `N passed, M failed, K skipped`.
 // Exits 1 when a case fails that is not listed, a listed case passes, or the list
 // names a case that does not exist: the list only shrinks.
-#include <onnx/onnx_pb.h>
-
+//
+// With --compiled, every case that passes in the interpreter is also compiled (cases
+// merged into batch libraries, see tests/support/CompiledCases.h) and its data sets run
+// through the C API at the same tolerances; `COMPILED PASS|FAIL|UNSUPPORTED name` lines
+// follow, the report gets a `compiled` column, and the exit status follows the compiled
+// list (--compiled-expected) instead: a case that passes in the interpreter must pass
+// compiled unless listed there. --write-compiled-expected writes that list as this run
+// finds it, grouped by reason.
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <nlohmann/json.hpp>
-#include <set>
 
-#include "importers/onnx/OnnxImporter.h"
-#include "ir/Interpreter.h"
-#include "tests/importers/onnx_case_values.h"
+#include "tests/importers/onnx_conformance_case.h"
+#include "tests/support/ExpectedList.h"
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 using namespace weft;
+using testing::one_line;
 
 namespace {
-
 
 struct Options {
 #ifdef WEFT_ONNX_CASES_DEFAULT_DIR
@@ -39,114 +45,18 @@ struct Options {
 #else
   std::string expected;
 #endif
+#ifdef WEFT_ONNX_COMPILED_EXPECTED_DEFAULT
+  std::string compiled_expected = WEFT_ONNX_COMPILED_EXPECTED_DEFAULT;
+#else
+  std::string compiled_expected;
+#endif
   std::string report;
   std::string filter;
+  std::string write_compiled_expected;
+  bool compiled = false;
+  testing::BatchOptions batch;
   double rtol = 1e-3, atol = 1e-7;  // the ONNX backend test defaults
 };
-
-struct Outcome {
-  std::string status;  // "pass", "fail", "skip"
-  std::string reason;
-};
-
-// The first line of a message, at most 300 characters: one line per case.
-std::string one_line(const std::string& s) {
-  std::string line = s.substr(0, s.find('\n'));
-  return line.size() > 300 ? line.substr(0, 297) + "..." : line;
-}
-
-onnx::ModelProto load_model(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  onnx::ModelProto model;
-  if (!in || !model.ParseFromIstream(&in)) throw std::runtime_error("cannot parse " + path.string());
-  return model;
-}
-
-std::vector<fs::path> data_sets(const fs::path& dir) {
-  std::vector<fs::path> sets;
-  for (const auto& e : fs::directory_iterator(dir))
-    if (e.is_directory() && e.path().filename().string().rfind("test_data_set_", 0) == 0) sets.push_back(e.path());
-  std::sort(sets.begin(), sets.end());
-  return sets;
-}
-
-// Graph inputs that are fed by the data sets: those without an initializer.
-std::vector<const onnx::ValueInfoProto*> fed_inputs(const onnx::GraphProto& g) {
-  std::set<std::string> inits;
-  for (const auto& t : g.initializer()) inits.insert(t.name());
-  std::vector<const onnx::ValueInfoProto*> out;
-  for (const auto& i : g.input())
-    if (!inits.count(i.name())) out.push_back(&i);
-  return out;
-}
-
-Outcome run_case(const fs::path& dir, double rtol, double atol) {
-  onnx::ModelProto model = load_model(dir / "model.onnx");
-  const onnx::GraphProto& g = model.graph();
-  for (const auto& v : g.input())
-    if (conformance::has_string(v.type())) return {"skip", "string tensor input '" + v.name() + "'"};
-  for (const auto& v : g.output())
-    if (conformance::has_string(v.type())) return {"skip", "string tensor output '" + v.name() + "'"};
-
-  Module m;
-  try {
-    m = import_onnx((dir / "model.onnx").string());
-  } catch (const std::exception& e) {
-    return {"fail", "import: " + one_line(e.what())};
-  }
-  std::vector<const onnx::ValueInfoProto*> inputs = fed_inputs(g);
-  for (const fs::path& set : data_sets(dir)) {
-    std::vector<Value> args;
-    std::vector<Value> want;
-    try {
-      for (size_t i = 0; i < inputs.size(); ++i) {
-        fs::path p = set / ("input_" + std::to_string(i) + ".pb");
-        if (!fs::exists(p)) break;  // trailing optional inputs may be left out
-        args.push_back(conformance::read_value(p.string(), inputs[i]->type(), m));
-      }
-      for (int i = 0; i < g.output_size(); ++i)
-        want.push_back(conformance::read_value((set / ("output_" + std::to_string(i) + ".pb")).string(), g.output(i).type(), m));
-    } catch (const std::exception& e) {
-      return {"fail", "reading test data: " + one_line(e.what())};
-    }
-    Value result;
-    try {
-      result = run_main(m, args);
-    } catch (const std::exception& e) {
-      return {"fail", "run: " + one_line(e.what())};
-    }
-    std::vector<Value> got{result};
-    if (want.size() != 1) {
-      auto tuple = value_as<TupleValueNode>(result);
-      if (!tuple || tuple->fields.size() != want.size())
-        return {"fail", Msg() << "expected a tuple of " << want.size() << " outputs, got " << one_line(value_str(result, 200))};
-      got = tuple->fields;
-    }
-    for (size_t i = 0; i < want.size(); ++i) {
-      std::string diff = conformance::compare_values(got[i], want[i], "output " + g.output(int(i)).name(), rtol, atol);
-      if (!diff.empty()) return {"fail", set.filename().string() + ": " + one_line(diff)};
-    }
-  }
-  return {"pass", ""};
-}
-
-// `test_name  reason` per line; blank lines and lines starting with # are ignored.
-std::map<std::string, std::string> read_expected(const std::string& path) {
-  std::map<std::string, std::string> listed;
-  if (path.empty()) return listed;
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot read the expected-failure list " + path);
-  std::string line;
-  while (std::getline(in, line)) {
-    size_t start = line.find_first_not_of(" \t");
-    if (start == std::string::npos || line[start] == '#') continue;
-    size_t end = line.find_first_of(" \t", start);
-    std::string name = line.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    size_t why = end == std::string::npos ? std::string::npos : line.find_first_not_of(" \t", end);
-    listed[name] = why == std::string::npos ? "" : line.substr(why);
-  }
-  return listed;
-}
 
 bool parse_args(int argc, char** argv, Options* o) {
   for (int i = 1; i < argc; ++i) {
@@ -155,15 +65,23 @@ bool parse_args(int argc, char** argv, Options* o) {
       o->expected.clear();
       continue;
     }
+    if (a == "--compiled") {
+      o->compiled = true;
+      continue;
+    }
     if (i + 1 >= argc) return false;
     std::string v = argv[++i];
     try {
       if (a == "--cases") o->cases = v;
       else if (a == "--expected") o->expected = v;
+      else if (a == "--compiled-expected") o->compiled_expected = v;
+      else if (a == "--write-compiled-expected") o->write_compiled_expected = v;
       else if (a == "--report") o->report = v;
       else if (a == "--filter") o->filter = v;
       else if (a == "--rtol") o->rtol = std::stod(v);
       else if (a == "--atol") o->atol = std::stod(v);
+      else if (a == "--batch-size") o->batch.batch_size = std::stoul(v);
+      else if (a == "--jobs") o->batch.jobs = std::stoi(v);
       else return false;
     } catch (const std::exception&) {
       return false;
@@ -172,19 +90,27 @@ bool parse_args(int argc, char** argv, Options* o) {
   return !o->cases.empty();
 }
 
+const char* kCompiledListHeader =
+    "ONNX backend node tests (onnx 1.12) that pass in the interpreter but are not yet expected to pass\n"
+    "compiled to a .so and run through the C API: `test_name  reason`, grouped by reason.\n"
+    "A listed case that passes compiled fails onnx_conformance_compiled: remove it (the list only shrinks).\n"
+    "Regenerate: weft_onnx_conformance --compiled --write-compiled-expected FILE";
+
 }  // namespace
 
 int main(int argc, char** argv) {
   Options opt;
   if (!parse_args(argc, argv, &opt)) {
     std::cerr << "usage: " << argv[0]
-              << " --cases DIR [--expected FILE | --no-expected] [--report FILE] [--filter SUBSTR] [--rtol X] [--atol X]\n";
+              << " --cases DIR [--expected FILE | --no-expected] [--report FILE] [--filter SUBSTR] [--rtol X] [--atol X]"
+                 " [--compiled [--compiled-expected FILE] [--write-compiled-expected FILE] [--batch-size N] [--jobs N]]\n";
     return 2;
   }
-  std::map<std::string, std::string> expected;
+  testing::ExpectedList expected, compiled_expected;
   std::vector<fs::path> cases;
   try {
-    expected = read_expected(opt.expected);
+    expected = testing::ExpectedList(opt.expected);
+    if (opt.compiled) compiled_expected = testing::ExpectedList(opt.compiled_expected);
     for (const auto& e : fs::directory_iterator(opt.cases))
       if (e.is_directory() && e.path().filename().string().find(opt.filter) != std::string::npos) cases.push_back(e.path());
   } catch (const std::exception& e) {
@@ -197,47 +123,88 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  // The interpreter column.
   int passed = 0, failed = 0, skipped = 0;
-  std::vector<std::string> problems;
-  std::set<std::string> seen;
   json report = json::array();
+  std::vector<testing::CompiledCase> to_compile;
+  std::vector<size_t> compiled_row;  // report row of each case in to_compile
   for (const fs::path& dir : cases) {
     const std::string name = dir.filename().string();
-    seen.insert(name);
     auto start = std::chrono::steady_clock::now();
-    Outcome o;
+    conformance::CaseResult o;
     try {
-      o = run_case(dir, opt.rtol, opt.atol);
+      o = conformance::run_case(dir, opt.rtol, opt.atol, opt.compiled);
     } catch (const std::exception& e) {
-      o = {"fail", one_line(e.what())};
+      o = {"fail", one_line(e.what()), {}};
     }
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const bool listed = expected.count(name) != 0;
+    const bool listed = expected.listed(name);
+    expected.record(name, o.status != "skip", o.status == "pass", o.status == "skip" ? "skipped" : o.reason);
     if (o.status == "pass") {
       ++passed;
       std::cout << "PASS " << name << "\n";
-      if (listed) problems.push_back(name + " now passes: remove from the list");
     } else if (o.status == "skip") {
       ++skipped;
       std::cout << "SKIP " << name << ": " << o.reason << "\n";
-      if (listed) problems.push_back(name + " is skipped: remove from the list");
     } else {
       ++failed;
       std::cout << "FAIL " << name << ": " << o.reason << (listed ? " (expected)" : "") << "\n";
-      if (!listed) problems.push_back(name + " fails and is not in the expected-failure list");
     }
     report.push_back({{"name", name}, {"status", o.status}, {"reason", o.reason}, {"expected_failure", listed},
                       {"seconds", seconds}});
+    if (o.compiled) {
+      to_compile.push_back(std::move(*o.compiled));
+      compiled_row.push_back(report.size() - 1);
+    } else if (opt.compiled) {
+      compiled_expected.record(name, false, false, "interpreter: " + o.status);
+      report.back()["compiled"] = {{"status", "not_run"}, {"reason", "the interpreter does not pass it"}};
+    }
   }
-  if (opt.filter.empty())
-    for (const auto& [name, why] : expected)
-      if (!seen.count(name)) problems.push_back(name + " is listed but no such case exists");
+  std::vector<std::string> problems = expected.problems(opt.filter.empty());
+  std::string summary = std::to_string(passed) + " passed, " + std::to_string(failed) + " failed, " + std::to_string(skipped) + " skipped";
+
+  // The compiled column: the cases the interpreter passes.
+  json compiled_totals;
+  if (opt.compiled) {
+    std::cout << std::flush;
+    auto start = std::chrono::steady_clock::now();
+    std::vector<testing::CompiledOutcome> outcomes = testing::run_compiled(to_compile, opt.batch);
+    int cpass = 0, cfail = 0, cunsupported = 0;
+    for (size_t i = 0; i < outcomes.size(); ++i) {
+      const testing::CompiledOutcome& c = outcomes[i];
+      const std::string& name = to_compile[i].name;
+      const bool listed = compiled_expected.listed(name);
+      const bool pass = c.status == testing::CompiledStatus::Pass;
+      std::string reason = c.status == testing::CompiledStatus::Unsupported ? "unsupported: " + c.reason : c.reason;
+      compiled_expected.record(name, true, pass, reason);
+      cpass += pass;
+      cfail += c.status == testing::CompiledStatus::Fail;
+      cunsupported += c.status == testing::CompiledStatus::Unsupported;
+      std::string status = testing::compiled_status_name(c.status);
+      std::cout << "COMPILED " << (pass ? "PASS" : c.status == testing::CompiledStatus::Fail ? "FAIL" : "UNSUPPORTED") << " " << name
+                << (pass ? "" : ": " + c.reason) << (listed ? " (expected)" : "") << "\n";
+      report[compiled_row[i]]["compiled"] = {{"status", status}, {"reason", c.reason}, {"expected_failure", listed}, {"batch", c.batch}};
+    }
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    compiled_totals = {{"passed", cpass}, {"failed", cfail}, {"unsupported", cunsupported}, {"seconds", seconds}};
+    // The compiled test judges the compiled list; the interpreter's has its own test.
+    problems = compiled_expected.problems(opt.filter.empty());
+    summary = "interpreter: " + summary + "; compiled: " + std::to_string(cpass) + " passed, " + std::to_string(cunsupported) +
+              " unsupported, " + std::to_string(cfail) + " failed (of " + std::to_string(outcomes.size()) + ", " +
+              std::to_string(int(seconds)) + " s)";
+    if (!opt.write_compiled_expected.empty()) {
+      compiled_expected.write(opt.write_compiled_expected, kCompiledListHeader);
+      std::cout << "wrote " << opt.write_compiled_expected << "\n";
+    }
+  }
 
   if (!opt.report.empty()) {
+    json top = {{"passed", passed}, {"failed", failed}, {"skipped", skipped}, {"cases", report}};
+    if (opt.compiled) top["compiled"] = compiled_totals;
     std::ofstream out(opt.report);
-    out << json{{"passed", passed}, {"failed", failed}, {"skipped", skipped}, {"cases", report}}.dump(1) << "\n";
+    out << top.dump(1) << "\n";
   }
   for (const std::string& p : problems) std::cout << "ERROR " << p << "\n";
-  std::cout << passed << " passed, " << failed << " failed, " << skipped << " skipped" << std::endl;
+  std::cout << summary << std::endl;
   return problems.empty() ? 0 : 1;
 }

@@ -1,0 +1,105 @@
+// LoadedLibrary.cpp - dlopen, the C API table, DLPack tensors in and out (see LoadedLibrary.h).
+#include "tests/support/LoadedLibrary.h"
+
+#include <dlfcn.h>
+
+#include <cstring>
+#include <optional>
+
+namespace weft::testing {
+
+DLDataType dl_dtype(DType t) {
+  switch (t) {
+    case DType::F16: return {kDLFloat, 16, 1};
+    case DType::BF16: return {kDLBfloat, 16, 1};
+    case DType::F32: return {kDLFloat, 32, 1};
+    case DType::F64: return {kDLFloat, 64, 1};
+    case DType::I8: return {kDLInt, 8, 1};
+    case DType::I16: return {kDLInt, 16, 1};
+    case DType::I32: return {kDLInt, 32, 1};
+    case DType::I64: return {kDLInt, 64, 1};
+    case DType::U8: return {kDLUInt, 8, 1};
+    case DType::U16: return {kDLUInt, 16, 1};
+    case DType::U32: return {kDLUInt, 32, 1};
+    case DType::U64: return {kDLUInt, 64, 1};
+    case DType::Bool: return {WEFT_DL_BOOL, 8, 1};
+  }
+  return {kDLFloat, 32, 1};
+}
+
+namespace {
+
+std::optional<DType> dtype_of(DLDataType d) {
+  for (DType t : {DType::F16, DType::BF16, DType::F32, DType::F64, DType::I8, DType::I16, DType::I32, DType::I64, DType::U8,
+                  DType::U16, DType::U32, DType::U64, DType::Bool}) {
+    DLDataType x = dl_dtype(t);
+    if (x.code == d.code && x.bits == d.bits && d.lanes == 1) return t;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+LoadedLibrary::LoadedLibrary(const std::string& path, const std::string& name) {
+  lib_ = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!lib_) {
+    const char* e = dlerror();
+    error_ = std::string("dlopen: ") + (e ? e : "unknown error");
+    return;
+  }
+  auto get = reinterpret_cast<const weft_api* (*)()>(dlsym(lib_, (name + "_api").c_str()));
+  if (!get) {
+    error_ = "no " + name + "_api in " + path;
+    return;
+  }
+  api_ = get();
+  if (!api_) {
+    error_ = name + "_api() returned NULL";
+    return;
+  }
+  if (api_->create(nullptr, &model_) != 0) {
+    error_ = std::string("create: ") + api_->last_error();
+    model_ = nullptr;
+  }
+}
+
+LoadedLibrary::~LoadedLibrary() {
+  if (model_) api_->destroy(model_);
+  if (lib_) dlclose(lib_);
+}
+
+int LoadedLibrary::num_inputs() const { return model_ ? api_->num_inputs(model_) : -1; }
+int LoadedLibrary::num_outputs() const { return model_ ? api_->num_outputs(model_) : -1; }
+
+std::string LoadedLibrary::run(const std::vector<Tensor>& inputs, std::vector<Tensor>* outputs) const {
+  outputs->clear();
+  if (!model_) return error_;
+  std::vector<DLTensor> dl;
+  for (const Tensor& t : inputs)
+    dl.push_back(DLTensor{t.raw(), {kDLCPU, 0}, t.rank(), dl_dtype(t.dtype()), const_cast<int64_t*>(t.shape().data()), nullptr, 0});
+  const int n = api_->num_outputs(model_);
+  std::vector<DLManagedTensor*> outs(size_t(n > 0 ? n : 0), nullptr);
+  if (api_->run(model_, dl.data(), int(dl.size()), outs.data(), n) != 0) return api_->last_error();
+  std::string error;
+  for (DLManagedTensor* o : outs) {
+    if (!o) {
+      error = "run succeeded but left an output NULL";
+      continue;
+    }
+    const DLTensor& d = o->dl_tensor;
+    std::optional<DType> t = dtype_of(d.dtype);
+    if (!t) {
+      error = "an output has a DLPack dtype weft does not know (code " + std::to_string(int(d.dtype.code)) + ", " +
+              std::to_string(int(d.dtype.bits)) + " bits)";
+    } else if (error.empty()) {
+      Tensor copy(*t, std::vector<int64_t>(d.shape, d.shape + d.ndim));
+      if (copy.nbytes()) std::memcpy(copy.raw(), static_cast<const char*>(d.data) + d.byte_offset, copy.nbytes());
+      outputs->push_back(copy);
+    }
+    if (o->deleter) o->deleter(o);
+  }
+  if (!error.empty()) outputs->clear();
+  return error;
+}
+
+}  // namespace weft::testing
