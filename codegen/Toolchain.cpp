@@ -1,10 +1,13 @@
 // Toolchain.cpp - the compiler driver: temp build dir, runtime headers, g++, atomic rename.
 #include "codegen/Toolchain.h"
 
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cctype>
+#include <csignal>
+#include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -78,6 +81,49 @@ std::vector<std::string> compile_command(const std::string& name, const Toolchai
   if (external_weights) cmd.insert(cmd.end(), {"-Wl,--push-state,--as-needed", "-ldl", "-Wl,--pop-state"});
   return cmd;
 }
+
+// The temporary outputs beside the final ones, removed if weft is killed (SIGINT, SIGTERM,
+// SIGHUP) while they exist, so that an interrupted compile leaves nothing behind in the
+// output directory. The handler only unlinks fixed buffers (async-signal-safe), then dies
+// of the same signal.
+constexpr int kPartials = 2;
+char partial_files[kPartials][4096];
+volatile sig_atomic_t num_partials = 0;
+
+extern "C" void remove_partials_and_die(int sig) {
+  for (int i = 0; i < num_partials; ++i) unlink(partial_files[i]);
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+class PartialFiles {
+ public:
+  PartialFiles() {
+    for (int i = 0; i < 3; ++i) {
+      struct sigaction sa {};
+      sa.sa_handler = remove_partials_and_die;
+      sigemptyset(&sa.sa_mask);
+      sigaction(kSignals[i], nullptr, &old_[i]);
+      if (old_[i].sa_handler != SIG_IGN) sigaction(kSignals[i], &sa, nullptr);  // keep what the parent ignores ignored
+    }
+  }
+  ~PartialFiles() {
+    for (int i = 0; i < 3; ++i) sigaction(kSignals[i], &old_[i], nullptr);
+    num_partials = 0;
+  }
+  PartialFiles(const PartialFiles&) = delete;
+  PartialFiles& operator=(const PartialFiles&) = delete;
+  void add(const fs::path& p) {
+    const std::string s = p.string();
+    if (num_partials >= kPartials || s.size() >= sizeof partial_files[0]) return;
+    std::memcpy(partial_files[num_partials], s.c_str(), s.size() + 1);
+    num_partials = num_partials + 1;
+  }
+
+ private:
+  static constexpr int kSignals[3] = {SIGINT, SIGTERM, SIGHUP};
+  struct sigaction old_[3];
+};
 
 // A temporary name beside `out` (same directory, so rename is atomic).
 fs::path partial_path(const fs::path& out) {
@@ -160,6 +206,8 @@ void build_shared_library(const CpuSource& src, const std::string& name, const s
   std::error_code ec;
   if (out.has_parent_path()) fs::create_directories(out.parent_path(), ec);
   const fs::path partial = partial_path(out);
+  PartialFiles partials;
+  partials.add(partial);
   const fs::path log = tmp.path / "compiler.log";
   int rc = run_process(compile_command(name, o, partial.string(), !src.weights_file.empty()), tmp.path, log);
   if (rc != 0) {
@@ -176,6 +224,7 @@ void build_shared_library(const CpuSource& src, const std::string& name, const s
   if (!src.weights_file.empty()) {
     sidecar = out.parent_path() / src.weights_file;
     const fs::path partial_weights = partial_path(sidecar);
+    partials.add(partial_weights);
     try {
       write_file(partial_weights, src.weights);
     } catch (...) {

@@ -193,5 +193,20 @@ TEST_F(CompileOptions, FailedCompileLeavesNeitherLibraryNorSidecar) {
     for (const auto& e : fs::directory_iterator(path("out"))) ADD_FAILURE() << "left behind: " << e.path();
 }
 
+TEST_F(CompileOptions, InterruptedCompileLeavesNothingInTheOutputDirectory) {
+  // A compiler that starts writing its output, then hangs until weft is killed.
+  std::ofstream(path("slow-cxx")) << "#!/bin/sh\ncase \"$*\" in *-fsyntax-only*) exit 0;; esac\n"
+                                     "prev=; for a in \"$@\"; do [ \"$prev\" = -o ] && out=$a; prev=$a; done\n"
+                                     "echo partial > \"$out\"; touch " + path("started") + "; exec sleep 5\n";
+  fs::permissions(path("slow-cxx"), fs::perms::owner_all);
+  const std::string compile = "WEFT_CXX=" + path("slow-cxx") + " " + WEFT_BINARY + " compile " + kExamples + "recurrent.weft -o " +
+                              path("out/librec.so") + " --weights external";
+  CommandResult c = run_command(compile + " & pid=$!; for i in $(seq 100); do [ -e " + path("started") +
+                                " ] && break; sleep 0.1; done; ls -A " + path("out") + "; kill -TERM $pid; wait $pid; echo status=$?");
+  EXPECT_NE(c.output.find(".librec.so.partial-"), std::string::npos) << "the compile did not get going:\n" << c.output;
+  EXPECT_NE(c.output.find("status=143"), std::string::npos) << c.output;  // died of SIGTERM
+  for (const auto& e : fs::directory_iterator(path("out"))) ADD_FAILURE() << "left behind: " << e.path();
+}
+
 }  // namespace
 }  // namespace weft::testing
