@@ -18,8 +18,11 @@ extern "C" {
 
 typedef struct weft_model weft_model; /* one loaded model; run() may be called on it from several threads */
 
+/* Zero-initialize it (weft_options o = {0};): members are only ever appended, and 0 or
+   NULL always means the default. */
 typedef struct weft_options {
-  int num_threads; /* 0: the library's choice */
+  int num_threads;          /* 0: the library's choice */
+  const char* weights_path; /* a library built with --weights external: its sidecar file; NULL: the one beside the library */
 } weft_options;
 
 /* Describes one input or output. Pointers stay valid as long as the model handle. */

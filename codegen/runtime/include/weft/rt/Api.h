@@ -7,6 +7,7 @@
 
 #include "weft/rt/Tensor.h"
 #include "weft/rt/Values.h"
+#include "weft/rt/Weights.h"
 
 namespace weft_rt {
 
@@ -35,6 +36,7 @@ struct ModelDesc {
   const IoDesc* outputs;
   int num_outputs;
   void (*run)(const IoValue* inputs, IoValue* outputs);  // may throw; inputs already validated
+  const WeightsSource* weights = nullptr;              // external weights to load at create; nullptr: embedded
 };
 
 inline std::string& last_error_slot() {
@@ -342,6 +344,7 @@ inline int run_model(weft_model* m, const DLTensor* inputs, int num_inputs, DLMa
   int weft_api_create(const weft_options* o, weft_model** out) {                                                    \
     return weft_rt::guarded("create", [&] {                                                                          \
       if (!out) throw weft_rt::Error("out is NULL");                                                                 \
+      weft_rt::load_weights((DESC).weights, o ? o->weights_path : nullptr);                                          \
       *out = new weft_model{&(DESC), o ? o->num_threads : 0};                                                        \
     });                                                                                                              \
   }                                                                                                                  \
