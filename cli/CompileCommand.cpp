@@ -70,7 +70,8 @@ CLI::App* add_compile_command(CLI::App& app) {
                 "target CPU, as g++ -march: native (default: the build machine) or a level such as x86-64-v3 for a portable library")
       ->capture_default_str();
   c->add_option("--input-shape", options.input_shapes,
-                "NAME=D0,D1,...: compile for this static shape of input NAME (repeatable); its symbolic and unknown dims become static");
+                "NAME=D0,D1,...: compile for this static shape of input NAME (repeatable); its symbolic and unknown dims become static")
+      ->allow_extra_args(false);  // one NAME=... per flag, so the model file after it is not taken for a shape
   c->add_option("--weights", options.weights,
                 "embed (default: inside the library) or external (in libNAME.weights beside it, checked by size and hash at create)")
       ->check(CLI::IsMember({"embed", "external"}))

@@ -89,7 +89,8 @@ TEST_F(CompileOptions, BadFlagsFailWithAMessageAndWriteNothing) {
 }
 
 TEST_F(CompileOptions, InputShapeMakesInputsStatic) {
-  CommandResult c = weft("compile " + kExamples + "recurrent.weft -o " + path("librec3.so") + " --input-shape x=3,4 -O1 --quiet");
+  // The flag takes one NAME=... each time, so a model file after it stays the model file.
+  CommandResult c = weft("compile --input-shape x=3,4 " + kExamples + "recurrent.weft -o " + path("librec3.so") + " -O1 --quiet");
   ASSERT_EQ(c.status, 0) << c.output;
   EXPECT_EQ(c.output, "");  // --quiet
 
