@@ -46,7 +46,7 @@ void instantiate_numeric(const weft_rt::Tensor* in, weft_rt::Tensor* out) {
   out[7] = weft_rt::matmul<T>(in[0], in[1]);
 }
 
-void run(const weft_rt::Tensor* in, weft_rt::Tensor* out) {
+void run_tensors(const weft_rt::Tensor* in, weft_rt::Tensor* out) {
   instantiate<float>(in, out);
   instantiate<double>(in, out);
   instantiate_numeric<float>(in, out);
@@ -57,6 +57,14 @@ void run(const weft_rt::Tensor* in, weft_rt::Tensor* out) {
   instantiate_numeric<int64_t>(in, out);
   instantiate_numeric<uint64_t>(in, out);
   out[8] = weft_rt::argmax<bool>(in[0], 0, true, false);
+}
+
+// The entry the C API calls: tensors in and out (the kernels are what is checked here).
+void run(const weft_rt::IoValue* in, weft_rt::IoValue* out) {
+  weft_rt::Tensor t[4], o[22];
+  for (int i = 0; i < 4; ++i) t[i] = in[i].tensors.at(0);
+  run_tensors(t, o);
+  for (int i = 0; i < 22; ++i) out[i] = weft_rt::out_tensor(o[i]);
 }
 
 const weft_rt::ModelDesc model = {"alone_nn", nullptr, 0, nullptr, 22, run};
