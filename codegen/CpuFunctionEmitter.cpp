@@ -13,17 +13,6 @@ namespace weft::codegen {
 
 namespace {
 
-const Type& type_of(const Expr& e) {
-  WEFT_ASSERT(e->checked_type, "codegen needs a type-checked module");
-  return e->checked_type;
-}
-
-const Type& ret_type(const Function& fn) {
-  auto* ft = as_func(fn->checked_type);
-  WEFT_ASSERT(ft, "codegen needs a type-checked module");
-  return ft->ret;
-}
-
 std::string sanitize(const std::string& hint) {
   static const std::set<std::string> reserved = {
       "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand", "bitor", "bool", "break", "case", "catch", "char",
@@ -119,6 +108,26 @@ std::string CpuFunctionEmitter::emit(const FunctionInstance& inst) {
   head += ") -> " + type_str(scope_.ret);
   if (fn_->span.known()) head += "  [" + fn_->span.str() + "]";
   return head + "\n" + sig + " {\n" + body + "}\n";
+}
+
+bool CpuFunctionEmitter::may_recurse() const {
+  if (calls_closures_) return true;
+  // A cycle: some instance reaches itself through the calls emitted.
+  for (auto& [start, _] : calls_) {
+    std::vector<const FunctionInstance*> work = {start};
+    std::set<const FunctionInstance*> seen;
+    while (!work.empty()) {
+      const FunctionInstance* f = work.back();
+      work.pop_back();
+      auto it = calls_.find(f);
+      if (it == calls_.end()) continue;
+      for (const FunctionInstance* g : it->second) {
+        if (g == start) return true;
+        if (seen.insert(g).second) work.push_back(g);
+      }
+    }
+  }
+  return false;
 }
 
 // Self tail calls `continue` this loop (a loop is a tail-recursive function).
@@ -281,6 +290,7 @@ std::string CpuFunctionEmitter::global_call(const CallNode& call, const std::str
   const Expr self(&call);
   const Type ft = type_of(call.callee);
   const FunctionInstance& inst = instances_.at_use(callee, ft, span_of_use(self, fn_->span));
+  calls_[inst_].push_back(&inst);
   std::string args = args_of(call, as_func(ft)->params);
   return bind(self, hint.empty() ? callee : hint, inst.cpp_name + "(" + args + ")", "@" + callee);
 }
@@ -291,6 +301,7 @@ std::string CpuFunctionEmitter::closure_call(const CallNode& call, const std::st
   auto* f = as_func(ft);
   if (!f) unsupported(self, "a call of a value that is not a function");
   if (!f->type_params.empty()) unsupported(self, "calls of polymorphic closures");
+  calls_closures_ = true;
   std::string c = value(call.callee, "callee");
   std::string args = args_of(call, f->params);
   return bind(self, hint.empty() ? "call" : hint, c + "(" + args + ")", ir_comment(self));

@@ -23,6 +23,11 @@ class CpuFunctionEmitter {
   // The definition of `inst`, preceded by a comment with its IR signature. Instances it
   // calls or uses as values are requested from `instances`.
   std::string emit(const FunctionInstance& inst);
+  // Whether the code emitted so far may recurse without bound on the C++ stack: a cycle of
+  // calls between instances (self tail calls are loops, not calls), or any call of a
+  // closure (which may reach itself through a captured value or a reference). Such a
+  // model runs on a thread with a large stack, as the interpreter does.
+  bool may_recurse() const;
 
  private:
   // The function whose body is being emitted: a global instance or a closure literal.
@@ -77,6 +82,8 @@ class CpuFunctionEmitter {
   int indent_ = 1;
   std::map<const VarNode*, std::string> vars_;
   std::map<std::string, int> used_;  // shared by nested lambdas, so their names never shadow a capture
+  std::map<const FunctionInstance*, std::vector<const FunctionInstance*>> calls_;  // calls emitted, by caller
+  bool calls_closures_ = false;
 };
 
 }  // namespace weft::codegen

@@ -183,6 +183,26 @@ TEST(Constructs, MillionIterationLoopsAndMillionElementList) {
                                          {scalar_value(int64_t(0)), scalar_value(true)}});
 }
 
+// Non-tail recursion 300,000 deep (@map over a long list, a tree walk): the run moves to
+// a thread with a large stack instead of overflowing the caller's.
+TEST(Constructs, DeepNonTailRecursion) {
+  Module m = parse_checked(R"(
+def @map[A, B](%f: fn(A) -> B, %xs: List[A]) -> List[B] {
+  match (%xs) { Cons(%h, %t) => Cons(%f(%h), @map(%f, %t)), Nil => Nil }
+}
+def @count(%n: i64[]) -> i64[] { if (less_equal(%n, 0i64)) { 0i64 } else { add(@count(sub(%n, 1i64)), 1i64) } }
+def @build(%i: i64[], %acc: List[i64[]]) -> List[i64[]] {
+  if (less_equal(%i, 0i64)) { %acc } else { @build(sub(%i, 1i64), Cons(%i, %acc)) }
+}
+def @last(%xs: List[i64[]], %d: i64[]) -> i64[] { match (%xs) { Cons(%h, %t) => @last(%t, %h), Nil => %d } }
+def @main(%n: i64[]) -> (i64[], i64[]) {
+  let %ys = @map(fn (%v: i64[]) -> i64[] { mul(%v, 2i64) }, @build(%n, Nil));
+  (@last(%ys, -1i64), @count(%n))
+}
+)");
+  expect_compiled_matches(m, "deep", {{scalar_value(int64_t(300000))}, {scalar_value(int64_t(0))}});
+}
+
 // ---- errors and validation -------------------------------------------------------------------
 
 TEST(Constructs, PolymorphicClosureLiteralIsAClearError) {
