@@ -83,6 +83,9 @@ std::string cpp_signature(const FunctionInstance& inst, const Function& fn) {
 
 std::string CpuFunctionEmitter::emit(const FunctionInstance& inst) {
   inst_ = &inst;
+  subst_ = inst.subst;
+  poly_closures_.clear();
+  poly_key_.clear();
   fn_ = module_.function(inst.name);
   out_.clear();
   vars_.clear();
@@ -154,7 +157,7 @@ void CpuFunctionEmitter::unsupported(const Expr& e, const std::string& what) {
 
 Type CpuFunctionEmitter::type_of(const Expr& e) const {
   WEFT_ASSERT(e->checked_type, "codegen needs a type-checked module");
-  return inst_->subst.empty() ? e->checked_type : substitute(e->checked_type, inst_->subst);
+  return subst_.empty() ? e->checked_type : substitute(e->checked_type, subst_);
 }
 
 Type CpuFunctionEmitter::type_at(const Expr& e, const Type& expected) {
@@ -182,6 +185,8 @@ std::string CpuFunctionEmitter::value(const Expr& e, const std::string& hint, co
   switch (e->kind) {
     case ExprKind::Var: {
       auto it = vars_.find(static_cast<const VarNode*>(e.get()));
+      if (it == vars_.end() && poly_closures_.count(static_cast<const VarNode*>(e.get())))
+        unsupported(e, "a polymorphic closure literal used as a value (only calls of it are)");
       WEFT_ASSERT(it != vars_.end(), "variable %" + as<VarNode>(e)->name_hint + " used out of scope");
       return it->second;
     }
@@ -297,6 +302,7 @@ std::string CpuFunctionEmitter::global_call(const CallNode& call, const std::str
 
 std::string CpuFunctionEmitter::closure_call(const CallNode& call, const std::string& hint) {
   const Expr self(&call);
+  if (auto* v = as<VarNode>(call.callee); v && poly_closures_.count(v)) return poly_closure_call(call, v, hint);
   const Type ft = type_of(call.callee);
   auto* f = as_func(ft);
   if (!f) unsupported(self, "a call of a value that is not a function");
@@ -314,8 +320,9 @@ Expr CpuFunctionEmitter::bind_lets(Expr e) {
     // Values are immutable, so a let names the C++ expression of its value (no copy). A
     // closure bound by a let may call itself through the let's variable.
     const Type t = type_of(let->var);
-    vars_[let->var.get()] = as<FunctionNode>(let->value) ? closure(let->value, let->var->name_hint, let->var)
-                                                         : value(let->value, let->var->name_hint, t);
+    auto* fn = as<FunctionNode>(let->value);
+    if (fn && !fn->type_params.empty()) poly_closures_[let->var.get()] = let->value;  // emitted at each call
+    else vars_[let->var.get()] = fn ? closure(let->value, let->var->name_hint, let->var) : value(let->value, let->var->name_hint, t);
     e = let->body;
   }
   return e;
@@ -331,6 +338,7 @@ bool CpuFunctionEmitter::self_tail_call(const Expr& e) {
     if (&instances_.at_use(g->name, type_of(call->callee), span_of_use(e, fn_->span)) != scope_.inst) return false;
   } else if (auto* v = as<VarNode>(call->callee)) {
     if (!scope_.self || v != scope_.self) return false;
+    if (poly_closures_.count(v) && vars_.find(v) == vars_.end()) return false;  // not inside its own instance
   } else {
     return false;
   }

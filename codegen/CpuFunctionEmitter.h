@@ -58,6 +58,7 @@ class CpuFunctionEmitter {
   std::string ctor_value(const ConstructorNode& c, const Type& t, const Span& where, const std::string& hint);
   std::string global_value(const Expr& g, const std::string& hint);
   std::string closure(const Expr& fn, const std::string& hint, const Var& self);
+  std::string poly_closure_call(const CallNode& call, const VarNode* var, const std::string& hint);
   std::string scrutinee(const MatchNode& m, Type& t);
   void match(const Expr& e, const std::string& result, bool in_tail);
   void pattern_test(const Pattern& p, const std::string& path, const Type& t, std::vector<std::string>& conds);
@@ -76,6 +77,11 @@ class CpuFunctionEmitter {
   Weights& weights_;
   Instances& instances_;
   const FunctionInstance* inst_ = nullptr;
+  TypeSubst subst_;  // the instance's type arguments, and those of a polymorphic closure being emitted
+  // Let-bound polymorphic closure literals (`let %f = fn[A] ...`), called only: each call
+  // emits the closure at its instance. `poly_key_` holds the instance being emitted.
+  std::map<const VarNode*, Expr> poly_closures_;
+  std::map<const VarNode*, std::string> poly_key_;
   Function fn_;
   Scope scope_;
   std::string out_;

@@ -39,7 +39,7 @@ INSTANTIATE_TEST_SUITE_P(Constructs, ModuleFile,
                                            "closure_returning_closure", "function_types", "list_fold", "list_length_generic",
                                            "list_map", "list_map_then_fold", "loop_with_tuple_state", "match_nested_patterns",
                                            "mutual_recursion", "option_basic", "option_of_tuple", "recursive_local_closure",
-                                           "ref_accumulator_loop", "ref_counter", "ref_of_list", "tree_adt"));
+                                           "ref_accumulator_loop", "ref_counter", "ref_of_list", "tree_adt", "poly_closure"));
 
 Value list_of(const Module& m, std::vector<Tensor> ts) {
   std::vector<Value> v;
@@ -116,7 +116,8 @@ TEST(Constructs, ListModelOnEightThreadsMatchesSerial) {
 }
 
 // A user ADT with nested patterns, a local recursive closure looping by self tail calls,
-// references updated in a loop, and a closure returned from a function.
+// references updated in a loop, a closure returned from a function, and a recursive
+// polymorphic closure literal called at two instances.
 const char* kAdts = R"(
 type Expr {
   Lit(f32[2]),
@@ -135,7 +136,7 @@ def @eval(%e: Expr) -> f32[2] {
   }
 }
 def @adder(%d: f32[2]) -> fn(f32[2]) -> f32[2] { fn (%v: f32[2]) -> f32[2] { add(%v, %d) } }
-def @main(%x: f32[2], %y: f32[2], %n: i64[]) -> (f32[2], f32[2], f32[2], i64[]) {
+def @main(%x: f32[2], %y: f32[2], %n: i64[]) -> (f32[2], f32[2], f32[2], i64[], i64[]) {
   let %e = Add(Scale(2f32, Neg(Lit(%x))), Add(Lit(%y), Neg(Add(Lit(%x), Lit(%y)))));
   let %counter = ref_new(0i64);
   let %acc = ref_new(%x);
@@ -147,7 +148,9 @@ def @main(%x: f32[2], %y: f32[2], %n: i64[]) -> (f32[2], f32[2], f32[2], i64[]) 
     }
   };
   let %f = @adder(%y);
-  (@eval(%e), %loop(0i64, %f(%x)), ref_read(%acc), ref_read(%counter))
+  let %len = fn[T] (%xs: List[T], %k: i64[]) -> i64[] { match (%xs) { Cons(_, %t) => %len(%t, add(%k, 1i64)), Nil => %k } };
+  let %lens = add(add(%len(Cons(%x, Nil), 0i64), %len(Cons(%n, Cons(%n, Nil)), 0i64)), %len(Cons(Cons(%x, Nil), Nil), 10i64));
+  (@eval(%e), %loop(0i64, %f(%x)), ref_read(%acc), ref_read(%counter), %lens)
 }
 )";
 
@@ -204,16 +207,6 @@ def @main(%n: i64[]) -> (i64[], i64[]) {
 }
 
 // ---- errors and validation -------------------------------------------------------------------
-
-TEST(Constructs, PolymorphicClosureLiteralIsAClearError) {
-  Module m = parse_checked(read_text_file(std::string(WEFT_REPO_DIR) + "/tests/ir/modules/poly_closure.weft"));
-  try {
-    CompiledModel lib(m, "poly_closure");
-    ADD_FAILURE() << "compiled";
-  } catch (const CompileError& e) {
-    EXPECT_NE(std::string(e.what()).find("does not support polymorphic closure literals"), std::string::npos) << e.what();
-  }
-}
 
 TEST(Constructs, RunValuesValidatesAndRunRefusesLists) {
   Module m = parse_checked(R"(
