@@ -177,6 +177,26 @@ std::string CpuFunctionEmitter::closure(const Expr& e, const std::string& hint, 
   return v;
 }
 
+// The type arguments of a call of let-bound polymorphic closure `var` (into `inst`) and
+// their C++ types as a key: two calls with the same key share one C++ instance.
+std::string CpuFunctionEmitter::poly_instance(const CallNode& call, const VarNode* var, TypeSubst& inst) {
+  const Expr self(&call);
+  const Expr& lit = poly_closures_.at(var);
+  auto* fn = as<FunctionNode>(lit);
+  auto* poly = as_func(lit->checked_type);
+  for (size_t i = 0; i < call.args.size() && i < poly->params.size(); ++i)
+    match_type(poly->params[i], type_of(call.args[i]), fn->type_params, inst);
+  match_type(poly->ret, type_of(self), fn->type_params, inst);
+  for (const TypeVar& p : fn->type_params) {
+    bool bound = false;
+    for (auto& [q, t] : inst) bound = bound || q.get() == p.get();
+    if (!bound) inst.emplace_back(p, unit_type());
+  }
+  std::string key;
+  for (auto& [p, t] : inst) key += cpp(t, self) + "|";
+  return key;
+}
+
 // A call of a let-bound polymorphic closure: the literal is emitted here, at the instance
 // the call's argument types give (its captures are all bound before the let, and values are
 // immutable, so creating it late changes nothing). Inside its own body, a call at the same
@@ -184,19 +204,9 @@ std::string CpuFunctionEmitter::closure(const Expr& e, const std::string& hint, 
 std::string CpuFunctionEmitter::poly_closure_call(const CallNode& call, const VarNode* var, const std::string& hint) {
   const Expr self(&call);
   const Expr& lit = poly_closures_.at(var);
-  auto* fn = as<FunctionNode>(lit);
   auto* poly = as_func(lit->checked_type);
   TypeSubst inst;
-  for (size_t i = 0; i < call.args.size() && i < poly->params.size(); ++i)
-    match_type(poly->params[i], type_of(call.args[i]), fn->type_params, inst);
-  match_type(poly->ret, type_of(self), fn->type_params, inst);
-  std::string key;
-  for (const TypeVar& p : fn->type_params) {
-    bool bound = false;
-    for (auto& [q, t] : inst) bound = bound || q.get() == p.get();
-    if (!bound) inst.emplace_back(p, unit_type());
-  }
-  for (auto& [p, t] : inst) key += cpp(t, self) + "|";
+  const std::string key = poly_instance(call, var, inst);
   std::string callee;
   std::vector<Type> params;
   auto active = poly_key_.find(var);

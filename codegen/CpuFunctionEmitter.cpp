@@ -338,7 +338,11 @@ bool CpuFunctionEmitter::self_tail_call(const Expr& e) {
     if (&instances_.at_use(g->name, type_of(call->callee), span_of_use(e, fn_->span)) != scope_.inst) return false;
   } else if (auto* v = as<VarNode>(call->callee)) {
     if (!scope_.self || v != scope_.self) return false;
-    if (poly_closures_.count(v) && vars_.find(v) == vars_.end()) return false;  // not inside its own instance
+    if (poly_closures_.count(v)) {  // a polymorphic literal loops only at the instance being emitted
+      TypeSubst inst;
+      auto active = poly_key_.find(v);
+      if (active == poly_key_.end() || active->second != poly_instance(*call, v, inst)) return false;
+    }
   } else {
     return false;
   }

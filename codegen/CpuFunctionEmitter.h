@@ -59,6 +59,7 @@ class CpuFunctionEmitter {
   std::string global_value(const Expr& g, const std::string& hint);
   std::string closure(const Expr& fn, const std::string& hint, const Var& self);
   std::string poly_closure_call(const CallNode& call, const VarNode* var, const std::string& hint);
+  std::string poly_instance(const CallNode& call, const VarNode* var, TypeSubst& inst);
   std::string scrutinee(const MatchNode& m, Type& t);
   void match(const Expr& e, const std::string& result, bool in_tail);
   void pattern_test(const Pattern& p, const std::string& path, const Type& t, std::vector<std::string>& conds);
