@@ -115,9 +115,11 @@ int run_library(const std::string& file, const std::vector<NamedInput>& inputs, 
   auto get_api = reinterpret_cast<const weft_api* (*)()>(dlsym(l.lib, "weft_model_api"));
   if (!get_api) throw CompileError(Span{file, 0, 0}, "not a weft library (no weft_model_api)");
   l.api = get_api();
-  if (!l.api || l.api->version < 2 || l.api->size < sizeof(weft_api))
+  if (!l.api || l.api->version < 1 || l.api->version > WEFT_API_VERSION)
     throw CompileError(Span{file, 0, 0}, "built for weft C API version " + std::to_string(l.api ? l.api->version : 0) +
-                                             ", this weft needs version " + std::to_string(WEFT_API_VERSION) + "; recompile it");
+                                             ", this weft speaks versions 1 to " + std::to_string(WEFT_API_VERSION));
+  // A version 1 library (tensors only) runs through run(); version 2 adds run_values.
+  const bool v2 = l.api->version >= 2 && l.api->size >= sizeof(weft_api);
   if (l.api->create(nullptr, &l.model) != 0) throw RuntimeError(std::string("create: ") + l.api->last_error());
 
   const int n_in = l.api->num_inputs(l.model), n_out = l.api->num_outputs(l.model);
@@ -127,7 +129,9 @@ int run_library(const std::string& file, const std::vector<NamedInput>& inputs, 
   std::vector<weft_value> values(static_cast<size_t>(n_in));
   for (int i = 0; i < n_in; ++i) {
     weft_value_info info;
-    if (l.api->input_value_info(l.model, i, &info) != 0) throw RuntimeError(l.api->last_error());
+    info.kind = WEFT_VALUE_TENSOR;
+    if ((v2 ? l.api->input_value_info(l.model, i, &info) : l.api->input_info(l.model, i, &info.tensor)) != 0)
+      throw RuntimeError(l.api->last_error());
     names.push_back(info.tensor.name);
     const NamedInput* given = given_input(inputs, info.tensor.name);
     const bool list = info.kind == WEFT_VALUE_LIST || info.kind == WEFT_VALUE_OPTIONAL_LIST;
@@ -154,12 +158,23 @@ int run_library(const std::string& file, const std::vector<NamedInput>& inputs, 
     for (auto& n : names) known = known || in.name == n;
     if (!known) throw CompileError(Msg() << "--input " << in.name << ": " << file << " has no input of that name");
   }
-  Outputs outs;
-  outs.values.assign(size_t(n_out), nullptr);
-  if (l.api->run_values(l.model, values.data(), n_in, outs.values.data(), n_out) != 0) throw RuntimeError(l.api->last_error());
   Module prelude;
   std::vector<Value> results;
-  for (weft_output_value* o : outs.values) results.push_back(from_output(prelude, *o));
+  if (v2) {
+    Outputs outs;
+    outs.values.assign(size_t(n_out), nullptr);
+    if (l.api->run_values(l.model, values.data(), n_in, outs.values.data(), n_out) != 0) throw RuntimeError(l.api->last_error());
+    for (weft_output_value* o : outs.values) results.push_back(from_output(prelude, *o));
+  } else {
+    std::vector<DLTensor> flat;
+    for (auto& v : values) flat.push_back(v.tensors[0]);
+    std::vector<DLManagedTensor*> outs(size_t(n_out), nullptr);
+    if (l.api->run(l.model, flat.data(), n_in, outs.data(), n_out) != 0) throw RuntimeError(l.api->last_error());
+    for (DLManagedTensor* o : outs) {
+      results.push_back(tensor_value(from_dl(o->dl_tensor)));
+      o->deleter(o);
+    }
+  }
   write_outputs(results.size() == 1 ? results[0] : tuple_value(results), out_dir, std::cout);
   return 0;
 }

@@ -138,9 +138,14 @@ std::string CpuFunctionEmitter::global_value(const Expr& g, const std::string& h
 // local function calls itself by) needs no capture. Its self tail calls loop.
 std::string CpuFunctionEmitter::closure(const Expr& e, const std::string& hint, const Var& self) {
   auto* fn = as<FunctionNode>(e);
-  const Type ft = type_of(e);
+  Type ft = type_of(e);
   auto* f = as_func(ft);
-  if (!f || !f->type_params.empty()) unsupported(e, "polymorphic closure literals (fn[T])");
+  if (f && !f->type_params.empty()) {
+    // An instance of a polymorphic literal (subst_ binds its type parameters): its own type.
+    ft = func_type(f->params, f->ret);
+    f = as_func(ft);
+  }
+  if (!f) unsupported(e, "this function literal");
   const std::string T = cpp(ft, e);
   const std::string self_name = fresh(self ? self->name_hint : "self");
   std::string params = "const " + T + "& " + self_name;
@@ -170,6 +175,57 @@ std::string CpuFunctionEmitter::closure(const Expr& e, const std::string& hint, 
   out_ += body;
   line("});");
   return v;
+}
+
+// The type arguments of a call of let-bound polymorphic closure `var` (into `inst`) and
+// their C++ types as a key: two calls with the same key share one C++ instance.
+std::string CpuFunctionEmitter::poly_instance(const CallNode& call, const VarNode* var, TypeSubst& inst) {
+  const Expr self(&call);
+  const Expr& lit = poly_closures_.at(var);
+  auto* fn = as<FunctionNode>(lit);
+  auto* poly = as_func(lit->checked_type);
+  for (size_t i = 0; i < call.args.size() && i < poly->params.size(); ++i)
+    match_type(poly->params[i], type_of(call.args[i]), fn->type_params, inst);
+  match_type(poly->ret, type_of(self), fn->type_params, inst);
+  for (const TypeVar& p : fn->type_params) {
+    bool bound = false;
+    for (auto& [q, t] : inst) bound = bound || q.get() == p.get();
+    if (!bound) inst.emplace_back(p, unit_type());
+  }
+  std::string key;
+  for (auto& [p, t] : inst) key += cpp(t, self) + "|";
+  return key;
+}
+
+// A call of a let-bound polymorphic closure: the literal is emitted here, at the instance
+// the call's argument types give (its captures are all bound before the let, and values are
+// immutable, so creating it late changes nothing). Inside its own body, a call at the same
+// instance goes through `self` (and loops in tail position).
+std::string CpuFunctionEmitter::poly_closure_call(const CallNode& call, const VarNode* var, const std::string& hint) {
+  const Expr self(&call);
+  const Expr& lit = poly_closures_.at(var);
+  auto* poly = as_func(lit->checked_type);
+  TypeSubst inst;
+  const std::string key = poly_instance(call, var, inst);
+  std::string callee;
+  std::vector<Type> params;
+  auto active = poly_key_.find(var);
+  if (active != poly_key_.end()) {
+    if (active->second != key) unsupported(self, "polymorphic recursion of a local closure (a call at other type arguments)");
+    callee = vars_.at(var);
+  } else {
+    const TypeSubst outer = subst_;
+    subst_.insert(subst_.end(), inst.begin(), inst.end());
+    poly_key_[var] = key;
+    Var self_var(var);
+    callee = closure(lit, var->name_hint, self_var);
+    poly_key_.erase(var);
+    vars_.erase(var);
+    subst_ = outer;
+  }
+  for (const Type& p : poly->params) params.push_back(substitute(substitute(p, subst_), inst));
+  std::string args = args_of(call, params);
+  return bind(self, hint.empty() ? "call" : hint, callee + "(" + args + ")", ir_comment(self));
 }
 
 // ---- references ---------------------------------------------------------------------------------

@@ -13,17 +13,6 @@ namespace weft::codegen {
 
 namespace {
 
-const Type& type_of(const Expr& e) {
-  WEFT_ASSERT(e->checked_type, "codegen needs a type-checked module");
-  return e->checked_type;
-}
-
-const Type& ret_type(const Function& fn) {
-  auto* ft = as_func(fn->checked_type);
-  WEFT_ASSERT(ft, "codegen needs a type-checked module");
-  return ft->ret;
-}
-
 std::string sanitize(const std::string& hint) {
   static const std::set<std::string> reserved = {
       "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand", "bitor", "bool", "break", "case", "catch", "char",
@@ -94,6 +83,9 @@ std::string cpp_signature(const FunctionInstance& inst, const Function& fn) {
 
 std::string CpuFunctionEmitter::emit(const FunctionInstance& inst) {
   inst_ = &inst;
+  subst_ = inst.subst;
+  poly_closures_.clear();
+  poly_key_.clear();
   fn_ = module_.function(inst.name);
   out_.clear();
   vars_.clear();
@@ -121,6 +113,26 @@ std::string CpuFunctionEmitter::emit(const FunctionInstance& inst) {
   return head + "\n" + sig + " {\n" + body + "}\n";
 }
 
+bool CpuFunctionEmitter::may_recurse() const {
+  if (calls_closures_) return true;
+  // A cycle: some instance reaches itself through the calls emitted.
+  for (auto& [start, _] : calls_) {
+    std::vector<const FunctionInstance*> work = {start};
+    std::set<const FunctionInstance*> seen;
+    while (!work.empty()) {
+      const FunctionInstance* f = work.back();
+      work.pop_back();
+      auto it = calls_.find(f);
+      if (it == calls_.end()) continue;
+      for (const FunctionInstance* g : it->second) {
+        if (g == start) return true;
+        if (seen.insert(g).second) work.push_back(g);
+      }
+    }
+  }
+  return false;
+}
+
 // Self tail calls `continue` this loop (a loop is a tail-recursive function).
 std::string CpuFunctionEmitter::loop_wrapped(const std::string& body) const {
   const std::string pad(size_t(indent_) * 2, ' ');
@@ -145,7 +157,7 @@ void CpuFunctionEmitter::unsupported(const Expr& e, const std::string& what) {
 
 Type CpuFunctionEmitter::type_of(const Expr& e) const {
   WEFT_ASSERT(e->checked_type, "codegen needs a type-checked module");
-  return inst_->subst.empty() ? e->checked_type : substitute(e->checked_type, inst_->subst);
+  return subst_.empty() ? e->checked_type : substitute(e->checked_type, subst_);
 }
 
 Type CpuFunctionEmitter::type_at(const Expr& e, const Type& expected) {
@@ -173,6 +185,8 @@ std::string CpuFunctionEmitter::value(const Expr& e, const std::string& hint, co
   switch (e->kind) {
     case ExprKind::Var: {
       auto it = vars_.find(static_cast<const VarNode*>(e.get()));
+      if (it == vars_.end() && poly_closures_.count(static_cast<const VarNode*>(e.get())))
+        unsupported(e, "a polymorphic closure literal used as a value (only calls of it are)");
       WEFT_ASSERT(it != vars_.end(), "variable %" + as<VarNode>(e)->name_hint + " used out of scope");
       return it->second;
     }
@@ -281,16 +295,19 @@ std::string CpuFunctionEmitter::global_call(const CallNode& call, const std::str
   const Expr self(&call);
   const Type ft = type_of(call.callee);
   const FunctionInstance& inst = instances_.at_use(callee, ft, span_of_use(self, fn_->span));
+  calls_[inst_].push_back(&inst);
   std::string args = args_of(call, as_func(ft)->params);
   return bind(self, hint.empty() ? callee : hint, inst.cpp_name + "(" + args + ")", "@" + callee);
 }
 
 std::string CpuFunctionEmitter::closure_call(const CallNode& call, const std::string& hint) {
   const Expr self(&call);
+  if (auto* v = as<VarNode>(call.callee); v && poly_closures_.count(v)) return poly_closure_call(call, v, hint);
   const Type ft = type_of(call.callee);
   auto* f = as_func(ft);
   if (!f) unsupported(self, "a call of a value that is not a function");
   if (!f->type_params.empty()) unsupported(self, "calls of polymorphic closures");
+  calls_closures_ = true;
   std::string c = value(call.callee, "callee");
   std::string args = args_of(call, f->params);
   return bind(self, hint.empty() ? "call" : hint, c + "(" + args + ")", ir_comment(self));
@@ -303,8 +320,9 @@ Expr CpuFunctionEmitter::bind_lets(Expr e) {
     // Values are immutable, so a let names the C++ expression of its value (no copy). A
     // closure bound by a let may call itself through the let's variable.
     const Type t = type_of(let->var);
-    vars_[let->var.get()] = as<FunctionNode>(let->value) ? closure(let->value, let->var->name_hint, let->var)
-                                                         : value(let->value, let->var->name_hint, t);
+    auto* fn = as<FunctionNode>(let->value);
+    if (fn && !fn->type_params.empty()) poly_closures_[let->var.get()] = let->value;  // emitted at each call
+    else vars_[let->var.get()] = fn ? closure(let->value, let->var->name_hint, let->var) : value(let->value, let->var->name_hint, t);
     e = let->body;
   }
   return e;
@@ -320,6 +338,11 @@ bool CpuFunctionEmitter::self_tail_call(const Expr& e) {
     if (&instances_.at_use(g->name, type_of(call->callee), span_of_use(e, fn_->span)) != scope_.inst) return false;
   } else if (auto* v = as<VarNode>(call->callee)) {
     if (!scope_.self || v != scope_.self) return false;
+    if (poly_closures_.count(v)) {  // a polymorphic literal loops only at the instance being emitted
+      TypeSubst inst;
+      auto active = poly_key_.find(v);
+      if (active == poly_key_.end() || active->second != poly_instance(*call, v, inst)) return false;
+    }
   } else {
     return false;
   }

@@ -23,6 +23,11 @@ class CpuFunctionEmitter {
   // The definition of `inst`, preceded by a comment with its IR signature. Instances it
   // calls or uses as values are requested from `instances`.
   std::string emit(const FunctionInstance& inst);
+  // Whether the code emitted so far may recurse without bound on the C++ stack: a cycle of
+  // calls between instances (self tail calls are loops, not calls), or any call of a
+  // closure (which may reach itself through a captured value or a reference). Such a
+  // model runs on a thread with a large stack, as the interpreter does.
+  bool may_recurse() const;
 
  private:
   // The function whose body is being emitted: a global instance or a closure literal.
@@ -53,6 +58,8 @@ class CpuFunctionEmitter {
   std::string ctor_value(const ConstructorNode& c, const Type& t, const Span& where, const std::string& hint);
   std::string global_value(const Expr& g, const std::string& hint);
   std::string closure(const Expr& fn, const std::string& hint, const Var& self);
+  std::string poly_closure_call(const CallNode& call, const VarNode* var, const std::string& hint);
+  std::string poly_instance(const CallNode& call, const VarNode* var, TypeSubst& inst);
   std::string scrutinee(const MatchNode& m, Type& t);
   void match(const Expr& e, const std::string& result, bool in_tail);
   void pattern_test(const Pattern& p, const std::string& path, const Type& t, std::vector<std::string>& conds);
@@ -71,12 +78,19 @@ class CpuFunctionEmitter {
   Weights& weights_;
   Instances& instances_;
   const FunctionInstance* inst_ = nullptr;
+  TypeSubst subst_;  // the instance's type arguments, and those of a polymorphic closure being emitted
+  // Let-bound polymorphic closure literals (`let %f = fn[A] ...`), called only: each call
+  // emits the closure at its instance. `poly_key_` holds the instance being emitted.
+  std::map<const VarNode*, Expr> poly_closures_;
+  std::map<const VarNode*, std::string> poly_key_;
   Function fn_;
   Scope scope_;
   std::string out_;
   int indent_ = 1;
   std::map<const VarNode*, std::string> vars_;
   std::map<std::string, int> used_;  // shared by nested lambdas, so their names never shadow a capture
+  std::map<const FunctionInstance*, std::vector<const FunctionInstance*>> calls_;  // calls emitted, by caller
+  bool calls_closures_ = false;
 };
 
 }  // namespace weft::codegen

@@ -6,8 +6,6 @@
 
 namespace weft::codegen {
 
-namespace {
-
 // Binds the type parameters in `pattern` (the callee's declared signature) to what they
 // are in `concrete` (the same shape with every parameter replaced).
 void match_type(const Type& pattern, const Type& concrete, const std::vector<TypeVar>& params, TypeSubst& subst) {
@@ -36,8 +34,6 @@ void match_type(const Type& pattern, const Type& concrete, const std::vector<Typ
     match_type(a->inner, as_ref(concrete)->inner, params, subst);
   }
 }
-
-}  // namespace
 
 const FunctionInstance& Instances::at_use(const std::string& name, const Type& use, const Span& where) {
   Function fn = module_.function(name);

@@ -13,6 +13,10 @@ namespace weft::codegen {
 
 using TypeSubst = std::vector<std::pair<TypeVar, Type>>;
 
+// Binds each of `params` that occurs in `pattern` to the type at the same place in
+// `concrete` (appended to `subst`; the first occurrence decides).
+void match_type(const Type& pattern, const Type& concrete, const std::vector<TypeVar>& params, TypeSubst& subst);
+
 // One C++ function for a global: @name with its type parameters bound by `subst` (empty
 // for a monomorphic function).
 struct FunctionInstance {

@@ -2,10 +2,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
-#include "CompiledModel.h"
+#include "ValueRun.h"
 #include "ir/NpyIO.h"
 #include "tests/support/TestSupport.h"
 
@@ -64,6 +65,48 @@ TEST(ConstructsCli, ListsAndOptionalsThroughRunLibraryMatchTheInterpreter) {
   EXPECT_EQ(missing.status, 1);
   EXPECT_NE(missing.output.find("missing --input xs=PATH.npz"), std::string::npos) << missing.output;
   fs::remove_all(dir);
+}
+
+// The C99 client (c_values_client.c) passes list element j filled with j + 1, absent
+// optionals and tensors of ones, dynamic dims 2, and prints each output's tensor sums.
+std::string expected_client_line(int index, int kind, const Value& v) {
+  std::string line = "output " + std::to_string(index) + ": kind " + std::to_string(kind);
+  Value inner = v;
+  if (auto* adt = value_as<AdtValueNode>(v); adt && adt->ctor->adt == "Option") {
+    if (adt->ctor->name == "None") return line + " none";
+    inner = adt->fields[0];
+  }
+  std::vector<Value> tensors = value_as<TensorValueNode>(inner) ? std::vector<Value>{inner} : value_to_list(inner);
+  for (auto& t : tensors) {
+    double sum = 0;
+    const Tensor& x = value_tensor(t);
+    for (int64_t i = 0; i < x.numel(); ++i) sum += x.data<float>()[i];
+    char buf[64];
+    std::snprintf(buf, sizeof buf, " %.3f", sum);
+    line += buf;
+  }
+  return line;
+}
+
+TEST(ConstructsCli, C99ClientPassesListsAndOptionals) {
+  Module m = parse_checked(kModel);
+  CompiledModel lib(m, "c_values");
+  CommandResult client = run_command(std::string(WEFT_C_VALUES_CLIENT) + " " + lib.path());
+  ASSERT_EQ(client.status, 0) << client.output;
+  EXPECT_NE(client.output.find("input 0: xs kind 1"), std::string::npos) << client.output;
+  EXPECT_NE(client.output.find("bad call: run_values: input 0 'xs': is a list of tensors"), std::string::npos) << client.output;
+  std::vector<Value> elems;
+  for (int j = 0; j < 3; ++j) {
+    Tensor t(DType::F32, {2});
+    for (int i = 0; i < 2; ++i) t.data<float>()[i] = float(j + 1);
+    elems.push_back(tensor_value(t));
+  }
+  Value ones = tensor_value(Tensor::scalar<float>(1.0f));
+  std::vector<Value> want = interpret_values(m, {list_value(m, elems), none_value(m), ones});
+  const int kinds[] = {WEFT_VALUE_LIST, WEFT_VALUE_OPTIONAL, WEFT_VALUE_OPTIONAL_LIST};
+  for (int i = 0; i < 3; ++i)
+    EXPECT_NE(client.output.find(expected_client_line(i, kinds[i], want[size_t(i)]) + "\n"), std::string::npos)
+        << expected_client_line(i, kinds[i], want[size_t(i)]) << "\n" << client.output;
 }
 
 }  // namespace

@@ -2,6 +2,9 @@
 // C API, compiled and checked against the interpreter (tensors within rtol = atol = 1e-5, everything else exactly).
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "ValueRun.h"
 #include "ir/TypeInference.h"
 #include "tests/support/TestSupport.h"
@@ -36,7 +39,7 @@ INSTANTIATE_TEST_SUITE_P(Constructs, ModuleFile,
                                            "closure_returning_closure", "function_types", "list_fold", "list_length_generic",
                                            "list_map", "list_map_then_fold", "loop_with_tuple_state", "match_nested_patterns",
                                            "mutual_recursion", "option_basic", "option_of_tuple", "recursive_local_closure",
-                                           "ref_accumulator_loop", "ref_counter", "ref_of_list", "tree_adt"));
+                                           "ref_accumulator_loop", "ref_counter", "ref_of_list", "tree_adt", "poly_closure"));
 
 Value list_of(const Module& m, std::vector<Tensor> ts) {
   std::vector<Value> v;
@@ -88,8 +91,33 @@ TEST(Constructs, ListsPolymorphismClosuresAndOptionals) {
   expect_compiled_matches(m, "lists", sets);
 }
 
+// Lists, closures and cells are shared between runs' threads only through their atomic
+// counts: 8 threads x 25 runs on one handle give the serial results.
+TEST(Constructs, ListModelOnEightThreadsMatchesSerial) {
+  Module m = parse_checked(kLists);
+  CompiledModel lib(m, "lists_threads");
+  std::vector<Value> in = {tensor_value(random_tensor(DType::F32, {3}, 3)), scalar_value(int64_t(6)), scalar_value(0.5f),
+                           list_of(m, {random_tensor(DType::F32, {3}, 4)}), some_value(m, tensor_value(random_tensor(DType::F32, {3}, 5)))};
+  const std::vector<Value> serial = run_values(m, lib, in);
+  ASSERT_EQ(compare_values(interpret_values(m, in), serial), "");
+  std::vector<std::thread> threads;
+  std::atomic<int> mismatches{0};
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&] {
+      for (int r = 0; r < 25; ++r) {
+        std::vector<Value> got = run_values(m, lib, in);
+        bool same = got.size() == serial.size();
+        for (size_t i = 0; same && i < got.size(); ++i) same = values_identical(serial[i], got[i]);  // bit for bit
+        if (!same) ++mismatches;
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(mismatches.load(), 0);
+}
+
 // A user ADT with nested patterns, a local recursive closure looping by self tail calls,
-// references updated in a loop, and a closure returned from a function.
+// references updated in a loop, a closure returned from a function, and a recursive
+// polymorphic closure literal called at two instances.
 const char* kAdts = R"(
 type Expr {
   Lit(f32[2]),
@@ -108,7 +136,7 @@ def @eval(%e: Expr) -> f32[2] {
   }
 }
 def @adder(%d: f32[2]) -> fn(f32[2]) -> f32[2] { fn (%v: f32[2]) -> f32[2] { add(%v, %d) } }
-def @main(%x: f32[2], %y: f32[2], %n: i64[]) -> (f32[2], f32[2], f32[2], i64[]) {
+def @main(%x: f32[2], %y: f32[2], %n: i64[]) -> (f32[2], f32[2], f32[2], i64[], i64[]) {
   let %e = Add(Scale(2f32, Neg(Lit(%x))), Add(Lit(%y), Neg(Add(Lit(%x), Lit(%y)))));
   let %counter = ref_new(0i64);
   let %acc = ref_new(%x);
@@ -120,7 +148,9 @@ def @main(%x: f32[2], %y: f32[2], %n: i64[]) -> (f32[2], f32[2], f32[2], i64[]) 
     }
   };
   let %f = @adder(%y);
-  (@eval(%e), %loop(0i64, %f(%x)), ref_read(%acc), ref_read(%counter))
+  let %len = fn[T] (%xs: List[T], %k: i64[]) -> i64[] { match (%xs) { Cons(_, %t) => %len(%t, add(%k, 1i64)), Nil => %k } };
+  let %lens = add(add(%len(Cons(%x, Nil), 0i64), %len(Cons(%n, Cons(%n, Nil)), 0i64)), %len(Cons(Cons(%x, Nil), Nil), 10i64));
+  (@eval(%e), %loop(0i64, %f(%x)), ref_read(%acc), ref_read(%counter), %lens)
 }
 )";
 
@@ -156,17 +186,27 @@ TEST(Constructs, MillionIterationLoopsAndMillionElementList) {
                                          {scalar_value(int64_t(0)), scalar_value(true)}});
 }
 
-// ---- errors and validation -------------------------------------------------------------------
-
-TEST(Constructs, PolymorphicClosureLiteralIsAClearError) {
-  Module m = parse_checked(read_text_file(std::string(WEFT_REPO_DIR) + "/tests/ir/modules/poly_closure.weft"));
-  try {
-    CompiledModel lib(m, "poly_closure");
-    ADD_FAILURE() << "compiled";
-  } catch (const CompileError& e) {
-    EXPECT_NE(std::string(e.what()).find("does not support polymorphic closure literals"), std::string::npos) << e.what();
-  }
+// Non-tail recursion 300,000 deep (@map over a long list, a tree walk): the run moves to
+// a thread with a large stack instead of overflowing the caller's.
+TEST(Constructs, DeepNonTailRecursion) {
+  Module m = parse_checked(R"(
+def @map[A, B](%f: fn(A) -> B, %xs: List[A]) -> List[B] {
+  match (%xs) { Cons(%h, %t) => Cons(%f(%h), @map(%f, %t)), Nil => Nil }
 }
+def @count(%n: i64[]) -> i64[] { if (less_equal(%n, 0i64)) { 0i64 } else { add(@count(sub(%n, 1i64)), 1i64) } }
+def @build(%i: i64[], %acc: List[i64[]]) -> List[i64[]] {
+  if (less_equal(%i, 0i64)) { %acc } else { @build(sub(%i, 1i64), Cons(%i, %acc)) }
+}
+def @last(%xs: List[i64[]], %d: i64[]) -> i64[] { match (%xs) { Cons(%h, %t) => @last(%t, %h), Nil => %d } }
+def @main(%n: i64[]) -> (i64[], i64[]) {
+  let %ys = @map(fn (%v: i64[]) -> i64[] { mul(%v, 2i64) }, @build(%n, Nil));
+  (@last(%ys, -1i64), @count(%n))
+}
+)");
+  expect_compiled_matches(m, "deep", {{scalar_value(int64_t(300000))}, {scalar_value(int64_t(0))}});
+}
+
+// ---- errors and validation -------------------------------------------------------------------
 
 TEST(Constructs, RunValuesValidatesAndRunRefusesLists) {
   Module m = parse_checked(R"(

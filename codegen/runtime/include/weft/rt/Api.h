@@ -1,6 +1,9 @@
 // Api.h - the C API table of an artifact: error plumbing, input validation, DLPack outputs.
 #pragma once
 
+#include <pthread.h>
+
+#include <exception>
 #include <new>
 #include <string>
 #include <utility>
@@ -37,7 +40,43 @@ struct ModelDesc {
   int num_outputs;
   void (*run)(const IoValue* inputs, IoValue* outputs);  // may throw; inputs already validated
   const WeightsSource* weights = nullptr;              // external weights to load at create; nullptr: embedded
+  bool deep_stack = false;  // the code may recurse deeply: run it on a thread with a large stack
 };
+
+// Runs f on a thread whose stack (1 GiB, reserved, committed only as touched) holds
+// millions of frames, so non-tail recursion over a long list does not overflow the
+// caller's stack; the interpreter runs on such a stack too. Exceptions come back to the caller.
+template <typename F>
+void on_deep_stack(F& f) {
+  struct Ctx {
+    F* f;
+    std::exception_ptr error;
+  } ctx{&f, nullptr};
+  pthread_attr_t attr;
+  if (pthread_attr_init(&attr) != 0) throw Error("cannot start the run's thread");
+  pthread_attr_setstacksize(&attr, size_t(1) << 30);
+  pthread_t thread;
+  void* (*body)(void*) = [](void* p) -> void* {
+    auto* c = static_cast<Ctx*>(p);
+    try {
+      (*c->f)();
+    } catch (...) {
+      c->error = std::current_exception();
+    }
+    return nullptr;
+  };
+  const int rc = pthread_create(&thread, &attr, body, &ctx);
+  pthread_attr_destroy(&attr);
+  if (rc != 0) throw Error("cannot start the run's thread (a 1 GiB stack for deep recursion)");
+  pthread_join(thread, nullptr);
+  if (ctx.error) std::rethrow_exception(ctx.error);
+}
+
+inline void run_desc(const ModelDesc& d, const IoValue* in, IoValue* out) {
+  auto go = [&] { d.run(in, out); };
+  if (d.deep_stack) on_deep_stack(go);
+  else go();
+}
 
 inline std::string& last_error_slot() {
   thread_local std::string message;
@@ -293,7 +332,7 @@ inline int run_values(weft_model* m, const weft_value* inputs, int num_inputs, w
     std::vector<IoValue> ins;
     for (int i = 0; i < num_inputs; ++i) ins.push_back(check_value(inputs[i], d.inputs[i], i, symbols));
     std::vector<IoValue> outs(static_cast<size_t>(num_outputs));
-    d.run(ins.data(), outs.data());
+    run_desc(d, ins.data(), outs.data());
     std::vector<weft_output_value*> made;
     try {
       for (int i = 0; i < num_outputs; ++i) made.push_back(to_output_value(outs[size_t(i)], d.outputs[i].kind));
@@ -324,7 +363,7 @@ inline int run_model(weft_model* m, const DLTensor* inputs, int num_inputs, DLMa
       ins.push_back(IoValue{false, {input_view(inputs[i])}});
     }
     outs.resize(size_t(num_outputs));
-    d.run(ins.data(), outs.data());
+    run_desc(d, ins.data(), outs.data());
     std::vector<DLManagedTensor*> made;
     try {
       for (auto& v : outs) made.push_back(to_managed(std::move(v.tensors.at(0))));
