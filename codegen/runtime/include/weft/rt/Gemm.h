@@ -26,21 +26,24 @@ using gemm_acc_t = std::conditional_t<std::is_floating_point_v<T>, T,
 
 template <typename A>
 struct GemmTile {
-  static constexpr int64_t MR = 4;
-  static constexpr int64_t NR = 64 / sizeof(A);  // 16 floats: two AVX2 vectors, one AVX-512 vector
-  static constexpr int64_t MC = 64, KC = 256, NC = 512;
+  static constexpr int64_t MR = 6;
+  static constexpr int64_t NR = 64 / sizeof(A);  // one 64-byte vector: 16 floats (one zmm, two ymm)
+  static constexpr int64_t MC = 72, KC = 256, NC = 512;
 };
 
-// tile[MR x NR] = sum over k of a[k*MR + i] * b[k*NR + j]; a and b are packed panels.
+// tile[MR x NR] = sum over k of a[k*MR + i] * b[k*NR + j]; a and b are packed panels. Each
+// row of the tile is one 64-byte GCC/Clang vector, so the FMAs run along j (the compiler
+// splits the vector into the target's registers) and the MR accumulators stay in registers.
 template <typename A>
 inline void gemm_micro(int64_t kc, const A* __restrict a, const A* __restrict b, A* __restrict tile) {
   constexpr int64_t MR = GemmTile<A>::MR, NR = GemmTile<A>::NR;
-  A r[MR * NR] = {};
+  typedef A V __attribute__((vector_size(NR * sizeof(A))));
+  V r[MR] = {};
   for (int64_t k = 0; k < kc; ++k) {
+    V bk;
+    std::memcpy(&bk, b + k * NR, sizeof bk);
     const A* ak = a + k * MR;
-    const A* bk = b + k * NR;
-    for (int64_t i = 0; i < MR; ++i)
-      for (int64_t j = 0; j < NR; ++j) r[i * NR + j] += ak[i] * bk[j];
+    for (int64_t i = 0; i < MR; ++i) r[i] += ak[i] * bk;
   }
   std::memcpy(tile, r, sizeof r);
 }
