@@ -1,4 +1,4 @@
-// NnCpuEmit.cpp - helpers of the nn, rnn and reduction families' CPU emitters, and their registration.
+// NnCpuEmit.cpp - helpers of the nn and rnn families' CPU emitters, and the registration of their emitters.
 #include "ir/ops/NnCpuEmit.h"
 
 #include <cmath>
