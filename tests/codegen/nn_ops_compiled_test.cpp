@@ -32,14 +32,16 @@ Tensor f32(std::vector<int64_t> shape, unsigned seed) { return random_tensor(DTy
 
 // ---- conv, conv_transpose, gemm -------------------------------------------------------------
 // %xb * %wb has 32*3*3 = 288 > 256 products per output (two K blocks of the GEMM) and 70 output
-// channels (a partial MR panel).
+// channels (a partial MR panel); %xl * %wl has 28*20 = 560 > 512 output positions (two
+// column blocks, the second starting mid-row).
 
 const char* kConv = R"(
 def @main(%x: f32[batch, 4, 9, 8], %w: f32[6, 2, 3, 3], %b: f32[6], %wp: f32[5, 4, 1, 1],
           %x1: f32[batch, 3, 11], %w1: f32[4, 3, 2], %x3: f32[batch, 2, 5, 4, 6], %w3: f32[3, 2, 2, 3, 2],
           %wt: f32[4, 3, 3, 2], %wt1: f32[3, 2, 3], %xc: f32[batch, c, 7, 7], %wc: f32[3, 4, 3, 3],
           %a: f32[batch, k], %g: f32[5, 7], %gc: f32[5], %m: f32[batch, 5], %a7: f32[batch, 7], %mi: i64[7, 3],
-          %xb: f32[batch, 32, 6, 7], %wb: f32[70, 32, 3, 3], %wbt: f32[32, 5, 3, 3]) {
+          %xb: f32[batch, 32, 6, 7], %wb: f32[70, 32, 3, 3], %wbt: f32[32, 5, 3, 3],
+          %xl: f32[batch, 2, 30, 20], %wl: f32[3, 2, 3, 3]) {
   (conv(%x, %w, %b, groups=2, strides=[2, 1], pads=[1, 0, 2, 1], dilations=[1, 2]),
    conv(%x, %wp),
    conv(%x, %wp, strides=[2, 3]),
@@ -56,6 +58,7 @@ def @main(%x: f32[batch, 4, 9, 8], %w: f32[6, 2, 3, 3], %b: f32[6], %wp: f32[5, 
    gemm(cast(%g, to=f64), cast(%a7, to=f64), trans_a=false, trans_b=true),
    conv(%xb, %wb, pads=[1, 1, 1, 1]),
    conv_transpose(%xb, %wbt, strides=[2, 2]),
+   conv(%xl, %wl, pads=[1, 1, 1, 1], dilations=[2, 1]),
    matmul(cast(mul(%a7, 10f32), to=i64), %mi),
    cast(matmul(cast(mul(%a7, 10f32), to=i8), cast(mul(%mi, 7i64), to=i8)), to=i64))
 }
@@ -68,7 +71,7 @@ std::vector<Tensor> conv_inputs(int64_t batch, int64_t c, int64_t k, unsigned s)
           f32({batch, c, 7, 7}, s + 10), f32({3, 4, 3, 3}, s + 11), f32({batch, k}, s + 12), f32({5, 7}, s + 13),
           f32({5}, s + 14),             f32({batch, 5}, s + 15),    f32({batch, 7}, s + 16),
           random_tensor(DType::I64, {7, 3}, s + 17), f32({batch, 32, 6, 7}, s + 18), f32({70, 32, 3, 3}, s + 19),
-          f32({32, 5, 3, 3}, s + 20)};
+          f32({32, 5, 3, 3}, s + 20),   f32({batch, 2, 30, 20}, s + 21), f32({3, 2, 3, 3}, s + 22)};
 }
 
 TEST(NnOpsCompiled, ConvAndGemm) {

@@ -13,9 +13,10 @@ namespace weft_rt {
 
 // Moves data between an image (channels x `image` grid) and its column matrix
 // (channels*K rows x prod(grid) columns, K = kernel positions): column row (c, kidx) at grid
-// position p is image position p*stride - pad_begin + kidx*dilation. Gather (im2col, conv)
-// writes 0 in the padding; Scatter (col2im, conv_transpose) adds into the image where the
-// position exists. The innermost loop runs along the last grid dim with the valid range
+// position p is image position p*stride - pad_begin + kidx*dilation. Gather (im2col) writes
+// 0 in the padding; Scatter (col2im, conv_transpose) adds into the image where the
+// position exists. (conv itself packs the gathered matrix straight into GEMM panels,
+// pack_im2col, which follows the same geometry.) The innermost loop runs along the last grid dim with the valid range
 // computed up front, so it is a plain (strided by the stride) copy.
 template <typename T, bool Scatter>
 void col_image(std::conditional_t<Scatter, const T*, T*> col, std::conditional_t<Scatter, T*, const T*> img,
@@ -69,6 +70,58 @@ void col_image(std::conditional_t<Scatter, const T*, T*> col, std::conditional_t
   }
 }
 
+// Packs B[k0 : k0+kc, j0 : j0+nc] of one image group's implicit im2col matrix (the column
+// matrix of col_image: row (channel, kernel position), column output position) straight into
+// the GEMM's NR-wide panels, so conv never writes the column matrix out. Positions walk the
+// output grid with an odometer; along the last dim the valid range is computed once per row.
+template <typename T, typename A>
+void pack_im2col(const T* img, const Shape& grid, const Shape& image, const Shape& kernel, const Window& w, int64_t k0,
+                 int64_t j0, int64_t kc, int64_t nc, A* out) {
+  constexpr int64_t NR = GemmTile<A>::NR;
+  const size_t nsp = grid.size(), last = nsp - 1;
+  const int64_t ks = numel(kernel), is = numel(image), glast = grid[last], ilast = image[last];
+  const int64_t npad = (nc + NR - 1) / NR * NR;
+  Shape kidx(nsp), gidx(nsp);
+  for (int64_t kk = 0; kk < kc; ++kk) {
+    const int64_t row = k0 + kk;
+    for (int64_t d = int64_t(last), r = row % ks; d >= 0; --d) {
+      kidx[size_t(d)] = r % kernel[size_t(d)];
+      r /= kernel[size_t(d)];
+    }
+    const T* im = img + (row / ks) * is;
+    const int64_t s = w.strides[last], off = kidx[last] * w.dilations[last] - w.pads_begin[last];
+    // Valid p along the last dim: 0 <= p*s + off < ilast.
+    const int64_t p_lo = std::min(glast, off >= 0 ? 0 : (-off + s - 1) / s);
+    const int64_t p_hi = std::max(p_lo, std::min(glast, ilast - off <= 0 ? 0 : (ilast - off - 1) / s + 1));
+    for (int64_t d = int64_t(last), r = j0; d >= 0; --d) {
+      gidx[size_t(d)] = r % grid[size_t(d)];
+      r /= grid[size_t(d)];
+    }
+    A* dst = out + kk * NR;  // column jj of the block lands at dst[(jj / NR) * kc * NR + jj % NR]
+    int64_t jj = 0;
+    while (jj < nc) {
+      const int64_t p0 = gidx[last], len = std::min(glast - p0, nc - jj);
+      bool valid = true;
+      int64_t base = 0;
+      for (size_t d = 0; d < last; ++d) {
+        const int64_t t = gidx[d] * w.strides[d] - w.pads_begin[d] + kidx[d] * w.dilations[d];
+        valid = valid && t >= 0 && t < image[d];
+        base = base * image[d] + t;
+      }
+      const T* src = im + base * ilast + off;  // image element of last-dim position p is src[p*s]
+      const int64_t lo = valid ? std::max(p0, p_lo) : p0 + len, hi = valid ? std::min(p0 + len, p_hi) : p0 + len;
+      for (int64_t p = p0; p < p0 + len; ++p, ++jj)
+        dst[(jj / NR) * kc * NR + jj % NR] = p >= lo && p < hi ? A(src[p * s]) : A(0);
+      gidx[last] = p0 + len;
+      for (int64_t d = int64_t(last); d > 0 && gidx[size_t(d)] == grid[size_t(d)]; --d) {  // carry
+        gidx[size_t(d)] = 0;
+        ++gidx[size_t(d) - 1];
+      }
+    }
+    for (; jj < npad; ++jj) dst[(jj / NR) * kc * NR + jj % NR] = A(0);
+  }
+}
+
 // out[n, m, ...] += bias[m] when the optional bias is present.
 template <typename T>
 void add_channel_bias(const Tensor& bias, int64_t n, int64_t m, int64_t plane, T* out, const char* op) {
@@ -93,8 +146,9 @@ inline void check_conv_ranks(const Tensor& x, const Tensor& w, size_t nsp, const
 }
 
 // ONNX Conv: x [N, C, spatial...], w [M, C/groups, k...], optional bias [M]. Each image and
-// group is one GEMM: W_g [M/g, C/g*K] times its im2col matrix [C/g*K, out positions]
-// (a 1x1 kernel with unit strides and no padding multiplies the image directly).
+// group is one GEMM: W_g [M/g, C/g*K] times its implicit im2col matrix [C/g*K, out
+// positions], packed panel by panel (a 1x1 kernel with unit strides and no padding
+// multiplies the image directly).
 template <typename T>
 Tensor conv(const Tensor& x, const Tensor& wt, const Tensor& bias, const Window& w, int64_t groups) {
   const size_t nsp = w.strides.size();
@@ -117,19 +171,20 @@ Tensor conv(const Tensor& x, const Tensor& wt, const Tensor& bias, const Window&
   const int64_t is = numel(isp), ks = numel(ksp), os = numel(osp), cout_g = cout / g, kk = cin_g * ks;
   bool pointwise = ks == 1;
   for (size_t i = 0; i < nsp; ++i) pointwise = pointwise && w.strides[i] == 1 && w.pads_begin[i] == 0 && w.pads_end[i] == 0;
-  std::vector<T> col(pointwise ? 0 : size_t(kk * os));
   const T* xd = x.data<T>();
   T* od = out.data<T>();
   for (int64_t b = 0; b < n; ++b)
     for (int64_t gi = 0; gi < g; ++gi) {
       const T* xg = xd + (b * cin + gi * cin_g) * is;
-      const T* cols = xg;
-      if (!pointwise) {
-        col_image<T, false>(col.data(), xg, cin_g, osp, isp, ksp, w);
-        cols = col.data();
+      const T* wg = wt.data<T>() + gi * cout_g * kk;
+      T* og = od + (b * cout + gi * cout_g) * os;
+      if (pointwise) {
+        gemm_blocked<T>(cout_g, os, kk, wg, kk, 1, xg, os, 1, og, os, false);
+      } else {
+        gemm_blocked_with<T>(cout_g, os, kk, wg, kk, 1, [&](int64_t k0, int64_t j0, int64_t kc, int64_t nc, gemm_acc_t<T>* panels) {
+          pack_im2col(xg, osp, isp, ksp, w, k0, j0, kc, nc, panels);
+        }, og, os, false);
       }
-      gemm_blocked<T>(cout_g, os, kk, wt.data<T>() + gi * cout_g * kk, kk, 1, cols, os, 1, od + (b * cout + gi * cout_g) * os,
-                      os, false);
     }
   add_channel_bias<T>(bias, n, cout, os, od, "conv");
   return out;
