@@ -11,28 +11,26 @@
 
 namespace weft_rt {
 
-// Moves data between an image (channels x `image` grid) and its column matrix
-// (channels*K rows x prod(grid) columns, K = kernel positions): column row (c, kidx) at grid
-// position p is image position p*stride - pad_begin + kidx*dilation. Gather (im2col) writes
-// 0 in the padding; Scatter (col2im, conv_transpose) adds into the image where the
-// position exists. (conv itself packs the gathered matrix straight into GEMM panels,
-// pack_im2col, which follows the same geometry.) The innermost loop runs along the last grid dim with the valid range
-// computed up front, so it is a plain (strided by the stride) copy.
-template <typename T, bool Scatter>
-void col_image(std::conditional_t<Scatter, const T*, T*> col, std::conditional_t<Scatter, T*, const T*> img,
-               int64_t channels, const Shape& grid, const Shape& image, const Shape& kernel, const Window& w) {
+// col2im: adds a column matrix (channels*K rows x prod(grid) columns, K = kernel positions)
+// into an image (channels x `image` grid). Column row (c, kidx) at grid position p is image
+// position p*stride - pad_begin + kidx*dilation, skipped where that falls in the padding.
+// The innermost loop runs along the last grid dim over a valid range computed up front.
+// (im2col, the reverse gather, happens inside pack_im2col, with the same geometry.)
+template <typename T>
+void col2im(const T* col, T* img, int64_t channels, const Shape& grid, const Shape& image, const Shape& kernel,
+            const Window& w) {
   const size_t nsp = grid.size(), last = nsp - 1;
   const int64_t ks = numel(kernel), gs = numel(grid), is = numel(image);
   const int64_t glast = grid[last], ilast = image[last], outer = glast ? gs / glast : 0;
   Shape kidx(nsp), gidx(nsp);
   for (int64_t c = 0; c < channels; ++c) {
-    auto* im = img + c * is;
+    T* im = img + c * is;
     for (int64_t kf = 0; kf < ks; ++kf) {
       for (int64_t d = int64_t(last), r = kf; d >= 0; --d) {
         kidx[size_t(d)] = r % kernel[size_t(d)];
         r /= kernel[size_t(d)];
       }
-      auto* row = col + (c * ks + kf) * gs;
+      const T* row = col + (c * ks + kf) * gs;
       const int64_t s = w.strides[last], off = kidx[last] * w.dilations[last] - w.pads_begin[last];
       // Valid p along the last dim: 0 <= p*s + off < ilast.
       const int64_t p_lo = std::min(glast, off >= 0 ? 0 : (-off + s - 1) / s);
@@ -47,20 +45,8 @@ void col_image(std::conditional_t<Scatter, const T*, T*> col, std::conditional_t
           base = base * image[d] + t;
         }
         const int64_t at = base * ilast + off;  // image index of grid position p is at + p*s
-        if constexpr (!Scatter) {
-          if (!valid) {
-            std::fill(row, row + glast, T(0));
-          } else {
-            std::fill(row, row + p_lo, T(0));
-            if (s == 1)
-              for (int64_t p = p_lo; p < p_hi; ++p) row[p] = im[at + p];
-            else
-              for (int64_t p = p_lo; p < p_hi; ++p) row[p] = im[at + p * s];
-            std::fill(row + p_hi, row + glast, T(0));
-          }
-        } else if (valid) {
+        if (valid)
           for (int64_t p = p_lo; p < p_hi; ++p) im[at + p * s] += row[p];
-        }
         for (int64_t d = int64_t(last) - 1; d >= 0; --d) {  // odometer over all but the last grid dim
           if (++gidx[size_t(d)] < grid[size_t(d)]) break;
           gidx[size_t(d)] = 0;
@@ -70,10 +56,11 @@ void col_image(std::conditional_t<Scatter, const T*, T*> col, std::conditional_t
   }
 }
 
-// Packs B[k0 : k0+kc, j0 : j0+nc] of one image group's implicit im2col matrix (the column
-// matrix of col_image: row (channel, kernel position), column output position) straight into
-// the GEMM's NR-wide panels, so conv never writes the column matrix out. Positions walk the
-// output grid with an odometer; along the last dim the valid range is computed once per row.
+// Packs B[k0 : k0+kc, j0 : j0+nc] of one image group's implicit im2col matrix (row
+// (channel, kernel position), column output position: col2im's geometry in reverse)
+// straight into the GEMM's NR-wide panels, so conv never writes the column matrix out.
+// Positions walk the output grid with an odometer; along the last dim the valid range is
+// computed once per row.
 template <typename T, typename A>
 void pack_im2col(const T* img, const Shape& grid, const Shape& image, const Shape& kernel, const Window& w, int64_t k0,
                  int64_t j0, int64_t kc, int64_t nc, A* out) {
@@ -222,7 +209,7 @@ Tensor conv_transpose(const Tensor& x, const Tensor& wt, const Tensor& bias, con
       // col [cout_g*K, is] = W_g^T x_g, W_g the [cin_g, cout_g*K] slab of the weight.
       gemm_blocked<T>(rows, is, cin_g, wt.data<T>() + gi * cin_g * rows, 1, rows, x.data<T>() + (b * cin + gi * cin_g) * is,
                       is, 1, col.data(), is, false);
-      col_image<T, true>(col.data(), od + (b * cout + gi * cout_g) * os, cout_g, isp, osp, ksp, w);
+      col2im<T>(col.data(), od + (b * cout + gi * cout_g) * os, cout_g, isp, osp, ksp, w);
     }
   add_channel_bias<T>(bias, n, cout, os, od, "conv_transpose");
   return out;
