@@ -1,8 +1,8 @@
-// NnCpuEmit.cpp - helpers of the nn, rnn and reduction families' CPU emitters, and their registration.
+// NnCpuEmit.cpp - helpers of the nn and rnn families' CPU emitters, and the registration of their emitters.
 #include "ir/ops/NnCpuEmit.h"
 
 #include <cmath>
-#include <cstdio>
+#include <charconv>
 
 #include "ir/Error.h"
 #include "ir/ops/NnInternal.h"
@@ -26,8 +26,8 @@ std::string cpp_ints(const std::vector<int64_t>& v) {
 std::string cpp_double(double v, const std::string& op) {
   if (!std::isfinite(v)) throw CompileError(Msg() << op << ": attribute value " << v << " is not a finite number");
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  std::string s = buf;
+  // The shortest text that reads back to exactly v ("0.3", not "0.29999999999999999").
+  std::string s(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
   if (s.find_first_of(".eE") == std::string::npos) s += ".0";
   return s;
 }

@@ -1,4 +1,4 @@
-// NnCpuEmit.h - helpers of the nn, rnn and reduction families' CPU emitters (C++ literals, optional arguments).
+// NnCpuEmit.h - helpers of the nn and rnn families' CPU emitters (C++ literals, optional arguments, windows).
 #pragma once
 
 #include <string>

@@ -32,14 +32,16 @@ Tensor f32(std::vector<int64_t> shape, unsigned seed) { return random_tensor(DTy
 
 // ---- conv, conv_transpose, gemm -------------------------------------------------------------
 // %xb * %wb has 32*3*3 = 288 > 256 products per output (two K blocks of the GEMM) and 70 output
-// channels (a partial MR panel).
+// channels (a partial MR panel); %xl * %wl has 28*20 = 560 > 512 output positions (two
+// column blocks, the second starting mid-row).
 
 const char* kConv = R"(
 def @main(%x: f32[batch, 4, 9, 8], %w: f32[6, 2, 3, 3], %b: f32[6], %wp: f32[5, 4, 1, 1],
           %x1: f32[batch, 3, 11], %w1: f32[4, 3, 2], %x3: f32[batch, 2, 5, 4, 6], %w3: f32[3, 2, 2, 3, 2],
           %wt: f32[4, 3, 3, 2], %wt1: f32[3, 2, 3], %xc: f32[batch, c, 7, 7], %wc: f32[3, 4, 3, 3],
           %a: f32[batch, k], %g: f32[5, 7], %gc: f32[5], %m: f32[batch, 5], %a7: f32[batch, 7], %mi: i64[7, 3],
-          %xb: f32[batch, 32, 6, 7], %wb: f32[70, 32, 3, 3], %wbt: f32[32, 5, 3, 3]) {
+          %xb: f32[batch, 32, 6, 7], %wb: f32[70, 32, 3, 3], %wbt: f32[32, 5, 3, 3],
+          %xl: f32[batch, 2, 30, 20], %wl: f32[3, 2, 3, 3]) {
   (conv(%x, %w, %b, groups=2, strides=[2, 1], pads=[1, 0, 2, 1], dilations=[1, 2]),
    conv(%x, %wp),
    conv(%x, %wp, strides=[2, 3]),
@@ -56,6 +58,7 @@ def @main(%x: f32[batch, 4, 9, 8], %w: f32[6, 2, 3, 3], %b: f32[6], %wp: f32[5, 
    gemm(cast(%g, to=f64), cast(%a7, to=f64), trans_a=false, trans_b=true),
    conv(%xb, %wb, pads=[1, 1, 1, 1]),
    conv_transpose(%xb, %wbt, strides=[2, 2]),
+   conv(%xl, %wl, pads=[1, 1, 1, 1], dilations=[2, 1]),
    matmul(cast(mul(%a7, 10f32), to=i64), %mi),
    cast(matmul(cast(mul(%a7, 10f32), to=i8), cast(mul(%mi, 7i64), to=i8)), to=i64))
 }
@@ -68,7 +71,7 @@ std::vector<Tensor> conv_inputs(int64_t batch, int64_t c, int64_t k, unsigned s)
           f32({batch, c, 7, 7}, s + 10), f32({3, 4, 3, 3}, s + 11), f32({batch, k}, s + 12), f32({5, 7}, s + 13),
           f32({5}, s + 14),             f32({batch, 5}, s + 15),    f32({batch, 7}, s + 16),
           random_tensor(DType::I64, {7, 3}, s + 17), f32({batch, 32, 6, 7}, s + 18), f32({70, 32, 3, 3}, s + 19),
-          f32({32, 5, 3, 3}, s + 20)};
+          f32({32, 5, 3, 3}, s + 20),   f32({batch, 2, 30, 20}, s + 21), f32({3, 2, 3, 3}, s + 22)};
 }
 
 TEST(NnOpsCompiled, ConvAndGemm) {
@@ -85,7 +88,7 @@ TEST(NnOpsCompiled, ConvAndGemm) {
 // ---- pools ----------------------------------------------------------------------------------
 
 const char* kPool = R"(
-def @main(%x: f32[batch, 3, 9, 10], %x1: f32[batch, 2, 13], %x3: f32[batch, 2, 5, 6, 4]) {
+def @main(%x: f32[batch, 3, 9, 10], %x1: f32[batch, 2, 13], %x3: f32[batch, 2, 5, 6, 4], %xs: f32[batch, 2, s]) {
   (max_pool(%x, kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1]),
    max_pool(%x, kernel_shape=[2, 3], dilations=[2, 1], ceil_mode=true, strides=[2, 2]),
    avg_pool(%x, kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1], count_include_pad=true),
@@ -98,7 +101,8 @@ def @main(%x: f32[batch, 3, 9, 10], %x1: f32[batch, 2, 13], %x3: f32[batch, 2, 5
    avg_pool(%x3, kernel_shape=[2, 3, 2], strides=[1, 2, 2]),
    max_pool(cast(%x3, to=f64), kernel_shape=[3, 2, 2], pads=[1, 0, 1, 1, 1, 0]),
    avg_pool(cast(%x, to=f64), kernel_shape=[2, 2], pads=[1, 1, 0, 0]),
-   global_avg_pool(%x), global_max_pool(%x3), global_avg_pool(cast(%x1, to=f64)), global_max_pool(%x1))
+   global_avg_pool(%x), global_max_pool(%x3), global_avg_pool(cast(%x1, to=f64)), global_max_pool(%x1),
+   max_pool(%xs, kernel_shape=[4], strides=[2]))
 }
 )";
 
@@ -106,8 +110,11 @@ TEST(NnOpsCompiled, Pools) {
   Module m = parse_checked(kPool);
   CompiledModel lib(m, "nn_pool");
   for (int64_t batch : {1, 2, 0})
-    expect_same(m, lib, {f32({batch, 3, 9, 10}, 1), f32({batch, 2, 13}, 2), f32({batch, 2, 5, 6, 4}, 3)},
-                "batch " + std::to_string(batch));
+    for (int64_t len : {4, 9})
+      expect_same(m, lib, {f32({batch, 3, 9, 10}, 1), f32({batch, 2, 13}, 2), f32({batch, 2, 5, 6, 4}, 3), f32({batch, 2, len}, 4)},
+                  "batch " + std::to_string(batch) + ", len " + std::to_string(len));
+  const std::string err = run_error(lib, {f32({1, 3, 9, 10}, 1), f32({1, 2, 13}, 2), f32({1, 2, 5, 6, 4}, 3), f32({1, 2, 3}, 4)});
+  EXPECT_NE(err.find("max_pool: spatial dim 0 of x [1, 2, 3] is smaller than the window"), std::string::npos) << err;
 }
 
 // ---- normalizations -------------------------------------------------------------------------
@@ -185,7 +192,8 @@ def @main(%x: f32[batch, 5], %h: f32[batch, 4], %c: f32[batch, 4], %wi4: f32[16,
           %wi3: f32[12, 5], %wh3: f32[12, 4], %b3: f32[12], %wi1: f32[4, 5], %wh1: f32[4, 4], %b1: f32[4],
           %xs: f32[6, batch, 5], %lw: f32[2, 16, 5], %lr: f32[2, 16, 4], %lb: f32[2, 32], %h0: f32[2, batch, 4],
           %c0: f32[2, batch, 4], %lp: f32[2, 12], %sl: i32[batch], %gw: f32[1, 12, 5], %gr: f32[1, 12, 4],
-          %gb: f32[1, 24], %rw: f32[2, 4, 5], %rr: f32[2, 4, 4], %xv: f32[5], %hv: f32[4], %lr3: f32[1, 12, 3]) {
+          %gb: f32[1, 24], %rw: f32[2, 4, 5], %rr: f32[2, 4, 4], %xv: f32[5], %hv: f32[4], %lr3: f32[1, 12, 3],
+          %hq: f32[batch, q]) {
   let %lc = lstm_cell(%x, %h, %c, %wi4, %wh4, %b4, %b4);
   let %lc2 = lstm_cell(%xv, %hv, %hv, %wi4, %wh4);
   let %l = lstm(%xs, %lw, %lr, %lb, %sl, %h0, %c0, %lp, hidden_size=4, direction="bidirectional", clip=1.5);
@@ -199,25 +207,28 @@ def @main(%x: f32[batch, 5], %h: f32[batch, 4], %c: f32[batch, 4], %wi4: f32[16,
   let %r64 = rnn(cast(%xs, to=f64), cast(%rw, to=f64), cast(%rr, to=f64), hidden_size=4, direction="bidirectional");
   (%lc.0, %lc.1, %lc2.0, %lc2.1, gru_cell(%x, %h, %wi3, %wh3, %b3, %b3), gru_cell(%x, %h, %wi3, %wh3),
    rnn_cell(%x, %h, %wi1, %wh1, %b1, %b1, nonlinearity="relu"), rnn_cell(%xv, %hv, %wi1, %wh1),
-   %l.0, %l.1, %l.2, %l1.0, %l1.1, %l1.2, %g1.0, %g1.1, %g2.0, %g2.1, %r.0, %r.1, %r64.0, %r64.1)
+   gru_cell(%x, %hq, %wi3, %wh3), %l.0, %l.1, %l.2, %l1.0, %l1.1, %l1.2, %g1.0, %g1.1, %g2.0, %g2.1, %r.0, %r.1, %r64.0, %r64.1)
 }
 )";
+
+std::vector<Tensor> rnn_inputs(int64_t batch, int64_t q) {
+  const unsigned s = unsigned(batch) * 50;
+  return {f32({batch, 5}, s), f32({batch, 4}, s + 1), f32({batch, 4}, s + 2), f32({16, 5}, s + 3),
+          f32({16, 4}, s + 4), f32({16}, s + 5), f32({12, 5}, s + 6), f32({12, 4}, s + 7), f32({12}, s + 8),
+          f32({4, 5}, s + 9), f32({4, 4}, s + 10), f32({4}, s + 11), f32({6, batch, 5}, s + 12),
+          f32({2, 16, 5}, s + 13), f32({2, 16, 4}, s + 14), f32({2, 32}, s + 15), f32({2, batch, 4}, s + 16),
+          f32({2, batch, 4}, s + 17), f32({2, 12}, s + 18), random_tensor(DType::I32, {batch}, s + 19),
+          f32({1, 12, 5}, s + 20), f32({1, 12, 4}, s + 21), f32({1, 24}, s + 22), f32({2, 4, 5}, s + 23),
+          f32({2, 4, 4}, s + 24), f32({5}, s + 25), f32({4}, s + 26), f32({1, 12, 3}, s + 27),
+          f32({batch, q}, s + 28)};
+}
 
 TEST(NnOpsCompiled, RecurrentCellsAndLayers) {
   Module m = parse_checked(kRnn);
   CompiledModel lib(m, "nn_rnn");
-  for (int64_t batch : {1, 3}) {
-    const unsigned s = unsigned(batch) * 50;
-    expect_same(m, lib,
-                {f32({batch, 5}, s), f32({batch, 4}, s + 1), f32({batch, 4}, s + 2), f32({16, 5}, s + 3),
-                 f32({16, 4}, s + 4), f32({16}, s + 5), f32({12, 5}, s + 6), f32({12, 4}, s + 7), f32({12}, s + 8),
-                 f32({4, 5}, s + 9), f32({4, 4}, s + 10), f32({4}, s + 11), f32({6, batch, 5}, s + 12),
-                 f32({2, 16, 5}, s + 13), f32({2, 16, 4}, s + 14), f32({2, 32}, s + 15), f32({2, batch, 4}, s + 16),
-                 f32({2, batch, 4}, s + 17), f32({2, 12}, s + 18), random_tensor(DType::I32, {batch}, s + 19),
-                 f32({1, 12, 5}, s + 20), f32({1, 12, 4}, s + 21), f32({1, 24}, s + 22), f32({2, 4, 5}, s + 23),
-                 f32({2, 4, 4}, s + 24), f32({5}, s + 25), f32({4}, s + 26), f32({1, 12, 3}, s + 27)},
-                "batch " + std::to_string(batch));
-  }
+  for (int64_t batch : {1, 3}) expect_same(m, lib, rnn_inputs(batch, 4), "batch " + std::to_string(batch));
+  const std::string err = run_error(lib, rnn_inputs(2, 5));
+  EXPECT_NE(err.find("gru_cell: w_ih must be [15, 5], found [12, 5]"), std::string::npos) << err;
 }
 
 }  // namespace

@@ -11,27 +11,26 @@
 
 namespace weft_rt {
 
-// Moves data between an image (channels x `image` grid) and its column matrix
-// (channels*K rows x prod(grid) columns, K = kernel positions): column row (c, kidx) at grid
-// position p is image position p*stride - pad_begin + kidx*dilation. Gather (im2col, conv)
-// writes 0 in the padding; Scatter (col2im, conv_transpose) adds into the image where the
-// position exists. The innermost loop runs along the last grid dim with the valid range
-// computed up front, so it is a plain (strided by the stride) copy.
-template <typename T, bool Scatter>
-void col_image(std::conditional_t<Scatter, const T*, T*> col, std::conditional_t<Scatter, T*, const T*> img,
-               int64_t channels, const Shape& grid, const Shape& image, const Shape& kernel, const Window& w) {
+// col2im: adds a column matrix (channels*K rows x prod(grid) columns, K = kernel positions)
+// into an image (channels x `image` grid). Column row (c, kidx) at grid position p is image
+// position p*stride - pad_begin + kidx*dilation, skipped where that falls in the padding.
+// The innermost loop runs along the last grid dim over a valid range computed up front.
+// (im2col, the reverse gather, happens inside pack_im2col, with the same geometry.)
+template <typename T>
+void col2im(const T* col, T* img, int64_t channels, const Shape& grid, const Shape& image, const Shape& kernel,
+            const Window& w) {
   const size_t nsp = grid.size(), last = nsp - 1;
   const int64_t ks = numel(kernel), gs = numel(grid), is = numel(image);
   const int64_t glast = grid[last], ilast = image[last], outer = glast ? gs / glast : 0;
   Shape kidx(nsp), gidx(nsp);
   for (int64_t c = 0; c < channels; ++c) {
-    auto* im = img + c * is;
+    T* im = img + c * is;
     for (int64_t kf = 0; kf < ks; ++kf) {
       for (int64_t d = int64_t(last), r = kf; d >= 0; --d) {
         kidx[size_t(d)] = r % kernel[size_t(d)];
         r /= kernel[size_t(d)];
       }
-      auto* row = col + (c * ks + kf) * gs;
+      const T* row = col + (c * ks + kf) * gs;
       const int64_t s = w.strides[last], off = kidx[last] * w.dilations[last] - w.pads_begin[last];
       // Valid p along the last dim: 0 <= p*s + off < ilast.
       const int64_t p_lo = std::min(glast, off >= 0 ? 0 : (-off + s - 1) / s);
@@ -46,26 +45,67 @@ void col_image(std::conditional_t<Scatter, const T*, T*> col, std::conditional_t
           base = base * image[d] + t;
         }
         const int64_t at = base * ilast + off;  // image index of grid position p is at + p*s
-        if constexpr (!Scatter) {
-          if (!valid) {
-            std::fill(row, row + glast, T(0));
-          } else {
-            std::fill(row, row + p_lo, T(0));
-            if (s == 1)
-              for (int64_t p = p_lo; p < p_hi; ++p) row[p] = im[at + p];
-            else
-              for (int64_t p = p_lo; p < p_hi; ++p) row[p] = im[at + p * s];
-            std::fill(row + p_hi, row + glast, T(0));
-          }
-        } else if (valid) {
+        if (valid)
           for (int64_t p = p_lo; p < p_hi; ++p) im[at + p * s] += row[p];
-        }
         for (int64_t d = int64_t(last) - 1; d >= 0; --d) {  // odometer over all but the last grid dim
           if (++gidx[size_t(d)] < grid[size_t(d)]) break;
           gidx[size_t(d)] = 0;
         }
       }
     }
+  }
+}
+
+// Packs B[k0 : k0+kc, j0 : j0+nc] of one image group's implicit im2col matrix (row
+// (channel, kernel position), column output position: col2im's geometry in reverse)
+// straight into the GEMM's NR-wide panels, so conv never writes the column matrix out.
+// Positions walk the output grid with an odometer; along the last dim the valid range is
+// computed once per row.
+template <typename T, typename A>
+void pack_im2col(const T* img, const Shape& grid, const Shape& image, const Shape& kernel, const Window& w, int64_t k0,
+                 int64_t j0, int64_t kc, int64_t nc, A* out) {
+  constexpr int64_t NR = GemmTile<A>::NR;
+  const size_t nsp = grid.size(), last = nsp - 1;
+  const int64_t ks = numel(kernel), is = numel(image), glast = grid[last], ilast = image[last];
+  const int64_t npad = (nc + NR - 1) / NR * NR;
+  Shape kidx(nsp), gidx(nsp);
+  for (int64_t kk = 0; kk < kc; ++kk) {
+    const int64_t row = k0 + kk;
+    for (int64_t d = int64_t(last), r = row % ks; d >= 0; --d) {
+      kidx[size_t(d)] = r % kernel[size_t(d)];
+      r /= kernel[size_t(d)];
+    }
+    const T* im = img + (row / ks) * is;
+    const int64_t s = w.strides[last], off = kidx[last] * w.dilations[last] - w.pads_begin[last];
+    // Valid p along the last dim: 0 <= p*s + off < ilast.
+    const int64_t p_lo = std::min(glast, off >= 0 ? 0 : (-off + s - 1) / s);
+    const int64_t p_hi = std::max(p_lo, std::min(glast, ilast - off <= 0 ? 0 : (ilast - off - 1) / s + 1));
+    for (int64_t d = int64_t(last), r = j0; d >= 0; --d) {
+      gidx[size_t(d)] = r % grid[size_t(d)];
+      r /= grid[size_t(d)];
+    }
+    A* dst = out + kk * NR;  // column jj of the block lands at dst[(jj / NR) * kc * NR + jj % NR]
+    int64_t jj = 0;
+    while (jj < nc) {
+      const int64_t p0 = gidx[last], len = std::min(glast - p0, nc - jj);
+      bool valid = true;
+      int64_t base = 0;
+      for (size_t d = 0; d < last; ++d) {
+        const int64_t t = gidx[d] * w.strides[d] - w.pads_begin[d] + kidx[d] * w.dilations[d];
+        valid = valid && t >= 0 && t < image[d];
+        base = base * image[d] + t;
+      }
+      const T* src = im + base * ilast + off;  // image element of last-dim position p is src[p*s]
+      const int64_t lo = valid ? std::max(p0, p_lo) : p0 + len, hi = valid ? std::min(p0 + len, p_hi) : p0 + len;
+      for (int64_t p = p0; p < p0 + len; ++p, ++jj)
+        dst[(jj / NR) * kc * NR + jj % NR] = p >= lo && p < hi ? A(src[p * s]) : A(0);
+      gidx[last] = p0 + len;
+      for (int64_t d = int64_t(last); d > 0 && gidx[size_t(d)] == grid[size_t(d)]; --d) {  // carry
+        gidx[size_t(d)] = 0;
+        ++gidx[size_t(d) - 1];
+      }
+    }
+    for (; jj < npad; ++jj) dst[(jj / NR) * kc * NR + jj % NR] = A(0);
   }
 }
 
@@ -93,8 +133,9 @@ inline void check_conv_ranks(const Tensor& x, const Tensor& w, size_t nsp, const
 }
 
 // ONNX Conv: x [N, C, spatial...], w [M, C/groups, k...], optional bias [M]. Each image and
-// group is one GEMM: W_g [M/g, C/g*K] times its im2col matrix [C/g*K, out positions]
-// (a 1x1 kernel with unit strides and no padding multiplies the image directly).
+// group is one GEMM: W_g [M/g, C/g*K] times its implicit im2col matrix [C/g*K, out
+// positions], packed panel by panel (a 1x1 kernel with unit strides and no padding
+// multiplies the image directly).
 template <typename T>
 Tensor conv(const Tensor& x, const Tensor& wt, const Tensor& bias, const Window& w, int64_t groups) {
   const size_t nsp = w.strides.size();
@@ -117,19 +158,20 @@ Tensor conv(const Tensor& x, const Tensor& wt, const Tensor& bias, const Window&
   const int64_t is = numel(isp), ks = numel(ksp), os = numel(osp), cout_g = cout / g, kk = cin_g * ks;
   bool pointwise = ks == 1;
   for (size_t i = 0; i < nsp; ++i) pointwise = pointwise && w.strides[i] == 1 && w.pads_begin[i] == 0 && w.pads_end[i] == 0;
-  std::vector<T> col(pointwise ? 0 : size_t(kk * os));
   const T* xd = x.data<T>();
   T* od = out.data<T>();
   for (int64_t b = 0; b < n; ++b)
     for (int64_t gi = 0; gi < g; ++gi) {
       const T* xg = xd + (b * cin + gi * cin_g) * is;
-      const T* cols = xg;
-      if (!pointwise) {
-        col_image<T, false>(col.data(), xg, cin_g, osp, isp, ksp, w);
-        cols = col.data();
+      const T* wg = wt.data<T>() + gi * cout_g * kk;
+      T* og = od + (b * cout + gi * cout_g) * os;
+      if (pointwise) {
+        gemm_blocked<T>(cout_g, os, kk, wg, kk, 1, xg, os, 1, og, os, false);
+      } else {
+        gemm_blocked_with<T>(cout_g, os, kk, wg, kk, 1, [&](int64_t k0, int64_t j0, int64_t kc, int64_t nc, gemm_acc_t<T>* panels) {
+          pack_im2col(xg, osp, isp, ksp, w, k0, j0, kc, nc, panels);
+        }, og, os, false);
       }
-      gemm_blocked<T>(cout_g, os, kk, wt.data<T>() + gi * cout_g * kk, kk, 1, cols, os, 1, od + (b * cout + gi * cout_g) * os,
-                      os, false);
     }
   add_channel_bias<T>(bias, n, cout, os, od, "conv");
   return out;
@@ -167,7 +209,7 @@ Tensor conv_transpose(const Tensor& x, const Tensor& wt, const Tensor& bias, con
       // col [cout_g*K, is] = W_g^T x_g, W_g the [cin_g, cout_g*K] slab of the weight.
       gemm_blocked<T>(rows, is, cin_g, wt.data<T>() + gi * cin_g * rows, 1, rows, x.data<T>() + (b * cin + gi * cin_g) * is,
                       is, 1, col.data(), is, false);
-      col_image<T, true>(col.data(), od + (b * cout + gi * cout_g) * os, cout_g, isp, osp, ksp, w);
+      col2im<T>(col.data(), od + (b * cout + gi * cout_g) * os, cout_g, isp, osp, ksp, w);
     }
   add_channel_bias<T>(bias, n, cout, os, od, "conv_transpose");
   return out;

@@ -26,21 +26,24 @@ using gemm_acc_t = std::conditional_t<std::is_floating_point_v<T>, T,
 
 template <typename A>
 struct GemmTile {
-  static constexpr int64_t MR = 4;
-  static constexpr int64_t NR = 64 / sizeof(A);  // 16 floats: two AVX2 vectors, one AVX-512 vector
-  static constexpr int64_t MC = 64, KC = 256, NC = 512;
+  static constexpr int64_t MR = 6;
+  static constexpr int64_t NR = 64 / sizeof(A);  // one 64-byte vector: 16 floats (one zmm, two ymm)
+  static constexpr int64_t MC = 72, KC = 256, NC = 512;
 };
 
-// tile[MR x NR] = sum over k of a[k*MR + i] * b[k*NR + j]; a and b are packed panels.
+// tile[MR x NR] = sum over k of a[k*MR + i] * b[k*NR + j]; a and b are packed panels. Each
+// row of the tile is one 64-byte GCC/Clang vector, so the FMAs run along j (the compiler
+// splits the vector into the target's registers) and the MR accumulators stay in registers.
 template <typename A>
 inline void gemm_micro(int64_t kc, const A* __restrict a, const A* __restrict b, A* __restrict tile) {
   constexpr int64_t MR = GemmTile<A>::MR, NR = GemmTile<A>::NR;
-  A r[MR * NR] = {};
+  typedef A V __attribute__((vector_size(NR * sizeof(A))));
+  V r[MR] = {};
   for (int64_t k = 0; k < kc; ++k) {
+    V bk;
+    std::memcpy(&bk, b + k * NR, sizeof bk);
     const A* ak = a + k * MR;
-    const A* bk = b + k * NR;
-    for (int64_t i = 0; i < MR; ++i)
-      for (int64_t j = 0; j < NR; ++j) r[i * NR + j] += ak[i] * bk[j];
+    for (int64_t i = 0; i < MR; ++i) r[i] += ak[i] * bk;
   }
   std::memcpy(tile, r, sizeof r);
 }
@@ -76,12 +79,14 @@ void gemm_pack_b(const T* b, int64_t rs, int64_t cs, int64_t kc, int64_t nc, A* 
   }
 }
 
-// C[i, j] (+)= sum over p < k of A[i, p] * B[p, j] for i < m, j < n. A[i, p] is
-// a[i*a_rs + p*a_cs] and B[p, j] is b[p*b_rs + j*b_cs], so a transposed operand costs
-// nothing; C is row-major with row stride ldc. `accumulate` adds to C instead of storing.
-template <typename T>
-void gemm_blocked(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a_cs, const T* b, int64_t b_rs,
-                  int64_t b_cs, T* c, int64_t ldc, bool accumulate) {
+// C[i, j] (+)= sum over p < k of A[i, p] * B[p, j] for i < m, j < n, with A[i, p] at
+// a[i*a_rs + p*a_cs] and B given by its packer: pack_b(k0, j0, kc, nc, out) writes
+// B[k0 : k0+kc, j0 : j0+nc] as gemm_pack_b does (NR-wide panels, k-major, zero-padded), so
+// B can be an implicit matrix (conv's im2col) that is never materialized. C is row-major
+// with row stride ldc; `accumulate` adds to C instead of storing.
+template <typename T, typename PackB>
+void gemm_blocked_with(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a_cs, PackB&& pack_b, T* c,
+                       int64_t ldc, bool accumulate) {
   using A = gemm_acc_t<T>;
   using G = GemmTile<A>;
   constexpr int64_t MR = G::MR, NR = G::NR;
@@ -101,7 +106,7 @@ void gemm_blocked(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int
     for (int64_t k0 = 0; k0 < k; k0 += G::KC) {
       const int64_t kc = std::min(G::KC, k - k0);
       const bool add = accumulate || k0 > 0;
-      gemm_pack_b(b + k0 * b_rs + j0 * b_cs, b_rs, b_cs, kc, nc, bpack.data());
+      pack_b(k0, j0, kc, nc, bpack.data());
       for (int64_t i0 = 0; i0 < m; i0 += G::MC) {
         const int64_t mc = std::min(G::MC, m - i0);
         gemm_pack_a(a + i0 * a_rs + k0 * a_cs, a_rs, a_cs, mc, kc, apack.data());
@@ -125,6 +130,16 @@ void gemm_blocked(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int
       }
     }
   }
+}
+
+// gemm_blocked_with for an explicit B: B[p, j] is b[p*b_rs + j*b_cs], so a transposed
+// operand costs nothing.
+template <typename T>
+void gemm_blocked(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a_cs, const T* b, int64_t b_rs,
+                  int64_t b_cs, T* c, int64_t ldc, bool accumulate) {
+  gemm_blocked_with<T>(m, n, k, a, a_rs, a_cs, [=](int64_t k0, int64_t j0, int64_t kc, int64_t nc, gemm_acc_t<T>* out) {
+    gemm_pack_b(b + k0 * b_rs + j0 * b_cs, b_rs, b_cs, kc, nc, out);
+  }, c, ldc, accumulate);
 }
 
 }  // namespace weft_rt
