@@ -36,7 +36,7 @@ void run(const weft_rt::IoValue* in, weft_rt::IoValue* out) {
   out[6] = run_values(in[4]);
 }
 
-const weft_rt::ModelDesc model = {"alone", nullptr, 0, nullptr, 7, run, true};
+const weft_rt::ModelDesc model = {"alone", nullptr, 0, nullptr, 7, run, nullptr, true};
 
 }  // namespace
 
