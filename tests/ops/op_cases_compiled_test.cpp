@@ -153,7 +153,8 @@ int main(int argc, char** argv) {
     std::sort(families.begin(), families.end());
     for (const std::string& family : families) {
       std::ifstream in(fs::path(opt.cases) / family / "manifest.json");
-      for (const json& c : json::parse(in)["cases"]) {
+      const json manifest = json::parse(in);
+      for (const json& c : manifest["cases"]) {
         std::string name = family + "/" + c["name"].get<std::string>();
         if (name.find(opt.filter) == std::string::npos) continue;
         wt::CompiledCase cc;
