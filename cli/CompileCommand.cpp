@@ -1,4 +1,4 @@
-// CompileCommand.cpp - `weft compile MODEL -o libNAME.so`: load, emit C++, build; each stage timed.
+// CompileCommand.cpp - `weft compile MODEL -o libNAME.so`: import, passes, C++ emission, C++ compile; each stage timed.
 #include "cli/CompileCommand.h"
 
 #include <cctype>
@@ -10,6 +10,7 @@
 #include "cli/ModelLoader.h"
 #include "codegen/EmitCpu.h"
 #include "codegen/Toolchain.h"
+#include "opt/SpecializeInputs.h"
 
 namespace weft::cli {
 
@@ -17,6 +18,11 @@ namespace {
 
 struct CompileOptions {
   std::string model, output, name, emit_source;
+  std::string cpu = "native";
+  std::vector<std::string> input_shapes;
+  std::string weights = "embed";
+  int opt_level = 3;
+  bool quiet = false;
 };
 CompileOptions options;
 
@@ -29,13 +35,19 @@ std::string name_from_output(const std::string& output) {
   return stem;
 }
 
+// Progress goes to stderr so that stdout stays free for whatever a build script pipes.
+std::ostream& log() {
+  static std::ostream null(nullptr);
+  return options.quiet ? null : std::cerr;
+}
+
 // Runs one stage, printing its name and wall time.
 template <typename F>
-auto stage(const char* what, F&& f) {
+auto stage(const std::string& what, F&& f) {
   auto t0 = std::chrono::steady_clock::now();
   auto report = [&] {
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    std::cout << "  " << what << ": " << std::fixed << std::setprecision(1) << ms << " ms\n" << std::flush;
+    log() << "  " << what << ": " << std::fixed << std::setprecision(1) << ms << " ms\n" << std::flush;
   };
   if constexpr (std::is_void_v<decltype(f())>) {
     f();
@@ -51,24 +63,51 @@ auto stage(const char* what, F&& f) {
 
 CLI::App* add_compile_command(CLI::App& app) {
   auto* c = app.add_subcommand("compile", "Compile a model into a shared library with the weft C API (CPU)");
-  c->add_option("MODEL", options.model, "model file (.weft)")->required();
+  c->add_option("MODEL", options.model, "model file (.weft, .onnx or .pt)")->required();
   c->add_option("-o,--output", options.output, "the library to write, e.g. libmodel.so")->required();
   c->add_option("--name", options.name, "C identifier of the model (exports NAME_api); default from the output name");
+  c->add_option("--cpu", options.cpu,
+                "target CPU, as g++ -march: native (default: the build machine) or a level such as x86-64-v3 for a portable library")
+      ->capture_default_str();
+  c->add_option("--input-shape", options.input_shapes,
+                "NAME=D0,D1,...: compile for this static shape of input NAME (repeatable); its symbolic and unknown dims become static");
+  c->add_option("--weights", options.weights,
+                "embed (default: inside the library) or external (in libNAME.weights beside it, checked by size and hash at create)")
+      ->check(CLI::IsMember({"embed", "external"}))
+      ->capture_default_str();
+  c->add_option("-O,--opt-level", options.opt_level, "optimization level of the C++ compile, 0 to 3")
+      ->check(CLI::Range(0, 3))
+      ->capture_default_str();
   c->add_option("--emit-source", options.emit_source, "also write the generated source, runtime headers and build.sh to DIR");
+  c->add_flag("-q,--quiet", options.quiet, "print nothing but errors (the stages and their times go to stderr otherwise)");
   return c;
 }
 
 int run_compile() {
   const std::string name = options.name.empty() ? name_from_output(options.output) : options.name;
   codegen::check_library_name(name);
-  std::cout << "weft compile " << options.model << " -> " << options.output << " (model " << name << ")\n";
-  Module m = stage("load and type-check", [&] { return load_model(options.model); });
-  codegen::CpuSource src = stage("emit C++", [&] { return codegen::emit_cpu(m, name); });
+  std::vector<InputShape> shapes;
+  for (const std::string& s : options.input_shapes) shapes.push_back(parse_input_shape(s));
+  codegen::ToolchainOptions toolchain;
+  toolchain.cpu = options.cpu;
+  toolchain.opt_level = options.opt_level;
+  codegen::check_cpu_level(options.cpu, toolchain);  // before the slow stages
+  codegen::CpuEmitOptions emit;
+  if (options.weights == "external") emit.weights_file = std::filesystem::path(options.output).stem().string() + ".weights";
+
+  log() << "weft compile " << options.model << " -> " << options.output << " (model " << name << ", -march=" << options.cpu
+        << ", -O" << options.opt_level << ", weights " << options.weights << ")\n";
+  Module m = stage("import", [&] { return load_model(options.model); });
+  m = stage(shapes.empty() ? "passes (none)" : "passes (specialize input shapes)", [&] { return specialize_inputs(m, shapes); });
+  codegen::CpuSource src = stage("code generation", [&] { return codegen::emit_cpu(m, name, emit); });
   if (!options.emit_source.empty())
-    stage("write source", [&] { codegen::write_source_tree(src, name, options.emit_source); });
-  stage("build library (g++ -O3)", [&] { codegen::build_shared_library(src, name, options.output); });
-  std::cout << "wrote " << options.output << " (" << src.source.size() << " bytes of C++, " << src.weights.size()
-            << " bytes of weights)\n";
+    stage("write source", [&] { codegen::write_source_tree(src, name, options.emit_source, toolchain); });
+  stage("C++ compile (-O" + std::to_string(options.opt_level) + ")",
+        [&] { codegen::build_shared_library(src, name, options.output, toolchain); });
+  log() << "wrote " << options.output;
+  if (!emit.weights_file.empty())
+    log() << " and " << (std::filesystem::path(options.output).parent_path() / emit.weights_file).string();
+  log() << " (" << src.source.size() << " bytes of C++, " << src.weights.size() << " bytes of weights)\n";
   return 0;
 }
 

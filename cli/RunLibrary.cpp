@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/CompileCommand.h"
+#include "ir/Module.h"
 #include "ir/NpyIO.h"
 #include "weft/weft.h"
 
@@ -56,6 +57,55 @@ struct Loaded {
 
 bool is_compiled_library(const std::string& file) { return std::filesystem::path(file).extension() == ".so"; }
 
+namespace {
+
+// The input named `name` in --input, or null.
+const NamedInput* given_input(const std::vector<NamedInput>& inputs, const std::string& name) {
+  const NamedInput* found = nullptr;
+  for (auto& in : inputs)
+    if (in.name == name) {
+      if (found) throw CompileError(Msg() << "input '" << name << "' is given twice");
+      found = &in;
+    }
+  return found;
+}
+
+DLTensor dl_view(const Tensor& t) {
+  return DLTensor{t.raw(), {kDLCPU, 0}, t.rank(), dl_of(t.dtype()), const_cast<int64_t*>(t.shape().data()), nullptr, 0};
+}
+
+Tensor from_dl(const DLTensor& o) {
+  Tensor t(dtype_of_dl(o.dtype), std::vector<int64_t>(o.shape, o.shape + o.ndim));
+  if (t.nbytes()) std::memcpy(t.raw(), static_cast<const char*>(o.data) + o.byte_offset, t.nbytes());
+  return t;
+}
+
+// A weft_output_value as the interpreter's value (a Module supplies the prelude's constructors).
+Value from_output(const Module& prelude, const weft_output_value& o) {
+  if (o.is_none) return none_value(prelude);
+  std::vector<Value> elems;
+  for (int64_t i = 0; i < o.num_tensors; ++i) elems.push_back(tensor_value(from_dl(o.tensors[i]->dl_tensor)));
+  Value v;
+  if (o.kind == WEFT_VALUE_LIST || o.kind == WEFT_VALUE_OPTIONAL_LIST) v = list_value(prelude, elems);
+  else if (elems.size() == 1) v = elems[0];
+  else throw RuntimeError(Msg() << "the library returned " << elems.size() << " tensors for a single-tensor output");
+  return o.kind == WEFT_VALUE_OPTIONAL || o.kind == WEFT_VALUE_OPTIONAL_LIST ? some_value(prelude, v) : v;
+}
+
+// Releases the outputs of run_values.
+struct Outputs {
+  std::vector<weft_output_value*> values;
+  ~Outputs() {
+    for (auto* v : values)
+      if (v) v->deleter(v);
+  }
+};
+
+}  // namespace
+
+// Inputs as DESIGN.md "Values at the command line" says: a tensor from an .npy, a list from
+// an .npz (arr_0, arr_1, ...), an absent optional by not passing it. The library checks
+// dtypes, ranks and dims itself (run_values validates every input).
 int run_library(const std::string& file, const std::vector<NamedInput>& inputs, const std::string& out_dir) {
   Loaded l;
   const std::string path = std::filesystem::absolute(file).string();
@@ -65,46 +115,52 @@ int run_library(const std::string& file, const std::vector<NamedInput>& inputs, 
   auto get_api = reinterpret_cast<const weft_api* (*)()>(dlsym(l.lib, "weft_model_api"));
   if (!get_api) throw CompileError(Span{file, 0, 0}, "not a weft library (no weft_model_api)");
   l.api = get_api();
-  if (!l.api || l.api->version != WEFT_API_VERSION)
+  if (!l.api || l.api->version < 2 || l.api->size < sizeof(weft_api))
     throw CompileError(Span{file, 0, 0}, "built for weft C API version " + std::to_string(l.api ? l.api->version : 0) +
-                                             ", this weft speaks " + std::to_string(WEFT_API_VERSION));
+                                             ", this weft needs version " + std::to_string(WEFT_API_VERSION) + "; recompile it");
   if (l.api->create(nullptr, &l.model) != 0) throw RuntimeError(std::string("create: ") + l.api->last_error());
 
   const int n_in = l.api->num_inputs(l.model), n_out = l.api->num_outputs(l.model);
-  std::vector<Tensor> held;
-  std::vector<DLTensor> dl(static_cast<size_t>(n_in));
-  held.reserve(static_cast<size_t>(n_in));  // dl points into these tensors' shapes
+  std::vector<std::string> names;
+  std::vector<std::vector<Tensor>> held(static_cast<size_t>(n_in));  // the data each DLTensor points into
+  std::vector<std::vector<DLTensor>> dl(static_cast<size_t>(n_in));
+  std::vector<weft_value> values(static_cast<size_t>(n_in));
   for (int i = 0; i < n_in; ++i) {
-    weft_tensor_info info;
-    l.api->input_info(l.model, i, &info);
-    const NamedInput* given = nullptr;
-    for (auto& in : inputs)
-      if (in.name == info.name) given = &in;
-    if (!given) throw CompileError(Msg() << "missing --input " << info.name << "=PATH.npy (input " << i << " of " << file << ")");
-    held.push_back(read_npy(given->path));
-    const Tensor& t = held.back();
-    dl[size_t(i)] = DLTensor{t.raw(), {kDLCPU, 0}, t.rank(), dl_of(t.dtype()), const_cast<int64_t*>(t.shape().data()), nullptr, 0};
+    weft_value_info info;
+    if (l.api->input_value_info(l.model, i, &info) != 0) throw RuntimeError(l.api->last_error());
+    names.push_back(info.tensor.name);
+    const NamedInput* given = given_input(inputs, info.tensor.name);
+    const bool list = info.kind == WEFT_VALUE_LIST || info.kind == WEFT_VALUE_OPTIONAL_LIST;
+    const bool optional = info.kind == WEFT_VALUE_OPTIONAL || info.kind == WEFT_VALUE_OPTIONAL_LIST;
+    weft_value& v = values[size_t(i)];
+    v = weft_value{info.kind, 0, 0, nullptr};
+    if (!given) {
+      if (optional) {
+        v.is_none = 1;
+        continue;
+      }
+      throw CompileError(Msg() << "missing --input " << info.tensor.name << "=PATH" << (list ? ".npz" : ".npy") << " (input " << i
+                               << " of " << file << ")");
+    }
+    auto& ts = held[size_t(i)];
+    if (list) ts = read_npz(given->path);
+    else ts.push_back(read_npy(given->path));
+    for (auto& t : ts) dl[size_t(i)].push_back(dl_view(t));
+    v.num_tensors = int64_t(ts.size());
+    v.tensors = dl[size_t(i)].data();
   }
   for (auto& in : inputs) {
     bool known = false;
-    for (int i = 0; i < n_in; ++i) {
-      weft_tensor_info info;
-      l.api->input_info(l.model, i, &info);
-      known = known || in.name == info.name;
-    }
+    for (auto& n : names) known = known || in.name == n;
     if (!known) throw CompileError(Msg() << "--input " << in.name << ": " << file << " has no input of that name");
   }
-  std::vector<DLManagedTensor*> outs(size_t(n_out), nullptr);
-  if (l.api->run(l.model, dl.data(), n_in, outs.data(), n_out) != 0) throw RuntimeError(l.api->last_error());
-  std::vector<Value> values;
-  for (DLManagedTensor* m : outs) {
-    const DLTensor& o = m->dl_tensor;
-    Tensor t(dtype_of_dl(o.dtype), std::vector<int64_t>(o.shape, o.shape + o.ndim));
-    if (t.nbytes()) std::memcpy(t.raw(), static_cast<const char*>(o.data) + o.byte_offset, t.nbytes());
-    m->deleter(m);
-    values.push_back(tensor_value(t));
-  }
-  write_outputs(values.size() == 1 ? values[0] : tuple_value(values), out_dir, std::cout);
+  Outputs outs;
+  outs.values.assign(size_t(n_out), nullptr);
+  if (l.api->run_values(l.model, values.data(), n_in, outs.values.data(), n_out) != 0) throw RuntimeError(l.api->last_error());
+  Module prelude;
+  std::vector<Value> results;
+  for (weft_output_value* o : outs.values) results.push_back(from_output(prelude, *o));
+  write_outputs(results.size() == 1 ? results[0] : tuple_value(results), out_dir, std::cout);
   return 0;
 }
 

@@ -23,6 +23,7 @@ class DimBinder {
                                                  << tensor_summary(got) << why);
     };
     if (got.dtype() != want.dtype) mismatch("");
+    if (!want.has_rank()) return;  // `f32[*]`: any rank
     if (got.rank() != want.rank()) mismatch(" (rank " + std::to_string(got.rank()) + ", expected " + std::to_string(want.rank()) + ")");
     for (int d = 0; d < want.rank(); ++d) {
       const Dim& dim = want.shape[size_t(d)];

@@ -62,6 +62,8 @@ std::string unique_name(const std::string& hint, std::map<std::string, int>& use
   }
 }
 
+namespace {
+
 std::vector<std::string> cpp_param_names(const Function& fn) {
   std::map<std::string, int> used;
   std::vector<std::string> names;
@@ -69,46 +71,67 @@ std::vector<std::string> cpp_param_names(const Function& fn) {
   return names;
 }
 
-std::string cpp_signature(const std::string& name, const Function& fn) {
+bool is_identifier(const std::string& s) {
+  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
+  for (char c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  return true;
+}
+
+}  // namespace
+
+std::string cpp_signature(const FunctionInstance& inst, const Function& fn) {
   const std::vector<std::string> names = cpp_param_names(fn);
-  if (!fn->type_params.empty())
-    throw CompileError(fn->span, "CPU code generation does not support polymorphic functions yet (@" + name + ")");
-  std::string s = cpp_type(ret_type(fn), fn->span) + " " + cpp_function_name(name) + "(";
+  auto* ft = as_func(fn->checked_type);
+  WEFT_ASSERT(ft, "codegen needs a type-checked module");
+  std::string s = cpp_type(substitute(ft->ret, inst.subst), fn->span) + " " + inst.cpp_name + "(";
   for (size_t i = 0; i < fn->params.size(); ++i) {
     const Var& p = fn->params[i];
-    s += (i ? ", " : "") + cpp_type(type_of(p), p->span) + " " + names[i];
+    s += (i ? ", " : "") + cpp_type(substitute(ft->params[i], inst.subst), p->span) + " " + names[i];
   }
   return s + ")";
 }
 
-std::string CpuFunctionEmitter::emit(const std::string& name, const Function& fn) {
-  name_ = name;
-  fn_ = fn;
+std::string CpuFunctionEmitter::emit(const FunctionInstance& inst) {
+  inst_ = &inst;
+  fn_ = module_.function(inst.name);
   out_.clear();
   vars_.clear();
   used_.clear();
-  loops_ = false;
   indent_ = 1;
-  std::string sig = cpp_signature(name, fn);
-  for (const Var& p : fn->params) vars_[p.get()] = fresh(p->name_hint);  // the names cpp_param_names gives
-  tail(fn->body);
-  std::string body = out_;
-  if (loops_) {  // self tail calls `continue` this loop (a loop is a tail-recursive function)
-    std::string wrapped = "  for (;;) {\n";
-    size_t pos = 0;
-    while (pos < body.size()) {
-      size_t nl = body.find('\n', pos);
-      wrapped += "  " + body.substr(pos, nl - pos + 1);
-      pos = nl + 1;
-    }
-    body = wrapped + "  }\n";
+  std::string sig = cpp_signature(inst, fn_);
+  for (const Var& p : fn_->params) vars_[p.get()] = fresh(p->name_hint);  // the names cpp_param_names gives
+  scope_ = Scope{};
+  scope_.inst = &inst;
+  scope_.params = fn_->params;
+  scope_.ret = substitute(as_func(fn_->checked_type)->ret, inst.subst);
+  tail(fn_->body);
+  std::string body = scope_.loops ? loop_wrapped(out_) : out_;
+  std::string head = "// @" + inst.name;
+  if (!inst.subst.empty()) {
+    head += "[";
+    for (size_t i = 0; i < inst.subst.size(); ++i) head += (i ? ", " : "") + inst.subst[i].first->name + "=" + type_str(inst.subst[i].second);
+    head += "]";
   }
-  std::string head = "// @" + name + "(";
-  for (size_t i = 0; i < fn->params.size(); ++i)
-    head += (i ? ", %" : "%") + fn->params[i]->name_hint + ": " + type_str(type_of(fn->params[i]));
-  head += ") -> " + type_str(ret_type(fn));
-  if (fn->span.known()) head += "  [" + fn->span.str() + "]";
+  head += "(";
+  for (size_t i = 0; i < fn_->params.size(); ++i)
+    head += (i ? ", %" : "%") + fn_->params[i]->name_hint + ": " + type_str(type_of(fn_->params[i]));
+  head += ") -> " + type_str(scope_.ret);
+  if (fn_->span.known()) head += "  [" + fn_->span.str() + "]";
   return head + "\n" + sig + " {\n" + body + "}\n";
+}
+
+// Self tail calls `continue` this loop (a loop is a tail-recursive function).
+std::string CpuFunctionEmitter::loop_wrapped(const std::string& body) const {
+  const std::string pad(size_t(indent_) * 2, ' ');
+  std::string wrapped = pad + "for (;;) {\n";
+  size_t pos = 0;
+  while (pos < body.size()) {
+    size_t nl = body.find('\n', pos);
+    wrapped += "  " + body.substr(pos, nl - pos + 1);
+    pos = nl + 1;
+  }
+  return wrapped + pad + "}\n";
 }
 
 void CpuFunctionEmitter::line(const std::string& s) { out_ += std::string(size_t(indent_) * 2, ' ') + s + "\n"; }
@@ -117,45 +140,69 @@ std::string CpuFunctionEmitter::fresh(const std::string& hint) { return unique_n
 
 void CpuFunctionEmitter::unsupported(const Expr& e, const std::string& what) {
   throw CompileError(span_of_use(e, fn_->span),
-                     Msg() << "CPU code generation does not support " << what << " yet, in @" << name_ << ": " << expr_snippet(e));
+                     Msg() << "CPU code generation does not support " << what << " yet, in @" << inst_->name << ": " << expr_snippet(e));
 }
 
-std::string CpuFunctionEmitter::bind(const Expr& e, const std::string& hint, const std::string& expr, const std::string& comment) {
+Type CpuFunctionEmitter::type_of(const Expr& e) const {
+  WEFT_ASSERT(e->checked_type, "codegen needs a type-checked module");
+  return inst_->subst.empty() ? e->checked_type : substitute(e->checked_type, inst_->subst);
+}
+
+Type CpuFunctionEmitter::type_at(const Expr& e, const Type& expected) {
+  if (!as<ConstructorNode>(e)) return type_of(e);
+  if (!expected) unsupported(e, "a constructor value whose type the context does not give");
+  return expected;
+}
+
+std::string CpuFunctionEmitter::cpp(const Type& t, const Expr& where) const { return cpp_type(t, span_of_use(where, fn_->span)); }
+
+std::string CpuFunctionEmitter::bind(const Type& t, const Span& where, const std::string& hint, const std::string& expr,
+                                     const std::string& comment) {
   std::string v = fresh(hint);
-  line(cpp_type(type_of(e), e->span) + " " + v + " = " + expr + ";" + (comment.empty() ? "" : "  // " + comment));
+  auto* tup = as_tuple(t);
+  const bool unit = tup && tup->fields.empty();  // `let %_ = ref_write(...)`: bound for its effect
+  line((unit ? "[[maybe_unused]] " : "") + cpp_type(t, where) + " " + v + " = " + expr + ";" + (comment.empty() ? "" : "  // " + comment));
   return v;
 }
 
-std::string CpuFunctionEmitter::value(const Expr& e, const std::string& hint) {
+std::string CpuFunctionEmitter::bind(const Expr& e, const std::string& hint, const std::string& expr, const std::string& comment) {
+  return bind(type_of(e), span_of_use(e, fn_->span), hint, expr, comment);
+}
+
+std::string CpuFunctionEmitter::value(const Expr& e, const std::string& hint, const Type& expected) {
   switch (e->kind) {
     case ExprKind::Var: {
       auto it = vars_.find(static_cast<const VarNode*>(e.get()));
-      if (it == vars_.end()) unsupported(e, "a variable bound outside its function (a closure capture)");
+      WEFT_ASSERT(it != vars_.end(), "variable %" + as<VarNode>(e)->name_hint + " used out of scope");
       return it->second;
     }
     case ExprKind::Constant: return weights_.add(as<ConstantNode>(e)->value, ir_comment(e));
     case ExprKind::Tuple: {
+      const Type t = type_of(e);
+      auto* tt = as_tuple(t);
       std::string fields;
-      for (const Expr& f : as<TupleNode>(e)->fields) fields += (fields.empty() ? "" : ", ") + value(f);
-      return bind(e, hint.empty() ? "tup" : hint, cpp_type(type_of(e), e->span) + "{" + fields + "}", "");
+      const auto& fs = as<TupleNode>(e)->fields;
+      for (size_t i = 0; i < fs.size(); ++i) fields += (fields.empty() ? "" : ", ") + value(fs[i], "", tt ? tt->fields[i] : Type());
+      return bind(e, hint.empty() ? "tup" : hint, cpp(t, e) + "{" + fields + "}", "");
     }
     case ExprKind::TupleGet: {
       auto* g = as<TupleGetNode>(e);
       return "std::get<" + std::to_string(g->index) + ">(" + value(g->tuple) + ")";
     }
-    case ExprKind::Let: return value(bind_lets(e), hint);
+    case ExprKind::Let: return value(bind_lets(e), hint, expected);
     case ExprKind::If: {
       auto* i = as<IfNode>(e);
+      const Type t = type_of(e);
       std::string c = value(i->cond);
       std::string r = fresh(hint.empty() ? "if_result" : hint);
-      line(cpp_type(type_of(e), e->span) + " " + r + ";");
+      line(cpp(t, e) + " " + r + ";");
       line("if (" + c + ".item<bool>()) {");
       ++indent_;
-      line(r + " = " + value(i->then_branch) + ";");
+      line(r + " = " + value(i->then_branch, "", t) + ";");
       --indent_;
       line("} else {");
       ++indent_;
-      line(r + " = " + value(i->else_branch) + ";");
+      line(r + " = " + value(i->else_branch, "", t) + ";");
       --indent_;
       line("}");
       return r;
@@ -164,16 +211,21 @@ std::string CpuFunctionEmitter::value(const Expr& e, const std::string& hint) {
       auto* call = as<CallNode>(e);
       if (as<OpNode>(call->callee)) return op_call(*call, hint);
       if (auto* g = as<GlobalVarNode>(call->callee)) return global_call(*call, g->name, hint);
-      if (as<ConstructorNode>(call->callee)) unsupported(e, "ADT constructors");
-      unsupported(e, "calls of closures");
+      if (as<ConstructorNode>(call->callee)) return ctor_call(*call, hint);
+      return closure_call(*call, hint);
     }
-    case ExprKind::GlobalVar: unsupported(e, "global functions used as values (closures)");
-    case ExprKind::Function: unsupported(e, "closures (fn literals)");
-    case ExprKind::Match: unsupported(e, "match (ADTs)");
-    case ExprKind::Constructor: unsupported(e, "ADT constructors");
+    case ExprKind::GlobalVar: return global_value(e, hint);
+    case ExprKind::Function: return closure(e, hint, Var());
+    case ExprKind::Match: {
+      std::string r = fresh(hint.empty() ? "match_result" : hint);
+      line(cpp(type_of(e), e) + " " + r + ";");
+      match(e, r, false);
+      return r;
+    }
+    case ExprKind::Constructor: return ctor_value(*as<ConstructorNode>(e), type_at(e, expected), span_of_use(e, fn_->span), hint);
     case ExprKind::RefNew:
     case ExprKind::RefRead:
-    case ExprKind::RefWrite: unsupported(e, "references (ref_new/ref_read/ref_write)");
+    case ExprKind::RefWrite: return ref_expr(e, hint);
     case ExprKind::Op: unsupported(e, "operators used as values");
   }
   unsupported(e, "this expression");
@@ -184,9 +236,10 @@ std::string CpuFunctionEmitter::op_call(const CallNode& call, const std::string&
   const OpDef* def = as<OpNode>(call.callee)->def;
   if (!def->emit_cpu) unsupported(self, "operator '" + def->name + "' (it has no CPU emitter)");
   CpuEmitArgs a;
+  const Type rt = type_of(self);
   std::vector<const TensorTypeNode*> results;
-  if (auto* rt = as_tensor(type_of(self))) results.push_back(rt);
-  else if (auto* tup = as_tuple(type_of(self)))
+  if (auto* t = as_tensor(rt)) results.push_back(t);
+  else if (auto* tup = as_tuple(rt))
     for (const Type& f : tup->fields) results.push_back(as_tensor(f));
   for (auto* r : results) {
     if (!r) unsupported(self, "operator '" + def->name + "' with a non-tensor output");
@@ -195,7 +248,8 @@ std::string CpuFunctionEmitter::op_call(const CallNode& call, const std::string&
   }
   if (results.empty()) unsupported(self, "operator '" + def->name + "' with no outputs");
   for (const Expr& arg : call.args) {
-    auto* t = as_tensor(type_of(arg));
+    const Type at = type_of(arg);
+    auto* t = as_tensor(at);
     if (!t) unsupported(arg, "a non-tensor argument of '" + def->name + "'");
     a.args.push_back(value(arg));
     a.arg_dtypes.push_back(t->dtype);
@@ -212,25 +266,89 @@ std::string CpuFunctionEmitter::op_call(const CallNode& call, const std::string&
     throw CompileError(span_of_use(self, fn_->span), err.diagnostic().message);
   }
   std::string where = call.span.known() ? call.span.str() : "";
-  return bind(self, hint.empty() ? def->name : hint, expr, where);
+  return bind(rt, span_of_use(self, fn_->span), hint.empty() ? def->name : hint, expr, where);
+}
+
+// The arguments of a call, each evaluated with the type its parameter expects.
+std::string CpuFunctionEmitter::args_of(const CallNode& call, const std::vector<Type>& param_types) {
+  std::string args;
+  for (size_t i = 0; i < call.args.size(); ++i)
+    args += (args.empty() ? "" : ", ") + value(call.args[i], "", i < param_types.size() ? param_types[i] : Type());
+  return args;
 }
 
 std::string CpuFunctionEmitter::global_call(const CallNode& call, const std::string& callee, const std::string& hint) {
   const Expr self(&call);
-  std::string args;
-  for (const Expr& arg : call.args) args += (args.empty() ? "" : ", ") + value(arg);
-  return bind(self, hint.empty() ? callee : hint, cpp_function_name(callee) + "(" + args + ")", "@" + callee);
+  const Type ft = type_of(call.callee);
+  const FunctionInstance& inst = instances_.at_use(callee, ft, span_of_use(self, fn_->span));
+  std::string args = args_of(call, as_func(ft)->params);
+  return bind(self, hint.empty() ? callee : hint, inst.cpp_name + "(" + args + ")", "@" + callee);
+}
+
+std::string CpuFunctionEmitter::closure_call(const CallNode& call, const std::string& hint) {
+  const Expr self(&call);
+  const Type ft = type_of(call.callee);
+  auto* f = as_func(ft);
+  if (!f) unsupported(self, "a call of a value that is not a function");
+  if (!f->type_params.empty()) unsupported(self, "calls of polymorphic closures");
+  std::string c = value(call.callee, "callee");
+  std::string args = args_of(call, f->params);
+  return bind(self, hint.empty() ? "call" : hint, c + "(" + args + ")", ir_comment(self));
 }
 
 Expr CpuFunctionEmitter::bind_lets(Expr e) {
   // A loop, not a recursion: imported models have let-chains thousands long.
   while (auto* let = as<LetNode>(e)) {
     line("// %" + let->var->name_hint + " = " + ir_comment(let->value));
-    // Values are immutable, so a let names the C++ expression of its value (no copy).
-    vars_[let->var.get()] = value(let->value, let->var->name_hint);
+    // Values are immutable, so a let names the C++ expression of its value (no copy). A
+    // closure bound by a let may call itself through the let's variable.
+    const Type t = type_of(let->var);
+    vars_[let->var.get()] = as<FunctionNode>(let->value) ? closure(let->value, let->var->name_hint, let->var)
+                                                         : value(let->value, let->var->name_hint, t);
     e = let->body;
   }
   return e;
+}
+
+// A call of the function being emitted, in tail position, with its own type arguments:
+// new parameter values (all read before any is written), then `continue`.
+bool CpuFunctionEmitter::self_tail_call(const Expr& e) {
+  auto* call = as<CallNode>(e);
+  if (!call) return false;
+  if (auto* g = as<GlobalVarNode>(call->callee)) {
+    if (!scope_.inst || g->name != scope_.inst->name) return false;
+    if (&instances_.at_use(g->name, type_of(call->callee), span_of_use(e, fn_->span)) != scope_.inst) return false;
+  } else if (auto* v = as<VarNode>(call->callee)) {
+    if (!scope_.self || v != scope_.self) return false;
+  } else {
+    return false;
+  }
+  const std::vector<Var>& params = scope_.params;
+  std::vector<std::string> next;  // "" where the argument is the parameter itself
+  for (size_t i = 0; i < call->args.size(); ++i) {
+    const std::string& param = vars_[params[i].get()];
+    std::string v = value(call->args[i], "next_" + params[i]->name_hint, type_of(params[i]));
+    if (v == param) {
+      next.push_back("");
+      continue;
+    }
+    // A variable of this iteration can be assigned from directly; anything that may read a
+    // parameter (one of them, or a projection of one) is copied before any is assigned.
+    bool reads_param = !is_identifier(v);
+    for (const Var& p : params) reads_param = reads_param || vars_[p.get()] == v;
+    if (!reads_param) {
+      next.push_back(v);
+      continue;
+    }
+    std::string t = fresh("next_" + params[i]->name_hint);
+    line("auto " + t + " = " + v + ";");
+    next.push_back(t);
+  }
+  for (size_t i = 0; i < next.size(); ++i)
+    if (!next[i].empty()) line(vars_[params[i].get()] + " = " + next[i] + ";");  // copies share buffers
+  line("continue;  // tail call " + ir_comment(call->callee));
+  scope_.loops = true;
+  return true;
 }
 
 void CpuFunctionEmitter::tail(const Expr& body) {
@@ -247,37 +365,12 @@ void CpuFunctionEmitter::tail(const Expr& body) {
     line("}");
     return;
   }
-  auto* call = as<CallNode>(e);
-  auto* g = call ? as<GlobalVarNode>(call->callee) : nullptr;
-  if (g && g->name == name_ && fn_->type_params.empty()) {
-    // A self tail call: new parameter values (all read before any is written), then loop.
-    std::vector<std::string> next;  // "" where the argument is the parameter itself
-    for (size_t i = 0; i < call->args.size(); ++i) {
-      const std::string& param = vars_[fn_->params[i].get()];
-      std::string v = value(call->args[i], "next_" + fn_->params[i]->name_hint);
-      if (v == param) {
-        next.push_back("");
-        continue;
-      }
-      // A variable of this iteration can be moved from directly; anything that may read a
-      // parameter (one of them, or a projection of one) is copied before any is assigned.
-      bool reads_param = v.find('(') != std::string::npos;
-      for (const Var& p : fn_->params) reads_param = reads_param || vars_[p.get()] == v;
-      if (!reads_param) {
-        next.push_back(v);
-        continue;
-      }
-      std::string t = fresh("next_" + fn_->params[i]->name_hint);
-      line("auto " + t + " = " + v + ";");
-      next.push_back(t);
-    }
-    for (size_t i = 0; i < next.size(); ++i)
-      if (!next[i].empty()) line(vars_[fn_->params[i].get()] + " = " + next[i] + ";");  // copies share buffers
-    line("continue;  // tail call @" + name_);
-    loops_ = true;
+  if (as<MatchNode>(e)) {
+    match(e, "", true);
     return;
   }
-  line("return " + value(e) + ";");
+  if (self_tail_call(e)) return;
+  line("return " + value(e, "", scope_.ret) + ";");
 }
 
 }  // namespace weft::codegen

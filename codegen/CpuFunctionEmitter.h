@@ -1,50 +1,82 @@
-// CpuFunctionEmitter.h - one IR function as one C++ function: A-normal form, self tail calls as a loop.
+// CpuFunctionEmitter.h - one IR function instance as one C++ function: A-normal form, self tail calls as a loop,
+// closures as lambdas, ADT values, match and references over the runtime's value types (rt/Values.h).
 #pragma once
 
 #include <map>
 #include <string>
 #include <vector>
 
+#include "codegen/CpuInstances.h"
 #include "codegen/Weights.h"
 #include "ir/Module.h"
 
 namespace weft::codegen {
 
-// The C++ name of global function @name.
+// The C++ name of global function @name (of its only instance when monomorphic).
 std::string cpp_function_name(const std::string& name);
-// The C++ names of fn's parameters, in order.
-std::vector<std::string> cpp_param_names(const Function& fn);
-// `R fn_name(weft_rt::Tensor a, ...)`, the signature of @name (params by value: a loop reassigns them).
-std::string cpp_signature(const std::string& name, const Function& fn);
+// `R fn_name(weft_rt::Tensor a, ...)`, the signature of an instance (params by value: a loop reassigns them).
+std::string cpp_signature(const FunctionInstance& inst, const Function& fn);
 
 class CpuFunctionEmitter {
  public:
-  CpuFunctionEmitter(const Module& m, Weights& weights) : module_(m), weights_(weights) {}
-  // The definition of @name, preceded by a comment with its IR signature.
-  std::string emit(const std::string& name, const Function& fn);
+  CpuFunctionEmitter(const Module& m, Weights& weights, Instances& instances) : module_(m), weights_(weights), instances_(instances) {}
+  // The definition of `inst`, preceded by a comment with its IR signature. Instances it
+  // calls or uses as values are requested from `instances`.
+  std::string emit(const FunctionInstance& inst);
 
  private:
+  // The function whose body is being emitted: a global instance or a closure literal.
+  struct Scope {
+    const FunctionInstance* inst = nullptr;  // a global: its self tail calls loop
+    const VarNode* self = nullptr;           // a let-bound closure: calls of this var are self calls
+    std::vector<Var> params;
+    Type ret;
+    bool loops = false;  // a self tail call was emitted
+  };
+
   // Emits statements computing e and returns a C++ expression for it; `hint` names the
-  // variable holding the result (a let's name), else it is named after the op or callee.
-  std::string value(const Expr& e, const std::string& hint = "");
-  void tail(const Expr& e);
-  Expr bind_lets(Expr e);            // emits a let-chain's bindings; returns its final body          // emits statements returning e (a self call becomes `continue`)
+  // variable holding the result (a let's name). `expected` is the type the context gives
+  // e; it is needed only for a bare constructor (`Nil`), whose shared node has no instance type.
+  std::string value(const Expr& e, const std::string& hint = "", const Type& expected = Type());
+  void tail(const Expr& e);  // emits statements returning e (a self tail call becomes `continue`)
+  Expr bind_lets(Expr e);    // emits a let-chain's bindings; returns its final body
+  bool self_tail_call(const Expr& e);
   std::string op_call(const CallNode& call, const std::string& hint);
   std::string global_call(const CallNode& call, const std::string& callee, const std::string& hint);
+  std::string closure_call(const CallNode& call, const std::string& hint);
+  std::string args_of(const CallNode& call, const std::vector<Type>& param_types);
+  std::string bind(const Type& t, const Span& where, const std::string& hint, const std::string& expr, const std::string& comment);
   std::string bind(const Expr& e, const std::string& hint, const std::string& expr, const std::string& comment);
+
+  // ADTs, match, closures and references (CpuDataEmitter.cpp).
+  std::string ctor_call(const CallNode& call, const std::string& hint);
+  std::string ctor_value(const ConstructorNode& c, const Type& t, const Span& where, const std::string& hint);
+  std::string global_value(const Expr& g, const std::string& hint);
+  std::string closure(const Expr& fn, const std::string& hint, const Var& self);
+  std::string scrutinee(const MatchNode& m, Type& t);
+  void match(const Expr& e, const std::string& result, bool in_tail);
+  void pattern_test(const Pattern& p, const std::string& path, const Type& t, std::vector<std::string>& conds);
+  void pattern_bind(const Pattern& p, const std::string& path, const Type& t);
+  std::string ref_expr(const Expr& e, const std::string& hint);
+
+  Type type_of(const Expr& e) const;  // checked type with the instance's type arguments substituted
+  Type type_at(const Expr& e, const Type& expected);
+  std::string cpp(const Type& t, const Expr& where) const;
   std::string fresh(const std::string& hint);
   void line(const std::string& s);
+  std::string loop_wrapped(const std::string& body) const;
   [[noreturn]] void unsupported(const Expr& e, const std::string& what);
 
   const Module& module_;
   Weights& weights_;
-  std::string name_;
+  Instances& instances_;
+  const FunctionInstance* inst_ = nullptr;
   Function fn_;
+  Scope scope_;
   std::string out_;
   int indent_ = 1;
-  bool loops_ = false;  // a self tail call was emitted
   std::map<const VarNode*, std::string> vars_;
-  std::map<std::string, int> used_;
+  std::map<std::string, int> used_;  // shared by nested lambdas, so their names never shadow a capture
 };
 
 }  // namespace weft::codegen

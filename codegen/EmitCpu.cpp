@@ -5,43 +5,83 @@
 #include <set>
 
 #include "codegen/CpuFunctionEmitter.h"
+#include "codegen/CpuInstances.h"
 #include "codegen/CpuTypes.h"
 #include "codegen/Weights.h"
-#include "ir/ExprFunctor.h"
 #include "ir/ops/CpuEmit.h"
 
 namespace weft::codegen {
 
 namespace {
 
-// One tensor of @main's flattened inputs or outputs: its C++ access path and type.
+// One input or output of @main as the C API sees it: its C++ access path, its (element)
+// tensor type and its weft_value_kind.
 struct Io {
   std::string name;
-  std::string path;  // "in[0]", "std::get<1>(r)"
+  std::string path;  // run_main's expression: in[0] converted, or a projection of r
   const TensorTypeNode* type;
+  int kind;  // WEFT_VALUE_TENSOR, _LIST, _OPTIONAL, _OPTIONAL_LIST
 };
 
-void flatten_result(const Type& t, const std::string& path, const Span& where, std::vector<Io>& out) {
-  if (auto* tt = as_tensor(t)) {
-    out.push_back({"output" + std::to_string(out.size()), path, tt});
-    return;
-  }
+// The prelude's constructor tags, passed to the runtime's conversions.
+struct Tags {
+  explicit Tags(const Module& m)
+      : cons(m.constructor("Cons")->tag), nil(m.constructor("Nil")->tag), some(m.constructor("Some")->tag),
+        none(m.constructor("None")->tag) {}
+  int cons, nil, some, none;
+};
+
+// What kind of C API value type `t` is: tensor, List[tensor], Option[tensor] or
+// Option[List[tensor]]; sets `elem` to the tensor type. -1 for anything else.
+int io_kind(const Type& t, const TensorTypeNode*& elem) {
+  if ((elem = as_tensor(t))) return 0;
+  auto* a = as_adt(t);
+  if (!a || a->args.size() != 1) return -1;
+  if (a->name == "List" && (elem = as_tensor(a->args[0]))) return 1;
+  if (a->name != "Option") return -1;
+  if ((elem = as_tensor(a->args[0]))) return 2;
+  auto* inner = as_adt(a->args[0]);
+  if (inner && inner->name == "List" && inner->args.size() == 1 && (elem = as_tensor(inner->args[0]))) return 3;
+  return -1;
+}
+
+const char* const kIoKinds = "tensors, lists of tensors, optional tensors and optional lists of tensors";
+
+void flatten_result(const Type& t, const std::string& path, const Span& where, const Tags& tags, std::vector<Io>& out) {
   if (auto* tup = as_tuple(t)) {
     for (size_t i = 0; i < tup->fields.size(); ++i)
-      flatten_result(tup->fields[i], "std::get<" + std::to_string(i) + ">(" + path + ")", where, out);
+      flatten_result(tup->fields[i], "std::get<" + std::to_string(i) + ">(" + path + ")", where, tags, out);
     return;
   }
-  throw CompileError(where, "CPU code generation: @main returns " + type_str(t) +
-                                "; only tensors and tuples of tensors can be outputs of a compiled library yet");
+  const TensorTypeNode* elem = nullptr;
+  int kind = io_kind(t, elem);
+  if (kind < 0)
+    throw CompileError(where, "CPU code generation: @main returns " + type_str(t) + "; the outputs of a compiled library are " +
+                                  kIoKinds + " (tuples of them are flattened)");
+  cpu_ctype(elem->dtype, "");
+  const std::string c = std::to_string(tags.cons), sm = std::to_string(tags.some);
+  const std::string conv[] = {"weft_rt::out_tensor(" + path + ")", "weft_rt::out_list(" + path + ", " + c + ")",
+                              "weft_rt::out_option(" + path + ", " + sm + ")",
+                              "weft_rt::out_option_list(" + path + ", " + sm + ", " + c + ")"};
+  out.push_back({"output" + std::to_string(out.size()), conv[kind], elem, kind});
+}
+
+Io input_io(const Var& p, size_t i, const Tags& tags) {
+  const TensorTypeNode* elem = nullptr;
+  int kind = io_kind(p->checked_type, elem);
+  if (kind < 0)
+    throw CompileError(p->span, "CPU code generation: @main parameter %" + p->name_hint + " has type " + type_str(p->checked_type) +
+                                    "; the inputs of a compiled library are " + kIoKinds);
+  cpu_ctype(elem->dtype, "");
+  const std::string in = "in[" + std::to_string(i) + "]";
+  const std::string cn = std::to_string(tags.cons) + ", " + std::to_string(tags.nil);
+  const std::string sn = std::to_string(tags.some) + ", " + std::to_string(tags.none);
+  const std::string conv[] = {in + ".tensors[0]", "weft_rt::io_list(" + in + ", " + cn + ")",
+                              "weft_rt::io_option(" + in + ", " + sn + ")", "weft_rt::io_option_list(" + in + ", " + sn + ", " + cn + ")"};
+  return {p->name_hint, conv[kind], elem, kind};
 }
 
 std::string dtype_expr(DType d) { return "weft_rt::dl_dtype<" + cpu_ctype(d, "") + ">()"; }
-
-std::string c_string(const std::string& s) {
-  std::string r = "\"";
-  for (char c : s) r += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
-  return r + "\"";
-}
 
 // The IoDesc array for `ios` and the shape / dim-name arrays it points to.
 std::string io_table(const std::string& table, const std::vector<Io>& ios) {
@@ -59,34 +99,11 @@ std::string io_table(const std::string& table, const std::vector<Io>& ios) {
       s += "static const char* const " + arr + "_dims[] = {" + dims + "};\n";
     }
     rows += "    {" + c_string(io.name) + ", " + dtype_expr(io.type->dtype) + ", " + std::to_string(io.type->rank()) + ", " +
-            (scalar ? "nullptr" : arr + "_shape") + ", " + (scalar ? "nullptr" : arr + "_dims") + "},  // " +
-            type_str(Type(const_cast<TensorTypeNode*>(io.type))) + "\n";
+            (scalar ? "nullptr" : arr + "_shape") + ", " + (scalar ? "nullptr" : arr + "_dims") + ", " + std::to_string(io.kind) +
+            "},  // " + type_str(Type(const_cast<TensorTypeNode*>(io.type))) + "\n";
   }
   if (ios.empty()) return s + "static const weft_rt::IoDesc* const " + table + " = nullptr;\n";
   return s + "static const weft_rt::IoDesc " + table + "[] = {\n" + rows + "};\n";
-}
-
-// The functions @main calls, directly or not, in module order: only they are compiled, so
-// an unused helper (polymorphic, over ADTs) does not stop a model from compiling.
-std::vector<std::string> reachable_functions(const Module& m) {
-  struct Calls : ExprVisitor {
-    std::set<std::string> found;
-    using ExprVisitor::visit_;
-    void visit_(const GlobalVarNode* g) override { found.insert(g->name); }
-  };
-  std::set<std::string> done = {"main"};
-  std::vector<std::string> work = {"main"};
-  while (!work.empty()) {
-    Calls c;
-    c.visit(m.function(work.back())->body);
-    work.pop_back();
-    for (const std::string& f : c.found)
-      if (done.insert(f).second) work.push_back(f);
-  }
-  std::vector<std::string> order;
-  for (const std::string& f : m.function_names())
-    if (done.count(f)) order.push_back(f);
-  return order;
 }
 
 }  // namespace
@@ -98,36 +115,34 @@ void check_library_name(const std::string& name) {
   if (name == "weft_model") throw CompileError("library name 'weft_model' would export weft_model_api twice; pick another");
 }
 
-CpuSource emit_cpu(const Module& m, const std::string& name) {
+CpuSource emit_cpu(const Module& m, const std::string& name, const CpuEmitOptions& options) {
   check_library_name(name);
   Function main = m.main();
   if (!main) throw CompileError("CPU code generation: the module has no @main");
 
-  Weights weights;
-  CpuFunctionEmitter fe(m, weights);
+  // Only @main and what it reaches are compiled (an unused helper, polymorphic or over
+  // types the generator cannot lower, does not stop a model), each polymorphic one once per
+  // instance, in the order they are first used.
+  Weights weights(options.weights_file);
+  Instances instances(m);
+  CpuFunctionEmitter fe(m, weights, instances);
+  instances.monomorphic("main", main->span);
   std::string decls, functions;
-  for (const std::string& f : reachable_functions(m)) {
-    decls += "static " + cpp_signature(f, m.function(f)) + ";\n";
+  while (const FunctionInstance* inst = instances.next()) {
+    decls += "static " + cpp_signature(*inst, m.function(inst->name)) + ";\n";
     // The definition opens with its IR comment line; `static` goes on the signature.
-    std::string def = fe.emit(f, m.function(f));
+    std::string def = fe.emit(*inst);
     size_t sig = def.find('\n') + 1;
     functions += "\n" + def.substr(0, sig) + "static " + def.substr(sig);
   }
 
+  const Tags tags(m);
   std::vector<Io> inputs, outputs;
-  for (size_t i = 0; i < main->params.size(); ++i) {
-    const Var& p = main->params[i];
-    auto* t = as_tensor(p->checked_type);
-    if (!t)
-      throw CompileError(p->span, "CPU code generation: @main parameter %" + p->name_hint + " has type " +
-                                      type_str(p->checked_type) + "; only tensors can be inputs of a compiled library yet");
-    cpu_ctype(t->dtype, "");
-    inputs.push_back({p->name_hint, "in[" + std::to_string(i) + "]", t});
-  }
-  flatten_result(as_func(main->checked_type)->ret, "r", main->span, outputs);
+  for (size_t i = 0; i < main->params.size(); ++i) inputs.push_back(input_io(main->params[i], i, tags));
+  flatten_result(as_func(main->checked_type)->ret, "r", main->span, tags, outputs);
 
   std::string entry = "// The C API's run(): inputs validated by the runtime, outputs flattened from @main's result.\n";
-  entry += "static void run_main(const weft_rt::Tensor* in, weft_rt::Tensor* out) {\n";
+  entry += "static void run_main(const weft_rt::IoValue* in, weft_rt::IoValue* out) {\n";
   std::string args;
   for (auto& io : inputs) args += (args.empty() ? "" : ", ") + io.path;
   entry += "  auto r = " + cpp_function_name("main") + "(" + args + ");\n";
@@ -137,7 +152,7 @@ CpuSource emit_cpu(const Module& m, const std::string& name) {
   entry += "}\n\n";
   entry += io_table("inputs", inputs) + io_table("outputs", outputs);
   entry += "\nstatic const weft_rt::ModelDesc model = {" + c_string(name) + ", inputs, " + std::to_string(inputs.size()) +
-           ", outputs, " + std::to_string(outputs.size()) + ", run_main};\n";
+           ", outputs, " + std::to_string(outputs.size()) + ", run_main, weft_weights_source};\n";
 
   std::string src = "// " + name + ".cpp - generated by weft from @main and the functions it calls; compiled into lib" + name +
                     ".so.\n// One C++ function per IR function; comments cite the IR. Do not edit.\n";
@@ -145,7 +160,7 @@ CpuSource emit_cpu(const Module& m, const std::string& name) {
   src += weights.declarations();
   src += "\nnamespace {\n\n" + decls + functions + "\n" + entry + "\n}  // namespace\n\n";
   src += "WEFT_RT_DEFINE_API(model, " + name + ")\n";
-  return {src, weights.blob()};
+  return {src, weights.blob(), options.weights_file};
 }
 
 }  // namespace weft::codegen

@@ -8,16 +8,23 @@
 namespace weft::codegen {
 
 struct CpuSource {
-  std::string source;   // model.cpp: one C++ function per IR function, then the C API table
-  std::string weights;  // weights.bin: the constants, embedded with .incbin
+  std::string source;        // model.cpp: one C++ function per IR function, then the C API table
+  std::string weights;       // the constants: weights.bin embedded with .incbin, or the sidecar's bytes
+  std::string weights_file;  // empty: embedded; else the sidecar's file name, beside the library
+};
+
+struct CpuEmitOptions {
+  // Non-empty: the weights stay out of the library, in this file (a plain name, found
+  // beside the library when the model is created, checked by size and hash).
+  std::string weights_file;
 };
 
 // `m` must be type-checked (infer_types). `name` is a C identifier: the library exports
 // weft_model_api() and NAME_api(). Throws CompileError naming the op or construct (and
 // where) for anything the CPU code generator does not handle yet: ops without an
-// emitter, closures, ADTs and match, references, polymorphic functions, f16/bf16, and
-// @main parameters or results that are not tensors (or tuples of them).
-CpuSource emit_cpu(const Module& m, const std::string& name);
+// emitter, polymorphic closure literals, f16/bf16, and @main parameters or results other
+// than tensors, lists of tensors, optional tensors and optional lists (or tuples of them).
+CpuSource emit_cpu(const Module& m, const std::string& name, const CpuEmitOptions& options = {});
 
 // Checks `name` is usable as a C identifier; CompileError otherwise.
 void check_library_name(const std::string& name);

@@ -1,9 +1,13 @@
 // Toolchain.cpp - the compiler driver: temp build dir, runtime headers, g++, atomic rename.
 #include "codegen/Toolchain.h"
 
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
+#include <csignal>
+#include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -65,12 +69,65 @@ int run_process(const std::vector<std::string>& argv, const fs::path& cwd, const
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-std::vector<std::string> compile_command(const std::string& name, const ToolchainOptions& o, const std::string& output) {
-  std::vector<std::string> cmd = {o.compiler, "-std=c++20", "-O3", "-march=native", "-shared", "-fPIC",
+std::vector<std::string> compile_command(const std::string& name, const ToolchainOptions& o, const std::string& output,
+                                         bool external_weights) {
+  std::vector<std::string> cmd = {o.compiler, "-std=c++20", "-O" + std::to_string(o.opt_level), "-march=" + o.cpu, "-shared", "-fPIC",
                                   "-static-libstdc++", "-static-libgcc", "-fvisibility=hidden",
-                                  "-Iinclude", "-Wa,-I.", "-Wl,--version-script=exports.map", "-Wl,-soname,lib" + name + ".so", "-o", output, name + ".cpp"};
-  cmd.insert(cmd.end() - 3, o.extra_flags.begin(), o.extra_flags.end());
+                                  "-Iinclude", "-Wa,-I.", "-Wl,--version-script=exports.map", "-Wl,-soname,lib" + name + ".so"};
+  cmd.insert(cmd.end(), o.extra_flags.begin(), o.extra_flags.end());
+  cmd.insert(cmd.end(), {"-o", output, name + ".cpp"});
+  // dladdr (finding the sidecar beside the library) lives in libdl before glibc 2.34; as-needed
+  // keeps libdl out of the dependencies where libc has it.
+  if (external_weights) cmd.insert(cmd.end(), {"-Wl,--push-state,--as-needed", "-ldl", "-Wl,--pop-state"});
   return cmd;
+}
+
+// The temporary outputs beside the final ones, removed if weft is killed (SIGINT, SIGTERM,
+// SIGHUP) while they exist, so that an interrupted compile leaves nothing behind in the
+// output directory. The handler only unlinks fixed buffers (async-signal-safe), then dies
+// of the same signal.
+constexpr int kPartials = 2;
+char partial_files[kPartials][4096];
+volatile sig_atomic_t num_partials = 0;
+
+extern "C" void remove_partials_and_die(int sig) {
+  for (int i = 0; i < num_partials; ++i) unlink(partial_files[i]);
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+class PartialFiles {
+ public:
+  PartialFiles() {
+    for (int i = 0; i < 3; ++i) {
+      struct sigaction sa {};
+      sa.sa_handler = remove_partials_and_die;
+      sigemptyset(&sa.sa_mask);
+      sigaction(kSignals[i], nullptr, &old_[i]);
+      if (old_[i].sa_handler != SIG_IGN) sigaction(kSignals[i], &sa, nullptr);  // keep what the parent ignores ignored
+    }
+  }
+  ~PartialFiles() {
+    for (int i = 0; i < 3; ++i) sigaction(kSignals[i], &old_[i], nullptr);
+    num_partials = 0;
+  }
+  PartialFiles(const PartialFiles&) = delete;
+  PartialFiles& operator=(const PartialFiles&) = delete;
+  void add(const fs::path& p) {
+    const std::string s = p.string();
+    if (num_partials >= kPartials || s.size() >= sizeof partial_files[0]) return;
+    std::memcpy(partial_files[num_partials], s.c_str(), s.size() + 1);
+    num_partials = num_partials + 1;
+  }
+
+ private:
+  static constexpr int kSignals[3] = {SIGINT, SIGTERM, SIGHUP};
+  struct sigaction old_[3];
+};
+
+// A temporary name beside `out` (same directory, so rename is atomic).
+fs::path partial_path(const fs::path& out) {
+  return out.parent_path() / ("." + out.filename().string() + ".partial-" + std::to_string(getpid()));
 }
 
 // The options with $WEFT_CXX, when set, as the compiler.
@@ -85,11 +142,38 @@ ToolchainOptions resolved(const ToolchainOptions& options) {
 
 std::string runtime_include_dir() {
   if (const char* env = std::getenv("WEFT_RUNTIME_DIR"); env && *env) return env;
+#ifdef WEFT_INSTALL_BIN_TO_INCLUDE
+  // An installed weft: PREFIX/bin/weft next to PREFIX/include/weft.
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path installed = (exe.parent_path() / WEFT_INSTALL_BIN_TO_INCLUDE).lexically_normal();
+    if (fs::exists(installed / "weft" / "runtime.h", ec)) return installed.string();
+  }
+#endif
 #ifdef WEFT_RUNTIME_INCLUDE_DIR
   return WEFT_RUNTIME_INCLUDE_DIR;
 #else
   return "";
 #endif
+}
+
+void check_cpu_level(const std::string& cpu, const ToolchainOptions& options) {
+  bool plain = !cpu.empty() && cpu.size() <= 64 && cpu[0] != '-';
+  for (char c : cpu) plain = plain && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '+');
+  const char* hint = " (use native for the build machine, or a level such as x86-64, x86-64-v2, x86-64-v3, x86-64-v4, or a CPU name such as skylake)";
+  if (!plain) throw CompileError("--cpu '" + cpu + "' is not a CPU level" + hint);
+  // Ask the compiler itself: the list of -march values depends on its version and target.
+  TempDir tmp;
+  write_file(tmp.path / "empty.cpp", "");
+  const ToolchainOptions o = resolved(options);
+  const fs::path log = tmp.path / "compiler.log";
+  const int rc = run_process({o.compiler, "-march=" + cpu, "-fsyntax-only", "empty.cpp"}, tmp.path, log);
+  if (rc == 0) return;
+  if (rc < 0 || rc == 127) throw CompileError("cannot start the C++ compiler (" + o.compiler + ") to check --cpu " + cpu);
+  std::string msg = read_file(log);
+  if (size_t eol = msg.find('\n'); eol != std::string::npos) msg = msg.substr(0, eol);
+  throw CompileError("--cpu '" + cpu + "' is not accepted by the C++ compiler (" + o.compiler + " -march=" + cpu + ": " + msg + ")" + hint);
 }
 
 void write_source_tree(const CpuSource& src, const std::string& name, const std::string& dir, const ToolchainOptions& options) {
@@ -103,11 +187,13 @@ void write_source_tree(const CpuSource& src, const std::string& name, const std:
   fs::copy(rt / "weft", d / "include" / "weft", fs::copy_options::recursive | fs::copy_options::overwrite_existing, ec);
   if (ec) throw CompileError("cannot copy the runtime headers into " + dir + ": " + ec.message());
   write_file(d / (name + ".cpp"), src.source);
-  write_file(d / "weights.bin", src.weights);
+  // Embedded weights are weights.bin, which the assembler's .incbin reads; external ones
+  // keep their sidecar name, so the directory holds what the library will look for.
+  write_file(d / (src.weights_file.empty() ? std::string("weights.bin") : src.weights_file), src.weights);
   // The API is all the library exports: not libstdc++, not std templates it instantiated.
   write_file(d / "exports.map", "{\n  global:\n    weft_model_api;\n    " + name + "_api;\n  local:\n    *;\n};\n");
   std::string cmd;
-  for (auto& a : compile_command(name, resolved(options), "lib" + name + ".so")) cmd += (cmd.empty() ? "" : " ") + a;
+  for (auto& a : compile_command(name, resolved(options), "lib" + name + ".so", !src.weights_file.empty())) cmd += (cmd.empty() ? "" : " ") + a;
   write_file(d / "build.sh", "#!/bin/sh\n# Rebuilds lib" + name + ".so from this directory, as weft compile did.\n" + cmd + "\n");
 }
 
@@ -119,9 +205,11 @@ void build_shared_library(const CpuSource& src, const std::string& name, const s
   const fs::path out = fs::absolute(output);
   std::error_code ec;
   if (out.has_parent_path()) fs::create_directories(out.parent_path(), ec);
-  const fs::path partial = out.parent_path() / ("." + out.filename().string() + ".partial-" + std::to_string(getpid()));
+  const fs::path partial = partial_path(out);
+  PartialFiles partials;
+  partials.add(partial);
   const fs::path log = tmp.path / "compiler.log";
-  int rc = run_process(compile_command(name, o, partial.string()), tmp.path, log);
+  int rc = run_process(compile_command(name, o, partial.string(), !src.weights_file.empty()), tmp.path, log);
   if (rc != 0) {
     fs::remove(partial, ec);
     std::string msgs = read_file(log);
@@ -130,10 +218,34 @@ void build_shared_library(const CpuSource& src, const std::string& name, const s
                              << (rc < 0 || rc == 127 ? " to start" : " with status " + std::to_string(rc))
                              << " on the generated source (see it with --emit-source DIR):\n" << msgs);
   }
+  // The sidecar goes first: a library never sits beside weights older than itself, and a
+  // sidecar left by a failure after this point is refused by the old library's hash check.
+  fs::path sidecar;
+  if (!src.weights_file.empty()) {
+    sidecar = out.parent_path() / src.weights_file;
+    const fs::path partial_weights = partial_path(sidecar);
+    partials.add(partial_weights);
+    try {
+      write_file(partial_weights, src.weights);
+    } catch (...) {
+      fs::remove(partial_weights, ec);
+      fs::remove(partial, ec);
+      throw;
+    }
+    fs::rename(partial_weights, sidecar, ec);
+    if (ec) {
+      const std::string why = ec.message();
+      fs::remove(partial_weights, ec);
+      fs::remove(partial, ec);
+      throw CompileError("cannot write " + sidecar.string() + ": " + why);
+    }
+  }
   fs::rename(partial, out, ec);
   if (ec) {
+    const std::string why = ec.message();
     fs::remove(partial, ec);
-    throw CompileError("cannot write " + out.string() + ": " + ec.message());
+    if (!sidecar.empty()) fs::remove(sidecar, ec);
+    throw CompileError("cannot write " + out.string() + ": " + why);
   }
 }
 

@@ -11,14 +11,21 @@ namespace weft::codegen {
 struct ToolchainOptions {
   std::string compiler = "g++";       // or $WEFT_CXX
   std::string runtime_include_dir;    // empty: runtime_include_dir()
+  std::string cpu = "native";         // -march=CPU: native is the build machine; x86-64-v3 etc. for portable builds
+  int opt_level = 3;                  // -O0 .. -O3
   std::vector<std::string> extra_flags;
 };
 
 // Where the runtime headers (weft/weft.h, weft/runtime.h, weft/rt/*) are: $WEFT_RUNTIME_DIR,
-// else the source tree this weft was built from.
+// else the installed headers beside this weft (BINDIR/../include), else the source tree
+// this weft was built from.
 std::string runtime_include_dir();
 
-// Writes `src` (as NAME.cpp and weights.bin), exports.map, build.sh and the runtime headers into `dir`, laid out so
+// Checks that the C++ compiler accepts -march=CPU (and that CPU is a plain word that is
+// safe in build.sh); CompileError naming the value and the compiler's complaint otherwise.
+void check_cpu_level(const std::string& cpu, const ToolchainOptions& options = {});
+
+// Writes `src` (as NAME.cpp and weights.bin, or src.weights_file for external weights), exports.map, build.sh and the runtime headers into `dir`, laid out so
 // that the compile command can be rerun there by hand.
 void write_source_tree(const CpuSource& src, const std::string& name, const std::string& dir, const ToolchainOptions& options = {});
 
@@ -26,7 +33,8 @@ void write_source_tree(const CpuSource& src, const std::string& name, const std:
 //   g++ -std=c++20 -O3 -march=native -shared -fPIC -static-libstdc++ -static-libgcc ...
 // exporting only weft_model_api and NAME_api (a version script; libstdc++ stays inside),
 // and moves the library to `output` atomically (a temporary file beside it, then rename):
-// on failure nothing is left at `output`. The same source gives the same bytes (the
+// on failure nothing is left at `output`. With external weights (src.weights_file set)
+// the blob goes to that file beside `output`, written and renamed the same way first. The same source gives the same bytes (the
 // compiler runs in the build directory on relative paths). Throws CompileError with the
 // compiler's messages if it fails.
 void build_shared_library(const CpuSource& src, const std::string& name, const std::string& output,

@@ -1,8 +1,9 @@
-// Weights.h - the model's constants laid out in one binary blob the artifact embeds with .incbin.
+// Weights.h - the model's constants laid out in one binary blob: embedded with .incbin, or a sidecar file.
 #pragma once
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "ir/Tensor.h"
 
@@ -11,19 +12,33 @@ namespace weft::codegen {
 // Collects constants into one blob (each 64-byte aligned, identical ones stored once)
 // and writes the C++ declarations that view them in place: no giant array literal, no
 // copy at load time.
+//
+// Embedded (the default), the assembler includes the blob as read-only data and each
+// constant is a `static const weft_rt::Tensor` over it. External (`sidecar_file` set), the
+// library records the file's name, size and hash; create() maps the file (once per
+// library) and binds each constant to it before any run, through weft_weights_source.
 class Weights {
  public:
+  explicit Weights(std::string sidecar_file = "") : sidecar_(std::move(sidecar_file)) {}
   // The C++ name of the global tensor holding `t` (const_0, const_1, ...); `ir` is a comment.
   std::string add(const Tensor& t, const std::string& ir);
   const std::string& blob() const { return blob_; }
-  // The .incbin block and one `static const weft_rt::Tensor const_N = ...;` per constant.
+  // The constants' declarations and `weft_weights_source` (nullptr when embedded), which
+  // the model description hands to the runtime.
   std::string declarations() const;
 
  private:
+  struct Entry {
+    std::string name, comment, ctype, dims;
+    size_t offset;
+  };
+  std::string embedded_declarations() const;
+  std::string external_declarations() const;
+
+  std::string sidecar_;
   std::string blob_;
   std::map<std::string, std::string> by_content_;  // dtype+shape+bytes -> name
-  std::string decls_;
-  int count_ = 0;
+  std::vector<Entry> entries_;
 };
 
 }  // namespace weft::codegen

@@ -108,6 +108,11 @@ Type Inferencer::run_relation(const CallNode* call, const std::vector<Type>& arg
     if (!as_tensor(infos.back().type))
       fail(call->span, Msg() << op->name() << ": argument " << i << " must be a tensor: expected a tensor type, found "
                              << show(infos.back().type) << " in `" << expr_snippet(Expr(call)) << "`");
+    // Every relation reads ranks (axes, broadcasting, result shapes), so none sees `f32[*]`.
+    if (!as_tensor(infos.back().type)->has_rank())
+      fail(call->span, Msg() << op->name() << ": argument " << i << " has unknown rank (" << show(infos.back().type)
+                             << "); an operator needs the rank of its arguments known at compile time in `"
+                             << expr_snippet(Expr(call)) << "`");
   }
   auto report = [&](const char* what) -> std::string {
     // Relations usually name their op already ("add: shapes ... do not broadcast").
@@ -141,9 +146,10 @@ void Inferencer::solve_pending(bool final) {
       }
       Type r = run_relation(p.call, p.args);
       Unifier::Conflict c;
-      if (!u_.unify(r, p.result, &c))
+      // The relation's result flows into wherever the stand-in went (unknown rank: Unifier.h).
+      if (!u_.unify(p.result, r, &c))
         mismatch(p.call->span, "result of operator '" + as<OpNode>(p.call->callee)->name() + "' (used before its type was known)",
-                 r, p.result, Expr(p.call), c);
+                 p.result, r, Expr(p.call), c);
       progress = true;
     }
     pending_ = std::move(waiting);

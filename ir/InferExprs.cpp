@@ -136,7 +136,7 @@ Type Inferencer::infer_if(const Expr& e) {
   if (!u_.unify(boolean, ct, &c))
     mismatch(span_of_use(node->cond, e->span), "if condition must be a bool scalar", boolean, ct, node->cond, c);
   Type tt = infer(node->then_branch), et = infer(node->else_branch);
-  if (!u_.unify(tt, et, &c)) {
+  if (!u_.unify_branches(tt, et, &c)) {
     Diagnostic d{e->span, Severity::Error,
                  Msg() << "if branches have different types: then is " << show(tt) << ", else is " << show(et)
                        << " in `" << expr_snippet(e) << "`",
@@ -158,7 +158,7 @@ Type Inferencer::infer_match(const Expr& e) {
     Unifier::Conflict c;
     if (!result) {
       result = bt;
-    } else if (!u_.unify(result, bt, &c)) {
+    } else if (!u_.unify_branches(result, bt, &c)) {
       Diagnostic d{clause_span(clause, e->span, /*pattern_first=*/false), Severity::Error,
                    Msg() << "match clauses have different types: clause 0 is " << show(result) << ", clause " << i
                          << " is " << show(bt) << " in `" << expr_snippet(clause.body) << "`",

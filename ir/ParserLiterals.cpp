@@ -46,6 +46,10 @@ Type Parser::type() {
   }
   if (auto dtype = parse_dtype(t.text)) {
     expect("[", "after dtype '" + t.text + "' (a scalar is " + t.text + "[])");
+    if (accept("*")) {  // `f32[*]`: unknown rank
+      expect("]", "after '*' (a tensor of unknown rank is " + t.text + "[*])");
+      return unranked_tensor_type(*dtype);
+    }
     Shape shape;
     comma_list("]", "after dimensions", [&] { shape.push_back(dim()); });
     return tensor_type(*dtype, std::move(shape));
@@ -162,6 +166,7 @@ Expr Parser::tensor_constant(const Span& where) {
   Type t = type();
   auto tt = as_tensor(t);
   std::vector<int64_t> shape;
+  if (tt && !tt->has_rank()) tt = nullptr;
   for (size_t i = 0; tt && i < tt->shape.size(); ++i) {
     if (!tt->shape[i].is_static()) tt = nullptr;
     else shape.push_back(tt->shape[i].value());

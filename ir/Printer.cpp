@@ -283,7 +283,7 @@ class Printer {
     if (!t) { out_ += "?"; return; }
     switch (t->kind) {
       case TypeKind::TensorType:
-        out_ += std::string(dtype_name(as_tensor(t)->dtype)) + shape_str(as_tensor(t)->shape);
+        out_ += tensor_type_str(*as_tensor(t));
         return;
       case TypeKind::TupleType:
         out_ += "(";

@@ -76,7 +76,7 @@ class EqualChecker {
     if (a->kind != b->kind) return fail("types " + type_str(a) + " and " + type_str(b) + " differ");
     switch (a->kind) {
       case TypeKind::TensorType:
-        if (as_tensor(a)->dtype == as_tensor(b)->dtype && as_tensor(a)->shape == as_tensor(b)->shape) return true;
+        if (type_equal(a, b)) return true;  // tensor types hold no type parameters
         return fail("types " + type_str(a) + " and " + type_str(b) + " differ");
       case TypeKind::TupleType: return types(as_tuple(a)->fields, as_tuple(b)->fields);
       case TypeKind::FuncType: {

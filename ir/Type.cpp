@@ -7,6 +7,7 @@ namespace weft {
 
 Type tensor_type(DType d, Shape s) { return make_ref<TensorTypeNode>(d, std::move(s)); }
 Type scalar_type(DType d) { return tensor_type(d, {}); }
+Type unranked_tensor_type(DType d) { return make_ref<TensorTypeNode>(d, Shape{}, true); }
 Type tuple_type(std::vector<Type> fields) {
   for (auto& f : fields) WEFT_ASSERT(f, "null tuple field type");
   return make_ref<TupleTypeNode>(std::move(fields));
@@ -32,7 +33,7 @@ bool type_equal(const Type& a, const Type& b) {
   switch (a->kind) {
     case TypeKind::TensorType: {
       auto x = as_tensor(a), y = as_tensor(b);
-      return x->dtype == y->dtype && x->shape == y->shape;
+      return x->dtype == y->dtype && x->unknown_rank == y->unknown_rank && x->shape == y->shape;
     }
     case TypeKind::TupleType: return types_equal(as_tuple(a)->fields, as_tuple(b)->fields);
     case TypeKind::FuncType: {
@@ -84,6 +85,10 @@ Type substitute(const Type& t, const std::vector<std::pair<TypeVar, Type>>& subs
   }
 }
 
+std::string tensor_type_str(const TensorTypeNode& t) {
+  return std::string(dtype_name(t.dtype)) + (t.unknown_rank ? "[*]" : shape_str(t.shape));
+}
+
 static std::string types_str(const std::vector<Type>& ts) {
   std::string s;
   for (size_t i = 0; i < ts.size(); ++i) s += (i ? ", " : "") + type_str(ts[i]);
@@ -93,7 +98,7 @@ static std::string types_str(const std::vector<Type>& ts) {
 std::string type_str(const Type& t) {
   if (!t) return "<untyped>";
   switch (t->kind) {
-    case TypeKind::TensorType: return std::string(dtype_name(as_tensor(t)->dtype)) + shape_str(as_tensor(t)->shape);
+    case TypeKind::TensorType: return tensor_type_str(*as_tensor(t));
     case TypeKind::TupleType: {
       auto& f = as_tuple(t)->fields;
       return "(" + types_str(f) + (f.size() == 1 ? ",)" : ")");

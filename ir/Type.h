@@ -33,10 +33,19 @@ class TypeNode : public RefCounted {
 using Type = Ref<TypeNode>;
 
 // Tensor[dtype, shape]. Written `f32[batch, 3]`; a scalar is `f32[]`.
+// A tensor of unknown rank is written `f32[*]`: its shape is empty and `unknown_rank` set.
+// It is what a value typed only by its dtype gets (an ONNX sequence whose elements change
+// rank); a tensor of any rank and the same dtype may flow into it (see Unifier.h), but an
+// operator needs a known rank (type inference refuses one called on it).
 struct TensorTypeNode : TypeNode {
-  TensorTypeNode(DType d, Shape s) : TypeNode(TypeKind::TensorType), dtype(d), shape(std::move(s)) {}
+  TensorTypeNode(DType d, Shape s, bool unranked = false)
+      : TypeNode(TypeKind::TensorType), dtype(d), shape(std::move(s)), unknown_rank(unranked) {}
   DType dtype;
   Shape shape;
+  bool unknown_rank = false;  // then `shape` is empty and means nothing
+  // Callers that read `rank()` or `shape` must check `has_rank()` first where an unranked
+  // tensor can reach them.
+  bool has_rank() const { return !unknown_rank; }
   int rank() const { return int(shape.size()); }
 };
 
@@ -83,6 +92,7 @@ struct IncompleteTypeNode : TypeNode {
 
 Type tensor_type(DType d, Shape s);
 Type scalar_type(DType d);
+Type unranked_tensor_type(DType d);  // `f32[*]`
 Type tuple_type(std::vector<Type> fields);
 Type unit_type();
 Type func_type(std::vector<Type> params, Type ret, std::vector<TypeVar> type_params = {});
@@ -104,5 +114,6 @@ bool type_equal(const Type& a, const Type& b);
 Type substitute(const Type& t, const std::vector<std::pair<TypeVar, Type>>& subst);
 // Text form, as the parser reads it: `f32[batch, 3]`, `(f32[], List[i64[]])`, `fn(f32[]) -> f32[]`.
 std::string type_str(const Type& t);
+std::string tensor_type_str(const TensorTypeNode& t);  // `f32[batch, 3]`, `f32[*]`
 
 }  // namespace weft

@@ -114,13 +114,21 @@ bool Unifier::occurs(int id, const Type& t) const {
   }
 }
 
-bool Unifier::unify_many(const std::vector<Type>& a, const std::vector<Type>& b, Conflict* c) {
+bool Unifier::unify_many(const std::vector<Type>& a, const std::vector<Type>& b, Polarity pol, Conflict* c) {
   for (size_t i = 0; i < a.size(); ++i)
-    if (!unify(a[i], b[i], c)) return false;
+    if (!unify(a[i], b[i], pol, c)) return false;
   return true;
 }
 
-bool Unifier::unify(const Type& expected, const Type& found, Conflict* conflict) {
+Unifier::Polarity Unifier::flip(Polarity p) {
+  switch (p) {
+    case Polarity::Widen: return Polarity::Narrow;
+    case Polarity::Narrow: return Polarity::Widen;
+    default: return Polarity::Exact;  // a closure parameter met from both sides must agree
+  }
+}
+
+bool Unifier::unify(const Type& expected, const Type& found, Polarity pol, Conflict* conflict) {
   Type a = shallow(expected), b = shallow(found);
   auto fail = [&](std::string why) {
     if (conflict) *conflict = Conflict{resolve(a), resolve(b), std::move(why)};
@@ -142,6 +150,15 @@ bool Unifier::unify(const Type& expected, const Type& found, Conflict* conflict)
     case TypeKind::TensorType: {
       auto x = as_tensor(a), y = as_tensor(b);
       if (x->dtype != y->dtype) return fail("");
+      if (x->has_rank() != y->has_rank()) {
+        // One side unranked; the Note in Unifier.h says which side may be.
+        bool ok = pol == Polarity::Either || (pol == Polarity::Widen && !x->has_rank()) ||
+                  (pol == Polarity::Narrow && !y->has_rank());
+        if (ok) return true;
+        return fail(x->has_rank() ? "a tensor of unknown rank where a known rank is needed"
+                                  : "a known rank where a tensor of unknown rank is needed");
+      }
+      if (!x->has_rank()) return true;
       if (x->rank() != y->rank()) return fail("");
       for (size_t i = 0; i < x->shape.size(); ++i)
         if (!dims_unify(x->shape[i], y->shape[i]))
@@ -151,7 +168,7 @@ bool Unifier::unify(const Type& expected, const Type& found, Conflict* conflict)
     case TypeKind::TupleType: {
       auto &x = as_tuple(a)->fields, &y = as_tuple(b)->fields;
       if (x.size() != y.size()) return fail("");
-      return unify_many(x, y, conflict);
+      return unify_many(x, y, pol, conflict);
     }
     case TypeKind::FuncType: {
       auto x = as_func(a), y = as_func(b);
@@ -161,14 +178,14 @@ bool Unifier::unify(const Type& expected, const Type& found, Conflict* conflict)
       for (size_t i = 0; i < x->type_params.size(); ++i) rename.push_back({y->type_params[i], x->type_params[i]});
       std::vector<Type> yp;
       for (auto& p : y->params) yp.push_back(substitute(resolve(p), rename));
-      return unify_many(x->params, yp, conflict) && unify(x->ret, substitute(resolve(y->ret), rename), conflict);
+      return unify_many(x->params, yp, flip(pol), conflict) && unify(x->ret, substitute(resolve(y->ret), rename), pol, conflict);
     }
     case TypeKind::AdtType: {
       auto x = as_adt(a), y = as_adt(b);
       if (x->name != y->name || x->args.size() != y->args.size()) return fail("");
-      return unify_many(x->args, y->args, conflict);
+      return unify_many(x->args, y->args, pol, conflict);
     }
-    case TypeKind::RefType: return unify(as_ref(a)->inner, as_ref(b)->inner, conflict);
+    case TypeKind::RefType: return unify(as_ref(a)->inner, as_ref(b)->inner, Polarity::Exact, conflict);
     case TypeKind::TypeVar: return fail("");  // rigid: equal only by identity, checked above
     case TypeKind::IncompleteType: break;     // handled above
   }
@@ -186,7 +203,10 @@ Type Unifier::join(const Type& a, const Type& b) const {
   switch (x->kind) {
     case TypeKind::TensorType: {
       auto s = as_tensor(x), t = as_tensor(y);
-      if (s->shape == t->shape || s->rank() != t->rank()) return x;
+      if (s->dtype != t->dtype) return x;
+      if (!s->has_rank()) return x;
+      if (!t->has_rank() || s->rank() != t->rank()) return unranked_tensor_type(s->dtype);
+      if (s->shape == t->shape) return x;
       Shape shape = s->shape;
       for (size_t i = 0; i < shape.size(); ++i)
         if (shape[i] != t->shape[i]) shape[i] = Dim::unknown();

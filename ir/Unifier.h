@@ -26,6 +26,17 @@ namespace weft {
 // bound to it. Where two types meet and either may flow out (if branches, match
 // clauses), the result is their `join`, which turns dims that differ into `?`.
 //
+// Unknown rank (`f32[*]`) is the one place where unification is directed, because code
+// generation fixes ranks at compile time: a value typed f32[3] must really be rank 1.
+//   - `expected` f32[*] accepts `found` f32[any shape] (a known rank forgets itself);
+//   - `expected` f32[3] does not accept `found` f32[*] (the rank could be anything).
+// The direction flips in function parameters (fn(f32[*]) -> R may stand where
+// fn(f32[3]) -> R is expected, not the other way), is fixed inside Ref[...] (a cell is
+// read and written), and is kept inside tuples and ADT arguments (values are immutable).
+// `unify_branches` (if branches, match clauses) accepts either direction; their `join`
+// then is unranked. Limit: an ADT whose field is a function of its parameter is treated
+// as covariant too.
+//
 // Invariants: a variable is bound at most once and never to a type containing itself
 // (occurs check), so `resolve` terminates. Type parameters (TypeVar) are rigid: they
 // unify only with themselves.
@@ -44,7 +55,14 @@ class Unifier {
   Type fresh();
   // Makes `expected` and `found` equal by binding variables. On a mismatch returns false
   // and fills `conflict` (bindings made before the mismatch stay; callers then throw).
-  bool unify(const Type& expected, const Type& found, Conflict* conflict = nullptr);
+  bool unify(const Type& expected, const Type& found, Conflict* conflict = nullptr) {
+    return unify(expected, found, Polarity::Widen, conflict);
+  }
+  // Like unify, but a tensor of unknown rank may stand on either side (for two types that
+  // meet in an if or a match and are then joined).
+  bool unify_branches(const Type& a, const Type& b, Conflict* conflict = nullptr) {
+    return unify(a, b, Polarity::Either, conflict);
+  }
   // Follows bindings at the top only.
   Type shallow(const Type& t) const;
   // Replaces every bound variable, recursively; returns `t` itself when nothing changed.
@@ -58,7 +76,12 @@ class Unifier {
   Type instantiate(const Type& t);
 
  private:
-  bool unify_many(const std::vector<Type>& a, const std::vector<Type>& b, Conflict* c);
+  // Where an unranked tensor may meet a ranked one: Widen, `expected` unranked; Narrow,
+  // `found` unranked (function parameters); Exact, neither (Ref); Either, both.
+  enum class Polarity { Widen, Narrow, Exact, Either };
+  static Polarity flip(Polarity p);
+  bool unify(const Type& expected, const Type& found, Polarity pol, Conflict* conflict);
+  bool unify_many(const std::vector<Type>& a, const std::vector<Type>& b, Polarity pol, Conflict* c);
   bool occurs(int id, const Type& t) const;
   Type resolve(const Type& t, bool* ground) const;
   std::vector<Type> bindings_;  // indexed by IncompleteType id; null while unbound

@@ -25,7 +25,7 @@ void expect_inputs(const NodeContext& ctx, size_t min, int max) {
 
 Expr scalar_input(NodeContext& ctx, size_t i, DType dtype, const std::string& what) {
   Expr e = ctx.input(i);
-  auto t = as_tensor(ctx.input_type(i));
+  auto t = as_ranked(ctx.input_type(i));
   if (t) {
     bool widen_int = dtype == DType::I64 && t->dtype == DType::I32;
     if (t->dtype != dtype && !widen_int)
@@ -60,7 +60,7 @@ Expr widen(NodeContext& ctx, const Expr& e, const Type& target) {
 }
 
 Expr dim_size(NodeContext& ctx, size_t i, int axis) {
-  auto t = as_tensor(ctx.input_type(i));
+  auto t = as_ranked(ctx.input_type(i));
   if (t && axis < t->rank() && t->shape[size_t(axis)].is_static()) return ctx.i64_scalar(t->shape[size_t(axis)].value());
   Expr shape = ctx.op("shape", {ctx.input(i)});
   return ctx.op("gather", {shape, ctx.i64_scalar(axis)});

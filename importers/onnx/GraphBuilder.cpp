@@ -53,7 +53,10 @@ Type join_types(const Type& a, const Type& b, bool* ok) {
   if (a->kind != b->kind) return *ok = false, nullptr;
   if (auto ta = as_tensor(a)) {
     auto tb = as_tensor(b);
-    if (ta->dtype != tb->dtype || ta->rank() != tb->rank()) return *ok = false, nullptr;
+    if (ta->dtype != tb->dtype) return *ok = false, nullptr;
+    // Ranks that differ (a sequence whose elements change rank, a loop value that grows a
+    // dim): only the dtype is common, so the sound type is a tensor of unknown rank.
+    if (!ta->has_rank() || !tb->has_rank() || ta->rank() != tb->rank()) return unranked_tensor_type(ta->dtype);
     Shape s = ta->shape;
     for (size_t i = 0; i < s.size(); ++i)
       if (s[i] != tb->shape[i]) s[i] = Dim::unknown();
@@ -173,7 +176,8 @@ Type GraphBuilder::derive_type(const Expr& e) const {
         std::vector<ArgInfo> infos;
         for (auto& a : call->args) {
           Type t = type_of(a);
-          if (!t) return nullptr;
+          // Relations read ranks; an op on `f32[*]` is refused by type inference, with its message.
+          if (!as_ranked(t)) return nullptr;
           infos.push_back({t, constant_of(a)});
         }
         try {
@@ -244,7 +248,7 @@ Var GraphBuilder::emit_op(const std::string& op, std::vector<Expr> args, Attrs a
   std::vector<ArgInfo> infos;
   for (auto& a : call->args) {
     Type t = type_of(a);
-    if (!t) {
+    if (!as_ranked(t)) {  // unknown, or `f32[*]`, which type inference refuses with its message
       infos.clear();
       break;
     }

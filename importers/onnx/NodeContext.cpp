@@ -58,7 +58,7 @@ Type NodeContext::input_type(size_t i) const { return has_input(i) ? graph_.type
 const Tensor* NodeContext::input_constant(size_t i) const { return has_input(i) ? graph_.constant_of(input(i)) : nullptr; }
 
 int NodeContext::input_rank(size_t i) const {
-  auto t = as_tensor(input_type(i));
+  auto t = as_ranked(input_type(i));
   if (!t) fail(Msg() << "the rank of input " << i << input_label(node_, i) << " is not known at import time");
   return t->rank();
 }

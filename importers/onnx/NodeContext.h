@@ -14,6 +14,14 @@ namespace weft::onnx_import {
 
 class GraphBuilder;
 
+// A tensor type whose rank (and so shape) a converter may read; null for anything else,
+// including a tensor of unknown rank (`f32[*]`, an element of a sequence whose elements
+// change rank), which converters treat like a type not known at import time.
+inline const TensorTypeNode* as_ranked(const Type& t) {
+  auto tt = as_tensor(t);
+  return tt && tt->has_rank() ? tt : nullptr;
+}
+
 // A converter's view of one node: its inputs as IR values (with their types and, when
 // known at import time, their constant values), its attributes, and a way to emit
 // IR bindings. Errors go through fail(), which names the node.

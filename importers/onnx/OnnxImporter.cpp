@@ -65,8 +65,8 @@ Module build(const onnx::ModelProto& model, const std::string& path) {
   for (auto& input : graph.input()) {
     if (initializers.count(input.name())) continue;
     Span where{"onnx graph input '" + input.name() + "'"};
-    Type t = input.has_type() ? to_type(input.type(), where) : nullptr;
-    if (!t) throw CompileError(where, "the input has no type with a shape; weft needs each input's element type and rank");
+    Type t = input.has_type() ? to_type(input.type(), where, /*unranked_ok=*/true) : nullptr;
+    if (!t) throw CompileError(where, "the input has no type; weft needs each input's element type");
     Var p = make_var(sanitize_name(input.name()), t, where);
     main.define_param(input.name(), p, t);
     params.push_back(p);

@@ -148,13 +148,13 @@ std::string sanitize_symbol(const std::string& dim_param) {
   return s;
 }
 
-Type to_type(const onnx::TypeProto& proto, const Span& where) {
+Type to_type(const onnx::TypeProto& proto, const Span& where, bool unranked_ok) {
   switch (proto.value_case()) {
     case onnx::TypeProto::kTensorType: {
       auto& tt = proto.tensor_type();
       if (!tt.has_elem_type() || tt.elem_type() == TP::UNDEFINED) return nullptr;
       DType dtype = to_dtype(tt.elem_type(), where);
-      if (!tt.has_shape()) return nullptr;  // rank unknown: leave it to inference
+      if (!tt.has_shape()) return unranked_ok ? unranked_tensor_type(dtype) : nullptr;  // else left to inference
       Shape shape;
       for (auto& d : tt.shape().dim()) {
         if (d.has_dim_value()) {
@@ -169,11 +169,11 @@ Type to_type(const onnx::TypeProto& proto, const Span& where) {
       return tensor_type(dtype, shape);
     }
     case onnx::TypeProto::kSequenceType: {
-      Type elem = to_type(proto.sequence_type().elem_type(), where);
+      Type elem = to_type(proto.sequence_type().elem_type(), where, unranked_ok);
       return elem ? adt_type("List", {elem}) : nullptr;
     }
     case onnx::TypeProto::kOptionalType: {
-      Type elem = to_type(proto.optional_type().elem_type(), where);
+      Type elem = to_type(proto.optional_type().elem_type(), where, unranked_ok);
       return elem ? adt_type("Option", {elem}) : nullptr;
     }
     case onnx::TypeProto::VALUE_NOT_SET: return nullptr;

@@ -21,8 +21,10 @@ Tensor to_tensor(const onnx::TensorProto& proto, const std::string& model_dir, c
 
 // The weft type of a ValueInfo's TypeProto: tensors (dim_param -> symbol, dim_value ->
 // static, missing -> unknown), sequences -> List[T], optionals -> Option[T].
-// Returns null when the proto carries no type (allowed for intermediate values).
-Type to_type(const onnx::TypeProto& proto, const Span& where);
+// Returns null when the proto carries no type (allowed for intermediate values). A tensor
+// without a shape is `f32[*]` (unknown rank) with `unranked_ok`, as for graph inputs, which
+// need a type; else null, so an intermediate value's type comes from its producer.
+Type to_type(const onnx::TypeProto& proto, const Span& where, bool unranked_ok = false);
 
 // A symbol name usable in the IR for an ONNX dim_param ("batch size" -> "batch_size").
 std::string sanitize_symbol(const std::string& dim_param);

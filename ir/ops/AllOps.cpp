@@ -19,6 +19,9 @@ void register_all_ops(OpRegistry& reg) {
   register_reduction_cpu_emitters(reg);
   register_softmax_cpu_emitters(reg);
   register_matmul_cpu_emitters(reg);
+  register_shape_cpu_emitters(reg);
+  register_misc_cpu_emitters(reg);
+  register_nn_cpu_emitters(reg);
 }
 
 }  // namespace weft

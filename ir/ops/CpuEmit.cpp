@@ -1,6 +1,9 @@
 // CpuEmit.cpp - helpers for the op families' CPU emitters.
 #include "ir/ops/CpuEmit.h"
 
+#include <cmath>
+#include <cstdio>
+
 #include "ir/Error.h"
 
 namespace weft {
@@ -38,5 +41,23 @@ std::string cpu_binary(const CpuEmitArgs& a, const std::string& op, const std::s
 }
 
 int cpu_axis(int64_t axis, int rank) { return int(axis < 0 ? axis + rank : axis); }
+
+std::string cpu_double(double v) {
+  if (std::isnan(v)) return "std::numeric_limits<double>::quiet_NaN()";
+  if (std::isinf(v)) return v > 0 ? "std::numeric_limits<double>::infinity()" : "-std::numeric_limits<double>::infinity()";
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  std::string s = buf;
+  if (s.find_first_of(".e") == std::string::npos) s += ".0";
+  return s;
+}
+
+std::string cpu_int_list(const std::vector<int>& v) {
+  std::string s = "{";
+  for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
+  return s + "}";
+}
+
+std::string cpu_optional_arg(const CpuEmitArgs& a, size_t i) { return i < a.args.size() ? a.args[i] : "std::nullopt"; }
 
 }  // namespace weft

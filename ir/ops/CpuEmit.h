@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "ir/OpRegistry.h"
 
@@ -17,6 +18,12 @@ std::string cpu_unary(const CpuEmitArgs& a, const std::string& op, const std::st
 std::string cpu_binary(const CpuEmitArgs& a, const std::string& op, const std::string& body);
 // An axis attribute normalized against `rank` (the type relation has checked it).
 int cpu_axis(int64_t axis, int rank);
+// A C++ double literal that reads back exactly ("0.20000000000000001", "1.0", infinities).
+std::string cpu_double(double v);
+// "{0, 2, 1}": an int list as a braced initializer (of a std::vector<int> parameter).
+std::string cpu_int_list(const std::vector<int>& v);
+// Argument i as a std::optional<weft_rt::Tensor> argument: its name, or std::nullopt when absent.
+std::string cpu_optional_arg(const CpuEmitArgs& a, size_t i);
 
 // One per family file that has emitters; called once all ops are registered (AllOps.cpp).
 void register_elementwise_cpu_emitters(OpRegistry& reg);  // ElementwiseOps.cpp
@@ -24,5 +31,8 @@ void register_binary_cpu_emitters(OpRegistry& reg);       // ElementwiseBinaryOp
 void register_reduction_cpu_emitters(OpRegistry& reg);    // ReductionOps.cpp
 void register_softmax_cpu_emitters(OpRegistry& reg);      // ReductionAxisOps.cpp
 void register_matmul_cpu_emitters(OpRegistry& reg);       // NnMatmul.cpp
+void register_shape_cpu_emitters(OpRegistry& reg);        // ShapeOps.cpp (and ShapeSliceOps, ShapeGatherOps)
+void register_misc_cpu_emitters(OpRegistry& reg);         // MiscOps.cpp (and MiscSortOps, MiscResize)
+void register_nn_cpu_emitters(OpRegistry& reg);           // NnCpuEmit.cpp: conv, pool, norm, rnn families
 
 }  // namespace weft

@@ -353,16 +353,81 @@ void register_elementwise_unary_ops(OpRegistry& reg) {
 namespace weft {
 
 void register_elementwise_cpu_emitters(OpRegistry& reg) {
-  // Each body matches the reference kernel above (NaN, integer wrapping included).
+  // Each body matches the reference kernel above (NaN, integer wrapping included); C is
+  // the element type, as in the tables.
   const std::pair<const char*, const char*> unary[] = {
-      {"neg", "weft_rt::wrap_neg(x)"}, {"exp", "std::exp(x)"},   {"log", "std::log(x)"},
-      {"tanh", "std::tanh(x)"},        {"sqrt", "std::sqrt(x)"}, {"sigmoid", "weft_rt::sigmoid(x)"},
+      {"neg", "weft_rt::wrap_neg(x)"},
+      {"abs", "weft_rt::abs_of(x)"},
+      {"sign", "weft_rt::sign_of(x)"},
       {"relu", "weft_rt::relu(x)"},
+      {"exp", "std::exp(x)"},
+      {"log", "std::log(x)"},
+      {"sqrt", "std::sqrt(x)"},
+      {"rsqrt", "C(1) / std::sqrt(x)"},
+      {"reciprocal", "C(1) / x"},
+      {"sin", "std::sin(x)"},
+      {"cos", "std::cos(x)"},
+      {"tan", "std::tan(x)"},
+      {"asin", "std::asin(x)"},
+      {"acos", "std::acos(x)"},
+      {"atan", "std::atan(x)"},
+      {"sinh", "std::sinh(x)"},
+      {"cosh", "std::cosh(x)"},
+      {"tanh", "std::tanh(x)"},
+      {"asinh", "std::asinh(x)"},
+      {"acosh", "std::acosh(x)"},
+      {"atanh", "std::atanh(x)"},
+      {"sigmoid", "weft_rt::sigmoid(x)"},
+      {"erf", "std::erf(x)"},
+      {"floor", "std::floor(x)"},
+      {"ceil", "std::ceil(x)"},
+      {"round", "std::nearbyint(x)"},
+      {"softplus", "weft_rt::softplus(x)"},
+      {"softsign", "x / (C(1) + std::fabs(x))"},
+      {"silu", "x * weft_rt::sigmoid(x)"},
+      {"mish", "x * std::tanh(weft_rt::softplus(x))"},
+      {"hard_swish", "x * weft_rt::clamp01(x / C(6) + C(0.5))"},
+      {"is_nan", "std::isnan(x)"},
+      {"logical_not", "!x"},
+      {"bitwise_not", "~x"},
   };
   for (auto& [name, body] : unary) {
     std::string op = name, b = body;
-    reg.extend(op).emit_cpu([op, b](const CpuEmitArgs& a) { return cpu_unary(a, op, b); });
+    reg.extend(op).emit_cpu([op, b](const CpuEmitArgs& a) {
+      return cpu_unary(a, op, "[&] { using C [[maybe_unused]] = decltype(x); return " + b + "; }()");
+    });
   }
+  // Ops with float attributes: the body sees them as A and B, of the element type.
+  const std::tuple<const char*, const char*, const char*, const char*> param[] = {
+      {"hard_sigmoid", "alpha", "beta", "weft_rt::clamp01(A * x + B)"},
+      {"leaky_relu", "alpha", nullptr, "x < C(0) ? A * x : x"},
+      {"elu", "alpha", nullptr, "x > C(0) ? x : A * std::expm1(x)"},
+      {"selu", "alpha", "gamma", "x > C(0) ? B * x : B * A * std::expm1(x)"},
+      {"celu", "alpha", nullptr, "x > C(0) ? x : A * std::expm1(x / A)"},
+      {"thresholded_relu", "alpha", nullptr, "x > A ? x : C(0)"},
+  };
+  for (auto& [name, pa, pb, body] : param) {
+    std::string op = name, b = body, attr_a = pa, attr_b = pb ? pb : "";
+    reg.extend(op).emit_cpu([op, b, attr_a, attr_b](const CpuEmitArgs& a) {
+      std::string lets = "using C = decltype(x); const C A = C(" + cpu_double(a.attrs->get_float(attr_a)) + ");";
+      if (!attr_b.empty()) lets += " const C B = C(" + cpu_double(a.attrs->get_float(attr_b)) + ");";
+      return cpu_unary(a, op, "[&] { " + lets + " return " + b + "; }()");
+    });
+  }
+  reg.extend("gelu").emit_cpu([](const CpuEmitArgs& a) {
+    return cpu_unary(a, "gelu", std::string("weft_rt::gelu(x, ") + (gelu_tanh(*a.attrs, true) ? "true" : "false") + ")");
+  });
+  reg.extend("is_inf").emit_cpu([](const CpuEmitArgs& a) {
+    const std::string pos = a.attrs->get_bool("detect_positive") ? "true" : "false",
+                      neg = a.attrs->get_bool("detect_negative") ? "true" : "false";
+    return cpu_unary(a, "is_inf", "std::isinf(x) && (x > 0 ? " + pos + " : " + neg + ")");
+  });
+  // The result shares x's buffer: tensors are immutable.
+  reg.extend("identity").emit_cpu([](const CpuEmitArgs& a) { return a.args[0]; });
+  reg.extend("clip").emit_cpu([](const CpuEmitArgs& a) {
+    return "weft_rt::clip<" + cpu_ctype(a.arg_dtypes[0], "clip") + ">(" + a.args[0] + ", " + cpu_optional_arg(a, 1) + ", " +
+           cpu_optional_arg(a, 2) + ")";
+  });
   reg.extend("cast").emit_cpu([](const CpuEmitArgs& a) {
     return "weft_rt::cast<" + cpu_ctype(a.result_dtype, "cast") + ", " + cpu_ctype(a.arg_dtypes[0], "cast") + ">(" + a.args[0] + ")";
   });

@@ -217,3 +217,30 @@ void register_misc_ops(OpRegistry& reg) {
 }
 
 }  // namespace weft
+
+// ---- CPU emitters (codegen) ------------------------------------------------------------------
+#include "ir/ops/CpuEmit.h"
+
+namespace weft {
+
+void register_misc_cpu_emitters(OpRegistry& reg) {
+  reg.extend("range").emit_cpu([](const CpuEmitArgs& a) {
+    return "weft_rt::range<" + cpu_ctype(a.result_dtype, "range") + ">(" + a.args[0] + ", " + a.args[1] + ", " + a.args[2] + ")";
+  });
+  reg.extend("one_hot").emit_cpu([](const CpuEmitArgs& a) {
+    return "weft_rt::one_hot<" + cpu_ctype(a.result_dtype, "one_hot") + ", " + cpu_ctype(a.arg_dtypes[0], "one_hot") + ">(" +
+           a.args[0] + ", " + a.args[1] + ", " + a.args[2] + ", " +
+           std::to_string(cpu_axis(a.attrs->get_int("axis"), a.result_rank)) + ")";
+  });
+  reg.extend("non_zero").emit_cpu([](const CpuEmitArgs& a) {
+    return "weft_rt::non_zero<" + cpu_ctype(a.arg_dtypes[0], "non_zero") + ">(" + a.args[0] + ")";
+  });
+  reg.extend("trilu").emit_cpu([](const CpuEmitArgs& a) {
+    return "weft_rt::trilu<" + cpu_ctype(a.arg_dtypes[0], "trilu") + ">(" + a.args[0] + ", " + cpu_optional_arg(a, 1) + ", " +
+           (a.attrs->get_bool("upper") ? "true" : "false") + ")";
+  });
+  shape_ops::register_misc_sort_cpu_emitters(reg);
+  shape_ops::register_misc_resize_cpu_emitters(reg);
+}
+
+}  // namespace weft

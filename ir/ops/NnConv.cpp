@@ -298,3 +298,26 @@ void register_conv_ops(OpRegistry& reg) {
 }
 
 }  // namespace weft
+
+// ---- CPU emitters (codegen) ------------------------------------------------------------------
+#include "ir/ops/NnCpuEmit.h"
+
+namespace weft {
+
+void register_conv_cpu_emitters(OpRegistry& reg) {
+  reg.extend("conv").emit_cpu([](const CpuEmitArgs& a) {
+    const size_t nsp = size_t(a.arg_ranks[0] - 2);
+    return "weft_rt::conv<" + cpu_ctype(a.result_dtype, "conv") + ">(" + a.args[0] + ", " + a.args[1] + ", " +
+           cpu_opt_arg(a, 2, a.result_dtype, "conv") + ", " + cpu_window(*a.attrs, nsp, "conv") + ", " +
+           std::to_string(a.attrs->get_int("groups")) + ")";
+  });
+  reg.extend("conv_transpose").emit_cpu([](const CpuEmitArgs& a) {
+    const size_t nsp = size_t(a.arg_ranks[0] - 2);
+    const auto opad = spatial_attr(*a.attrs, "output_padding", nsp, 0, "conv_transpose", Stage::Type);
+    return "weft_rt::conv_transpose<" + cpu_ctype(a.result_dtype, "conv_transpose") + ">(" + a.args[0] + ", " + a.args[1] +
+           ", " + cpu_opt_arg(a, 2, a.result_dtype, "conv_transpose") + ", " + cpu_window(*a.attrs, nsp, "conv_transpose") +
+           ", " + cpp_ints(opad) + ", " + std::to_string(a.attrs->get_int("groups")) + ")";
+  });
+}
+
+}  // namespace weft

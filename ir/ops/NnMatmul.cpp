@@ -178,13 +178,20 @@ void register_matmul_ops(OpRegistry& reg) {
 }  // namespace weft
 
 // ---- CPU emitters (codegen) ------------------------------------------------------------------
-#include "ir/ops/CpuEmit.h"
+#include "ir/ops/NnCpuEmit.h"
 
 namespace weft {
 
 void register_matmul_cpu_emitters(OpRegistry& reg) {
   reg.extend("matmul").emit_cpu([](const CpuEmitArgs& a) {
     return "weft_rt::matmul<" + cpu_ctype(a.result_dtype, "matmul") + ">(" + a.args[0] + ", " + a.args[1] + ")";
+  });
+  reg.extend("gemm").emit_cpu([](const CpuEmitArgs& a) {
+    const Attrs& at = *a.attrs;
+    return "weft_rt::gemm<" + cpu_ctype(a.result_dtype, "gemm") + ">(" + a.args[0] + ", " + a.args[1] + ", " +
+           cpu_opt_arg(a, 2, a.result_dtype, "gemm") + ", " + cpp_double(at.get_float("alpha"), "gemm") + ", " +
+           cpp_double(at.get_float("beta"), "gemm") + ", " + cpp_bool(at.get_bool("trans_a")) + ", " +
+           cpp_bool(at.get_bool("trans_b")) + ")";
   });
 }
 

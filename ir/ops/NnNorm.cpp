@@ -303,3 +303,44 @@ void register_norm_ops(OpRegistry& reg) {
 }
 
 }  // namespace weft
+
+// ---- CPU emitters (codegen) ------------------------------------------------------------------
+#include "ir/ops/NnCpuEmit.h"
+
+namespace weft {
+
+namespace {
+// weft_rt::OP<T>(x, params as T..., TAIL): parameters of another float dtype are cast to x's.
+std::string norm_call(const CpuEmitArgs& a, const std::string& op, size_t nargs, const std::string& tail) {
+  std::string s = "weft_rt::" + op + "<" + cpu_ctype(a.result_dtype, op) + ">(" + a.args[0];
+  for (size_t i = 1; i < nargs; ++i) s += ", " + cpu_opt_arg(a, i, a.result_dtype, op);
+  return s + ", " + tail + ")";
+}
+}  // namespace
+
+void register_norm_cpu_emitters(OpRegistry& reg) {
+  reg.extend("batch_norm").emit_cpu([](const CpuEmitArgs& a) {
+    return norm_call(a, "batch_norm", 5, cpp_double(a.attrs->get_float("epsilon"), "batch_norm"));
+  });
+  reg.extend("layer_norm").emit_cpu([](const CpuEmitArgs& a) {
+    return norm_call(a, "layer_norm", 3,
+                     std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0])) + ", " +
+                         cpp_double(a.attrs->get_float("epsilon"), "layer_norm"));
+  });
+  reg.extend("instance_norm").emit_cpu([](const CpuEmitArgs& a) {
+    return norm_call(a, "instance_norm", 3, cpp_double(a.attrs->get_float("epsilon"), "instance_norm"));
+  });
+  reg.extend("group_norm").emit_cpu([](const CpuEmitArgs& a) {
+    return norm_call(a, "group_norm", 3,
+                     std::to_string(a.attrs->get_int("num_groups")) + ", " +
+                         cpp_double(a.attrs->get_float("epsilon"), "group_norm"));
+  });
+  reg.extend("lrn").emit_cpu([](const CpuEmitArgs& a) {
+    const Attrs& at = *a.attrs;
+    return "weft_rt::lrn<" + cpu_ctype(a.result_dtype, "lrn") + ">(" + a.args[0] + ", " + std::to_string(at.get_int("size")) +
+           ", " + cpp_double(at.get_float("alpha"), "lrn") + ", " + cpp_double(at.get_float("beta"), "lrn") + ", " +
+           cpp_double(at.get_float("bias"), "lrn") + ")";
+  });
+}
+
+}  // namespace weft

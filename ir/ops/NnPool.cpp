@@ -287,3 +287,32 @@ void register_pool_ops(OpRegistry& reg) {
 }
 
 }  // namespace weft
+
+// ---- CPU emitters (codegen) ------------------------------------------------------------------
+#include "ir/ops/NnCpuEmit.h"
+
+namespace weft {
+
+void register_pool_cpu_emitters(OpRegistry& reg) {
+  for (std::string op : {"max_pool", "avg_pool", "lp_pool"}) {
+    reg.extend(op).emit_cpu([op](const CpuEmitArgs& a) {
+      const Attrs& at = *a.attrs;
+      const size_t nsp = size_t(a.arg_ranks[0] - 2);
+      std::string extra;
+      if (op == "avg_pool") extra = ", " + cpp_bool(at.get_bool("count_include_pad"));
+      if (op == "lp_pool") {
+        if (at.get_int("p") < 1) throw CompileError(Msg() << "lp_pool: p must be >= 1, found " << at.get_int("p"));
+        extra = ", " + std::to_string(at.get_int("p"));
+      }
+      return "weft_rt::" + op + "<" + cpu_ctype(a.result_dtype, op) + ">(" + a.args[0] + ", " +
+             cpp_ints(kernel_shape_attr(at, nsp, op, Stage::Type)) + ", " + cpu_window(at, nsp, op) + ", " +
+             cpp_bool(at.get_bool("ceil_mode")) + extra + ")";
+    });
+  }
+  for (std::string op : {"global_avg_pool", "global_max_pool"})
+    reg.extend(op).emit_cpu([op](const CpuEmitArgs& a) {
+      return "weft_rt::" + op + "<" + cpu_ctype(a.result_dtype, op) + ">(" + a.args[0] + ")";
+    });
+}
+
+}  // namespace weft

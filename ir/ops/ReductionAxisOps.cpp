@@ -170,15 +170,30 @@ void register_reduction_axis_ops(OpRegistry& reg) {
 
 }  // namespace weft
 
-// ---- CPU emitters (codegen) ------------------------------------------------------------------
+// ---- CPU emitters (codegen): softmax, log_softmax, argmax, argmin, cumsum -------------------
 #include "ir/ops/CpuEmit.h"
 
 namespace weft {
 
 void register_softmax_cpu_emitters(OpRegistry& reg) {
-  reg.extend("softmax").emit_cpu([](const CpuEmitArgs& a) {
-    return "weft_rt::softmax<" + cpu_ctype(a.arg_dtypes[0], "softmax") + ">(" + a.args[0] + ", " +
-           std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0])) + ")";
+  for (std::string op : {"softmax", "log_softmax"})
+    reg.extend(op).emit_cpu([op](const CpuEmitArgs& a) {
+      return "weft_rt::" + op + "<" + cpu_ctype(a.arg_dtypes[0], op) + ">(" + a.args[0] + ", " +
+             std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0])) + ")";
+    });
+  for (std::string op : {"argmax", "argmin"})
+    reg.extend(op).emit_cpu([op](const CpuEmitArgs& a) {
+      const Attrs& at = *a.attrs;
+      return "weft_rt::" + op + "<" + cpu_ctype(a.arg_dtypes[0], op) + ">(" + a.args[0] + ", " +
+             std::to_string(cpu_axis(at.get_int("axis"), a.arg_ranks[0])) + ", " +
+             (at.get_bool("keepdims") ? "true" : "false") + ", " + (at.get_bool("select_last_index") ? "true" : "false") +
+             ")";
+    });
+  reg.extend("cumsum").emit_cpu([](const CpuEmitArgs& a) {
+    const Attrs& at = *a.attrs;
+    return "weft_rt::cumsum<" + cpu_ctype(a.arg_dtypes[0], "cumsum") + ">(" + a.args[0] + ", " +
+           std::to_string(cpu_axis(at.get_int("axis"), a.arg_ranks[0])) + ", " + (at.get_bool("exclusive") ? "true" : "false") +
+           ", " + (at.get_bool("reverse") ? "true" : "false") + ")";
   });
 }
 

@@ -200,7 +200,9 @@ void register_reduction_ops(OpRegistry& reg) {
 namespace weft {
 
 void register_reduction_cpu_emitters(OpRegistry& reg) {
-  for (std::string op : {"reduce_sum", "reduce_mean", "reduce_max"}) {
+  // Every reduce_* op: weft_rt::reduce_sum/mean/max in Reduce.h, the others in ReduceMore.h.
+  for (std::string op : {"reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod", "reduce_l1", "reduce_l2",
+                         "reduce_log_sum", "reduce_sum_square", "reduce_log_sum_exp"}) {
     reg.extend(op).emit_cpu([op](const CpuEmitArgs& a) -> std::string {
       const int rank = a.arg_ranks[0];
       std::vector<int64_t> axes = a.attrs->get_ints("axes");

@@ -153,3 +153,29 @@ void register_rnn_cell_ops(OpRegistry& reg) {
 }
 
 }  // namespace weft
+
+// ---- CPU emitters (codegen) ------------------------------------------------------------------
+#include "ir/ops/NnCpuEmit.h"
+
+namespace weft {
+
+void register_rnn_cell_cpu_emitters(OpRegistry& reg) {
+  for (const CellSpec* spec : {&kLstmCell, &kGruCell, &kRnnCell}) {
+    reg.extend(spec->op).emit_cpu([spec](const CpuEmitArgs& a) {
+      const std::string op = spec->op;
+      const size_t wi = size_t(1 + spec->states);
+      std::string s = "weft_rt::" + op + "<" + cpu_ctype(a.result_dtype, op) + ">(";
+      for (size_t i = 0; i < wi + 2; ++i) s += a.args[i] + ", ";
+      s += cpu_opt_arg(a, wi + 2, a.result_dtype, op) + ", " + cpu_opt_arg(a, wi + 3, a.result_dtype, op);
+      if (spec->gates == 1) {
+        const std::string& nl = a.attrs->get_string("nonlinearity");
+        if (nl != "tanh" && nl != "relu")
+          throw CompileError(Msg() << "rnn_cell: nonlinearity must be \"tanh\" or \"relu\", found \"" << nl << "\"");
+        s += nl == "tanh" ? ", weft_rt::Act::Tanh" : ", weft_rt::Act::Relu";
+      }
+      return s + ")";
+    });
+  }
+}
+
+}  // namespace weft

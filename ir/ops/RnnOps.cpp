@@ -324,3 +324,61 @@ void register_rnn_ops(OpRegistry& reg) {
 }
 
 }  // namespace weft
+
+// ---- CPU emitters (codegen) ------------------------------------------------------------------
+#include "ir/ops/NnCpuEmit.h"
+
+namespace weft {
+
+namespace {
+
+std::string act_cpp(ActKind k) {
+  switch (k) {
+    case ActKind::Sigmoid: return "Sigmoid";
+    case ActKind::Tanh: return "Tanh";
+    case ActKind::Relu: return "Relu";
+    case ActKind::LeakyRelu: return "LeakyRelu";
+    case ActKind::ThresholdedRelu: return "ThresholdedRelu";
+    case ActKind::ScaledTanh: return "ScaledTanh";
+    case ActKind::HardSigmoid: return "HardSigmoid";
+    case ActKind::Elu: return "Elu";
+    case ActKind::Softsign: return "Softsign";
+    case ActKind::Softplus: return "Softplus";
+    case ActKind::Affine: return "Affine";
+  }
+  return "Tanh";
+}
+
+// weft_rt::RnnConfig{gates, hidden, dirs, reverse, {activations...}, clip, input_forget, linear_before_reset}.
+std::string rnn_config(const RnnSpec& spec, const Attrs& attrs) {
+  const int64_t dirs = num_directions(attrs, spec.op, Stage::Type);
+  std::string acts;
+  for (const auto& dir : activations(spec, attrs, dirs, Stage::Type))
+    for (const Activation& a : dir)
+      acts += (acts.empty() ? "{weft_rt::Act::" : ", {weft_rt::Act::") + act_cpp(a.kind) + ", " +
+              cpp_double(a.alpha, spec.op) + ", " + cpp_double(a.beta, spec.op) + "}";
+  const bool input_forget = spec.kind == RnnKind::Lstm && attrs.get_int("input_forget") != 0;
+  const bool lbr = spec.kind == RnnKind::Gru && attrs.get_int("linear_before_reset") != 0;
+  return "weft_rt::RnnConfig{" + std::to_string(spec.gates) + ", " + std::to_string(attrs.get_int("hidden_size")) + ", " +
+         std::to_string(dirs) + ", " + cpp_bool(attrs.get_string("direction") == "reverse") + ", {" + acts + "}, " +
+         cpp_double(attrs.get_float("clip"), spec.op) + ", " + cpp_bool(input_forget) + ", " + cpp_bool(lbr) + "}";
+}
+
+}  // namespace
+
+void register_rnn_cpu_emitters(OpRegistry& reg) {
+  for (RnnKind kind : {RnnKind::Lstm, RnnKind::Gru, RnnKind::Rnn}) {
+    reg.extend(spec_of(kind).op).emit_cpu([kind](const CpuEmitArgs& a) {
+      const RnnSpec& spec = spec_of(kind);
+      const std::string op = spec.op;
+      const DType t = a.result_dtype;
+      std::string s = "weft_rt::" + op + "<" + cpu_ctype(t, op) + ">(" + rnn_config(spec, *a.attrs) + ", " + a.args[0] +
+                      ", " + a.args[1] + ", " + a.args[2] + ", " + cpu_opt_arg(a, 3, t, op) + ", " +
+                      cpu_opt_arg(a, 4, DType::I64, op) + ", " + cpu_opt_arg(a, 5, t, op);
+      if (kind == RnnKind::Lstm) s += ", " + cpu_opt_arg(a, 6, t, op) + ", " + cpu_opt_arg(a, 7, t, op);
+      return s + ")";
+    });
+  }
+}
+
+}  // namespace weft

@@ -324,3 +324,46 @@ void register_shape_gather_ops(OpRegistry& reg) {
 }
 
 }  // namespace weft::shape_ops
+
+// ---- CPU emitters (codegen) ------------------------------------------------------------------
+#include "ir/ops/CpuEmit.h"
+
+namespace weft::shape_ops {
+namespace {
+
+// "<float, int64_t>": the data and index element types of a gather/scatter call.
+std::string data_index_types(const CpuEmitArgs& a, const std::string& op) {
+  return "<" + cpu_ctype(a.arg_dtypes[0], op) + ", " + cpu_ctype(a.arg_dtypes[1], op) + ">";
+}
+
+std::string scatter_reduce(const Attrs& attrs) {
+  const std::string& r = attrs.get_string("reduction");
+  const char* e = r == "add" ? "Add" : r == "mul" ? "Mul" : r == "max" ? "Max" : r == "min" ? "Min" : "None";
+  return std::string("weft_rt::ScatterReduce::") + e;
+}
+
+}  // namespace
+
+void register_shape_gather_cpu_emitters(OpRegistry& reg) {
+  for (const char* name : {"gather", "gather_elements"}) {
+    std::string op = name;
+    reg.extend(op).emit_cpu([op](const CpuEmitArgs& a) {
+      return "weft_rt::" + op + data_index_types(a, op) + "(" + a.args[0] + ", " + a.args[1] + ", " +
+             std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0])) + ")";
+    });
+  }
+  reg.extend("gather_nd").emit_cpu([](const CpuEmitArgs& a) {
+    return "weft_rt::gather_nd" + data_index_types(a, "gather_nd") + "(" + a.args[0] + ", " + a.args[1] + ", " +
+           std::to_string(a.attrs->get_int("batch_dims")) + ")";
+  });
+  reg.extend("scatter_elements").emit_cpu([](const CpuEmitArgs& a) {
+    return "weft_rt::scatter_elements" + data_index_types(a, "scatter_elements") + "(" + a.args[0] + ", " + a.args[1] + ", " +
+           a.args[2] + ", " + std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0])) + ", " + scatter_reduce(*a.attrs) + ")";
+  });
+  reg.extend("scatter_nd").emit_cpu([](const CpuEmitArgs& a) {
+    return "weft_rt::scatter_nd" + data_index_types(a, "scatter_nd") + "(" + a.args[0] + ", " + a.args[1] + ", " + a.args[2] + ", " +
+           scatter_reduce(*a.attrs) + ")";
+  });
+}
+
+}  // namespace weft::shape_ops

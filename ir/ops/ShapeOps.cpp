@@ -409,3 +409,54 @@ void register_shape_ops(OpRegistry& reg) {
 }
 
 }  // namespace weft
+
+// ---- CPU emitters (codegen) ------------------------------------------------------------------
+// Ranks are static, so axes, perms and shape bounds are normalized here; dims and the values
+// of shape operands are read at run time (weft_rt::int_values checks their dtype).
+#include "ir/ops/CpuEmit.h"
+
+namespace weft {
+
+void register_shape_cpu_emitters(OpRegistry& reg) {
+  auto T = [](const CpuEmitArgs& a, const char* op) { return cpu_ctype(a.arg_dtypes[0], op); };
+  reg.extend("reshape").emit_cpu([](const CpuEmitArgs& a) {
+    return "weft_rt::reshape(" + a.args[0] + ", weft_rt::int_values(" + a.args[1] + ", \"reshape\", \"the shape\"), " +
+           (a.attrs->get_bool("allowzero") ? "true" : "false") + ")";
+  });
+  reg.extend("flatten").emit_cpu([](const CpuEmitArgs& a) {
+    return "weft_rt::flatten(" + a.args[0] + ", " + std::to_string(flatten_axis(a.attrs->get_int("axis"), a.arg_ranks[0], false)) + ")";
+  });
+  reg.extend("squeeze").emit_cpu([](const CpuEmitArgs& a) {
+    return "weft_rt::squeeze(" + a.args[0] + ", " + cpu_int_list(normalize_axes(a.attrs->get_ints("axes"), a.arg_ranks[0], "squeeze")) + ")";
+  });
+  reg.extend("unsqueeze").emit_cpu([](const CpuEmitArgs& a) {
+    return "weft_rt::unsqueeze(" + a.args[0] + ", " + cpu_int_list(normalize_axes(a.attrs->get_ints("axes"), a.result_rank, "unsqueeze")) + ")";
+  });
+  reg.extend("transpose").emit_cpu([T](const CpuEmitArgs& a) {
+    std::vector<int> p = transpose_perm(a.attrs->get_ints("perm"), a.arg_ranks[0]);
+    bool identity = true;
+    for (size_t i = 0; i < p.size(); ++i) identity = identity && p[i] == int(i);
+    if (identity) return a.args[0];  // shares the buffer
+    return "weft_rt::transpose<" + T(a, "transpose") + ">(" + a.args[0] + ", " + cpu_int_list(p) + ")";
+  });
+  reg.extend("expand").emit_cpu([T](const CpuEmitArgs& a) {
+    return "weft_rt::expand<" + T(a, "expand") + ">(" + a.args[0] + ", weft_rt::int_values(" + a.args[1] + ", \"expand\", \"the shape\"))";
+  });
+  reg.extend("shape").emit_cpu([](const CpuEmitArgs& a) {
+    auto [s, e] = shape_range(*a.attrs, a.arg_ranks[0]);
+    return "weft_rt::shape_of(" + a.args[0] + ", " + std::to_string(s) + ", " + std::to_string(e) + ")";
+  });
+  reg.extend("size").emit_cpu([](const CpuEmitArgs& a) { return "weft_rt::size_of(" + a.args[0] + ")"; });
+  reg.extend("depth_to_space").emit_cpu([T](const CpuEmitArgs& a) {
+    return "weft_rt::block_rearrange<" + T(a, "depth_to_space") + ">(" + a.args[0] + ", " + std::to_string(a.attrs->get_int("blocksize")) +
+           ", true, " + (a.attrs->get_string("mode") == "CRD" ? "true" : "false") + ")";
+  });
+  reg.extend("space_to_depth").emit_cpu([T](const CpuEmitArgs& a) {
+    return "weft_rt::block_rearrange<" + T(a, "space_to_depth") + ">(" + a.args[0] + ", " + std::to_string(a.attrs->get_int("blocksize")) +
+           ", false, false)";
+  });
+  shape_ops::register_shape_slice_cpu_emitters(reg);
+  shape_ops::register_shape_gather_cpu_emitters(reg);
+}
+
+}  // namespace weft

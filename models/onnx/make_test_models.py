@@ -266,6 +266,12 @@ def sequence_cases():
     x = f32(3, 4)
     case("optional", m, [([x], [np.bool_(True), x, np.bool_(False), ("some", x), None])])
 
+    # A sequence declared by its dtype only (no shape: unknown rank) holds tensors of any rank.
+    nodes = [H.make_node("SequenceInsert", ["s", "x"], ["s2"]), H.make_node("SequenceLength", ["s2"], ["n"])]
+    m = model(nodes, [seq_vi("s", F, None), vi("x", F, [2, 2])], [seq_vi("s2", F, None), vi("n", I64, [])])
+    elems, x = [f32(1, 2, 3), np.float32(4)], np.arange(4, dtype=np.float32).reshape(2, 2)
+    case("sequence_any_rank", m, [([elems, x], [elems + [x], np.int64(len(elems) + 1)])])
+
 
 # ---- graph inputs, initializers, external data ---------------------------------------------------
 
@@ -372,6 +378,8 @@ def error_cases():
     sm = H.make_node("Softmax", ["x"], ["y"], name="sm")
     sm.attribute.append(H.make_attribute("axis", 1.5))
     case("err_attribute", model([sm], x_in, y_out))
+    case("err_unknown_rank", model([H.make_node("SequenceAt", ["s", "zero"], ["e"]), H.make_node("Relu", ["e"], ["y"], name="relu_elem")],
+                                   [seq_vi("s", F, None), vi("zero", I64, [])], [vi("y", F, None)]))
 
     def bad_tensor(dims, raw=None, floats=None):
         t = TensorProto()

@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
   const weft_api* (*get)(void);
   const weft_api* api;
   weft_model* model = NULL;
-  weft_options options;
+  weft_options options = {0};
   DLTensor inputs[16];
   int64_t shapes[16][8];
   void* buffers[16];

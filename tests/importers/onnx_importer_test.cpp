@@ -147,6 +147,10 @@ TEST(OnnxImport, SequenceOps) { check_runs("sequence_ops"); }
 TEST(OnnxImport, SplitToSequenceAndConcatFromSequence) { check_runs("split_to_sequence"); }
 TEST(OnnxImport, SequenceMap) { check_runs("sequence_map"); }
 TEST(OnnxImport, Optional) { check_runs("optional"); }
+TEST(OnnxImport, SequenceOfAnyRank) {
+  Module m = check_runs("sequence_any_rank");
+  EXPECT_EQ(type_str(m.function("main")->params[0]->annotation), "List[f32[*]]");
+}
 TEST(OnnxImport, ModelLocalFunctionsAreInlined) { check_runs("local_function"); }
 
 // ---- graph inputs, initializers, external data ---------------------------------------------------
@@ -190,6 +194,12 @@ TEST(OnnxImport, BadAttribute) {
   std::string e = import_error("err_attribute");
   EXPECT_HAS(e, "onnx node 'sm' (Softmax, domain '', opset 16)");
   EXPECT_HAS(e, "bad attribute 'axis': expected INT, got FLOAT");
+}
+
+TEST(OnnxImport, OperatorOnATensorOfUnknownRank) {
+  std::string e = import_error("err_unknown_rank");
+  EXPECT_HAS(e, "onnx node 'relu_elem' (Relu, domain '', opset 16)");
+  EXPECT_HAS(e, "relu: argument 0 has unknown rank (f32[*])");
 }
 
 TEST(OnnxImport, DataLengthThatDoesNotMatchTheShape) {

@@ -36,7 +36,7 @@ std::string subgraph_name(const NodeContext& ctx, const onnx::GraphProto& g, con
 
 // `e` as a scalar inside scope `b` (conditions may come as one-element 1-D tensors).
 Expr scalar_in(GraphBuilder& b, const Expr& e, const Span& span) {
-  auto t = as_tensor(b.type_of(e));
+  auto t = as_ranked(b.type_of(e));
   if (t && t->rank() == 0) return e;
   return b.emit_op("reshape", {e, make_constant(Tensor(DType::I64, {0}), span)}, {}, span, "cond");
 }
@@ -170,13 +170,29 @@ Attempt settle(NodeContext& ctx, std::vector<Type> carried, std::vector<Type> de
     for (size_t j = 0; j < carried.size(); ++j)
       if (!carried[j]) ctx.fail(Msg() << "the type of loop-carried value " << j << " is not known at import time");
     for (size_t k = 0; k < scans.size(); ++k)
-      if (!as_tensor(scans[k])) ctx.fail(Msg() << "scan output " << k << " must be a tensor of known rank, got " << type_str(scans[k]));
+      if (!as_ranked(scans[k])) ctx.fail(Msg() << "scan output " << k << " must be a tensor of known rank, got " << type_str(scans[k]));
     return a;
   }
   ctx.fail("the types of the loop-carried values do not settle");
 }
 
 Var param(const std::string& hint, const Type& t, const Span& span) { return make_var(sanitize_name(hint), t, span); }
+
+// A loop-carried value that enters as an optional and leaves the body as a plain value (the
+// body reads it with OptionalHasElement / OptionalGetElement, which take either from opset
+// 18 on): the body's value is carried as Some(value), and the loop's result, typed by the
+// body's output as ONNX types it, is taken out again (after zero iterations from an empty
+// optional that fails at run time, like OptionalGetElement).
+bool carried_becomes_present(const Type& carried, const Type& out) {
+  return elem_type(carried, "Option") && out && !elem_type(out, "Option");
+}
+
+Expr take_present(NodeContext& ctx, const Expr& opt, const std::string& hint) {
+  Module& m = ctx.graph().module();
+  Var x = make_var("elem", nullptr, ctx.span());
+  Expr match = make_match(opt, {{pattern_constructor(m.constructor("Some"), {pattern_var(x)}), x}}, ctx.span());
+  return ctx.graph().bind(match, hint.empty() ? "v" : hint, ctx.span(), elem_type(ctx.graph().type_of(opt), "Option"));
+}
 
 // Binds the call of the loop function and unpacks its results: carried values as they
 // are, scan outputs stacked along `axes` (newest_first: in iteration order).
@@ -243,6 +259,7 @@ std::vector<Expr> convert_loop(NodeContext& ctx) {
   for (int k = 0; k < n_scan; ++k) args.push_back(ctx.bind(construct(ctx, "Nil", {})));
   std::string name = ctx.graph().state().fresh_global("loop_" + sanitize_name(ctx.node().name().empty() ? output_hint(ctx) : ctx.node().name()));
   std::string body_name = subgraph_name(ctx, body, "body");
+  std::vector<bool> made_present(n_carried, false);  // per carried value, in the last round
 
   auto build = [&](const std::vector<Type>& carried_t, const std::vector<Type>& scan_t) {
     GraphBuilder b(ctx.graph(), body_name, /*function_boundary=*/true);
@@ -281,8 +298,15 @@ std::vector<Expr> convert_loop(NodeContext& ctx) {
     if (has_m) p.next_fixed.push_back(mv);
     if (has_c) p.next_fixed.push_back(scalar_in(b, outs[0], span));
     for (size_t j = 0; j < n_carried; ++j) {
-      p.carried_out.push_back(outs[1 + j]);
-      a.carried_out.push_back(b.type_of(outs[1 + j]));
+      Expr out = outs[1 + j];
+      Type t = b.type_of(out);
+      made_present[j] = carried_becomes_present(carried_t[j], t);
+      if (made_present[j]) {
+        out = b.bind(make_call(ctx.graph().module().constructor("Some"), {out}, span), "present", span, adt_type("Option", {t}));
+        t = adt_type("Option", {t});
+      }
+      p.carried_out.push_back(out);
+      a.carried_out.push_back(t);
     }
     for (int k = 0; k < n_scan; ++k) {
       p.scan_out.push_back(outs[1 + n_carried + size_t(k)]);
@@ -293,7 +317,10 @@ std::vector<Expr> convert_loop(NodeContext& ctx) {
     return a;
   };
   Attempt a = settle(ctx, carried, declared, std::vector<Type>(size_t(n_scan)), build);
-  return call_loop(ctx, name, a, args, n_carried, std::vector<int64_t>(size_t(n_scan), 0), std::vector<bool>(size_t(n_scan), true));
+  auto outs = call_loop(ctx, name, a, args, n_carried, std::vector<int64_t>(size_t(n_scan), 0), std::vector<bool>(size_t(n_scan), true));
+  for (size_t j = 0; j < n_carried && j < outs.size(); ++j)
+    if (made_present[j]) outs[j] = take_present(ctx, outs[j], j < ctx.num_outputs() ? ctx.node().output(int(j)) : "");
+  return outs;
 }
 
 // ---- Scan ------------------------------------------------------------------------------------

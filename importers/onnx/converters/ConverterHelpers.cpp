@@ -16,7 +16,7 @@ Expr iota(NodeContext& ctx, int64_t n, std::vector<int64_t> shape) {
 
 std::optional<Ints> static_dims(const NodeContext& ctx, size_t i) {
   if (!ctx.has_input(i)) return std::nullopt;
-  const TensorTypeNode* t = as_tensor(ctx.input_type(i));
+  const TensorTypeNode* t = as_ranked(ctx.input_type(i));
   if (!t) return std::nullopt;
   Ints dims;
   for (const Dim& d : t->shape) {

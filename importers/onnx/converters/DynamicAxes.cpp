@@ -30,7 +30,7 @@ Expr scatter_dims(NodeContext& ctx, const Expr& dims, const Expr& pos, const Exp
 }  // namespace
 
 int64_t static_length(const NodeContext& ctx, size_t i, const std::string& what) {
-  const TensorTypeNode* t = as_tensor(ctx.input_type(i));
+  const TensorTypeNode* t = as_ranked(ctx.input_type(i));
   if (!t || t->rank() > 1 || (t->rank() == 1 && !t->shape[0].is_static()))
     ctx.fail(what + " given at run time must be a 1-D tensor of static length");
   return t->rank() == 0 ? 1 : t->shape[0].value();

@@ -36,7 +36,7 @@ Expr det(NodeContext& ctx, const Expr& m, int64_t n) {
 }
 
 std::vector<Expr> convert_det(NodeContext& ctx) {
-  const TensorTypeNode* t = as_tensor(ctx.input_type(0));
+  const TensorTypeNode* t = as_ranked(ctx.input_type(0));
   if (!t || t->rank() < 2) ctx.fail("input must be a batch of square matrices [..., n, n]");
   const Dim& n = t->shape.back();
   if (!n.is_static() || n != t->shape[size_t(t->rank() - 2)])

@@ -97,8 +97,8 @@ std::vector<Expr> concat_from_sequence(NodeContext& ctx) {
   expect_inputs(ctx, 1, 1);
   Type elem;
   Expr seq = sequence_input(ctx, 0, &elem);
-  auto t = as_tensor(elem);
-  if (!t) ctx.fail("the element type of the sequence is not known at import time");
+  auto t = as_ranked(elem);
+  if (!t) ctx.fail("the element type (its rank) of the sequence is not known at import time");
   bool new_axis = ctx.attr_int("new_axis", 0) != 0;
   int axis = normalize_axis(ctx, ctx.attr_int("axis"), t->rank(), new_axis, "axis");
   Shape shape = t->shape;
@@ -111,8 +111,8 @@ std::vector<Expr> concat_from_sequence(NodeContext& ctx) {
 std::vector<Expr> split_to_sequence(NodeContext& ctx) {
   expect_inputs(ctx, 1, 2);
   Expr x = ctx.input(0);
-  auto t = as_tensor(ctx.input_type(0));
-  if (!t) ctx.fail("the type of input 0 is not known at import time");
+  auto t = as_ranked(ctx.input_type(0));
+  if (!t) ctx.fail("the type (its rank) of input 0 is not known at import time");
   int axis = normalize_axis(ctx, ctx.attr_int("axis", 0), t->rank(), false, "axis");
   bool keep = ctx.attr_int("keepdims", 1) != 0;
   Expr starts, ends;
@@ -120,7 +120,7 @@ std::vector<Expr> split_to_sequence(NodeContext& ctx) {
     Expr d = dim_size(ctx, 0, axis);
     starts = ctx.op("range", {ctx.i64_scalar(0), d, ctx.i64_scalar(1)});
     ends = ctx.op("add", {starts, ctx.i64_scalar(1)});
-  } else if (auto st = as_tensor(ctx.input_type(1)); st && st->rank() == 0) {  // pieces of that size, the last smaller
+  } else if (auto st = as_ranked(ctx.input_type(1)); st && st->rank() == 0) {  // pieces of that size, the last smaller
     keep = true;
     Expr size = scalar_input(ctx, 1, DType::I64, "split");
     Expr d = dim_size(ctx, 0, axis);

@@ -59,7 +59,7 @@ Complex dft_last_axis(NodeContext& ctx, const Complex& x, const Expr& n, bool in
 
 // [..., 1 or 2] to its real and imaginary parts; the last dim must be static.
 Complex split_complex(NodeContext& ctx, const Expr& x, size_t input) {
-  const TensorTypeNode* t = as_tensor(ctx.input_type(input));
+  const TensorTypeNode* t = as_ranked(ctx.input_type(input));
   if (!t || t->rank() < 2 || !t->shape.back().is_static() || t->shape.back().value() < 1 || t->shape.back().value() > 2)
     ctx.fail("the signal's last dim must be 1 (real) or 2 (complex) and known at import time");
   Complex c{ctx.op("gather", {x, ctx.i64_scalar(0)}, {{"axis", int64_t(-1)}}), nullptr};

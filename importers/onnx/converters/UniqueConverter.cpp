@@ -40,7 +40,7 @@ std::vector<Expr> convert_unique(NodeContext& ctx) {
   Expr rows;
   if (ctx.has_attr("axis")) {
     axis = positive_axis(ctx, ctx.attr_int("axis"), rank);
-    auto dims = as_tensor(ctx.input_type(0))->shape;
+    auto dims = as_ranked(ctx.input_type(0))->shape;
     for (int i = 0; i < rank; ++i) {
       if (i == axis) continue;
       if (!dims[size_t(i)].is_static()) ctx.fail("with axis, the other dims must be known at import time");

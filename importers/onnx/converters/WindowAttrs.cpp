@@ -13,7 +13,7 @@ Ints ints_or(const NodeContext& ctx, const std::string& name, size_t n, int64_t 
 }
 
 Ints static_spatial(const NodeContext& ctx, size_t nsp, const std::string& why) {
-  const TensorTypeNode* t = as_tensor(ctx.input_type(0));
+  const TensorTypeNode* t = as_ranked(ctx.input_type(0));
   Ints dims;
   for (size_t i = 0; t && i < nsp && i < t->shape.size(); ++i) {
     const Dim& d = t->shape[t->shape.size() - nsp + i];

@@ -11,15 +11,18 @@ extern "C" {
 #endif
 
 /* Bumped when weft_api changes incompatibly; new members are only ever appended. */
-#define WEFT_API_VERSION 1
+#define WEFT_API_VERSION 2
 
 /* DLPack before 0.8 has no kDLBool; weft uses its value (6) for bool tensors either way. */
 #define WEFT_DL_BOOL 6
 
 typedef struct weft_model weft_model; /* one loaded model; run() may be called on it from several threads */
 
+/* Zero-initialize it (weft_options o = {0};): members are only ever appended, and 0 or
+   NULL always means the default. */
 typedef struct weft_options {
-  int num_threads; /* 0: the library's choice */
+  int num_threads;          /* 0: the library's choice */
+  const char* weights_path; /* a library built with --weights external: its sidecar file; NULL: the one beside the library */
 } weft_options;
 
 /* Describes one input or output. Pointers stay valid as long as the model handle. */
@@ -30,6 +33,41 @@ typedef struct weft_tensor_info {
   const int64_t* shape;          /* ndim entries; -1 for a dimension known only at run time */
   const char* const* dim_names;  /* ndim entries; the symbol ("batch") or NULL */
 } weft_tensor_info;
+
+/* What one input or output is (version 2). A model whose inputs and outputs are all
+   WEFT_VALUE_TENSOR runs through run() as well as run_values(); any other needs run_values(). */
+typedef enum weft_value_kind {
+  WEFT_VALUE_TENSOR = 0,       /* one tensor */
+  WEFT_VALUE_LIST = 1,         /* a list of tensors (ONNX sequence, TorchScript List[Tensor]), maybe empty */
+  WEFT_VALUE_OPTIONAL = 2,     /* a tensor or nothing (ONNX optional) */
+  WEFT_VALUE_OPTIONAL_LIST = 3 /* a list of tensors or nothing */
+} weft_value_kind;
+
+/* Describes one input or output (version 2). `tensor` is the tensor, or each element of a
+   list, as input_info/output_info describe it; all elements of a list share a symbol's size. */
+typedef struct weft_value_info {
+  int kind; /* a weft_value_kind */
+  weft_tensor_info tensor;
+} weft_value_info;
+
+/* One input of run_values, borrowed for the call. */
+typedef struct weft_value {
+  int kind;             /* must be the input's kind */
+  int is_none;          /* optionals: nonzero for an absent value (tensors ignored); 0 otherwise */
+  int64_t num_tensors;  /* a tensor or present optional tensor: 1; a list: its length */
+  const DLTensor* tensors;
+} weft_value;
+
+/* One output of run_values, allocated by the library; release it with deleter(self). A
+   caller may keep a tensor past that by taking it out (set its slot to NULL) and later
+   calling its own deleter. */
+typedef struct weft_output_value {
+  int kind;
+  int is_none;              /* an absent optional */
+  int64_t num_tensors;
+  DLManagedTensor** tensors; /* num_tensors entries */
+  void (*deleter)(struct weft_output_value* self);
+} weft_output_value;
 
 /* Every function returning int returns 0 on success and nonzero on failure, with a
    message for the calling thread in last_error(). Nothing aborts or throws. */
@@ -45,9 +83,18 @@ typedef struct weft_api {
   int (*output_info)(const weft_model* model, int index, weft_tensor_info* info);
   /* Runs the model on CPU tensors (compact row-major; strides NULL or compact). The library
      allocates each output; the caller releases it with outputs[i]->deleter(outputs[i]).
-     On failure no outputs are left allocated and outputs[i] are NULL. */
+     On failure no outputs are left allocated and outputs[i] are NULL. Fails for a model
+     with an input or output that is not a tensor: use run_values (input_info and
+     output_info describe a list's or an optional's tensors). */
   int (*run)(weft_model* model, const DLTensor* inputs, int num_inputs, DLManagedTensor** outputs, int num_outputs);
   const char* (*last_error)(void); /* the calling thread's last message; "" if none */
+  /* ---- version 2: check version >= 2 (or size) before using these ---- */
+  int (*input_value_info)(const weft_model* model, int index, weft_value_info* info);
+  int (*output_value_info)(const weft_model* model, int index, weft_value_info* info);
+  /* Runs the model on inputs of any kind, in input order, validated like run()'s. On
+     success outputs[i] is a new weft_output_value; on failure all outputs[i] are NULL. */
+  int (*run_values)(weft_model* model, const weft_value* inputs, int num_inputs, weft_output_value** outputs,
+                    int num_outputs);
 } weft_api;
 
 /* Every library exports this, and the same table as <name>_api. */

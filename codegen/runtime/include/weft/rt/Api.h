@@ -6,6 +6,8 @@
 #include <utility>
 
 #include "weft/rt/Tensor.h"
+#include "weft/rt/Values.h"
+#include "weft/rt/Weights.h"
 
 namespace weft_rt {
 
@@ -16,6 +18,14 @@ struct IoDesc {
   int ndim;
   const int64_t* shape;          // -1 where only known at run time
   const char* const* dim_names;  // symbol or nullptr per dim
+  int kind;                      // weft_value_kind; the fields above describe the (element) tensor
+};
+
+// An input or output of @main between the C API and the generated entry: a tensor (one
+// element), a list (its elements), an optional (`none`, or one tensor or list).
+struct IoValue {
+  bool none = false;
+  std::vector<Tensor> tensors;
 };
 
 // What the generated source tells the runtime about its model.
@@ -25,7 +35,8 @@ struct ModelDesc {
   int num_inputs;
   const IoDesc* outputs;
   int num_outputs;
-  void (*run)(const Tensor* inputs, Tensor* outputs);  // may throw; shapes already validated
+  void (*run)(const IoValue* inputs, IoValue* outputs);  // may throw; inputs already validated
+  const WeightsSource* weights = nullptr;              // external weights to load at create; nullptr: embedded
 };
 
 inline std::string& last_error_slot() {
@@ -92,6 +103,48 @@ inline void check_input(const DLTensor& t, const IoDesc& d, int index, std::vect
 
 inline Shape dl_shape(const DLTensor& t) { return Shape(t.shape, t.shape + t.ndim); }
 
+// ---- @main's values from and to IoValues (the generated entry passes the ADT tags) ----
+
+inline Adt list_of(const std::vector<Tensor>& elems, int cons, int nil) {
+  Adt list = Adt::make(nil);
+  for (size_t i = elems.size(); i-- > 0;) list = Adt::make<Tensor, Adt>(cons, elems[i], list);
+  return list;
+}
+inline Adt io_list(const IoValue& v, int cons, int nil) { return list_of(v.tensors, cons, nil); }
+inline Adt io_option(const IoValue& v, int some, int none) { return v.none ? Adt::make(none) : Adt::make<Tensor>(some, v.tensors.at(0)); }
+inline Adt io_option_list(const IoValue& v, int some, int none, int cons, int nil) {
+  return v.none ? Adt::make(none) : Adt::make<Adt>(some, list_of(v.tensors, cons, nil));
+}
+
+inline IoValue out_tensor(Tensor t) { return IoValue{false, {std::move(t)}}; }
+inline IoValue out_list(const Adt& list, int cons) {
+  IoValue v;
+  for (const Adt* p = &list; p->tag() == cons;) {  // along the spine: no recursion
+    const auto& f = p->fields<Tensor, Adt>();
+    v.tensors.push_back(std::get<0>(f));
+    p = &std::get<1>(f);
+  }
+  return v;
+}
+inline IoValue out_option(const Adt& opt, int some) {
+  if (opt.tag() != some) return IoValue{true, {}};
+  return out_tensor(std::get<0>(opt.fields<Tensor>()));
+}
+inline IoValue out_option_list(const Adt& opt, int some, int cons) {
+  if (opt.tag() != some) return IoValue{true, {}};
+  return out_list(std::get<0>(opt.fields<Adt>()), cons);
+}
+
+inline const char* kind_str(int kind) {
+  switch (kind) {
+    case WEFT_VALUE_TENSOR: return "a tensor";
+    case WEFT_VALUE_LIST: return "a list of tensors";
+    case WEFT_VALUE_OPTIONAL: return "an optional tensor";
+    case WEFT_VALUE_OPTIONAL_LIST: return "an optional list of tensors";
+  }
+  return "an unknown kind";
+}
+
 // A DLManagedTensor that keeps its runtime tensor (and so its buffer) alive until deleted.
 struct ManagedOutput {
   DLManagedTensor managed;
@@ -144,11 +197,92 @@ inline int info_of(const weft_model* m, int index, weft_tensor_info* info, bool 
   });
 }
 
-inline int run_model(weft_model* m, const DLTensor* inputs, int num_inputs, DLManagedTensor** outputs, int num_outputs) {
+inline int value_info_of(const weft_model* m, int index, weft_value_info* info, bool input) {
+  return guarded(input ? "input_value_info" : "output_value_info", [&] {
+    if (!m || !info) throw Error("model or info is NULL");
+    const int n = input ? m->desc->num_inputs : m->desc->num_outputs;
+    if (index < 0 || index >= n) throw Error("index " + std::to_string(index) + " out of range [0, " + std::to_string(n) + ")");
+    const IoDesc& d = input ? m->desc->inputs[index] : m->desc->outputs[index];
+    info->kind = d.kind;
+    fill_info(d, &info->tensor);
+  });
+}
+
+// Every input and output a tensor, as run() (version 1) requires.
+inline void check_tensor_only(const ModelDesc& d) {
+  for (int i = 0; i < d.num_inputs; ++i)
+    if (d.inputs[i].kind != WEFT_VALUE_TENSOR)
+      throw Error("input " + std::to_string(i) + " '" + d.inputs[i].name + "' is " + kind_str(d.inputs[i].kind) +
+                  "; run() takes tensors only, call run_values()");
+  for (int i = 0; i < d.num_outputs; ++i)
+    if (d.outputs[i].kind != WEFT_VALUE_TENSOR)
+      throw Error("output " + std::to_string(i) + " '" + d.outputs[i].name + "' is " + kind_str(d.outputs[i].kind) +
+                  "; run() returns tensors only, call run_values()");
+}
+
+inline Tensor input_view(const DLTensor& t) {
+  return Tensor::view(static_cast<const char*>(t.data) + t.byte_offset, t.dtype, dl_shape(t));
+}
+
+// Checks one input of run_values against its description and turns it into an IoValue.
+inline IoValue check_value(const weft_value& v, const IoDesc& d, int index, std::vector<std::pair<const char*, int64_t>>& symbols) {
+  const std::string where = "input " + std::to_string(index) + " '" + d.name + "'";
+  if (v.kind != d.kind)
+    throw Error(where + ": is " + kind_str(d.kind) + " (kind " + std::to_string(d.kind) + "), got kind " + std::to_string(v.kind));
+  IoValue r;
+  const bool optional = d.kind == WEFT_VALUE_OPTIONAL || d.kind == WEFT_VALUE_OPTIONAL_LIST;
+  if (optional && v.is_none) {
+    r.none = true;
+    return r;
+  }
+  if (!optional && v.is_none) throw Error(where + ": is_none is set, but the input is not optional");
+  const bool list = d.kind == WEFT_VALUE_LIST || d.kind == WEFT_VALUE_OPTIONAL_LIST;
+  if (v.num_tensors < 0) throw Error(where + ": num_tensors is negative (" + std::to_string(v.num_tensors) + ")");
+  if (!list && v.num_tensors != 1) throw Error(where + ": expected 1 tensor, got num_tensors = " + std::to_string(v.num_tensors));
+  if (v.num_tensors > 0 && !v.tensors) throw Error(where + ": tensors is NULL");
+  for (int64_t i = 0; i < v.num_tensors; ++i) {
+    check_input(v.tensors[i], d, index, symbols);
+    r.tensors.push_back(input_view(v.tensors[i]));
+  }
+  return r;
+}
+
+// A weft_output_value owning its managed tensors.
+struct OutputValue : weft_output_value {
+  std::vector<DLManagedTensor*> slots;
+  static void release(weft_output_value* self) {
+    if (!self) return;
+    for (int64_t i = 0; i < self->num_tensors; ++i)
+      if (DLManagedTensor* t = self->tensors[i]) t->deleter(t);
+    delete static_cast<OutputValue*>(self);
+  }
+};
+
+inline weft_output_value* to_output_value(IoValue& v, int kind) {
+  auto* o = new OutputValue{};
+  o->kind = kind;
+  o->is_none = v.none ? 1 : 0;
+  o->num_tensors = 0;
+  o->tensors = nullptr;
+  o->deleter = OutputValue::release;
+  try {
+    o->slots.reserve(v.tensors.size());
+    for (auto& t : v.tensors) {
+      o->slots.push_back(to_managed(std::move(t)));
+      o->num_tensors = int64_t(o->slots.size());
+      o->tensors = o->slots.data();
+    }
+  } catch (...) {
+    OutputValue::release(o);
+    throw;
+  }
+  return o;
+}
+
+inline int run_values(weft_model* m, const weft_value* inputs, int num_inputs, weft_output_value** outputs, int num_outputs) {
   if (outputs && m && num_outputs == m->desc->num_outputs)
     for (int i = 0; i < num_outputs; ++i) outputs[i] = nullptr;
-  std::vector<Tensor> outs;
-  return guarded("run", [&] {
+  return guarded("run_values", [&] {
     if (!m) throw Error("model is NULL");
     const ModelDesc& d = *m->desc;
     if (num_inputs != d.num_inputs) throw Error("expected " + std::to_string(d.num_inputs) + " inputs, got " + std::to_string(num_inputs));
@@ -156,16 +290,44 @@ inline int run_model(weft_model* m, const DLTensor* inputs, int num_inputs, DLMa
     if (!inputs && num_inputs > 0) throw Error("inputs is NULL");
     if (!outputs) throw Error("outputs is NULL");
     std::vector<std::pair<const char*, int64_t>> symbols;
-    std::vector<Tensor> ins;
+    std::vector<IoValue> ins;
+    for (int i = 0; i < num_inputs; ++i) ins.push_back(check_value(inputs[i], d.inputs[i], i, symbols));
+    std::vector<IoValue> outs(static_cast<size_t>(num_outputs));
+    d.run(ins.data(), outs.data());
+    std::vector<weft_output_value*> made;
+    try {
+      for (int i = 0; i < num_outputs; ++i) made.push_back(to_output_value(outs[size_t(i)], d.outputs[i].kind));
+    } catch (...) {
+      for (auto* p : made) p->deleter(p);
+      throw;
+    }
+    for (int i = 0; i < num_outputs; ++i) outputs[i] = made[size_t(i)];
+  });
+}
+
+inline int run_model(weft_model* m, const DLTensor* inputs, int num_inputs, DLManagedTensor** outputs, int num_outputs) {
+  if (outputs && m && num_outputs == m->desc->num_outputs)
+    for (int i = 0; i < num_outputs; ++i) outputs[i] = nullptr;
+  std::vector<IoValue> outs;
+  return guarded("run", [&] {
+    if (!m) throw Error("model is NULL");
+    const ModelDesc& d = *m->desc;
+    if (num_inputs != d.num_inputs) throw Error("expected " + std::to_string(d.num_inputs) + " inputs, got " + std::to_string(num_inputs));
+    if (num_outputs != d.num_outputs) throw Error("expected " + std::to_string(d.num_outputs) + " outputs, got " + std::to_string(num_outputs));
+    if (!inputs && num_inputs > 0) throw Error("inputs is NULL");
+    if (!outputs) throw Error("outputs is NULL");
+    check_tensor_only(d);
+    std::vector<std::pair<const char*, int64_t>> symbols;
+    std::vector<IoValue> ins;
     for (int i = 0; i < num_inputs; ++i) {
       check_input(inputs[i], d.inputs[i], i, symbols);
-      ins.push_back(Tensor::view(static_cast<const char*>(inputs[i].data) + inputs[i].byte_offset, inputs[i].dtype, dl_shape(inputs[i])));
+      ins.push_back(IoValue{false, {input_view(inputs[i])}});
     }
     outs.resize(size_t(num_outputs));
     d.run(ins.data(), outs.data());
     std::vector<DLManagedTensor*> made;
     try {
-      for (auto& t : outs) made.push_back(to_managed(std::move(t)));
+      for (auto& v : outs) made.push_back(to_managed(std::move(v.tensors.at(0))));
     } catch (...) {
       for (auto* p : made) p->deleter(p);
       throw;
@@ -182,6 +344,7 @@ inline int run_model(weft_model* m, const DLTensor* inputs, int num_inputs, DLMa
   int weft_api_create(const weft_options* o, weft_model** out) {                                                    \
     return weft_rt::guarded("create", [&] {                                                                          \
       if (!out) throw weft_rt::Error("out is NULL");                                                                 \
+      weft_rt::load_weights((DESC).weights, o ? o->weights_path : nullptr);                                          \
       *out = new weft_model{&(DESC), o ? o->num_threads : 0};                                                        \
     });                                                                                                              \
   }                                                                                                                  \
@@ -191,9 +354,16 @@ inline int run_model(weft_model* m, const DLTensor* inputs, int num_inputs, DLMa
   int weft_api_input_info(const weft_model* m, int i, weft_tensor_info* info) { return weft_rt::info_of(m, i, info, true); }  \
   int weft_api_output_info(const weft_model* m, int i, weft_tensor_info* info) { return weft_rt::info_of(m, i, info, false); } \
   const char* weft_api_last_error() { return weft_rt::last_error(); }                                               \
+  int weft_api_input_value_info(const weft_model* m, int i, weft_value_info* info) {                                \
+    return weft_rt::value_info_of(m, i, info, true);                                                                 \
+  }                                                                                                                  \
+  int weft_api_output_value_info(const weft_model* m, int i, weft_value_info* info) {                               \
+    return weft_rt::value_info_of(m, i, info, false);                                                                \
+  }                                                                                                                  \
   const weft_api weft_api_table = {WEFT_API_VERSION,    sizeof(weft_api),     (DESC).name,          weft_api_create,  \
                                    weft_api_destroy,    weft_api_num_inputs,  weft_api_num_outputs, weft_api_input_info, \
-                                   weft_api_output_info, weft_rt::run_model,  weft_api_last_error};                   \
+                                   weft_api_output_info, weft_rt::run_model,  weft_api_last_error,                    \
+                                   weft_api_input_value_info, weft_api_output_value_info, weft_rt::run_values};      \
   }                                                                                                                  \
   extern "C" __attribute__((visibility("default"))) const weft_api* weft_model_api(void) { return &weft_api_table; } \
   extern "C" __attribute__((visibility("default"))) const weft_api* NAME##_api(void) { return &weft_api_table; }

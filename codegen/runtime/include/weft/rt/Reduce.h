@@ -1,6 +1,7 @@
-// Reduce.h - reductions over a set of axes, and softmax along one axis.
+// Reduce.h - reductions over a set of axes (sum, mean, max), and softmax / log_softmax along one axis.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <type_traits>
@@ -13,39 +14,58 @@ namespace weft_rt {
 template <typename T>
 using sum_acc_t = std::conditional_t<std::is_floating_point_v<T>, double, std::conditional_t<std::is_signed_v<T>, int64_t, uint64_t>>;
 
-// Reduces `x` over `axes` (normalized, ascending). acc starts at `init`, step(acc, x) folds
-// an element in, finish(acc, count) gives the output element.
-template <typename T, typename A, typename Step, typename Finish>
-Tensor reduce(const Tensor& x, const std::vector<int>& axes, bool keepdims, A init, Step step, Finish finish) {
-  const Shape& in = x.shape();
+// The shape `x` reduces into over `axes` (normalized, ascending): reduced dims become 1 in
+// `acc_shape` (and in `out_shape` with keepdims, else they go); `count` is the number of
+// elements each output folds.
+struct ReducePlan {
+  Shape acc_shape, out_shape;
+  int64_t count = 1;
+};
+inline ReducePlan reduce_plan(const Shape& in, const std::vector<int>& axes, bool keepdims) {
   std::vector<bool> red(in.size(), false);
   for (int a : axes) red[size_t(a)] = true;
-  Shape out_shape, acc_shape;
-  int64_t count = 1;
+  ReducePlan p;
   for (size_t i = 0; i < in.size(); ++i) {
-    if (red[i]) count *= in[i];
-    acc_shape.push_back(red[i] ? 1 : in[i]);
-    if (!red[i] || keepdims) out_shape.push_back(red[i] ? 1 : in[i]);
+    if (red[i]) p.count *= in[i];
+    p.acc_shape.push_back(red[i] ? 1 : in[i]);
+    if (!red[i] || keepdims) p.out_shape.push_back(red[i] ? 1 : in[i]);
   }
-  std::vector<A> acc(size_t(numel(acc_shape)), init);
+  return p;
+}
+
+// Walks `x` row by row (the innermost dim) in memory order and calls
+// f(src_row, acc_offset, len, acc_stride): the row's elements fold into acc[acc_offset +
+// i*acc_stride], the stride 0 when the innermost dim is reduced (a row folds into one
+// accumulator) and 1 when it is kept (a row adds into a row: the loop vectorizes).
+template <typename T, typename F>
+void reduce_rows(const Tensor& x, const Shape& acc_shape, F f) {
   const T* src = x.data<T>();
-  // The accumulator is read as the input shape, broadcast along the reduced dims.
-  const Shape ast = broadcast_strides(acc_shape, in);
-  Shape idx(in.size(), 0);
-  const int64_t n = x.size();
-  int64_t aoff = 0;
-  for (int64_t i = 0; i < n; ++i) {
-    acc[size_t(aoff)] = step(acc[size_t(aoff)], src[i]);
-    for (int d = int(in.size()) - 1; d >= 0; --d) {
-      aoff += ast[size_t(d)];
-      if (++idx[size_t(d)] < in[size_t(d)]) break;
-      aoff -= ast[size_t(d)] * in[size_t(d)];
-      idx[size_t(d)] = 0;
+  for_each_row<1>(x.shape(), {&acc_shape}, [&](const std::array<int64_t, 1>& off, int64_t len, const std::array<int64_t, 1>& st) {
+    f(src, off[0], len, st[0]);
+    src += len;
+  });
+}
+
+// Reduces `x` over `axes` (normalized, ascending). acc starts at `init`, step(acc, x) folds
+// an element in, finish(acc, count) gives the output element. Elements fold in memory
+// order, as in the interpreter, so float results agree to the last bit.
+template <typename T, typename A, typename Step, typename Finish>
+Tensor reduce(const Tensor& x, const std::vector<int>& axes, bool keepdims, A init, Step step, Finish finish) {
+  const ReducePlan p = reduce_plan(x.shape(), axes, keepdims);
+  std::vector<A> acc(size_t(numel(p.acc_shape)), init);
+  reduce_rows<T>(x, p.acc_shape, [&](const T* s, int64_t off, int64_t len, int64_t st) {
+    A* a = acc.data() + off;
+    if (st == 0) {
+      A v = *a;
+      for (int64_t i = 0; i < len; ++i) v = step(v, s[i]);
+      *a = v;
+    } else {
+      for (int64_t i = 0; i < len; ++i) a[i] = step(a[i], s[i]);
     }
-  }
-  Tensor out = Tensor::empty<T>(out_shape);
+  });
+  Tensor out = Tensor::empty<T>(p.out_shape);
   T* o = out.data<T>();
-  for (size_t i = 0; i < acc.size(); ++i) o[i] = T(finish(acc[i], count));
+  for (size_t i = 0; i < acc.size(); ++i) o[i] = T(finish(acc[i], p.count));
   return out;
 }
 
@@ -68,26 +88,42 @@ Tensor reduce_max(const Tensor& x, const std::vector<int>& axes, bool keepdims) 
   return reduce<T>(x, axes, keepdims, lowest, [](T a, T v) { return max_nan(a, v); }, [](T a, int64_t) { return a; });
 }
 
-// e^(x - max) / sum along `axis` (normalized), summing in double like the interpreter.
+// x seen as [outer, n, inner] around `axis`.
+struct AxisSplit {
+  int64_t outer = 1, n = 1, inner = 1;
+  AxisSplit(const Shape& s, int axis) {
+    for (int i = 0; i < int(s.size()); ++i) (i < axis ? outer : i == axis ? n : inner) *= s[size_t(i)];
+  }
+};
+
+// e^(x - max) / sum, or with `log` (x - max) - log(sum), along `axis` (normalized),
+// summing in double like the interpreter. Each pass runs over the `inner` positions of one
+// slice at a time, so its inner loop is contiguous.
 template <typename T>
-Tensor softmax(const Tensor& x, int axis) {
-  const Shape& s = x.shape();
-  int64_t outer = 1, n = s[size_t(axis)], inner = 1;
-  for (int i = 0; i < axis; ++i) outer *= s[size_t(i)];
-  for (size_t i = size_t(axis) + 1; i < s.size(); ++i) inner *= s[i];
-  Tensor out = Tensor::empty<T>(s);
-  const T* src = x.data<T>();
-  T* dst = out.data<T>();
-  for (int64_t o = 0; o < outer; ++o)
-    for (int64_t j = 0; j < inner; ++j) {
-      const int64_t base = o * n * inner + j;
-      double m = -std::numeric_limits<double>::infinity();
-      for (int64_t k = 0; k < n; ++k) m = std::fmax(m, double(src[base + k * inner]));
-      double sum = 0;
-      for (int64_t k = 0; k < n; ++k) sum += std::exp(double(src[base + k * inner]) - m);
-      for (int64_t k = 0; k < n; ++k) dst[base + k * inner] = T(std::exp(double(src[base + k * inner]) - m) / sum);
-    }
+Tensor softmax_along(const Tensor& x, int axis, bool log) {
+  const AxisSplit v(x.shape(), axis);
+  Tensor out = Tensor::empty<T>(x.shape());
+  std::vector<double> m(size_t(v.inner)), s(size_t(v.inner));
+  for (int64_t o = 0; o < v.outer; ++o) {
+    const T* src = x.data<T>() + o * v.n * v.inner;
+    T* dst = out.data<T>() + o * v.n * v.inner;
+    std::fill(m.begin(), m.end(), -std::numeric_limits<double>::infinity());
+    std::fill(s.begin(), s.end(), 0.0);
+    for (int64_t k = 0; k < v.n; ++k)
+      for (int64_t j = 0; j < v.inner; ++j) m[size_t(j)] = std::fmax(m[size_t(j)], double(src[k * v.inner + j]));
+    for (int64_t k = 0; k < v.n; ++k)
+      for (int64_t j = 0; j < v.inner; ++j) s[size_t(j)] += std::exp(double(src[k * v.inner + j]) - m[size_t(j)]);
+    if (log)
+      for (int64_t j = 0; j < v.inner; ++j) s[size_t(j)] = std::log(s[size_t(j)]);
+    for (int64_t k = 0; k < v.n; ++k)
+      for (int64_t j = 0; j < v.inner; ++j) {
+        const double d = double(src[k * v.inner + j]) - m[size_t(j)];
+        dst[k * v.inner + j] = T(log ? d - s[size_t(j)] : std::exp(d) / s[size_t(j)]);
+      }
+  }
   return out;
 }
+template <typename T> Tensor softmax(const Tensor& x, int axis) { return softmax_along<T>(x, axis, false); }
+template <typename T> Tensor log_softmax(const Tensor& x, int axis) { return softmax_along<T>(x, axis, true); }
 
 }  // namespace weft_rt

@@ -101,6 +101,13 @@ class Tensor {
     if (size() != 1) throw Error("expected a one-element tensor, got shape " + shape_str(shape_));
     return *data<T>();
   }
+  // The same elements under another shape of as many elements, sharing the buffer (no copy):
+  // reshape, squeeze and friends. The caller has checked the element count.
+  Tensor reshaped(Shape shape) const {
+    Tensor t = *this;
+    t.shape_ = std::move(shape);
+    return t;
+  }
   // A deep copy into a buffer of its own.
   Tensor clone() const {
     Tensor t = empty_of(dtype_, shape_);

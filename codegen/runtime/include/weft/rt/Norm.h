@@ -1,0 +1,167 @@
+// Norm.h - normalizations: batch_norm (inference), layer_norm, instance_norm, group_norm, lrn.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "weft/rt/Elementwise.h"
+#include "weft/rt/NnCommon.h"
+
+namespace weft_rt {
+
+// Statistics are two-pass in double; the per-element work is an affine map in T
+// (y = x * a + b with a, b per channel or row), a loop the compiler vectorizes.
+
+// Mean and 1/sqrt(var + eps) of n values.
+template <typename T>
+void mean_rstd(const T* p, int64_t n, double eps, double* mean, double* rstd) {
+  double s = 0;
+  for (int64_t i = 0; i < n; ++i) s += double(p[i]);
+  const double m = n ? s / double(n) : 0.0;
+  double v = 0;
+  for (int64_t i = 0; i < n; ++i) v += (double(p[i]) - m) * (double(p[i]) - m);
+  *mean = m;
+  *rstd = 1.0 / std::sqrt((n ? v / double(n) : 0.0) + eps);
+}
+
+inline void check_channel_vector(const Tensor& t, int64_t c, const char* name, const char* op) {
+  if (t.size() != c)
+    throw Error(std::string(op) + ": " + name + " must have " + std::to_string(c) + " values (one per channel of x), found " +
+                shape_str(t.shape()));
+}
+
+inline void check_min_rank(const Tensor& x, int rank, const char* layout, const char* op) {
+  if (x.rank() < rank) throw Error(std::string(op) + ": x must be " + layout + ", found " + shape_str(x.shape()));
+}
+
+// (x - mean) / sqrt(var + eps) * scale + bias per channel of x [N, C, ...].
+template <typename T>
+Tensor batch_norm(const Tensor& x, const Tensor& scale, const Tensor& bias, const Tensor& mean, const Tensor& var, double eps) {
+  check_min_rank(x, 2, "[N, C, ...]", "batch_norm");
+  const int64_t n = x.dim(0), c = x.dim(1), plane = numel(Shape(x.shape().begin() + 2, x.shape().end()));
+  check_channel_vector(scale, c, "scale", "batch_norm");
+  check_channel_vector(bias, c, "bias", "batch_norm");
+  check_channel_vector(mean, c, "mean", "batch_norm");
+  check_channel_vector(var, c, "var", "batch_norm");
+  Tensor out = Tensor::empty<T>(x.shape());
+  const T *sc = scale.data<T>(), *bi = bias.data<T>(), *mu = mean.data<T>(), *va = var.data<T>();
+  for (int64_t ch = 0; ch < c; ++ch) {
+    const T a = T(double(sc[ch]) / std::sqrt(double(va[ch]) + eps));
+    const T b = T(double(bi[ch]) - double(mu[ch]) * double(a));
+    for (int64_t i = 0; i < n; ++i) {
+      const T* src = x.data<T>() + (i * c + ch) * plane;
+      T* dst = out.data<T>() + (i * c + ch) * plane;
+      for (int64_t j = 0; j < plane; ++j) dst[j] = src[j] * a + b;
+    }
+  }
+  return out;
+}
+
+// A parameter broadcast (right-aligned) to `shape`, materialized.
+template <typename T>
+std::vector<T> expand_param(const Tensor& p, const Shape& shape, const char* name, const char* op) {
+  const Shape& ps = p.shape();
+  bool ok = ps.size() <= shape.size();
+  for (size_t i = 0; ok && i < ps.size(); ++i) ok = ps[i] == 1 || ps[i] == shape[shape.size() - ps.size() + i];
+  if (!ok)
+    throw Error(std::string(op) + ": " + name + " of shape " + shape_str(ps) + " does not broadcast to the normalized shape " +
+                shape_str(shape));
+  std::vector<T> out(size_t(numel(shape)));
+  const T* src = p.data<T>();
+  size_t w = 0;
+  for_each_row<1>(shape, {&ps}, [&](const std::array<int64_t, 1>& off, int64_t len, const std::array<int64_t, 1>& st) {
+    for (int64_t i = 0; i < len; ++i) out[w + size_t(i)] = src[off[0] + i * st[0]];
+    w += size_t(len);
+  });
+  return out;
+}
+
+// Normalizes x over its dims axis..end, then * scale + bias (which broadcast to those dims).
+template <typename T>
+Tensor layer_norm(const Tensor& x, const Tensor& scale, const Tensor& bias, int axis, double eps) {
+  if (axis > x.rank()) throw Error("layer_norm: axis " + std::to_string(axis) + " is out of range for x " + shape_str(x.shape()));
+  const Shape norm(x.shape().begin() + axis, x.shape().end());
+  const int64_t len = numel(norm), rows = len ? x.size() / len : 0;
+  const std::vector<T> sc = expand_param<T>(scale, norm, "scale", "layer_norm");
+  std::vector<T> bi;
+  if (present(bias)) bi = expand_param<T>(bias, norm, "bias", "layer_norm");
+  Tensor out = Tensor::empty<T>(x.shape());
+  for (int64_t r = 0; r < rows; ++r) {
+    const T* src = x.data<T>() + r * len;
+    T* dst = out.data<T>() + r * len;
+    double mean, rstd;
+    mean_rstd(src, len, eps, &mean, &rstd);
+    const T m = T(mean), s = T(rstd);
+    if (!bi.empty())
+      for (int64_t j = 0; j < len; ++j) dst[j] = (src[j] - m) * s * sc[size_t(j)] + bi[size_t(j)];
+    else
+      for (int64_t j = 0; j < len; ++j) dst[j] = (src[j] - m) * s * sc[size_t(j)];
+  }
+  return out;
+}
+
+// Statistics over each (n, group) slab of x [N, C, spatial...] (groups == 0: one group per
+// channel, instance_norm), then per-channel scale and bias.
+template <typename T>
+Tensor grouped_norm(const Tensor& x, const Tensor& scale, const Tensor& bias, int64_t groups, double eps, const char* op) {
+  check_min_rank(x, 3, "[N, C, spatial...]", op);
+  const int64_t n = x.dim(0), c = x.dim(1);
+  const int64_t plane = numel(Shape(x.shape().begin() + 2, x.shape().end()));
+  if (groups == 0) groups = c;
+  if (groups < 1 || c % groups != 0)
+    throw Error(std::string(op) + ": x has " + std::to_string(c) + " channels, not a multiple of num_groups=" +
+                std::to_string(groups));
+  check_channel_vector(scale, c, "scale", op);
+  check_channel_vector(bias, c, "bias", op);
+  const int64_t cg = c / groups, len = cg * plane;
+  const T *sc = scale.data<T>(), *bi = bias.data<T>();
+  Tensor out = Tensor::empty<T>(x.shape());
+  for (int64_t i = 0; i < n * groups; ++i) {
+    double mean, rstd;
+    mean_rstd(x.data<T>() + i * len, len, eps, &mean, &rstd);
+    for (int64_t k = 0; k < cg; ++k) {
+      const int64_t ch = (i % groups) * cg + k;
+      const T a = T(rstd * double(sc[ch])), b = T(double(bi[ch]) - mean * rstd * double(sc[ch]));
+      const T* src = x.data<T>() + i * len + k * plane;
+      T* dst = out.data<T>() + i * len + k * plane;
+      for (int64_t j = 0; j < plane; ++j) dst[j] = src[j] * a + b;
+    }
+  }
+  return out;
+}
+template <typename T>
+Tensor instance_norm(const Tensor& x, const Tensor& scale, const Tensor& bias, double eps) {
+  return grouped_norm<T>(x, scale, bias, 0, eps, "instance_norm");
+}
+template <typename T>
+Tensor group_norm(const Tensor& x, const Tensor& scale, const Tensor& bias, int64_t num_groups, double eps) {
+  return grouped_norm<T>(x, scale, bias, num_groups, eps, "group_norm");
+}
+
+// ONNX LRN: x / (bias + alpha/size * sum of x^2 over channels [c - floor((size-1)/2),
+// c + ceil((size-1)/2)])^beta, the window sum kept per plane position.
+template <typename T>
+Tensor lrn(const Tensor& x, int64_t size, double alpha_d, double beta_d, double bias_d) {
+  check_min_rank(x, 2, "[N, C, ...]", "lrn");
+  const int64_t n = x.dim(0), c = x.dim(1), plane = numel(Shape(x.shape().begin() + 2, x.shape().end()));
+  const int64_t lo = (size - 1) / 2, hi = size - 1 - lo;
+  const T alpha = T(alpha_d / double(size)), beta = T(beta_d), bias = T(bias_d);
+  Tensor out = Tensor::empty<T>(x.shape());
+  std::vector<T> sq(static_cast<size_t>(plane));
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t ch = 0; ch < c; ++ch) {
+      std::fill(sq.begin(), sq.end(), T(0));
+      for (int64_t k = std::max<int64_t>(0, ch - lo); k <= std::min(c - 1, ch + hi); ++k) {
+        const T* src = x.data<T>() + (i * c + k) * plane;
+        for (int64_t j = 0; j < plane; ++j) sq[size_t(j)] += src[j] * src[j];
+      }
+      const T* src = x.data<T>() + (i * c + ch) * plane;
+      T* dst = out.data<T>() + (i * c + ch) * plane;
+      for (int64_t j = 0; j < plane; ++j) dst[j] = src[j] / std::pow(bias + alpha * sq[size_t(j)], beta);
+    }
+  return out;
+}
+
+}  // namespace weft_rt

@@ -1,0 +1,50 @@
+// NnCpuEmit.cpp - helpers of the nn, rnn and reduction families' CPU emitters, and their registration.
+#include "ir/ops/NnCpuEmit.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "ir/Error.h"
+#include "ir/ops/NnInternal.h"
+
+namespace weft {
+
+void register_nn_cpu_emitters(OpRegistry& reg) {
+  register_conv_cpu_emitters(reg);
+  register_pool_cpu_emitters(reg);
+  register_norm_cpu_emitters(reg);
+  register_rnn_cell_cpu_emitters(reg);
+  register_rnn_cpu_emitters(reg);
+}
+
+std::string cpp_ints(const std::vector<int64_t>& v) {
+  std::string s = "{";
+  for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
+  return s + "}";
+}
+
+std::string cpp_double(double v, const std::string& op) {
+  if (!std::isfinite(v)) throw CompileError(Msg() << op << ": attribute value " << v << " is not a finite number");
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  std::string s = buf;
+  if (s.find_first_of(".eE") == std::string::npos) s += ".0";
+  return s;
+}
+
+std::string cpu_arg_as(const CpuEmitArgs& a, size_t i, DType want, const std::string& op) {
+  if (a.arg_dtypes[i] == want) return a.args[i];
+  return "weft_rt::cast<" + cpu_ctype(want, op) + ", " + cpu_ctype(a.arg_dtypes[i], op) + ">(" + a.args[i] + ")";
+}
+
+std::string cpu_opt_arg(const CpuEmitArgs& a, size_t i, DType want, const std::string& op) {
+  return i < a.args.size() ? cpu_arg_as(a, i, want, op) : "weft_rt::absent()";
+}
+
+std::string cpu_window(const Attrs& attrs, size_t nsp, const std::string& op) {
+  WindowAttrs w = window_attrs(attrs, nsp, op, Stage::Type);
+  return "weft_rt::Window{" + cpp_ints(w.strides) + ", " + cpp_ints(w.pads_begin) + ", " + cpp_ints(w.pads_end) + ", " +
+         cpp_ints(w.dilations) + "}";
+}
+
+}  // namespace weft
