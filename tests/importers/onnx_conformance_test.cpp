@@ -153,6 +153,7 @@ int main(int argc, char** argv) {
     report.push_back({{"name", name}, {"status", o.status}, {"reason", o.reason}, {"expected_failure", listed},
                       {"seconds", seconds}});
     if (o.compiled) {
+      o.compiled->isolate = compiled_expected.listed_as_failing(name);
       to_compile.push_back(std::move(*o.compiled));
       compiled_row.push_back(report.size() - 1);
     } else if (opt.compiled) {
