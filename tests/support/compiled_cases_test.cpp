@@ -38,7 +38,7 @@ Value floats(std::vector<float> v) { return tensor_value(Tensor::from_vector(v, 
 // A case checked against the interpreter running `oracle` (by default the case's own module).
 CompiledCase make_case(const std::string& name, const std::string& text, std::vector<std::vector<Value>> sets,
                        const std::string& oracle_text = "", const std::string& group = "") {
-  CompiledCase c{name, group, parse(text), sets, {}};
+  CompiledCase c{name, group, false, parse(text), sets, {}};
   Module oracle = oracle_text.empty() ? c.module : parse(oracle_text);
   std::vector<std::vector<Value>> want;
   for (auto& s : sets) want.push_back(interpret(oracle, s));
