@@ -45,3 +45,9 @@ add_test(NAME onnx_extra_cases
          COMMAND weft_onnx_conformance --cases ${WEFT_ONNX_CASES}/extra --no-expected --atol 1e-5
                  --report ${CMAKE_BINARY_DIR}/onnx_extra_cases_report.json)
 set_tests_properties(onnx_extra_cases PROPERTIES FIXTURES_REQUIRED onnx_extra_cases TIMEOUT 120)
+# The extra cases compiled too (all pass: an empty shrink-only list).
+add_test(NAME onnx_extra_cases_compiled
+         COMMAND weft_onnx_conformance --cases ${WEFT_ONNX_CASES}/extra --no-expected --atol 1e-5 --compiled --jobs 2
+                 --compiled-expected ${CMAKE_CURRENT_LIST_DIR}/onnx_extra_compiled_expected_failures.txt
+                 --report ${CMAKE_BINARY_DIR}/onnx_extra_cases_compiled_report.json)
+set_tests_properties(onnx_extra_cases_compiled PROPERTIES FIXTURES_REQUIRED onnx_extra_cases TIMEOUT 600 PROCESSORS 2)

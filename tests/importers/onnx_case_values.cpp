@@ -1,4 +1,4 @@
-// onnx_case_values.cpp - .pb tensors, sequences and optionals to interpreter values; tolerant value comparison.
+// onnx_case_values.cpp - .pb tensors, sequences and optionals to interpreter values.
 #include "tests/importers/onnx_case_values.h"
 
 #include <cmath>
@@ -6,7 +6,6 @@
 #include <stdexcept>
 
 #include "importers/onnx/OnnxTensors.h"
-#include "tests/support/TestSupport.h"
 
 namespace weft::conformance {
 namespace {
@@ -63,34 +62,6 @@ Value read_value(const std::string& path, const onnx::TypeProto& type, const Mod
   if (type.has_sequence_type()) return sequence_of(parse_file<onnx::SequenceProto>(path), type.sequence_type().elem_type(), m, path);
   if (type.has_optional_type()) return optional_of(parse_file<onnx::OptionalProto>(path), type.optional_type().elem_type(), m, path);
   return tensor_of(parse_file<onnx::TensorProto>(path), path, type.tensor_type().elem_type());
-}
-
-std::string compare_values(const Value& got, const Value& want, const std::string& where, double rtol, double atol) {
-  if (got->kind != want->kind)
-    return where + ": got a " + value_kind_name(got->kind) + ", expected a " + value_kind_name(want->kind);
-  if (auto w = value_as<TensorValueNode>(want)) {
-    ::testing::AssertionResult close = testing::tensors_close(value_as<TensorValueNode>(got)->tensor, w->tensor, rtol, atol);
-    return close ? "" : where + ": " + close.message();
-  }
-  if (auto w = value_as<AdtValueNode>(want)) {
-    auto g = value_as<AdtValueNode>(got);
-    if (w->ctor->adt == "List") {
-      std::vector<Value> gl = value_to_list(got), wl = value_to_list(want);
-      if (gl.size() != wl.size()) return Msg() << where << ": a list of " << gl.size() << ", expected " << wl.size();
-      for (size_t i = 0; i < wl.size(); ++i) {
-        std::string d = compare_values(gl[i], wl[i], Msg() << where << "[" << i << "]", rtol, atol);
-        if (!d.empty()) return d;
-      }
-      return "";
-    }
-    if (g->ctor->name != w->ctor->name) return where + ": got " + g->ctor->name + ", expected " + w->ctor->name;
-    for (size_t i = 0; i < w->fields.size(); ++i) {
-      std::string d = compare_values(g->fields[i], w->fields[i], where, rtol, atol);
-      if (!d.empty()) return d;
-    }
-    return "";
-  }
-  return values_identical(got, want) ? "" : where + ": values differ";
 }
 
 }  // namespace weft::conformance

@@ -1,4 +1,4 @@
-// onnx_case_values.h - reading an ONNX backend test case's .pb values into interpreter values, and comparing results.
+// onnx_case_values.h - reading an ONNX backend test case's .pb values into interpreter values.
 #pragma once
 
 #include <onnx/onnx-data_pb.h>
@@ -18,10 +18,5 @@ Value read_value(const std::string& path, const onnx::TypeProto& type, const Mod
 
 // True when the type holds strings somewhere (weft has no string tensors).
 bool has_string(const onnx::TypeProto& type);
-
-// Compares `got` with `want` (same structure; tensors of equal dtype and shape; floats
-// within atol + rtol * |want|, NaN matching NaN; integers and bools exactly). Returns ""
-// when equal, else what differs, `where` naming the output.
-std::string compare_values(const Value& got, const Value& want, const std::string& where, double rtol, double atol);
 
 }  // namespace weft::conformance

@@ -11,6 +11,7 @@
 #include "ir/Interpreter.h"
 #include "tests/importers/onnx_case_values.h"
 #include "tests/support/ExpectedList.h"
+#include "tests/support/TestSupport.h"
 
 namespace fs = std::filesystem;
 
@@ -45,18 +46,6 @@ std::vector<const onnx::ValueInfoProto*> fed_inputs(const onnx::GraphProto& g) {
   return out;
 }
 
-// The data set's arguments as tensors, or an empty vector when one is not a tensor (a
-// sequence or optional: @main then has a parameter the C API cannot take anyway).
-std::vector<Tensor> tensor_args(const std::vector<Value>& args) {
-  std::vector<Tensor> out;
-  for (const Value& v : args) {
-    auto* t = value_as<TensorValueNode>(v);
-    if (!t) return {};
-    out.push_back(t->tensor);
-  }
-  return out;
-}
-
 }  // namespace
 
 CaseResult run_case(const fs::path& dir, double rtol, double atol, bool prepare_compiled) {
@@ -74,7 +63,7 @@ CaseResult run_case(const fs::path& dir, double rtol, double atol, bool prepare_
     return {"fail", "import: " + one_line(e.what()), {}};
   }
   std::vector<const onnx::ValueInfoProto*> inputs = fed_inputs(g);
-  std::vector<std::vector<Tensor>> compiled_inputs;
+  std::vector<std::vector<Value>> compiled_inputs;
   std::vector<std::vector<Value>> wanted;
   for (const fs::path& set : data_sets(dir)) {
     std::vector<Value> args;
@@ -104,10 +93,10 @@ CaseResult run_case(const fs::path& dir, double rtol, double atol, bool prepare_
       got = tuple->fields;
     }
     for (size_t i = 0; i < want.size(); ++i) {
-      std::string diff = compare_values(got[i], want[i], "output " + g.output(int(i)).name(), rtol, atol);
+      std::string diff = testing::values_close(got[i], want[i], "output " + g.output(int(i)).name(), rtol, atol);
       if (!diff.empty()) return {"fail", set.filename().string() + ": " + one_line(diff), {}};
     }
-    compiled_inputs.push_back(tensor_args(args));
+    compiled_inputs.push_back(args);
     wanted.push_back(want);
   }
   if (!prepare_compiled) return {"pass", "", {}};
@@ -118,12 +107,12 @@ CaseResult run_case(const fs::path& dir, double rtol, double atol, bool prepare_
   c.name = dir.filename().string();
   c.module = m;
   c.data_sets = std::move(compiled_inputs);
-  c.check = [wanted, names, rtol, atol](size_t set, const std::vector<Tensor>& outputs) -> std::string {
+  c.check = [wanted, names, rtol, atol](size_t set, const std::vector<Value>& outputs) -> std::string {
     const std::vector<Value>& want = wanted[set];
     if (outputs.size() != want.size())
       return Msg() << "the library has " << outputs.size() << " outputs, the test " << want.size();
     for (size_t i = 0; i < want.size(); ++i) {
-      std::string diff = compare_values(tensor_value(outputs[i]), want[i], "output " + names[i], rtol, atol);
+      std::string diff = testing::values_close(outputs[i], want[i], "output " + names[i], rtol, atol);
       if (!diff.empty()) return one_line(diff);
     }
     return "";

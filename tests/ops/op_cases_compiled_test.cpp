@@ -102,8 +102,12 @@ std::string prepare(const fs::path& dir, const std::string& family, const json& 
   out->name = family + "/" + c["name"].get<std::string>();
   out->group = family;
   out->module = m;
-  out->data_sets = {inputs};
-  out->check = [expected, rtol, atol](size_t, const std::vector<Tensor>& got) { return compare_outputs(got, expected, rtol, atol); };
+  out->data_sets = {values};
+  out->check = [expected, rtol, atol](size_t, const std::vector<Value>& got) {
+    std::vector<Tensor> tensors;
+    for (const Value& v : got) tensors.push_back(value_tensor(v));
+    return compare_outputs(tensors, expected, rtol, atol);
+  };
   return "";
 }
 
@@ -153,7 +157,8 @@ int main(int argc, char** argv) {
     std::sort(families.begin(), families.end());
     for (const std::string& family : families) {
       std::ifstream in(fs::path(opt.cases) / family / "manifest.json");
-      for (const json& c : json::parse(in)["cases"]) {
+      const json manifest = json::parse(in);
+      for (const json& c : manifest["cases"]) {
         std::string name = family + "/" + c["name"].get<std::string>();
         if (name.find(opt.filter) == std::string::npos) continue;
         wt::CompiledCase cc;
@@ -164,6 +169,7 @@ int main(int argc, char** argv) {
           why = one_line(e.what());
         }
         if (why.empty()) {
+          cc.isolate = expected.listed_as_failing(name);
           cases.push_back(std::move(cc));
         } else {
           ++not_run;

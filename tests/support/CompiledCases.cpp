@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <filesystem>
@@ -19,6 +20,7 @@
 #include "codegen/EmitCpu.h"
 #include "codegen/Toolchain.h"
 #include "ir/Error.h"
+#include "tests/support/ApiValues.h"
 #include "tests/support/BatchMerge.h"
 #include "tests/support/ExpectedList.h"
 #include "tests/support/LoadedLibrary.h"
@@ -35,6 +37,15 @@ const char* compiled_status_name(CompiledStatus s) {
     case CompiledStatus::Unsupported: return "unsupported";
   }
   return "?";
+}
+
+std::vector<std::string> BatchOptions::default_cxx_flags() {
+  const char* env = std::getenv("WEFT_TEST_CXX_FLAGS");
+  if (!env) return {"-O1"};
+  std::vector<std::string> flags;
+  std::istringstream ss(env);
+  for (std::string f; ss >> f;) flags.push_back(f);
+  return flags;
 }
 
 std::string unsupported_reason(const std::string& message) {
@@ -63,8 +74,11 @@ double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock:
 // built or loaded, 4 a run failed as a whole (which case is unknown).
 constexpr int kBatchBuildFailed = 3, kBatchRunFailed = 4;
 
-int run_batch(const std::vector<CompiledCase>& cases, const Job& job, const std::string& dir, const BatchOptions& o,
-              std::ostream& out) {
+// Each case's data sets as run_values inputs, converted (and checked) in the parent.
+using ApiSets = std::vector<std::vector<std::vector<ApiValue>>>;
+
+int run_batch(const std::vector<CompiledCase>& cases, const ApiSets& api_sets, const Job& job, const std::string& dir,
+              const BatchOptions& o, std::ostream& out) {
   std::string lib_name = "weft_" + job.id;
   for (char& c : lib_name)
     if (c == '.') c = '_';
@@ -104,9 +118,9 @@ int run_batch(const std::vector<CompiledCase>& cases, const Job& job, const std:
   std::vector<std::string> failure(job.cases.size());
   for (size_t s = 0; s < max_sets; ++s) {
     // Cases with fewer data sets repeat their last one; only their own sets are checked.
-    std::vector<Tensor> inputs, outputs;
+    std::vector<ApiValue> inputs, outputs;
     for (size_t i : job.cases) {
-      const auto& sets = cases[i].data_sets;
+      const auto& sets = api_sets[i];
       const auto& set = sets[std::min(s, sets.size() - 1)];
       inputs.insert(inputs.end(), set.begin(), set.end());
     }
@@ -123,18 +137,19 @@ int run_batch(const std::vector<CompiledCase>& cases, const Job& job, const std:
     for (size_t k = 0; k < job.cases.size(); ++k) {
       const CompiledCase& c = cases[job.cases[k]];
       const size_t n = flat_output_count(c.module);
-      std::vector<Tensor> mine(outputs.begin() + long(std::min(at, outputs.size())),
-                               outputs.begin() + long(std::min(at + n, outputs.size())));
+      const size_t from = std::min(at, outputs.size()), to = std::min(at + n, outputs.size());
       at += n;
       if (s >= c.data_sets.size() || !failure[k].empty()) continue;
       std::string why;
-      if (mine.size() != n) {
+      if (to - from != n) {
         why = "the library returned " + std::to_string(outputs.size()) + " outputs in all, too few";
       } else {
         try {
+          std::vector<Value> mine;
+          for (size_t j = from; j < to; ++j) mine.push_back(from_api(outputs[j], c.module));
           why = c.check(s, mine);
         } catch (const std::exception& e) {
-          why = std::string("checking the outputs: ") + e.what();
+          why = std::string("reading or checking the outputs: ") + e.what();
         }
       }
       if (!why.empty()) failure[k] = (c.data_sets.size() > 1 ? "data set " + std::to_string(s) + ": " : "") + why;
@@ -146,14 +161,14 @@ int run_batch(const std::vector<CompiledCase>& cases, const Job& job, const std:
   return 0;
 }
 
-[[noreturn]] void child_main(const std::vector<CompiledCase>& cases, const Job& job, const std::string& dir,
-                             const BatchOptions& o, const std::string& result_path) {
+[[noreturn]] void child_main(const std::vector<CompiledCase>& cases, const ApiSets& api_sets, const Job& job,
+                             const std::string& dir, const BatchOptions& o, const std::string& result_path) {
   setpgid(0, 0);  // its own group, so a timeout kills the compiler it started too
   int code = kBatchBuildFailed;
   {
     std::ofstream out(result_path);
     try {
-      code = run_batch(cases, job, dir, o, out);
+      code = run_batch(cases, api_sets, job, dir, o, out);
     } catch (const std::exception& e) {
       out << "BATCH\t" << field(e.what()) << "\n";
     }
@@ -173,7 +188,7 @@ std::vector<Job> plan(const std::vector<CompiledCase>& cases, const std::vector<
   std::vector<Job> done;
   for (size_t i : todo) {
     std::set<std::string> syms = module_symbols(cases[i].module);
-    if (defines_types(cases[i].module) || batch_size <= 1) {
+    if (cases[i].isolate || defines_types(cases[i].module) || batch_size <= 1) {
       done.push_back({{i}, ""});
       continue;
     }
@@ -220,6 +235,7 @@ struct Running {
 
 std::vector<CompiledOutcome> run_compiled(const std::vector<CompiledCase>& cases, const BatchOptions& o) {
   std::vector<CompiledOutcome> outcomes(cases.size());
+  ApiSets api_sets(cases.size());
   std::vector<size_t> todo;
   for (size_t i = 0; i < cases.size(); ++i) {
     const CompiledCase& c = cases[i];
@@ -233,12 +249,23 @@ std::vector<CompiledOutcome> run_compiled(const std::vector<CompiledCase>& cases
       r = {CompiledStatus::Fail, "emit: " + one_line(e.what()), ""};
       continue;
     }
-    const size_t params = c.module.main()->params.size();
+    const std::vector<Var>& params = c.module.main()->params;
     r.reason = c.data_sets.empty() ? "no data set to run" : "";
-    for (size_t s = 0; s < c.data_sets.size() && r.reason.empty(); ++s)
-      if (c.data_sets[s].size() != params)
+    for (size_t s = 0; s < c.data_sets.size() && r.reason.empty(); ++s) {
+      if (c.data_sets[s].size() != params.size()) {
         r.reason = "data set " + std::to_string(s) + " has " + std::to_string(c.data_sets[s].size()) + " inputs, @main takes " +
-                   std::to_string(params);
+                   std::to_string(params.size());
+        break;
+      }
+      std::vector<ApiValue>& set = api_sets[i].emplace_back();
+      for (size_t p = 0; p < params.size() && r.reason.empty(); ++p) {
+        try {
+          set.push_back(to_api(c.data_sets[s][p], api_kind(params[p]->checked_type)));
+        } catch (const std::exception& e) {
+          r.reason = "data set " + std::to_string(s) + ", input " + std::to_string(p) + ": " + one_line(e.what());
+        }
+      }
+    }
     if (r.reason.empty()) todo.push_back(i);
   }
 
@@ -296,7 +323,7 @@ std::vector<CompiledOutcome> run_compiled(const std::vector<CompiledCase>& cases
       std::cout.flush();
       std::fflush(nullptr);
       pid_t pid = fork();
-      if (pid == 0) child_main(cases, job, dir, o, result_path);
+      if (pid == 0) child_main(cases, api_sets, job, dir, o, result_path);
       if (pid < 0) {
         for (size_t i : job.cases) outcomes[i] = {CompiledStatus::Fail, "cannot fork a batch process", job.id};
         continue;

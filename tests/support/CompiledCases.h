@@ -8,18 +8,24 @@
 #include <vector>
 
 #include "ir/Module.h"
-#include "ir/Tensor.h"
+#include "ir/Value.h"
 
 namespace weft::testing {
 
 struct CompiledCase {
   std::string name;
   std::string group;                           // batches never mix groups (e.g. op families)
+  // Built alone: for a case expected to fail (listed), so that its failure does not make
+  // a whole batch rebuild in halves to find it.
+  bool isolate = false;
   Module module;                               // type-checked
-  std::vector<std::vector<Tensor>> data_sets;  // @main's arguments, one vector per data set
-  // Compares data set `set`'s outputs (@main's result flattened) with the oracle: "" when
-  // they agree, else what differs. Called in the child process that ran the batch.
-  std::function<std::string(size_t set, const std::vector<Tensor>& outputs)> check;
+  // @main's arguments, one vector per data set: tensors, lists of tensors and options of
+  // them, as the C API's run_values takes them.
+  std::vector<std::vector<Value>> data_sets;
+  // Compares data set `set`'s outputs (@main's result, tuples flattened as the C API does;
+  // lists and options built with the case module's prelude) with the oracle: "" when they
+  // agree, else what differs. Called in the child process that ran the batch.
+  std::function<std::string(size_t set, const std::vector<Value>& outputs)> check;
 };
 
 enum class CompiledStatus { Pass, Fail, Unsupported };
@@ -36,7 +42,9 @@ struct BatchOptions {
   int jobs = 2;            // batches built and run at once
   // Appended to the toolchain's flags: a later -O overrides its -O3, and tests need the
   // generated code checked, not fast, so -O1 saves most of the C++ compile time.
-  std::vector<std::string> cxx_flags = {"-O1"};
+  // $WEFT_TEST_CXX_FLAGS (space-separated), when set, replaces them.
+  std::vector<std::string> cxx_flags = default_cxx_flags();
+  static std::vector<std::string> default_cxx_flags();
   double build_timeout_s = 600;  // per batch build; a batch over it is killed and split
   unsigned run_timeout_s = 60;    // per batch run (all data sets), so a hanging case costs little
   bool progress = true;          // a `# batch ...` line on stdout as each batch finishes

@@ -1,4 +1,4 @@
-// LoadedLibrary.cpp - dlopen, the C API table, DLPack tensors in and out (see LoadedLibrary.h).
+// LoadedLibrary.cpp - dlopen, the C API table, DLPack values in and out (see LoadedLibrary.h).
 #include "tests/support/LoadedLibrary.h"
 
 #include <dlfcn.h>
@@ -38,6 +38,24 @@ std::optional<DType> dtype_of(DLDataType d) {
   return std::nullopt;
 }
 
+DLTensor borrow(const Tensor& t) {
+  return DLTensor{t.raw(), {kDLCPU, 0}, t.rank(), dl_dtype(t.dtype()), const_cast<int64_t*>(t.shape().data()), nullptr, 0};
+}
+
+// A copy of one output tensor; "" or why it cannot be read.
+std::string copy_out(const DLManagedTensor* o, std::vector<Tensor>& into) {
+  if (!o) return "an output tensor is NULL";
+  const DLTensor& d = o->dl_tensor;
+  std::optional<DType> t = dtype_of(d.dtype);
+  if (!t)
+    return "an output has a DLPack dtype weft does not know (code " + std::to_string(int(d.dtype.code)) + ", " +
+           std::to_string(int(d.dtype.bits)) + " bits)";
+  Tensor copy(*t, std::vector<int64_t>(d.shape, d.shape + d.ndim));
+  if (copy.nbytes()) std::memcpy(copy.raw(), static_cast<const char*>(d.data) + d.byte_offset, copy.nbytes());
+  into.push_back(copy);
+  return "";
+}
+
 }  // namespace
 
 LoadedLibrary::LoadedLibrary(const std::string& path, const std::string& name) {
@@ -53,8 +71,9 @@ LoadedLibrary::LoadedLibrary(const std::string& path, const std::string& name) {
     return;
   }
   api_ = get();
-  if (!api_) {
-    error_ = name + "_api() returned NULL";
+  if (!api_ || api_->version < 2) {
+    error_ = name + "_api() gives no version 2 table (run_values)";
+    api_ = nullptr;
     return;
   }
   if (api_->create(nullptr, &model_) != 0) {
@@ -68,34 +87,31 @@ LoadedLibrary::~LoadedLibrary() {
   if (lib_) dlclose(lib_);
 }
 
-int LoadedLibrary::num_inputs() const { return model_ ? api_->num_inputs(model_) : -1; }
-int LoadedLibrary::num_outputs() const { return model_ ? api_->num_outputs(model_) : -1; }
-
-std::string LoadedLibrary::run(const std::vector<Tensor>& inputs, std::vector<Tensor>* outputs) const {
+std::string LoadedLibrary::run(const std::vector<ApiValue>& inputs, std::vector<ApiValue>* outputs) const {
   outputs->clear();
   if (!model_) return error_;
-  std::vector<DLTensor> dl;
-  for (const Tensor& t : inputs)
-    dl.push_back(DLTensor{t.raw(), {kDLCPU, 0}, t.rank(), dl_dtype(t.dtype()), const_cast<int64_t*>(t.shape().data()), nullptr, 0});
+  std::vector<std::vector<DLTensor>> tensors;
+  std::vector<weft_value> in;
+  for (const ApiValue& v : inputs) {
+    std::vector<DLTensor>& ts = tensors.emplace_back();
+    for (const Tensor& t : v.tensors) ts.push_back(borrow(t));
+  }
+  for (size_t i = 0; i < inputs.size(); ++i)
+    in.push_back({inputs[i].kind, inputs[i].none ? 1 : 0, int64_t(tensors[i].size()), tensors[i].data()});
   const int n = api_->num_outputs(model_);
-  std::vector<DLManagedTensor*> outs(size_t(n > 0 ? n : 0), nullptr);
-  if (api_->run(model_, dl.data(), int(dl.size()), outs.data(), n) != 0) return api_->last_error();
+  std::vector<weft_output_value*> outs(size_t(n > 0 ? n : 0), nullptr);
+  if (api_->run_values(model_, in.data(), int(in.size()), outs.data(), n) != 0) return api_->last_error();
   std::string error;
-  for (DLManagedTensor* o : outs) {
+  for (weft_output_value* o : outs) {
     if (!o) {
-      error = "run succeeded but left an output NULL";
+      error = "run_values succeeded but left an output NULL";
       continue;
     }
-    const DLTensor& d = o->dl_tensor;
-    std::optional<DType> t = dtype_of(d.dtype);
-    if (!t) {
-      error = "an output has a DLPack dtype weft does not know (code " + std::to_string(int(d.dtype.code)) + ", " +
-              std::to_string(int(d.dtype.bits)) + " bits)";
-    } else if (error.empty()) {
-      Tensor copy(*t, std::vector<int64_t>(d.shape, d.shape + d.ndim));
-      if (copy.nbytes()) std::memcpy(copy.raw(), static_cast<const char*>(d.data) + d.byte_offset, copy.nbytes());
-      outputs->push_back(copy);
-    }
+    ApiValue v;
+    v.kind = o->kind;
+    v.none = o->is_none != 0;
+    for (int64_t k = 0; k < o->num_tensors && error.empty(); ++k) error = copy_out(o->tensors[k], v.tensors);
+    outputs->push_back(std::move(v));
     if (o->deleter) o->deleter(o);
   }
   if (!error.empty()) outputs->clear();

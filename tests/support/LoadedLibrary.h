@@ -12,6 +12,14 @@ namespace weft::testing {
 // The DLPack dtype of a weft dtype (bool as WEFT_DL_BOOL, bf16 as kDLBfloat).
 DLDataType dl_dtype(DType t);
 
+// One input or output of run_values: a tensor, a list of tensors, an optional tensor or an
+// optional list (weft_value_kind), owning its tensors.
+struct ApiValue {
+  int kind = WEFT_VALUE_TENSOR;
+  bool none = false;  // an absent optional
+  std::vector<Tensor> tensors;
+};
+
 // A library and one model handle on it. Errors (dlopen, a missing NAME_api, create)
 // are returned by error(), never thrown, so that a harness can report them per case.
 class LoadedLibrary {
@@ -24,12 +32,10 @@ class LoadedLibrary {
 
   // "" once the model is created, else what went wrong.
   const std::string& error() const { return error_; }
-  int num_inputs() const;
-  int num_outputs() const;
 
-  // Runs @main on `inputs` (borrowed, not copied) and copies the outputs out. Returns ""
-  // or the failure: the library's last_error, or an output dtype weft has no name for.
-  std::string run(const std::vector<Tensor>& inputs, std::vector<Tensor>* outputs) const;
+  // Runs @main through run_values on `inputs` (borrowed, not copied) and copies the outputs
+  // out. Returns "" or the failure: the library's last_error, or an output weft cannot read.
+  std::string run(const std::vector<ApiValue>& inputs, std::vector<ApiValue>* outputs) const;
 
  private:
   void* lib_ = nullptr;

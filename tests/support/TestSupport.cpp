@@ -72,4 +72,32 @@ std::string missing_ops(std::initializer_list<const char*> names) {
   return missing;
 }
 
+std::string values_close(const Value& got, const Value& want, const std::string& where, double rtol, double atol) {
+  if (got->kind != want->kind)
+    return where + ": got a " + value_kind_name(got->kind) + ", expected a " + value_kind_name(want->kind);
+  if (auto w = value_as<TensorValueNode>(want)) {
+    ::testing::AssertionResult close = tensors_close(value_as<TensorValueNode>(got)->tensor, w->tensor, rtol, atol);
+    return close ? "" : where + ": " + close.message();
+  }
+  if (auto w = value_as<AdtValueNode>(want)) {
+    auto g = value_as<AdtValueNode>(got);
+    if (w->ctor->adt == "List") {
+      std::vector<Value> gl = value_to_list(got), wl = value_to_list(want);
+      if (gl.size() != wl.size()) return Msg() << where << ": a list of " << gl.size() << ", expected " << wl.size();
+      for (size_t i = 0; i < wl.size(); ++i) {
+        std::string d = values_close(gl[i], wl[i], Msg() << where << "[" << i << "]", rtol, atol);
+        if (!d.empty()) return d;
+      }
+      return "";
+    }
+    if (g->ctor->name != w->ctor->name) return where + ": got " + g->ctor->name + ", expected " + w->ctor->name;
+    for (size_t i = 0; i < w->fields.size(); ++i) {
+      std::string d = values_close(g->fields[i], w->fields[i], where, rtol, atol);
+      if (!d.empty()) return d;
+    }
+    return "";
+  }
+  return values_identical(got, want) ? "" : where + ": values differ";
+}
+
 }  // namespace weft::testing

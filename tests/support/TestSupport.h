@@ -8,6 +8,7 @@
 #include <string>
 
 #include "ir/Tensor.h"
+#include "ir/Value.h"
 
 namespace weft::testing {
 
@@ -15,6 +16,11 @@ namespace weft::testing {
 // (NaN matches NaN, an infinity only itself); integers and bools exactly. On failure the
 // message counts the differing elements and shows the worst one.
 ::testing::AssertionResult tensors_close(const Tensor& got, const Tensor& want, double rtol, double atol);
+
+// Compares interpreter values of the same structure: tensors as tensors_close; lists
+// element by element; options by constructor, then contents; anything else exactly.
+// Returns "" when they agree, else what differs, starting with `where` (e.g. "output y").
+std::string values_close(const Value& got, const Value& want, const std::string& where, double rtol, double atol);
 
 struct CommandResult {
   int status;          // exit code, or 128 + signal

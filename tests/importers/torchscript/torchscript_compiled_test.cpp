@@ -2,8 +2,8 @@
 // the C API on its cases, against LibTorch's outputs; a shrink-only list names the models not yet expected to pass.
 //
 // usage: weft_torchscript_compiled [--models DIR] [--expected FILE] [--write-expected FILE] [--filter SUBSTR] [--jobs N]
-// Prints `PASS|FAIL|UNSUPPORTED model` (unsupported: the code generator refuses it, e.g. a
-// list or optional argument, which the C API cannot take), any disagreement with the list
+// Prints `PASS|FAIL|UNSUPPORTED model` (unsupported: the code generator refuses it with a
+// CompileError saying what it does not support yet), any disagreement with the list
 // (tests/importers/torchscript/torchscript_compiled_expected.txt), then the totals. The
 // tolerances are torchscript_import_test's: floats within 1e-5 + 1e-4 * |LibTorch|.
 #include <torch/script.h>
@@ -70,23 +70,46 @@ Tensor from_torch(const at::Tensor& src) {
   return t;
 }
 
-// LibTorch's result flattened as the C API returns it: tuples and lists in order; ints,
-// floats and bools as rank-0 tensors. A None (or an Optional) cannot be a C API output.
-void flatten(const c10::IValue& v, std::vector<Tensor>& out) {
-  if (v.isTensor()) out.push_back(from_torch(v.toTensor()));
-  else if (v.isInt()) out.push_back(Tensor::scalar(int64_t(v.toInt())));
-  else if (v.isDouble()) out.push_back(Tensor::scalar(v.toDouble()));
-  else if (v.isBool()) out.push_back(Tensor::scalar(v.toBool()));
-  else if (v.isTuple())
-    for (const auto& e : v.toTupleRef().elements()) flatten(e, out);
-  else if (v.isList())
-    for (const auto& e : v.toListRef()) flatten(e, out);
-  else throw std::runtime_error(std::string("LibTorch result of kind ") + v.tagKind() + " has no C API form");
+Tensor scalar_tensor(const c10::IValue& v) {
+  if (v.isTensor()) return from_torch(v.toTensor());
+  if (v.isInt()) return Tensor::scalar(int64_t(v.toInt()));
+  if (v.isDouble()) return Tensor::scalar(v.toDouble());
+  if (v.isBool()) return Tensor::scalar(v.toBool());
+  throw std::runtime_error(std::string("LibTorch gave a ") + v.tagKind() + " where weft has a tensor");
+}
+
+// LibTorch's result as weft values of @main's result type `t`, tuples flattened as the C
+// API flattens them (ints, floats and bools as rank-0 tensors; lists and optionals as such).
+void expected_values(const c10::IValue& v, const Type& t, const Module& m, std::vector<Value>& out) {
+  if (auto* tup = as_tuple(t)) {
+    if (!v.isTuple() || v.toTupleRef().elements().size() != tup->fields.size())
+      throw std::runtime_error("LibTorch's result does not have the shape of weft's " + type_str(t));
+    for (size_t i = 0; i < tup->fields.size(); ++i) expected_values(v.toTupleRef().elements()[i], tup->fields[i], m, out);
+    return;
+  }
+  if (auto* adt = as_adt(t); adt && adt->args.size() == 1) {
+    if (adt->name == "Option") {
+      if (v.isNone()) {
+        out.push_back(none_value(m));
+      } else {
+        std::vector<Value> inner;
+        expected_values(v, adt->args[0], m, inner);
+        out.push_back(some_value(m, inner.at(0)));
+      }
+      return;
+    }
+    if (adt->name == "List" && v.isList()) {
+      std::vector<Value> items;
+      for (const auto& e : v.toListRef()) expected_values(e, adt->args[0], m, items);
+      out.push_back(list_value(m, items));
+      return;
+    }
+  }
+  out.push_back(tensor_value(scalar_tensor(v)));
 }
 
 // One model as a compiled case: LibTorch runs each case folder here, in the parent, so the
-// child that runs the library only compares. Non-tensor arguments (optional, int_list)
-// leave the data sets empty: the code generator refuses such a @main first.
+// child that runs the library only compares (no LibTorch after fork).
 wt::CompiledCase prepare(const nlohmann::json& entry) {
   wt::CompiledCase c;
   c.name = entry["name"];
@@ -95,37 +118,46 @@ wt::CompiledCase prepare(const nlohmann::json& entry) {
   torch::jit::Module oracle = torch::jit::load(file);
   oracle.eval();
   torch::NoGradGuard no_grad;
-  std::vector<std::vector<Tensor>> expected;
-  bool tensors_only = true;
-  for (const std::string kind : entry["inputs"]) tensors_only = tensors_only && (kind == "tensor" || kind == "int" || kind == "float");
+  const Type ret = as_func(c.module.main()->checked_type)->ret;
+  std::vector<std::vector<Value>> expected;
   for (auto& folder : entry["cases"]) {
     std::vector<c10::IValue> tin;
-    std::vector<Tensor> win;
+    std::vector<Value> win;
     for (size_t i = 0; i < entry["inputs"].size(); ++i) {
       std::string path = std::string(folder) + "/" + std::to_string(i) + ".npy";
       std::string kind = entry["inputs"][i];
-      if (kind == "optional" && !std::ifstream(path)) {
+      if (kind == "optional" && !std::ifstream(path)) {  // absent: None
         tin.emplace_back();
+        win.push_back(none_value(c.module));
         continue;
       }
       Tensor t = read_npy(path);
-      if (kind == "int_list") tin.emplace_back(c10::List<int64_t>(t.to_int_vector()));
-      else if (kind == "int") tin.emplace_back(t.as_int());
-      else if (kind == "float") tin.emplace_back(t.as_double());
-      else tin.emplace_back(to_torch(t));
-      win.push_back(t);
+      if (kind == "optional") {
+        tin.emplace_back(to_torch(t));
+        win.push_back(some_value(c.module, tensor_value(t)));
+      } else if (kind == "int_list") {
+        std::vector<Value> items;
+        for (int64_t x : t.to_int_vector()) items.push_back(scalar_value(x));
+        tin.emplace_back(c10::List<int64_t>(t.to_int_vector()));
+        win.push_back(list_value(c.module, items));
+      } else {
+        win.push_back(tensor_value(t));
+        if (kind == "int") tin.emplace_back(t.as_int());
+        else if (kind == "float") tin.emplace_back(t.as_double());
+        else tin.emplace_back(to_torch(t));
+      }
     }
-    std::vector<Tensor> want;
-    flatten(oracle.forward(tin), want);
+    std::vector<Value> want;
+    expected_values(oracle.forward(tin), ret, c.module, want);
     expected.push_back(want);
-    c.data_sets.push_back(tensors_only ? win : std::vector<Tensor>{});
+    c.data_sets.push_back(win);
   }
-  c.check = [expected](size_t set, const std::vector<Tensor>& got) -> std::string {
-    const std::vector<Tensor>& want = expected[set];
+  c.check = [expected](size_t set, const std::vector<Value>& got) -> std::string {
+    const std::vector<Value>& want = expected[set];
     if (got.size() != want.size()) return std::to_string(got.size()) + " outputs, LibTorch " + std::to_string(want.size());
     for (size_t i = 0; i < want.size(); ++i)
-      if (auto close = wt::tensors_close(got[i], want[i], kRtol, kAtol); !close)
-        return "output " + std::to_string(i) + ": " + one_line(close.message());
+      if (std::string diff = wt::values_close(got[i], want[i], "output " + std::to_string(i), kRtol, kAtol); !diff.empty())
+        return one_line(diff);
     return "";
   };
   return c;
