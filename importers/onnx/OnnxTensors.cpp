@@ -148,6 +148,18 @@ std::string sanitize_symbol(const std::string& dim_param) {
   return s;
 }
 
+namespace {
+// A sequence's elements may differ in size (ONNX types them once, with dim_params), while a
+// weft symbol means one size everywhere: inside a sequence, named dims become unknown.
+Type forget_symbols(const Type& t) {
+  auto* tt = as_tensor(t);
+  if (!tt || tt->unknown_rank) return t;
+  Shape shape;
+  for (const Dim& d : tt->shape) shape.push_back(d.is_static() ? d : Dim::unknown());
+  return tensor_type(tt->dtype, shape);
+}
+}  // namespace
+
 Type to_type(const onnx::TypeProto& proto, const Span& where, bool unranked_ok) {
   switch (proto.value_case()) {
     case onnx::TypeProto::kTensorType: {
@@ -170,7 +182,7 @@ Type to_type(const onnx::TypeProto& proto, const Span& where, bool unranked_ok) 
     }
     case onnx::TypeProto::kSequenceType: {
       Type elem = to_type(proto.sequence_type().elem_type(), where, unranked_ok);
-      return elem ? adt_type("List", {elem}) : nullptr;
+      return elem ? adt_type("List", {forget_symbols(elem)}) : nullptr;
     }
     case onnx::TypeProto::kOptionalType: {
       Type elem = to_type(proto.optional_type().elem_type(), where, unranked_ok);
