@@ -13,6 +13,7 @@
 #include <limits>
 
 #include "CompiledModel.h"
+#include "ValueRun.h"
 #include "ir/NpyIO.h"
 #include "tests/support/TestSupport.h"
 #include "weft/rt/Half.h"
@@ -216,6 +217,21 @@ def @main(%x: f32[*], %h: f16[*], %n: f32[2]) -> (f32[*], f16[*], f32[2]) {
   dl[0].ndim = -2;
   EXPECT_NE(lib.api()->run(lib.model(), dl, 3, outs, 3), 0);
   EXPECT_NE(std::string(lib.api()->last_error()).find("ndim is negative"), std::string::npos) << lib.api()->last_error();
+}
+
+// Lists of tensors of unknown rank (ONNX sequences: test_identity_sequence, test_sequence_insert_*)
+// hold elements of different ranks through run_values.
+TEST(UnrankedIo, ListsOfUnrankedTensorsTakeElementsOfAnyRank) {
+  Module m = parse_checked("def @main(%xs: List[f32[*]], %h: bf16[*]) -> (List[f32[*]], bf16[*]) { (%xs, %h) }");
+  auto list = [&](std::vector<std::vector<int64_t>> shapes) {
+    std::vector<Value> elems;
+    for (size_t i = 0; i < shapes.size(); ++i) elems.push_back(tensor_value(random_tensor(DType::F32, shapes[i], unsigned(i))));
+    return list_value(m, elems);
+  };
+  expect_compiled_matches(m, "unranked_list",
+                          {{list({{2, 3}, {4}, {}}), tensor_value(random_tensor(DType::BF16, {3, 1}, 9))},
+                           {list({}), tensor_value(random_tensor(DType::BF16, {}, 8))},
+                           {list({{1, 1, 1, 2}}), tensor_value(random_tensor(DType::BF16, {0, 2}, 7))}});
 }
 
 // `weft run lib.so` reads and writes f16 as .npy '<f2', writes bf16 results as f32 (NumPy has
