@@ -8,6 +8,7 @@
 #include "codegen/IrComment.h"
 #include "ir/ExprSnippet.h"
 #include "ir/OpRegistry.h"
+#include "ir/ops/CpuEmit.h"
 
 namespace weft::codegen {
 
@@ -274,7 +275,7 @@ std::string CpuFunctionEmitter::op_call(const CallNode& call, const std::string&
   a.attrs = &call.attrs;
   std::string expr;
   try {
-    expr = def->emit_cpu(a);
+    expr = cpu_emit_op(def->emit_cpu, std::move(a));
   } catch (const CompileError& err) {
     if (err.diagnostic().span.known()) throw;
     throw CompileError(span_of_use(self, fn_->span), err.diagnostic().message);

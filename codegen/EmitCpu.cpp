@@ -98,7 +98,9 @@ std::string io_table(const std::string& table, const std::vector<Io>& ios) {
       s += "static const int64_t " + arr + "_shape[] = {" + shape + "};\n";
       s += "static const char* const " + arr + "_dims[] = {" + dims + "};\n";
     }
-    rows += "    {" + c_string(io.name) + ", " + dtype_expr(io.type->dtype) + ", " + std::to_string(io.type->rank()) + ", " +
+    // An unranked tensor (f32[*]) is ndim -1 with no shape: the library takes any rank.
+    const int ndim = io.type->has_rank() ? io.type->rank() : -1;
+    rows += "    {" + c_string(io.name) + ", " + dtype_expr(io.type->dtype) + ", " + std::to_string(ndim) + ", " +
             (scalar ? "nullptr" : arr + "_shape") + ", " + (scalar ? "nullptr" : arr + "_dims") + ", " + std::to_string(io.kind) +
             "},  // " + type_str(Type(const_cast<TensorTypeNode*>(io.type))) + "\n";
   }

@@ -21,11 +21,36 @@ std::string cpu_ctype(DType t, const std::string& op) {
     case DType::U32: return "uint32_t";
     case DType::U64: return "uint64_t";
     case DType::Bool: return "bool";
-    case DType::F16:
-    case DType::BF16: break;
+    case DType::F16: return "weft_rt::half";
+    case DType::BF16: return "weft_rt::bfloat16";
   }
   throw CompileError(Msg() << "CPU code generation: dtype " << dtype_name(t) << " is not supported yet"
                            << (op.empty() ? "" : " (in " + op + ")"));
+}
+
+std::string cpu_emit_op(const CpuEmitter& emit, CpuEmitArgs a) {
+  auto is16 = [](DType t) { return t == DType::F16 || t == DType::BF16; };
+  // Each f16/bf16 argument is widened once, into a local of an immediately invoked lambda
+  // (an emitter may name an argument several times).
+  std::string widen;
+  for (size_t i = 0; i < a.args.size(); ++i)
+    if (is16(a.arg_dtypes[i])) {
+      const std::string local = "w16_arg" + std::to_string(i) + "_";
+      widen += "const weft_rt::Tensor " + local + " = weft_rt::widen_f32(" + a.args[i] + "); ";
+      a.args[i] = local;
+      a.arg_dtypes[i] = DType::F32;
+    }
+  std::string narrow;  // the result dtypes, when one of them is f16/bf16
+  bool narrows = false;
+  for (DType& t : a.result_dtypes) {
+    narrow += std::string(narrow.empty() ? "" : ", ") + "weft_rt::dl_dtype<" + cpu_ctype(t, "") + ">()";
+    if (is16(t)) t = DType::F32, narrows = true;
+  }
+  if (widen.empty() && !narrows) return emit(a);
+  if (!a.result_dtypes.empty()) a.result_dtype = a.result_dtypes[0];
+  std::string expr = emit(a);
+  if (narrows) expr = "weft_rt::narrow_each(" + expr + ", {" + narrow + "})";
+  return widen.empty() ? expr : "[&] { " + widen + "return " + expr + "; }()";
 }
 
 std::string cpu_unary(const CpuEmitArgs& a, const std::string& op, const std::string& body) {

@@ -8,9 +8,15 @@
 
 namespace weft {
 
-// The C++ element type of a dtype: "float", "int64_t", "bool". CompileError for a dtype
-// the CPU code generator does not handle yet (f16, bf16), naming `op`.
+// The C++ element type of a dtype: "float", "int64_t", "bool", "weft_rt::half" (f16),
+// "weft_rt::bfloat16" (bf16). `op` names the operator in an error for a dtype without one.
 std::string cpu_ctype(DType t, const std::string& op);
+
+// Calls an operator's emitter. f16 and bf16 go through f32, as in the interpreter (whose
+// compute type for both is float, each result rounded once): such arguments are widened
+// with weft_rt::widen_f32, the emitter sees f32, and f16/bf16 results are narrowed back
+// (weft_rt::narrow_to / narrow_each). Emitters therefore never see f16 or bf16.
+std::string cpu_emit_op(const CpuEmitter& emit, CpuEmitArgs a);
 
 // weft_rt::unary<R, T>(x, [](T x) { return BODY; }), BODY written in terms of `x`.
 std::string cpu_unary(const CpuEmitArgs& a, const std::string& op, const std::string& body);

@@ -51,8 +51,16 @@ DLDataType dl_dtype_of(DType t) {
   switch (t) {
     case DType::F32: return {kDLFloat, 32, 1};
     case DType::F64: return {kDLFloat, 64, 1};
+    case DType::F16: return {kDLFloat, 16, 1};
+    case DType::BF16: return {kDLBfloat, 16, 1};
+    case DType::I8: return {kDLInt, 8, 1};
+    case DType::I16: return {kDLInt, 16, 1};
     case DType::I32: return {kDLInt, 32, 1};
     case DType::I64: return {kDLInt, 64, 1};
+    case DType::U8: return {kDLUInt, 8, 1};
+    case DType::U16: return {kDLUInt, 16, 1};
+    case DType::U32: return {kDLUInt, 32, 1};
+    case DType::U64: return {kDLUInt, 64, 1};
     case DType::Bool: return {WEFT_DL_BOOL, 8, 1};
     default: break;
   }
@@ -62,7 +70,8 @@ DLDataType dl_dtype_of(DType t) {
 
 namespace {
 DType dtype_of_dl(DLDataType d) {
-  for (DType t : {DType::F32, DType::F64, DType::I32, DType::I64, DType::Bool}) {
+  for (DType t : {DType::F32, DType::F64, DType::F16, DType::BF16, DType::I8, DType::I16, DType::I32, DType::I64, DType::U8,
+                 DType::U16, DType::U32, DType::U64, DType::Bool}) {
     DLDataType x = dl_dtype_of(t);
     if (x.code == d.code && x.bits == d.bits) return t;
   }
@@ -121,6 +130,8 @@ Tensor random_tensor(DType t, std::vector<int64_t> shape, unsigned seed) {
   for (int64_t i = 0; i < out.numel(); ++i) {
     if (t == DType::F32) out.data<float>()[i] = std::uniform_real_distribution<float>(-2, 2)(gen);
     else if (t == DType::F64) out.data<double>()[i] = std::uniform_real_distribution<double>(-2, 2)(gen);
+    else if (t == DType::F16) out.data<Half>()[i] = Half(std::uniform_real_distribution<float>(-2, 2)(gen));
+    else if (t == DType::BF16) out.data<BFloat16>()[i] = BFloat16(std::uniform_real_distribution<float>(-2, 2)(gen));
     else if (t == DType::I64) out.data<int64_t>()[i] = std::uniform_int_distribution<int64_t>(0, 4)(gen);
     else if (t == DType::I32) out.data<int32_t>()[i] = std::uniform_int_distribution<int32_t>(0, 4)(gen);
     else if (t == DType::Bool) out.data<bool>()[i] = gen() & 1;

@@ -21,7 +21,8 @@ void flatten(const Value& v, std::vector<Value>& out) {
 }
 
 DType dtype_of_dl(DLDataType d) {
-  for (DType t : {DType::F32, DType::F64, DType::I32, DType::I64, DType::Bool}) {
+  for (DType t : {DType::F32, DType::F64, DType::F16, DType::BF16, DType::I8, DType::I16, DType::I32, DType::I64, DType::U8,
+                 DType::U16, DType::U32, DType::U64, DType::Bool}) {
     DLDataType x = dl_dtype_of(t);
     if (x.code == d.code && x.bits == d.bits) return t;
   }

@@ -52,13 +52,13 @@ TEST_F(CliCompile, CompiledExampleRunsLikeTheInterpreter) {
 }
 
 TEST_F(CliCompile, UnsupportedOpFailsAndWritesNothing) {
-  // An emitter that rejects a case (f16 has no CPU element type yet) fails with the op and place.
-  std::ofstream(path("f16.weft")) << "def @main(%x: f32[2]) -> f32[2] { cast(abs(cast(%x, to=f16)), to=f32) }\n";
-  CommandResult c = weft("compile " + path("f16.weft") + " -o " + path("libf16.so"));
+  // A construct the generator cannot lower (a polymorphic function value) fails with what and where.
+  std::ofstream(path("poly.weft")) << "def @main(%x: f32[]) -> (f32[], fn[A](A) -> A) { let %f = fn[A] (%a: A) -> A { %a }; (%f(%x), %f) }\n";
+  CommandResult c = weft("compile " + path("poly.weft") + " -o " + path("libpoly.so"));
   EXPECT_EQ(c.status, 1);
-  EXPECT_NE(c.output.find("dtype f16 is not supported yet (in cast)"), std::string::npos) << c.output;
-  EXPECT_NE(c.output.find("f16.weft:1:"), std::string::npos) << c.output;
-  EXPECT_FALSE(fs::exists(path("libf16.so")));
+  EXPECT_NE(c.output.find("does not support polymorphic function values"), std::string::npos) << c.output;
+  EXPECT_NE(c.output.find("poly.weft:1:"), std::string::npos) << c.output;
+  EXPECT_FALSE(fs::exists(path("libpoly.so")));
   CommandResult bad_name = weft("compile " + kExamples + "recurrent.weft -o " + path("lib.so") + " --name 9lives");
   EXPECT_EQ(bad_name.status, 1);
   EXPECT_NE(bad_name.output.find("not a C identifier"), std::string::npos) << bad_name.output;

@@ -29,7 +29,7 @@ typedef struct weft_options {
 typedef struct weft_tensor_info {
   const char* name;
   DLDataType dtype;
-  int ndim;
+  int ndim;                      /* -1: any rank (an IR type f32[*]); shape and dim_names are then NULL */
   const int64_t* shape;          /* ndim entries; -1 for a dimension known only at run time */
   const char* const* dim_names;  /* ndim entries; the symbol ("batch") or NULL */
 } weft_tensor_info;

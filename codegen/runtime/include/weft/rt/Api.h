@@ -101,7 +101,8 @@ int guarded(const char* what, F&& f) noexcept {
 }
 
 inline std::string dtype_str(DLDataType t) {
-  const char* kind = t.code == kDLFloat ? "f" : t.code == kDLInt ? "i" : t.code == kDLUInt ? "u" : t.code == WEFT_DL_BOOL ? "bool" : "?";
+  const char* kind = t.code == kDLFloat ? "f" : t.code == kDLBfloat ? "bf" : t.code == kDLInt ? "i" : t.code == kDLUInt ? "u"
+                     : t.code == WEFT_DL_BOOL ? "bool" : "?";
   if (t.code == WEFT_DL_BOOL) return kind;
   std::string s = kind + std::to_string(int(t.bits));
   if (t.lanes != 1) s += "x" + std::to_string(int(t.lanes));
@@ -114,15 +115,18 @@ inline void check_input(const DLTensor& t, const IoDesc& d, int index, std::vect
   const std::string where = "input " + std::to_string(index) + " '" + d.name + "'";
   if (t.device.device_type != kDLCPU) throw Error(where + ": must be on the CPU (device type " + std::to_string(int(t.device.device_type)) + ")");
   if (!same_dtype(t.dtype, d.dtype)) throw Error(where + ": expected dtype " + dtype_str(d.dtype) + ", got " + dtype_str(t.dtype));
-  if (t.ndim != d.ndim) throw Error(where + ": expected rank " + std::to_string(d.ndim) + ", got " + std::to_string(t.ndim));
+  // ndim -1: an input of unknown rank (f32[*]) takes any rank, and its dims are not checked.
+  const bool any_rank = d.ndim < 0;
+  if (t.ndim < 0) throw Error(where + ": ndim is negative (" + std::to_string(t.ndim) + ")");
+  if (!any_rank && t.ndim != d.ndim) throw Error(where + ": expected rank " + std::to_string(d.ndim) + ", got " + std::to_string(t.ndim));
   if (t.ndim > 0 && !t.shape) throw Error(where + ": shape is NULL");
   int64_t n = 1, stride = 1;
   for (int i = t.ndim - 1; i >= 0; --i) {
     const int64_t got = t.shape[i];
     if (got < 0) throw Error(where + ": dim " + std::to_string(i) + " is negative (" + std::to_string(got) + ")");
-    if (d.shape[i] >= 0 && got != d.shape[i])
+    if (!any_rank && d.shape[i] >= 0 && got != d.shape[i])
       throw Error(where + ": dim " + std::to_string(i) + " must be " + std::to_string(d.shape[i]) + ", got " + std::to_string(got));
-    if (const char* sym = d.dim_names[i]) {
+    if (const char* sym = any_rank ? nullptr : d.dim_names[i]) {
       bool seen = false;
       for (auto& [name, value] : symbols)
         if (std::string(name) == sym) {

@@ -108,10 +108,26 @@ Tensor where(const Tensor& c, const Tensor& x, const Tensor& y) {
   return out;
 }
 
-// NumPy conversion: floats truncate toward zero, anything to bool is x != 0.
+// One element converted as the interpreter does (ir/Tensor.cpp): floats truncate toward
+// zero, anything to bool is x != 0, and the float-to-integer cases C++ leaves undefined are
+// pinned down (NaN, inf and out-of-range values give 0; negatives wrap into unsigned types).
+// f16/bf16 reach here as f32 (the generated code widens them, Tensor.h).
+template <typename To, typename From>
+inline To convert(From v) {
+  if constexpr (std::is_same_v<To, bool>) {
+    return v != From(0);
+  } else if constexpr (std::is_integral_v<To> && std::is_floating_point_v<From>) {
+    if (!std::isfinite(v) || v >= From(18446744073709551616.0) || v <= From(-9223372036854775808.0)) return To(0);
+    if (v >= From(9223372036854775808.0)) return static_cast<To>(static_cast<uint64_t>(v));
+    return static_cast<To>(static_cast<int64_t>(v));
+  } else {
+    return static_cast<To>(v);
+  }
+}
+
 template <typename To, typename From>
 Tensor cast(const Tensor& x) {
-  return unary<To, From>(x, [](From v) { return static_cast<To>(v); });
+  return unary<To, From>(x, [](From v) { return convert<To, From>(v); });
 }
 
 // Elementwise helpers whose semantics must match the interpreter's kernels.

@@ -4,11 +4,15 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <initializer_list>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
+#include "weft/rt/Half.h"
 #include "weft/weft.h"
 
 namespace weft_rt {
@@ -26,6 +30,8 @@ template <typename T> DLDataType dl_dtype();
   template <> inline DLDataType dl_dtype<T>() { return DLDataType{uint8_t(CODE), uint8_t(BITS), 1}; }
 WEFT_RT_DTYPE(float, kDLFloat, 32)
 WEFT_RT_DTYPE(double, kDLFloat, 64)
+WEFT_RT_DTYPE(half, kDLFloat, 16)
+WEFT_RT_DTYPE(bfloat16, kDLBfloat, 16)
 WEFT_RT_DTYPE(int8_t, kDLInt, 8)
 WEFT_RT_DTYPE(int16_t, kDLInt, 16)
 WEFT_RT_DTYPE(int32_t, kDLInt, 32)
@@ -121,5 +127,52 @@ class Tensor {
   std::shared_ptr<void> buf_;
   void* data_ = nullptr;
 };
+
+}  // namespace weft_rt
+
+namespace weft_rt {
+
+// ---- f16 / bf16 through f32 ----
+// Operators compute f16 and bf16 in float and round each result once, as the interpreter
+// does (its compute type for both is float): the generated code widens such arguments to
+// f32, runs the operator's f32 kernel and narrows the results back. Conversions are exact
+// widening and round-to-nearest-even narrowing, matching the interpreter bit for bit.
+template <typename To, typename From>
+Tensor convert_elements(const Tensor& x) {
+  Tensor out = Tensor::empty<To>(x.shape());
+  const From* s = x.data<From>();
+  To* d = out.data<To>();
+  const int64_t n = x.size();
+  for (int64_t i = 0; i < n; ++i) d[i] = To(float(s[i]));
+  return out;
+}
+
+// x as f32 when it is f16 or bf16; any other tensor unchanged.
+inline Tensor widen_f32(const Tensor& x) {
+  if (same_dtype(x.dtype(), dl_dtype<half>())) return convert_elements<float, half>(x);
+  if (same_dtype(x.dtype(), dl_dtype<bfloat16>())) return convert_elements<float, bfloat16>(x);
+  return x;
+}
+
+// An f32 result x as dtype `to` (f16 or bf16); a result already of dtype `to` unchanged.
+inline Tensor narrow_to(const Tensor& x, DLDataType to) {
+  if (same_dtype(x.dtype(), to)) return x;
+  if (!same_dtype(x.dtype(), dl_dtype<float>())) throw Error("internal: narrowing a tensor that is not f32 to f16/bf16");
+  if (same_dtype(to, dl_dtype<half>())) return convert_elements<half, float>(x);
+  if (same_dtype(to, dl_dtype<bfloat16>())) return convert_elements<bfloat16, float>(x);
+  throw Error("internal: narrowing f32 to a dtype that is not f16/bf16");
+}
+
+// narrow_to on each tensor of an operator's tuple result.
+template <typename... Ts, size_t... I>
+std::tuple<Ts...> narrow_each_impl(std::tuple<Ts...>&& t, const DLDataType* to, std::index_sequence<I...>) {
+  return std::tuple<Ts...>(narrow_to(std::get<I>(t), to[I])...);
+}
+template <typename... Ts>
+std::tuple<Ts...> narrow_each(std::tuple<Ts...> t, std::initializer_list<DLDataType> to) {
+  return narrow_each_impl(std::move(t), to.begin(), std::index_sequence_for<Ts...>{});
+}
+// An operator with one tensor result (the generator need not tell a 1-tuple from a tensor).
+inline Tensor narrow_each(const Tensor& t, std::initializer_list<DLDataType> to) { return narrow_to(t, *to.begin()); }
 
 }  // namespace weft_rt
