@@ -73,7 +73,10 @@ void on_deep_stack(F& f) {
 }
 
 inline void run_desc(const ModelDesc& d, const IoValue* in, IoValue* out) {
-  auto go = [&] { d.run(in, out); };
+  auto go = [&] {
+    WorkspaceScope scope(std::make_shared<Workspace>());  // intermediates reuse freed buffers
+    d.run(in, out);
+  };
   if (d.deep_stack) on_deep_stack(go);
   else go();
 }

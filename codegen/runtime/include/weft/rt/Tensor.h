@@ -14,6 +14,7 @@
 
 #include "weft/rt/Half.h"
 #include "weft/weft.h"
+#include "weft/rt/Workspace.h"
 
 namespace weft_rt {
 
@@ -72,7 +73,22 @@ class Tensor {
     t.dtype_ = dtype;
     t.shape_ = std::move(shape);
     size_t bytes = size_t(numel(t.shape_)) * dtype_bytes(dtype);
-    void* p = std::aligned_alloc(64, (bytes + 63) / 64 * 64 + 64);
+    const size_t block = (bytes + 63) / 64 * 64 + 64;
+    if (Workspace* ws = Workspace::current()) {  // inside a run: from its pool
+      void* p = ws->take(block);
+      if (!p) throw Error("out of memory allocating " + std::to_string(bytes) + " bytes");
+      std::shared_ptr<Workspace> owner;
+      try {
+        owner = ws->shared_from_this();
+        t.buf_ = std::shared_ptr<void>(p, [owner, block](void* q) { owner->give(q, block); });
+      } catch (...) {
+        std::free(p);
+        throw;
+      }
+      t.data_ = p;
+      return t;
+    }
+    void* p = std::aligned_alloc(64, block);
     if (!p) throw Error("out of memory allocating " + std::to_string(bytes) + " bytes");
     t.buf_ = std::shared_ptr<void>(p, [](void* q) { std::free(q); });
     t.data_ = p;
