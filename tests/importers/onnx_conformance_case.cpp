@@ -79,6 +79,19 @@ CaseResult run_case(const fs::path& dir, double rtol, double atol, bool prepare_
     } catch (const std::exception& e) {
       return {"fail", "reading test data: " + one_line(e.what()), {}};
     }
+    // As `weft run` and the C API do: a tensor input must have @main's rank and static dims.
+    for (size_t i = 0; i < args.size() && i < m.main()->params.size(); ++i) {
+      auto* want_t = as_tensor(m.main()->params[i]->checked_type);
+      auto* got_t = value_as<TensorValueNode>(args[i]);
+      if (!want_t || !got_t || !want_t->has_rank()) continue;
+      const auto& shape = got_t->tensor.shape();
+      bool ok = int(shape.size()) == want_t->rank();
+      for (int d = 0; ok && d < want_t->rank(); ++d)
+        ok = !want_t->shape[size_t(d)].is_static() || want_t->shape[size_t(d)].value() == shape[size_t(d)];
+      if (!ok)
+        return {"fail", Msg() << set.filename().string() << ": input " << i << " '" << inputs[i]->name() << "' has shape "
+                              << shape_str(shape) << ", but the model declares " << type_str(m.main()->params[i]->checked_type), {}};
+    }
     Value result;
     try {
       result = run_main(m, args);
