@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/CompileCommand.h"
+#include "codegen/DlpackTensors.h"
 #include "ir/Module.h"
 #include "ir/NpyIO.h"
 #include "weft/weft.h"
@@ -13,34 +14,6 @@
 namespace weft::cli {
 
 namespace {
-
-DLDataType dl_of(DType t) {
-  switch (t) {
-    case DType::F32: return {kDLFloat, 32, 1};
-    case DType::F64: return {kDLFloat, 64, 1};
-    case DType::F16: return {kDLFloat, 16, 1};
-    case DType::BF16: return {kDLBfloat, 16, 1};
-    case DType::I8: return {kDLInt, 8, 1};
-    case DType::I16: return {kDLInt, 16, 1};
-    case DType::I32: return {kDLInt, 32, 1};
-    case DType::I64: return {kDLInt, 64, 1};
-    case DType::U8: return {kDLUInt, 8, 1};
-    case DType::U16: return {kDLUInt, 16, 1};
-    case DType::U32: return {kDLUInt, 32, 1};
-    case DType::U64: return {kDLUInt, 64, 1};
-    case DType::Bool: return {WEFT_DL_BOOL, 8, 1};
-  }
-  return {kDLFloat, 32, 1};
-}
-
-DType dtype_of_dl(DLDataType d) {
-  for (DType t : {DType::F32, DType::F64, DType::F16, DType::BF16, DType::I8, DType::I16, DType::I32, DType::I64, DType::U8,
-                  DType::U16, DType::U32, DType::U64, DType::Bool}) {
-    DLDataType x = dl_of(t);
-    if (x.code == d.code && x.bits == d.bits && x.lanes == d.lanes) return t;
-  }
-  throw RuntimeError("the library returned a tensor of an unknown DLPack dtype");
-}
 
 // The library handle and model, released in order.
 struct Loaded {
@@ -70,21 +43,11 @@ const NamedInput* given_input(const std::vector<NamedInput>& inputs, const std::
   return found;
 }
 
-DLTensor dl_view(const Tensor& t) {
-  return DLTensor{t.raw(), {kDLCPU, 0}, t.rank(), dl_of(t.dtype()), const_cast<int64_t*>(t.shape().data()), nullptr, 0};
-}
-
-Tensor from_dl(const DLTensor& o) {
-  Tensor t(dtype_of_dl(o.dtype), std::vector<int64_t>(o.shape, o.shape + o.ndim));
-  if (t.nbytes()) std::memcpy(t.raw(), static_cast<const char*>(o.data) + o.byte_offset, t.nbytes());
-  return t;
-}
-
 // A weft_output_value as the interpreter's value (a Module supplies the prelude's constructors).
 Value from_output(const Module& prelude, const weft_output_value& o) {
   if (o.is_none) return none_value(prelude);
   std::vector<Value> elems;
-  for (int64_t i = 0; i < o.num_tensors; ++i) elems.push_back(tensor_value(from_dl(o.tensors[i]->dl_tensor)));
+  for (int64_t i = 0; i < o.num_tensors; ++i) elems.push_back(tensor_value(codegen::tensor_from_dlpack(o.tensors[i]->dl_tensor)));
   Value v;
   if (o.kind == WEFT_VALUE_LIST || o.kind == WEFT_VALUE_OPTIONAL_LIST) v = list_value(prelude, elems);
   else if (elems.size() == 1) v = elems[0];
@@ -149,7 +112,7 @@ int run_library(const std::string& file, const std::vector<NamedInput>& inputs, 
     auto& ts = held[size_t(i)];
     if (list) ts = read_npz(given->path);
     else ts.push_back(read_npy(given->path));
-    for (auto& t : ts) dl[size_t(i)].push_back(dl_view(t));
+    for (auto& t : ts) dl[size_t(i)].push_back(codegen::dlpack_view(t));
     v.num_tensors = int64_t(ts.size());
     v.tensors = dl[size_t(i)].data();
   }
@@ -171,7 +134,7 @@ int run_library(const std::string& file, const std::vector<NamedInput>& inputs, 
     std::vector<DLManagedTensor*> outs(size_t(n_out), nullptr);
     if (l.api->run(l.model, flat.data(), n_in, outs.data(), n_out) != 0) throw RuntimeError(l.api->last_error());
     for (DLManagedTensor* o : outs) {
-      results.push_back(tensor_value(from_dl(o->dl_tensor)));
+      results.push_back(tensor_value(codegen::tensor_from_dlpack(o->dl_tensor)));
       o->deleter(o);
     }
   }

@@ -3,7 +3,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  cmake g++ make ccache git
+  cmake g++ binutils make ccache git
   libonnx-dev libprotobuf-dev protobuf-compiler
   libtorch-dev
   libcli11-dev nlohmann-json3-dev libgtest-dev libdlpack-dev

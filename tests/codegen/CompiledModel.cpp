@@ -47,43 +47,6 @@ std::vector<Tensor> interpret_flat(const Module& m, const std::vector<Tensor>& i
   return out;
 }
 
-DLDataType dl_dtype_of(DType t) {
-  switch (t) {
-    case DType::F32: return {kDLFloat, 32, 1};
-    case DType::F64: return {kDLFloat, 64, 1};
-    case DType::F16: return {kDLFloat, 16, 1};
-    case DType::BF16: return {kDLBfloat, 16, 1};
-    case DType::I8: return {kDLInt, 8, 1};
-    case DType::I16: return {kDLInt, 16, 1};
-    case DType::I32: return {kDLInt, 32, 1};
-    case DType::I64: return {kDLInt, 64, 1};
-    case DType::U8: return {kDLUInt, 8, 1};
-    case DType::U16: return {kDLUInt, 16, 1};
-    case DType::U32: return {kDLUInt, 32, 1};
-    case DType::U64: return {kDLUInt, 64, 1};
-    case DType::Bool: return {WEFT_DL_BOOL, 8, 1};
-    default: break;
-  }
-  ADD_FAILURE() << "test helper: no DLPack dtype for " << dtype_name(t);
-  return {kDLFloat, 32, 1};
-}
-
-namespace {
-DType dtype_of_dl(DLDataType d) {
-  for (DType t : {DType::F32, DType::F64, DType::F16, DType::BF16, DType::I8, DType::I16, DType::I32, DType::I64, DType::U8,
-                 DType::U16, DType::U32, DType::U64, DType::Bool}) {
-    DLDataType x = dl_dtype_of(t);
-    if (x.code == d.code && x.bits == d.bits) return t;
-  }
-  ADD_FAILURE() << "unexpected output dtype code " << int(d.code);
-  return DType::F32;
-}
-}  // namespace
-
-DLTensor as_dl(const Tensor& t) {
-  return DLTensor{t.raw(), {kDLCPU, 0}, t.rank(), dl_dtype_of(t.dtype()), const_cast<int64_t*>(t.shape().data()), nullptr, 0};
-}
-
 CompiledModel::CompiledModel(const Module& m, const std::string& name) {
   dir_ = (fs::temp_directory_path() / ("weft_codegen_" + std::to_string(getpid()) + "_" + name)).string();
   fs::create_directories(dir_);
@@ -116,8 +79,7 @@ std::vector<Tensor> CompiledModel::run(const std::vector<Tensor>& inputs) const 
   }
   for (DLManagedTensor* o : outs) {
     const DLTensor& d = o->dl_tensor;
-    Tensor t(dtype_of_dl(d.dtype), std::vector<int64_t>(d.shape, d.shape + d.ndim));
-    if (t.nbytes()) std::memcpy(t.raw(), d.data, t.nbytes());
+    Tensor t = codegen::tensor_from_dlpack(o->dl_tensor);
     o->deleter(o);
     result.push_back(t);
   }

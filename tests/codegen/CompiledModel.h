@@ -6,6 +6,7 @@
 
 #include "ir/Module.h"
 #include "ir/Tensor.h"
+#include "codegen/DlpackTensors.h"
 #include "weft/weft.h"
 
 namespace weft::testing {
@@ -17,8 +18,7 @@ Module parse_checked(const std::string& text);
 std::vector<Tensor> interpret_flat(const Module& m, const std::vector<Tensor>& inputs);
 
 // A tensor as DLPack sees it, borrowing t's buffer.
-DLTensor as_dl(const Tensor& t);
-DLDataType dl_dtype_of(DType t);
+inline DLTensor as_dl(const Tensor& t) { return codegen::dlpack_view(t); }
 
 // A compiled library, loaded with dlopen, and one model handle on it.
 class CompiledModel {

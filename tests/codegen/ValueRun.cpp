@@ -20,22 +20,6 @@ void flatten(const Value& v, std::vector<Value>& out) {
   out.push_back(v);
 }
 
-DType dtype_of_dl(DLDataType d) {
-  for (DType t : {DType::F32, DType::F64, DType::F16, DType::BF16, DType::I8, DType::I16, DType::I32, DType::I64, DType::U8,
-                 DType::U16, DType::U32, DType::U64, DType::Bool}) {
-    DLDataType x = dl_dtype_of(t);
-    if (x.code == d.code && x.bits == d.bits) return t;
-  }
-  ADD_FAILURE() << "unexpected output dtype code " << int(d.code);
-  return DType::F32;
-}
-
-Tensor copy_out(const DLTensor& d) {
-  Tensor t(dtype_of_dl(d.dtype), std::vector<int64_t>(d.shape, d.shape + d.ndim));
-  if (t.nbytes()) std::memcpy(t.raw(), static_cast<const char*>(d.data) + d.byte_offset, t.nbytes());
-  return t;
-}
-
 }  // namespace
 
 std::vector<Value> interpret_values(const Module& m, const std::vector<Value>& inputs) {
@@ -80,7 +64,7 @@ std::vector<Value> run_values(const Module& m, const CompiledModel& lib, const s
   std::vector<Value> result;
   for (weft_output_value* o : outs) {
     std::vector<Value> elems;
-    for (int64_t i = 0; i < o->num_tensors; ++i) elems.push_back(tensor_value(copy_out(o->tensors[i]->dl_tensor)));
+    for (int64_t i = 0; i < o->num_tensors; ++i) elems.push_back(tensor_value(codegen::tensor_from_dlpack(o->tensors[i]->dl_tensor)));
     Value v;
     if (o->is_none) v = none_value(m);
     else if (o->kind == WEFT_VALUE_LIST || o->kind == WEFT_VALUE_OPTIONAL_LIST) v = list_value(m, elems);

@@ -14,6 +14,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "tests/ops/OpCaseManifest.h"
 #include "ir/Interpreter.h"
 #include "ir/NpyIO.h"
 #include "ir/OpRegistry.h"
@@ -37,25 +38,8 @@ struct Options {
   wt::BatchOptions batch;
 };
 
-// The manifest's attribute encoding (models/op_cases/case_writer.py), as op_cases_test reads it.
-AttrValue decode_attr(const json& j) {
-  auto [kind, v] = *j.items().begin();
-  if (kind == "int") return v.get<int64_t>();
-  if (kind == "float") return v.get<double>();
-  if (kind == "bool") return v.get<bool>();
-  if (kind == "string") return v.get<std::string>();
-  if (kind == "ints") return v.get<std::vector<int64_t>>();
-  if (kind == "floats") return v.get<std::vector<double>>();
-  if (kind == "strings") return v.get<std::vector<std::string>>();
-  if (kind == "dtype") return *parse_dtype(v.get<std::string>());
-  throw std::runtime_error("unknown attribute kind " + kind);
-}
-
-Type static_type(const Tensor& t) {
-  Shape s;
-  for (auto d : t.shape()) s.push_back(Dim(d));
-  return tensor_type(t.dtype(), s);
-}
+using wt::decode_attr;
+using wt::static_type;
 
 std::vector<Tensor> flatten(const Value& v) {
   if (auto tup = value_as<TupleValueNode>(v)) {

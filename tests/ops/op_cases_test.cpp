@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "tests/ops/OpCaseManifest.h"
 #include "ir/Interpreter.h"
 #include "ir/NpyIO.h"
 #include "ir/OpRegistry.h"
@@ -27,24 +28,8 @@ std::string cases_dir() {
   return env ? env : WEFT_OP_CASES_DEFAULT_DIR;
 }
 
-AttrValue decode_attr(const json& j) {
-  auto [kind, v] = *j.items().begin();
-  if (kind == "int") return v.get<int64_t>();
-  if (kind == "float") return v.get<double>();
-  if (kind == "bool") return v.get<bool>();
-  if (kind == "string") return v.get<std::string>();
-  if (kind == "ints") return v.get<std::vector<int64_t>>();
-  if (kind == "floats") return v.get<std::vector<double>>();
-  if (kind == "strings") return v.get<std::vector<std::string>>();
-  if (kind == "dtype") return *parse_dtype(v.get<std::string>());
-  throw std::runtime_error("unknown attribute kind " + kind);
-}
-
-Type static_type(const Tensor& t) {
-  Shape s;
-  for (auto d : t.shape()) s.push_back(Dim(d));
-  return tensor_type(t.dtype(), s);
-}
+using testing::decode_attr;
+using testing::static_type;
 
 std::vector<std::string> families() {
   std::vector<std::string> out;

@@ -1,6 +1,8 @@
 // LoadedLibrary.cpp - dlopen, the C API table, DLPack values in and out (see LoadedLibrary.h).
 #include "tests/support/LoadedLibrary.h"
 
+#include "codegen/DlpackTensors.h"
+
 #include <dlfcn.h>
 
 #include <cstring>
@@ -8,45 +10,13 @@
 
 namespace weft::testing {
 
-DLDataType dl_dtype(DType t) {
-  switch (t) {
-    case DType::F16: return {kDLFloat, 16, 1};
-    case DType::BF16: return {kDLBfloat, 16, 1};
-    case DType::F32: return {kDLFloat, 32, 1};
-    case DType::F64: return {kDLFloat, 64, 1};
-    case DType::I8: return {kDLInt, 8, 1};
-    case DType::I16: return {kDLInt, 16, 1};
-    case DType::I32: return {kDLInt, 32, 1};
-    case DType::I64: return {kDLInt, 64, 1};
-    case DType::U8: return {kDLUInt, 8, 1};
-    case DType::U16: return {kDLUInt, 16, 1};
-    case DType::U32: return {kDLUInt, 32, 1};
-    case DType::U64: return {kDLUInt, 64, 1};
-    case DType::Bool: return {WEFT_DL_BOOL, 8, 1};
-  }
-  return {kDLFloat, 32, 1};
-}
-
 namespace {
-
-std::optional<DType> dtype_of(DLDataType d) {
-  for (DType t : {DType::F16, DType::BF16, DType::F32, DType::F64, DType::I8, DType::I16, DType::I32, DType::I64, DType::U8,
-                  DType::U16, DType::U32, DType::U64, DType::Bool}) {
-    DLDataType x = dl_dtype(t);
-    if (x.code == d.code && x.bits == d.bits && d.lanes == 1) return t;
-  }
-  return std::nullopt;
-}
-
-DLTensor borrow(const Tensor& t) {
-  return DLTensor{t.raw(), {kDLCPU, 0}, t.rank(), dl_dtype(t.dtype()), const_cast<int64_t*>(t.shape().data()), nullptr, 0};
-}
 
 // A copy of one output tensor; "" or why it cannot be read.
 std::string copy_out(const DLManagedTensor* o, std::vector<Tensor>& into) {
   if (!o) return "an output tensor is NULL";
   const DLTensor& d = o->dl_tensor;
-  std::optional<DType> t = dtype_of(d.dtype);
+  std::optional<DType> t = codegen::dtype_of_dlpack(d.dtype);
   if (!t)
     return "an output has a DLPack dtype weft does not know (code " + std::to_string(int(d.dtype.code)) + ", " +
            std::to_string(int(d.dtype.bits)) + " bits)";
@@ -94,7 +64,7 @@ std::string LoadedLibrary::run(const std::vector<ApiValue>& inputs, std::vector<
   std::vector<weft_value> in;
   for (const ApiValue& v : inputs) {
     std::vector<DLTensor>& ts = tensors.emplace_back();
-    for (const Tensor& t : v.tensors) ts.push_back(borrow(t));
+    for (const Tensor& t : v.tensors) ts.push_back(codegen::dlpack_view(t));
   }
   for (size_t i = 0; i < inputs.size(); ++i)
     in.push_back({inputs[i].kind, inputs[i].none ? 1 : 0, int64_t(tensors[i].size()), tensors[i].data()});

@@ -9,9 +9,6 @@
 
 namespace weft::testing {
 
-// The DLPack dtype of a weft dtype (bool as WEFT_DL_BOOL, bf16 as kDLBfloat).
-DLDataType dl_dtype(DType t);
-
 // One input or output of run_values: a tensor, a list of tensors, an optional tensor or an
 // optional list (weft_value_kind), owning its tensors.
 struct ApiValue {
