@@ -273,9 +273,19 @@ std::string CpuFunctionEmitter::op_call(const CallNode& call, const std::string&
   a.result_dtype = a.result_dtypes[0];
   a.result_rank = a.result_ranks[0];
   a.attrs = &call.attrs;
+  // Dims not known here are computed at run time by the op's shape function before its
+  // kernel runs (and, with check_shapes, every op's are, to test the shape functions).
+  bool dynamic = false;
+  for (auto* r : results) {
+    dynamic = dynamic || !r->has_rank();
+    for (const Dim& d : r->shape) dynamic = dynamic || !d.is_static();
+  }
   std::string expr;
   try {
+    std::string shapes;
+    if ((dynamic || check_shapes_) && def->shape_cpu) shapes = def->shape_cpu(a);
     expr = cpu_emit_op(def->emit_cpu, std::move(a));
+    if (!shapes.empty()) expr = "weft_rt::shaped_call(" + shapes + ", [&] { return " + expr + "; }, \"" + def->name + "\")";
   } catch (const CompileError& err) {
     if (err.diagnostic().span.known()) throw;
     throw CompileError(span_of_use(self, fn_->span), err.diagnostic().message);

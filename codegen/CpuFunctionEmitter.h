@@ -19,7 +19,10 @@ std::string cpp_signature(const FunctionInstance& inst, const Function& fn);
 
 class CpuFunctionEmitter {
  public:
-  CpuFunctionEmitter(const Module& m, Weights& weights, Instances& instances) : module_(m), weights_(weights), instances_(instances) {}
+  // check_shapes: every op call runs its shape function and checks its kernel's result
+  // against it (the test suites' mode); otherwise only calls with run-time dims do.
+  CpuFunctionEmitter(const Module& m, Weights& weights, Instances& instances, bool check_shapes = false)
+      : module_(m), weights_(weights), instances_(instances), check_shapes_(check_shapes) {}
   // The definition of `inst`, preceded by a comment with its IR signature. Instances it
   // calls or uses as values are requested from `instances`.
   std::string emit(const FunctionInstance& inst);
@@ -77,6 +80,7 @@ class CpuFunctionEmitter {
   const Module& module_;
   Weights& weights_;
   Instances& instances_;
+  bool check_shapes_ = false;
   const FunctionInstance* inst_ = nullptr;
   TypeSubst subst_;  // the instance's type arguments, and those of a polymorphic closure being emitted
   // Let-bound polymorphic closure literals (`let %f = fn[A] ...`), called only: each call

@@ -127,7 +127,7 @@ CpuSource emit_cpu(const Module& m, const std::string& name, const CpuEmitOption
   // instance, in the order they are first used.
   Weights weights(options.weights_file);
   Instances instances(m);
-  CpuFunctionEmitter fe(m, weights, instances);
+  CpuFunctionEmitter fe(m, weights, instances, options.check_shapes);
   instances.monomorphic("main", main->span);
   std::string decls, functions;
   while (const FunctionInstance* inst = instances.next()) {

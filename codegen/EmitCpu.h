@@ -17,6 +17,9 @@ struct CpuEmitOptions {
   // Non-empty: the weights stay out of the library, in this file (a plain name, found
   // beside the library when the model is created, checked by size and hash).
   std::string weights_file;
+  // Every op call computes its result dims with its shape function and checks the kernel's
+  // result against them (not only calls whose dims are run-time): the test suites' mode.
+  bool check_shapes = false;
 };
 
 // `m` must be type-checked (infer_types). `name` is a C identifier: the library exports

@@ -64,6 +64,16 @@ struct CpuEmitArgs {
 // (a dtype, an attribute value), saying what.
 using CpuEmitter = std::function<std::string(const CpuEmitArgs&)>;
 
+// The run-time shape function of an op in the generated code: given the same arguments as
+// the CPU emitter, returns one C++ expression of type weft_rt::Shapes (one weft_rt::Shape per
+// output) computing the result dims from the argument tensors' shapes, and from their values
+// where the result shape depends on data (reshape's target, range, non_zero's count). It
+// reads only shapes and integer values, so f16/bf16 arguments are passed as they are. The
+// generated code calls it where the result type has a symbolic or unknown dim, ahead of the
+// kernel: the dims size the output's buffer in the run's workspace, and the kernel's result
+// is checked against them.
+using CpuShapeEmitter = std::function<std::string(const CpuEmitArgs&)>;
+
 class TypeRelationError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -79,6 +89,7 @@ struct OpDef {
   TypeRelation type_relation;
   RefKernel kernel;
   CpuEmitter emit_cpu;  // null: the CPU code generator rejects the op
+  CpuShapeEmitter shape_cpu;  // run-time shape function; every op with emit_cpu has one
   // Facets added by later stages (shape function, gradient, CPU and CUDA emitters)
   // become further members here; nothing outside the entry switches on op names.
 
@@ -102,6 +113,7 @@ class OpDefBuilder {
   OpDefBuilder& type_relation(TypeRelation r) { def_->type_relation = std::move(r); return *this; }
   OpDefBuilder& kernel(RefKernel k) { def_->kernel = std::move(k); return *this; }
   OpDefBuilder& emit_cpu(CpuEmitter e) { def_->emit_cpu = std::move(e); return *this; }
+  OpDefBuilder& shape_cpu(CpuShapeEmitter e) { def_->shape_cpu = std::move(e); return *this; }
 
  private:
   OpDef* def_;

@@ -83,6 +83,22 @@ std::string cpu_int_list(const std::vector<int>& v) {
   return s + "}";
 }
 
+std::string cpu_shapes(const std::vector<std::string>& shapes) {
+  std::string s = "weft_rt::Shapes{";
+  for (size_t i = 0; i < shapes.size(); ++i) s += (i ? ", " : "") + shapes[i];
+  return s + "}";
+}
+
+std::string cpu_shape_same(const CpuEmitArgs& a, size_t i) {
+  return cpu_shapes(std::vector<std::string>(a.result_ranks.size(), a.args[i] + ".shape()"));
+}
+
+std::string cpu_shape_broadcast(const CpuEmitArgs& a, const std::string& op) {
+  std::string s = a.args[0] + ".shape()";
+  for (size_t i = 1; i < a.args.size(); ++i) s = "weft_rt::broadcast_shape(" + s + ", " + a.args[i] + ".shape(), \"" + op + "\")";
+  return cpu_shapes({s});
+}
+
 std::string cpu_optional_arg(const CpuEmitArgs& a, size_t i) { return i < a.args.size() ? a.args[i] : "std::nullopt"; }
 
 }  // namespace weft

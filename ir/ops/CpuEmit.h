@@ -31,6 +31,13 @@ std::string cpu_int_list(const std::vector<int>& v);
 // Argument i as a std::optional<weft_rt::Tensor> argument: its name, or std::nullopt when absent.
 std::string cpu_optional_arg(const CpuEmitArgs& a, size_t i);
 
+// Shape functions (OpDef::shape_cpu). "weft_rt::Shapes{E0, E1}": one Shape expression per output.
+std::string cpu_shapes(const std::vector<std::string>& shapes);
+// The shape of argument i, for every output (elementwise ops: `x.shape()`).
+std::string cpu_shape_same(const CpuEmitArgs& a, size_t i = 0);
+// NumPy broadcasting of every argument's shape (binary and ternary maps).
+std::string cpu_shape_broadcast(const CpuEmitArgs& a, const std::string& op);
+
 // One per family file that has emitters; called once all ops are registered (AllOps.cpp).
 void register_elementwise_cpu_emitters(OpRegistry& reg);  // ElementwiseOps.cpp
 void register_binary_cpu_emitters(OpRegistry& reg);       // ElementwiseBinaryOps.cpp

@@ -302,7 +302,8 @@ void register_elementwise_binary_ops(OpRegistry& reg) {
 namespace weft {
 
 void register_binary_cpu_emitters(OpRegistry& reg) {
-  // Each body matches the reference kernel above (NaN, integer wrapping included).
+  // Each body matches the reference kernel above (NaN, integer wrapping included). The
+  // result has the arguments' broadcast shape (prelu: x's, which the slope broadcasts to).
   const std::pair<const char*, const char*> binary[] = {
       {"add", "weft_rt::wrap_add(a, b)"},     {"sub", "weft_rt::wrap_sub(a, b)"},     {"mul", "weft_rt::wrap_mul(a, b)"},
       {"div", "weft_rt::divide(a, b)"},       {"maximum", "weft_rt::max_nan(a, b)"},  {"minimum", "weft_rt::min_nan(a, b)"},
@@ -314,26 +315,28 @@ void register_binary_cpu_emitters(OpRegistry& reg) {
   };
   for (auto& [name, body] : binary) {
     std::string op = name, b = body;
-    reg.extend(op).emit_cpu([op, b](const CpuEmitArgs& a) { return cpu_binary(a, op, b); });
+    reg.extend(op).shape_cpu([op](const CpuEmitArgs& a) { return cpu_shape_broadcast(a, op); }).emit_cpu([op, b](const CpuEmitArgs& a) {
+      return cpu_binary(a, op, b);
+    });
   }
-  reg.extend("mod").emit_cpu([](const CpuEmitArgs& a) {
+  reg.extend("mod").shape_cpu([](const CpuEmitArgs& a) { return cpu_shape_broadcast(a, "mod"); }).emit_cpu([](const CpuEmitArgs& a) {
     return cpu_binary(a, "mod", std::string("weft_rt::mod_of(a, b, ") + (a.attrs->get_int("fmod") ? "true" : "false") + ")");
   });
-  reg.extend("bit_shift").emit_cpu([](const CpuEmitArgs& a) {
+  reg.extend("bit_shift").shape_cpu([](const CpuEmitArgs& a) { return cpu_shape_broadcast(a, "bit_shift"); }).emit_cpu([](const CpuEmitArgs& a) {
     const std::string left = a.attrs->get_string("direction") == "left" ? "true" : "false";
     return cpu_binary(a, "bit_shift", "weft_rt::shift_of(a, b, " + left + ")");
   });
   // As the reference kernel: computed in the base's dtype when it is f32/f64, else in f64
   // (then truncated back); the exponent is converted to that type first.
-  reg.extend("pow").emit_cpu([](const CpuEmitArgs& a) {
+  reg.extend("pow").shape_cpu([](const CpuEmitArgs& a) { return cpu_shape_broadcast(a, "pow"); }).emit_cpu([](const CpuEmitArgs& a) {
     const DType base = a.arg_dtypes[0];
     const std::string work = cpu_ctype(base == DType::F32 || base == DType::F64 ? base : DType::F64, "pow");
     return cpu_binary(a, "pow", "std::pow(" + work + "(a), " + work + "(b))");
   });
-  reg.extend("prelu").emit_cpu([](const CpuEmitArgs& a) {
+  reg.extend("prelu").shape_cpu([](const CpuEmitArgs& a) { return cpu_shape_same(a); }).emit_cpu([](const CpuEmitArgs& a) {
     return "weft_rt::prelu<" + cpu_ctype(a.result_dtype, "prelu") + ">(" + a.args[0] + ", " + a.args[1] + ")";
   });
-  reg.extend("where").emit_cpu([](const CpuEmitArgs& a) {
+  reg.extend("where").shape_cpu([](const CpuEmitArgs& a) { return cpu_shape_broadcast(a, "where"); }).emit_cpu([](const CpuEmitArgs& a) {
     return "weft_rt::where<" + cpu_ctype(a.result_dtype, "where") + ">(" + a.args[0] + ", " + a.args[1] + ", " + a.args[2] + ")";
   });
 }

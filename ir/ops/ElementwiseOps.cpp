@@ -354,7 +354,8 @@ namespace weft {
 
 void register_elementwise_cpu_emitters(OpRegistry& reg) {
   // Each body matches the reference kernel above (NaN, integer wrapping included); C is
-  // the element type, as in the tables.
+  // the element type, as in the tables. Every result has its (first) argument's shape.
+  const auto same = [](const CpuEmitArgs& a) { return cpu_shape_same(a); };
   const std::pair<const char*, const char*> unary[] = {
       {"neg", "weft_rt::wrap_neg(x)"},
       {"abs", "weft_rt::abs_of(x)"},
@@ -393,7 +394,7 @@ void register_elementwise_cpu_emitters(OpRegistry& reg) {
   };
   for (auto& [name, body] : unary) {
     std::string op = name, b = body;
-    reg.extend(op).emit_cpu([op, b](const CpuEmitArgs& a) {
+    reg.extend(op).shape_cpu(same).emit_cpu([op, b](const CpuEmitArgs& a) {
       return cpu_unary(a, op, "[&] { using C [[maybe_unused]] = decltype(x); return " + b + "; }()");
     });
   }
@@ -408,27 +409,27 @@ void register_elementwise_cpu_emitters(OpRegistry& reg) {
   };
   for (auto& [name, pa, pb, body] : param) {
     std::string op = name, b = body, attr_a = pa, attr_b = pb ? pb : "";
-    reg.extend(op).emit_cpu([op, b, attr_a, attr_b](const CpuEmitArgs& a) {
+    reg.extend(op).shape_cpu(same).emit_cpu([op, b, attr_a, attr_b](const CpuEmitArgs& a) {
       std::string lets = "using C = decltype(x); const C A = C(" + cpu_double(a.attrs->get_float(attr_a)) + ");";
       if (!attr_b.empty()) lets += " const C B = C(" + cpu_double(a.attrs->get_float(attr_b)) + ");";
       return cpu_unary(a, op, "[&] { " + lets + " return " + b + "; }()");
     });
   }
-  reg.extend("gelu").emit_cpu([](const CpuEmitArgs& a) {
+  reg.extend("gelu").shape_cpu(same).emit_cpu([](const CpuEmitArgs& a) {
     return cpu_unary(a, "gelu", std::string("weft_rt::gelu(x, ") + (gelu_tanh(*a.attrs, true) ? "true" : "false") + ")");
   });
-  reg.extend("is_inf").emit_cpu([](const CpuEmitArgs& a) {
+  reg.extend("is_inf").shape_cpu(same).emit_cpu([](const CpuEmitArgs& a) {
     const std::string pos = a.attrs->get_bool("detect_positive") ? "true" : "false",
                       neg = a.attrs->get_bool("detect_negative") ? "true" : "false";
     return cpu_unary(a, "is_inf", "std::isinf(x) && (x > 0 ? " + pos + " : " + neg + ")");
   });
   // The result shares x's buffer: tensors are immutable.
-  reg.extend("identity").emit_cpu([](const CpuEmitArgs& a) { return a.args[0]; });
-  reg.extend("clip").emit_cpu([](const CpuEmitArgs& a) {
+  reg.extend("identity").shape_cpu(same).emit_cpu([](const CpuEmitArgs& a) { return a.args[0]; });
+  reg.extend("clip").shape_cpu(same).emit_cpu([](const CpuEmitArgs& a) {
     return "weft_rt::clip<" + cpu_ctype(a.arg_dtypes[0], "clip") + ">(" + a.args[0] + ", " + cpu_optional_arg(a, 1) + ", " +
            cpu_optional_arg(a, 2) + ")";
   });
-  reg.extend("cast").emit_cpu([](const CpuEmitArgs& a) {
+  reg.extend("cast").shape_cpu(same).emit_cpu([](const CpuEmitArgs& a) {
     return "weft_rt::cast<" + cpu_ctype(a.result_dtype, "cast") + ", " + cpu_ctype(a.arg_dtypes[0], "cast") + ">(" + a.args[0] + ")";
   });
 }

@@ -87,7 +87,10 @@ int run_batch(const std::vector<CompiledCase>& cases, const ApiSets& api_sets, c
   const auto t0 = Clock::now();
   codegen::CpuSource src;
   try {
-    src = codegen::emit_cpu(modules.size() == 1 ? *modules[0] : merge_modules(modules), lib_name);
+    // Every op call also runs its shape function, checked against its kernel's result.
+    codegen::CpuEmitOptions emit;
+    emit.check_shapes = true;
+    src = codegen::emit_cpu(modules.size() == 1 ? *modules[0] : merge_modules(modules), lib_name, emit);
   } catch (const std::exception& e) {
     out << "BATCH\temit: " << field(e.what()) << "\n";
     return kBatchBuildFailed;

@@ -8,5 +8,6 @@
 #include "weft/rt/Matmul.h"
 #include "weft/rt/Nn.h"
 #include "weft/rt/Reduce.h"
+#include "weft/rt/ShapeFn.h"
 #include "weft/rt/Tensor.h"
 #include "weft/rt/Values.h"

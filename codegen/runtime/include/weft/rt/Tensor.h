@@ -24,6 +24,7 @@ struct Error : std::runtime_error {
 };
 
 using Shape = std::vector<int64_t>;
+using Shapes = std::vector<Shape>;  // what an op's shape function returns: one Shape per output
 
 // The DLPack dtype of a C++ element type.
 template <typename T> DLDataType dl_dtype();
