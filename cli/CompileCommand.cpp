@@ -101,6 +101,9 @@ int run_compile() {
   Module m = stage("import", [&] { return load_model(options.model); });
   m = stage(shapes.empty() ? "passes (none)" : "passes (specialize input shapes)", [&] { return specialize_inputs(m, shapes); });
   codegen::CpuSource src = stage("code generation", [&] { return codegen::emit_cpu(m, name, emit); });
+  if (src.planned_values)
+    log() << "  memory plan: " << src.planned_values << " intermediates of static shape in " << src.frame_bytes
+          << " bytes of frames (" << src.unshared_bytes << " unshared)\n";
   if (!options.emit_source.empty())
     stage("write source", [&] { codegen::write_source_tree(src, name, options.emit_source, toolchain); });
   stage("C++ compile (-O" + std::to_string(options.opt_level) + ")",

@@ -98,8 +98,10 @@ std::string CpuFunctionEmitter::emit(const FunctionInstance& inst) {
   scope_.inst = &inst;
   scope_.params = fn_->params;
   scope_.ret = substitute(as_func(fn_->checked_type)->ret, inst.subst);
+  plan_ = plan_memory(fn_->body, [&](const Expr& e) { return type_of(e); });
+  produced_.clear();
   tail(fn_->body);
-  std::string body = scope_.loops ? loop_wrapped(out_) : out_;
+  std::string body = plan_frame() + (scope_.loops ? loop_wrapped(out_) : out_);
   std::string head = "// @" + inst.name;
   if (!inst.subst.empty()) {
     head += "[";
@@ -145,6 +147,26 @@ std::string CpuFunctionEmitter::loop_wrapped(const std::string& body) const {
     pos = nl + 1;
   }
   return wrapped + pad + "}\n";
+}
+
+std::string CpuFunctionEmitter::plan_frame() const {
+  if (plan_.slots.empty()) return "";
+  std::string slots;
+  for (const PlannedSlot& sl : plan_.slots)
+    slots += (slots.empty() ? "" : ", ") + std::string("{") + std::to_string(sl.offset) + ", " + std::to_string(sl.block) +
+             ", weft_rt::dl_dtype<" + cpu_ctype(sl.dtype, "") + ">()}";
+  return "  // Memory plan: " + std::to_string(plan_.slots.size()) + " intermediates of static shape share a " +
+         std::to_string(plan_.frame_bytes) + "-byte frame (" + std::to_string(plan_.naive_bytes) + " bytes unshared).\n" +
+         "  static const weft_rt::PlanSlot weft_plan_slots[] = {" + slots + "};\n" +
+         "  weft_rt::PlanFrame weft_plan(weft_plan_slots, " + std::to_string(plan_.slots.size()) + ", " +
+         std::to_string(plan_.frame_bytes) + ");\n";
+}
+
+void CpuFunctionEmitter::release_dead(const ExprNode* after) {
+  auto it = plan_.release_after.find(after);
+  if (it == plan_.release_after.end()) return;
+  for (const ExprNode* p : it->second)
+    if (auto v = produced_.find(p); v != produced_.end()) line(v->second + " = weft_rt::Tensor();  // last use");
 }
 
 void CpuFunctionEmitter::line(const std::string& s) { out_ += std::string(size_t(indent_) * 2, ' ') + s + "\n"; }
@@ -220,6 +242,7 @@ std::string CpuFunctionEmitter::value(const Expr& e, const std::string& hint, co
       line(r + " = " + value(i->else_branch, "", t) + ";");
       --indent_;
       line("}");
+      release_dead(e.get());
       return r;
     }
     case ExprKind::Call: {
@@ -235,6 +258,7 @@ std::string CpuFunctionEmitter::value(const Expr& e, const std::string& hint, co
       std::string r = fresh(hint.empty() ? "match_result" : hint);
       line(cpp(type_of(e), e) + " " + r + ";");
       match(e, r, false);
+      release_dead(e.get());
       return r;
     }
     case ExprKind::Constructor: return ctor_value(*as<ConstructorNode>(e), type_at(e, expected), span_of_use(e, fn_->span), hint);
@@ -290,8 +314,13 @@ std::string CpuFunctionEmitter::op_call(const CallNode& call, const std::string&
     if (err.diagnostic().span.known()) throw;
     throw CompileError(span_of_use(self, fn_->span), err.diagnostic().message);
   }
+  if (auto slot = plan_.slot_of.find(&call); slot != plan_.slot_of.end())
+    expr = "weft_plan.into(" + std::to_string(slot->second) + ", [&] { return " + expr + "; })";
   std::string where = call.span.known() ? call.span.str() : "";
-  return bind(rt, span_of_use(self, fn_->span), hint.empty() ? def->name : hint, expr, where);
+  std::string v = bind(rt, span_of_use(self, fn_->span), hint.empty() ? def->name : hint, expr, where);
+  produced_[&call] = v;
+  release_dead(&call);
+  return v;
 }
 
 // The arguments of a call, each evaluated with the type its parameter expects.

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "codegen/CpuInstances.h"
+#include "codegen/MemoryPlan.h"
 #include "codegen/Weights.h"
 #include "ir/Module.h"
 
@@ -31,6 +32,8 @@ class CpuFunctionEmitter {
   // closure (which may reach itself through a captured value or a reference). Such a
   // model runs on a thread with a large stack, as the interpreter does.
   bool may_recurse() const;
+  // The memory plan of the instance emit() emitted last.
+  const MemoryPlan& last_plan() const { return plan_; }
 
  private:
   // The function whose body is being emitted: a global instance or a closure literal.
@@ -75,12 +78,16 @@ class CpuFunctionEmitter {
   std::string fresh(const std::string& hint);
   void line(const std::string& s);
   std::string loop_wrapped(const std::string& body) const;
+  std::string plan_frame() const;             // the frame declaration of the function's memory plan, or ""
+  void release_dead(const ExprNode* after);   // drops the results the plan says die after `after`
   [[noreturn]] void unsupported(const Expr& e, const std::string& what);
 
   const Module& module_;
   Weights& weights_;
   Instances& instances_;
   bool check_shapes_ = false;
+  MemoryPlan plan_;                                   // of the global instance being emitted
+  std::map<const ExprNode*, std::string> produced_;   // op call -> the C++ variable holding its result
   const FunctionInstance* inst_ = nullptr;
   TypeSubst subst_;  // the instance's type arguments, and those of a polymorphic closure being emitted
   // Let-bound polymorphic closure literals (`let %f = fn[A] ...`), called only: each call

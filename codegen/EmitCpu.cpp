@@ -130,10 +130,14 @@ CpuSource emit_cpu(const Module& m, const std::string& name, const CpuEmitOption
   CpuFunctionEmitter fe(m, weights, instances, options.check_shapes);
   instances.monomorphic("main", main->span);
   std::string decls, functions;
+  size_t planned = 0, frames = 0, unshared = 0;
   while (const FunctionInstance* inst = instances.next()) {
     decls += "static " + cpp_signature(*inst, m.function(inst->name)) + ";\n";
     // The definition opens with its IR comment line; `static` goes on the signature.
     std::string def = fe.emit(*inst);
+    planned += fe.last_plan().slots.size();
+    frames += fe.last_plan().frame_bytes;
+    unshared += fe.last_plan().naive_bytes;
     size_t sig = def.find('\n') + 1;
     functions += "\n" + def.substr(0, sig) + "static " + def.substr(sig);
   }
@@ -162,7 +166,7 @@ CpuSource emit_cpu(const Module& m, const std::string& name, const CpuEmitOption
   src += weights.declarations();
   src += "\nnamespace {\n\n" + decls + functions + "\n" + entry + "\n}  // namespace\n\n";
   src += "WEFT_RT_DEFINE_API(model, " + name + ")\n";
-  return {src, weights.blob(), options.weights_file};
+  return {src, weights.blob(), options.weights_file, planned, frames, unshared};
 }
 
 }  // namespace weft::codegen

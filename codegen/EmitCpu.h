@@ -11,6 +11,9 @@ struct CpuSource {
   std::string source;        // model.cpp: one C++ function per IR function, then the C API table
   std::string weights;       // the constants: weights.bin embedded with .incbin, or the sidecar's bytes
   std::string weights_file;  // empty: embedded; else the sidecar's file name, beside the library
+  // The memory plan, summed over the generated functions: intermediates of static shape placed
+  // in frames, the frames' bytes, and what those values would take unshared.
+  size_t planned_values = 0, frame_bytes = 0, unshared_bytes = 0;
 };
 
 struct CpuEmitOptions {

@@ -70,8 +70,9 @@ using CpuEmitter = std::function<std::string(const CpuEmitArgs&)>;
 // where the result shape depends on data (reshape's target, range, non_zero's count). It
 // reads only shapes and integer values, so f16/bf16 arguments are passed as they are. The
 // generated code calls it where the result type has a symbolic or unknown dim, ahead of the
-// kernel: the dims size the output's buffer in the run's workspace, and the kernel's result
-// is checked against them.
+// kernel, and checks the kernel's result against it (kernels still allocate their outputs;
+// the dims computed first are what a destination-passing kernel or a run-time memory plan
+// would allocate from). With CpuEmitOptions::check_shapes every op call does this.
 using CpuShapeEmitter = std::function<std::string(const CpuEmitArgs&)>;
 
 class TypeRelationError : public std::runtime_error {

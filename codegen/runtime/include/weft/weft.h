@@ -11,7 +11,7 @@ extern "C" {
 #endif
 
 /* Bumped when weft_api changes incompatibly; new members are only ever appended. */
-#define WEFT_API_VERSION 2
+#define WEFT_API_VERSION 3
 
 /* DLPack before 0.8 has no kDLBool; weft uses its value (6) for bool tensors either way. */
 #define WEFT_DL_BOOL 6
@@ -69,6 +69,18 @@ typedef struct weft_output_value {
   void (*deleter)(struct weft_output_value* self);
 } weft_output_value;
 
+/* How the last run on a model that finished got its memory (version 3). Intermediates of
+   static shape live in frames the compiler planned from their live ranges; the rest come from
+   a per-run pool that reuses freed buffers, and the pool from the system. */
+typedef struct weft_memory_stats {
+  uint64_t runs;         /* runs finished on this model, successful or not */
+  uint64_t planned;      /* last run: intermediates placed where the memory plan put them */
+  uint64_t plan_missed;  /* last run: planned intermediates whose bytes were still held (by a view
+                            that outlived its plan) and so came from the pool */
+  uint64_t pooled;       /* last run: buffers (frames included) reused from the run's pool */
+  uint64_t fresh;        /* last run: buffers (frames included) taken from the system */
+} weft_memory_stats;
+
 /* Every function returning int returns 0 on success and nonzero on failure, with a
    message for the calling thread in last_error(). Nothing aborts or throws. */
 typedef struct weft_api {
@@ -95,6 +107,8 @@ typedef struct weft_api {
      success outputs[i] is a new weft_output_value; on failure all outputs[i] are NULL. */
   int (*run_values)(weft_model* model, const weft_value* inputs, int num_inputs, weft_output_value** outputs,
                     int num_outputs);
+  /* ---- version 3: check version >= 3 (or size) before using this ---- */
+  int (*memory_stats)(const weft_model* model, weft_memory_stats* stats);
 } weft_api;
 
 /* Every library exports this, and the same table as <name>_api. */

@@ -4,6 +4,7 @@
 #include <pthread.h>
 
 #include <exception>
+#include <mutex>
 #include <new>
 #include <string>
 #include <utility>
@@ -72,9 +73,17 @@ void on_deep_stack(F& f) {
   if (ctx.error) std::rethrow_exception(ctx.error);
 }
 
-inline void run_desc(const ModelDesc& d, const IoValue* in, IoValue* out) {
+// Runs the model in a workspace of its own; `stats` receives how the run got its memory, even
+// when it fails.
+inline void run_desc(const ModelDesc& d, const IoValue* in, IoValue* out, Workspace::Stats& stats) {
   auto go = [&] {
-    WorkspaceScope scope(std::make_shared<Workspace>());  // intermediates reuse freed buffers
+    auto ws = std::make_shared<Workspace>();  // intermediates: the memory plan's frames, else reused freed buffers
+    struct Report {
+      const Workspace& ws;
+      Workspace::Stats& to;
+      ~Report() { to = ws.stats(); }
+    } report{*ws, stats};
+    WorkspaceScope scope(ws);
     d.run(in, out);
   };
   if (d.deep_stack) on_deep_stack(go);
@@ -217,10 +226,12 @@ inline DLManagedTensor* to_managed(Tensor t) {
 
 }  // namespace weft_rt
 
-// The handle behind weft_model*: immutable after create, so runs may share it.
+// The handle behind weft_model*: runs may share it; only the memory statistics change, under a lock.
 struct weft_model {
   const weft_rt::ModelDesc* desc;
   int num_threads;
+  std::mutex stats_mu{};
+  weft_memory_stats stats{};
 };
 
 namespace weft_rt {
@@ -325,21 +336,53 @@ inline weft_output_value* to_output_value(IoValue& v, int kind) {
   return o;
 }
 
+// The checks run() and run_values() share: the handle, the counts, the arrays.
+inline const ModelDesc& check_call(const weft_model* m, const void* inputs, int num_inputs, const void* outputs, int num_outputs) {
+  if (!m) throw Error("model is NULL");
+  const ModelDesc& d = *m->desc;
+  if (num_inputs != d.num_inputs) throw Error("expected " + std::to_string(d.num_inputs) + " inputs, got " + std::to_string(num_inputs));
+  if (num_outputs != d.num_outputs) throw Error("expected " + std::to_string(d.num_outputs) + " outputs, got " + std::to_string(num_outputs));
+  if (!inputs && num_inputs > 0) throw Error("inputs is NULL");
+  if (!outputs) throw Error("outputs is NULL");
+  return d;
+}
+
+// Runs the model on validated inputs and records how the run got its memory on the handle.
+inline void run_on(weft_model* m, const IoValue* in, IoValue* out) {
+  Workspace::Stats ws;
+  struct Record {
+    weft_model* m;
+    Workspace::Stats& ws;
+    ~Record() {
+      std::lock_guard<std::mutex> lock(m->stats_mu);
+      m->stats.runs += 1;
+      m->stats.planned = ws.planned;
+      m->stats.plan_missed = ws.plan_missed;
+      m->stats.pooled = ws.reused;
+      m->stats.fresh = ws.fresh;
+    }
+  } record{m, ws};
+  run_desc(*m->desc, in, out, ws);
+}
+
+inline int memory_stats(const weft_model* m, weft_memory_stats* stats) {
+  return guarded("memory_stats", [&] {
+    if (!m || !stats) throw Error("model or stats is NULL");
+    std::lock_guard<std::mutex> lock(const_cast<weft_model*>(m)->stats_mu);
+    *stats = m->stats;
+  });
+}
+
 inline int run_values(weft_model* m, const weft_value* inputs, int num_inputs, weft_output_value** outputs, int num_outputs) {
   if (outputs && m && num_outputs == m->desc->num_outputs)
     for (int i = 0; i < num_outputs; ++i) outputs[i] = nullptr;
   return guarded("run_values", [&] {
-    if (!m) throw Error("model is NULL");
-    const ModelDesc& d = *m->desc;
-    if (num_inputs != d.num_inputs) throw Error("expected " + std::to_string(d.num_inputs) + " inputs, got " + std::to_string(num_inputs));
-    if (num_outputs != d.num_outputs) throw Error("expected " + std::to_string(d.num_outputs) + " outputs, got " + std::to_string(num_outputs));
-    if (!inputs && num_inputs > 0) throw Error("inputs is NULL");
-    if (!outputs) throw Error("outputs is NULL");
+    const ModelDesc& d = check_call(m, inputs, num_inputs, outputs, num_outputs);
     std::vector<std::pair<const char*, int64_t>> symbols;
     std::vector<IoValue> ins;
     for (int i = 0; i < num_inputs; ++i) ins.push_back(check_value(inputs[i], d.inputs[i], i, symbols));
     std::vector<IoValue> outs(static_cast<size_t>(num_outputs));
-    run_desc(d, ins.data(), outs.data());
+    run_on(m, ins.data(), outs.data());
     std::vector<weft_output_value*> made;
     try {
       for (int i = 0; i < num_outputs; ++i) made.push_back(to_output_value(outs[size_t(i)], d.outputs[i].kind));
@@ -356,12 +399,7 @@ inline int run_model(weft_model* m, const DLTensor* inputs, int num_inputs, DLMa
     for (int i = 0; i < num_outputs; ++i) outputs[i] = nullptr;
   std::vector<IoValue> outs;
   return guarded("run", [&] {
-    if (!m) throw Error("model is NULL");
-    const ModelDesc& d = *m->desc;
-    if (num_inputs != d.num_inputs) throw Error("expected " + std::to_string(d.num_inputs) + " inputs, got " + std::to_string(num_inputs));
-    if (num_outputs != d.num_outputs) throw Error("expected " + std::to_string(d.num_outputs) + " outputs, got " + std::to_string(num_outputs));
-    if (!inputs && num_inputs > 0) throw Error("inputs is NULL");
-    if (!outputs) throw Error("outputs is NULL");
+    const ModelDesc& d = check_call(m, inputs, num_inputs, outputs, num_outputs);
     check_tensor_only(d);
     std::vector<std::pair<const char*, int64_t>> symbols;
     std::vector<IoValue> ins;
@@ -370,7 +408,7 @@ inline int run_model(weft_model* m, const DLTensor* inputs, int num_inputs, DLMa
       ins.push_back(IoValue{false, {input_view(inputs[i])}});
     }
     outs.resize(size_t(num_outputs));
-    run_desc(d, ins.data(), outs.data());
+    run_on(m, ins.data(), outs.data());
     std::vector<DLManagedTensor*> made;
     try {
       for (auto& v : outs) made.push_back(to_managed(std::move(v.tensors.at(0))));
@@ -409,7 +447,8 @@ inline int run_model(weft_model* m, const DLTensor* inputs, int num_inputs, DLMa
   const weft_api weft_api_table = {WEFT_API_VERSION,    sizeof(weft_api),     (DESC).name,          weft_api_create,  \
                                    weft_api_destroy,    weft_api_num_inputs,  weft_api_num_outputs, weft_api_input_info, \
                                    weft_api_output_info, weft_rt::run_model,  weft_api_last_error,                    \
-                                   weft_api_input_value_info, weft_api_output_value_info, weft_rt::run_values};      \
+                                   weft_api_input_value_info, weft_api_output_value_info, weft_rt::run_values,        \
+                                   weft_rt::memory_stats};                                                            \
   }                                                                                                                  \
   extern "C" __attribute__((visibility("default"))) const weft_api* weft_model_api(void) { return &weft_api_table; } \
   extern "C" __attribute__((visibility("default"))) const weft_api* NAME##_api(void) { return &weft_api_table; }

@@ -14,6 +14,7 @@
 
 #include "weft/rt/Half.h"
 #include "weft/weft.h"
+#include "weft/rt/MemoryPlan.h"
 #include "weft/rt/Workspace.h"
 
 namespace weft_rt {
@@ -75,6 +76,14 @@ class Tensor {
     t.shape_ = std::move(shape);
     size_t bytes = size_t(numel(t.shape_)) * dtype_bytes(dtype);
     const size_t block = (bytes + 63) / 64 * 64 + 64;
+    if (PendingSlot* slot = PendingSlot::current())  // an op's output the memory plan placed
+      if (void* p = slot->claim(block, dtype)) {
+        std::shared_ptr<PlanMemory> memory = slot->memory;
+        const size_t k = size_t(slot->slot);
+        t.buf_ = std::shared_ptr<void>(p, [memory, k](void*) { memory->busy[k].store(false, std::memory_order_release); });
+        t.data_ = p;
+        return t;
+      }
     if (Workspace* ws = Workspace::current()) {  // inside a run: from its pool
       void* p = ws->take(block);
       if (!p) throw Error("out of memory allocating " + std::to_string(bytes) + " bytes");

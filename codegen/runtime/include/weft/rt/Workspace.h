@@ -1,7 +1,10 @@
-// Workspace.h - the per-run pool that tensor buffers come from: a buffer freed during a run is
-// reused by the next allocation of the same size, so a loop does not go to malloc each iteration.
+// Workspace.h - where a run's tensor buffers come from: the compile-time memory plan's frames for
+// intermediates of static shape, and a per-run pool (a buffer freed during a run is reused by the
+// next allocation of the same size, so a loop does not go to malloc each iteration) for the rest.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <cstdlib>
 #include <map>
 #include <memory>
@@ -19,8 +22,10 @@ namespace weft_rt {
 class Workspace : public std::enable_shared_from_this<Workspace> {
  public:
   struct Stats {
-    size_t fresh = 0;   // buffers taken from the system
-    size_t reused = 0;  // buffers served from the pool
+    size_t fresh = 0;        // buffers taken from the system
+    size_t reused = 0;       // buffers served from the pool
+    size_t planned = 0;      // intermediates placed in their slot of the memory plan
+    size_t plan_missed = 0;  // planned intermediates that could not take their slot (it was still in use)
   };
 
   ~Workspace() { close(); }
@@ -70,6 +75,10 @@ class Workspace : public std::enable_shared_from_this<Workspace> {
   Stats stats() const {
     std::lock_guard<std::mutex> lock(mu_);
     return stats_;
+  }
+  void count_plan(bool placed) {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++(placed ? stats_.planned : stats_.plan_missed);
   }
 
   // The workspace of the run on this thread, or null (outside a run: plain allocation).

@@ -1,0 +1,119 @@
+// MemoryPlan.h - the compile-time memory plan at run time: each activation of a generated function
+// takes one frame from the run's workspace, and its intermediates of static shape live at offsets in
+// it that the code generator chose from their live ranges (values whose lives do not overlap share
+// bytes), so such a function allocates one block however many intermediates it computes.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <memory>
+
+#include "weft/rt/Workspace.h"
+#include "weft/weft.h"
+
+namespace weft_rt {
+
+// One planned intermediate: where it lives in the frame, and the block Tensor::empty_of asks for
+// (its bytes rounded up as empty_of does), with its dtype, so only the op's own output claims it.
+struct PlanSlot {
+  size_t offset;
+  size_t block;
+  DLDataType dtype;
+};
+
+class PlanFrame;
+
+// The frame's memory and which slots hold a live buffer. Shared by the frame and by every buffer
+// placed in it, so memory an output still references (through a view) outlives the activation.
+struct PlanMemory {
+  std::shared_ptr<Workspace> owner;
+  void* base = nullptr;
+  size_t total = 0;
+  const PlanSlot* slots = nullptr;
+  int num_slots = 0;
+  std::unique_ptr<std::atomic<bool>[]> busy;
+  ~PlanMemory() {
+    if (base) owner->give(base, total);
+  }
+  // Whether slot k may take its bytes now: no live buffer overlaps them. A slot still held
+  // (by a view of it that lives on, say) makes the plan step aside: the value goes to the pool.
+  bool free_for(int k) const {
+    const PlanSlot& s = slots[k];
+    for (int j = 0; j < num_slots; ++j)
+      if (busy[size_t(j)].load(std::memory_order_acquire) && slots[j].offset < s.offset + s.block &&
+          s.offset < slots[j].offset + slots[j].block)
+        return false;
+    return true;
+  }
+};
+
+// The slot the op being run may place its output in (set by PlanFrame::into on this thread).
+struct PendingSlot {
+  std::shared_ptr<PlanMemory> memory;
+  int slot = -1;
+  bool claimed = false;
+  bool refused = false;  // the op's output asked for the slot while its bytes were still held
+  static PendingSlot*& current() {
+    thread_local PendingSlot* p = nullptr;
+    return p;
+  }
+  // The slot's bytes when `block` and `dtype` are what it was planned for and it is free;
+  // else nullptr (the caller allocates from the pool). Taken at most once.
+  void* claim(size_t block, DLDataType dtype) {
+    if (claimed || !memory) return nullptr;
+    const PlanSlot& s = memory->slots[slot];
+    if (s.block != block || s.dtype.code != dtype.code || s.dtype.bits != dtype.bits || s.dtype.lanes != dtype.lanes) return nullptr;
+    if (!memory->free_for(slot)) {
+      refused = true;
+      return nullptr;
+    }
+    claimed = true;
+    memory->busy[size_t(slot)].store(true, std::memory_order_release);
+    return static_cast<char*>(memory->base) + s.offset;
+  }
+};
+
+// One activation's frame. `slots` and `total` are the function's plan (static data).
+class PlanFrame {
+ public:
+  PlanFrame(const PlanSlot* slots, int num_slots, size_t total) {
+    Workspace* ws = Workspace::current();
+    if (!ws) return;  // outside a run: no plan, every buffer from the system
+    memory_ = std::make_shared<PlanMemory>();
+    memory_->owner = ws->shared_from_this();
+    memory_->total = total;
+    memory_->slots = slots;
+    memory_->num_slots = num_slots;
+    memory_->busy.reset(new std::atomic<bool>[size_t(num_slots)]);
+    for (int i = 0; i < num_slots; ++i) memory_->busy[size_t(i)].store(false);
+    memory_->base = ws->take(total);
+    if (!memory_->base) throw std::bad_alloc();
+  }
+  PlanFrame(const PlanFrame&) = delete;
+  PlanFrame& operator=(const PlanFrame&) = delete;
+
+  // Runs `op` (the kernel call computing the value planned in `slot`) with that slot offered to
+  // its output allocation.
+  template <typename Op>
+  auto into(int slot, Op&& op) {
+    if (!memory_) return op();
+    PendingSlot pending{memory_, slot};
+    PendingSlot* prev = PendingSlot::current();
+    PendingSlot::current() = &pending;
+    struct Restore {
+      PendingSlot* prev;
+      ~Restore() { PendingSlot::current() = prev; }
+    } restore{prev};
+    auto result = op();
+    const void* at = static_cast<char*>(memory_->base) + memory_->slots[slot].offset;
+    // An op that returns a view of its argument allocates nothing: neither placed nor missed.
+    if (pending.claimed && result.template data<void>() == at) memory_->owner->count_plan(true);
+    else if (pending.refused) memory_->owner->count_plan(false);
+    return result;
+  }
+
+ private:
+  std::shared_ptr<PlanMemory> memory_;
+};
+
+}  // namespace weft_rt
