@@ -480,7 +480,9 @@ void register_shape_cpu_emitters(OpRegistry& reg) {
       });
   reg.extend("space_to_depth")
       .shape_cpu([=](const CpuEmitArgs& a) { return of_x(a, "block_rearrange_shape", block(a, false)); })
-      .emit_cpu([=](const CpuEmitArgs& a) { return "weft_rt::block_rearrange<" + T(a, "space_to_depth") + ">(" + a.args[0] + block(a, false) + ", false)"; });
+      .emit_cpu([=](const CpuEmitArgs& a) {
+        return "weft_rt::block_rearrange<" + T(a, "space_to_depth") + ">(" + a.args[0] + block(a, false) + ", false)";
+      });
   shape_ops::register_shape_slice_cpu_emitters(reg);
   shape_ops::register_shape_gather_cpu_emitters(reg);
 }

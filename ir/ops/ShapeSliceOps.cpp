@@ -452,11 +452,15 @@ void register_shape_slice_cpu_emitters(OpRegistry& reg) {
   auto reps = [](const CpuEmitArgs& a) { return "weft_rt::int_values(" + a.args[1] + ", \"tile\", \"repeats\")"; };
   reg.extend("tile")
       .shape_cpu([=](const CpuEmitArgs& a) { return cpu_shapes({"weft_rt::tile_shape(" + a.args[0] + ".shape(), " + reps(a) + ")"}); })
-      .emit_cpu([=](const CpuEmitArgs& a) { return "weft_rt::tile<" + cpu_ctype(a.arg_dtypes[0], "tile") + ">(" + a.args[0] + ", " + reps(a) + ")"; });
+      .emit_cpu([=](const CpuEmitArgs& a) {
+        return "weft_rt::tile<" + cpu_ctype(a.arg_dtypes[0], "tile") + ">(" + a.args[0] + ", " + reps(a) + ")";
+      });
   auto pads = [](const CpuEmitArgs& a) { return "weft_rt::int_values(" + a.args[1] + ", \"pad\", \"pads\")"; };
   auto mode = [](const CpuEmitArgs& a) { return "'" + a.attrs->get_string("mode").substr(0, 1) + "'"; };
   reg.extend("pad")
-      .shape_cpu([=](const CpuEmitArgs& a) { return cpu_shapes({"weft_rt::pad_shape(" + a.args[0] + ".shape(), " + pads(a) + ", " + mode(a) + ")"}); })
+      .shape_cpu([=](const CpuEmitArgs& a) {
+        return cpu_shapes({"weft_rt::pad_shape(" + a.args[0] + ".shape(), " + pads(a) + ", " + mode(a) + ")"});
+      })
       .emit_cpu([=](const CpuEmitArgs& a) {
         return "weft_rt::pad<" + cpu_ctype(a.arg_dtypes[0], "pad") + ">(" + a.args[0] + ", " + pads(a) + ", " + cpu_optional_arg(a, 2) + ", " +
                mode(a) + ")";
