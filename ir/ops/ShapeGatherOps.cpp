@@ -344,26 +344,42 @@ std::string scatter_reduce(const Attrs& attrs) {
 
 }  // namespace
 
+// Each op's shape function calls the runtime's <op>_shape (which checks the dims of the
+// indices and updates; the kernel checks the index values), which its kernel calls too.
 void register_shape_gather_cpu_emitters(OpRegistry& reg) {
+  auto axis = [](const CpuEmitArgs& a) { return std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0])); };
+  // "weft_rt::Shapes{weft_rt::<op>_shape(x.shape(), idx.shape()[, upd.shape()], <last>)}".
+  auto shapes_of = [](const CpuEmitArgs& a, const std::string& op, size_t n, const std::string& last) {
+    std::string s = "weft_rt::" + op + "_shape(";
+    for (size_t i = 0; i < n; ++i) s += a.args[i] + ".shape(), ";
+    return cpu_shapes({last.empty() ? s.substr(0, s.size() - 2) + ")" : s + last + ")"});
+  };
   for (const char* name : {"gather", "gather_elements"}) {
     std::string op = name;
-    reg.extend(op).emit_cpu([op](const CpuEmitArgs& a) {
-      return "weft_rt::" + op + data_index_types(a, op) + "(" + a.args[0] + ", " + a.args[1] + ", " +
-             std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0])) + ")";
-    });
+    reg.extend(op)
+        .shape_cpu([=](const CpuEmitArgs& a) { return shapes_of(a, op, 2, axis(a)); })
+        .emit_cpu([=](const CpuEmitArgs& a) {
+          return "weft_rt::" + op + data_index_types(a, op) + "(" + a.args[0] + ", " + a.args[1] + ", " + axis(a) + ")";
+        });
   }
-  reg.extend("gather_nd").emit_cpu([](const CpuEmitArgs& a) {
-    return "weft_rt::gather_nd" + data_index_types(a, "gather_nd") + "(" + a.args[0] + ", " + a.args[1] + ", " +
-           std::to_string(a.attrs->get_int("batch_dims")) + ")";
-  });
-  reg.extend("scatter_elements").emit_cpu([](const CpuEmitArgs& a) {
-    return "weft_rt::scatter_elements" + data_index_types(a, "scatter_elements") + "(" + a.args[0] + ", " + a.args[1] + ", " +
-           a.args[2] + ", " + std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0])) + ", " + scatter_reduce(*a.attrs) + ")";
-  });
-  reg.extend("scatter_nd").emit_cpu([](const CpuEmitArgs& a) {
-    return "weft_rt::scatter_nd" + data_index_types(a, "scatter_nd") + "(" + a.args[0] + ", " + a.args[1] + ", " + a.args[2] + ", " +
-           scatter_reduce(*a.attrs) + ")";
-  });
+  reg.extend("gather_nd")
+      .shape_cpu([=](const CpuEmitArgs& a) { return shapes_of(a, "gather_nd", 2, std::to_string(a.attrs->get_int("batch_dims"))); })
+      .emit_cpu([](const CpuEmitArgs& a) {
+        return "weft_rt::gather_nd" + data_index_types(a, "gather_nd") + "(" + a.args[0] + ", " + a.args[1] + ", " +
+               std::to_string(a.attrs->get_int("batch_dims")) + ")";
+      });
+  reg.extend("scatter_elements")
+      .shape_cpu([=](const CpuEmitArgs& a) { return shapes_of(a, "scatter_elements", 3, axis(a)); })
+      .emit_cpu([=](const CpuEmitArgs& a) {
+        return "weft_rt::scatter_elements" + data_index_types(a, "scatter_elements") + "(" + a.args[0] + ", " + a.args[1] + ", " + a.args[2] +
+               ", " + axis(a) + ", " + scatter_reduce(*a.attrs) + ")";
+      });
+  reg.extend("scatter_nd")
+      .shape_cpu([=](const CpuEmitArgs& a) { return shapes_of(a, "scatter_nd", 3, ""); })
+      .emit_cpu([](const CpuEmitArgs& a) {
+        return "weft_rt::scatter_nd" + data_index_types(a, "scatter_nd") + "(" + a.args[0] + ", " + a.args[1] + ", " + a.args[2] + ", " +
+               scatter_reduce(*a.attrs) + ")";
+      });
 }
 
 }  // namespace weft::shape_ops

@@ -412,49 +412,77 @@ void register_shape_ops(OpRegistry& reg) {
 
 // ---- CPU emitters (codegen) ------------------------------------------------------------------
 // Ranks are static, so axes, perms and shape bounds are normalized here; dims and the values
-// of shape operands are read at run time (weft_rt::int_values checks their dtype).
+// of shape operands are read at run time (weft_rt::int_values checks their dtype). Each op's
+// shape function calls the runtime's <op>_shape, which its kernel calls too.
 #include "ir/ops/CpuEmit.h"
 
 namespace weft {
 
 void register_shape_cpu_emitters(OpRegistry& reg) {
   auto T = [](const CpuEmitArgs& a, const char* op) { return cpu_ctype(a.arg_dtypes[0], op); };
-  reg.extend("reshape").emit_cpu([](const CpuEmitArgs& a) {
-    return "weft_rt::reshape(" + a.args[0] + ", weft_rt::int_values(" + a.args[1] + ", \"reshape\", \"the shape\"), " +
-           (a.attrs->get_bool("allowzero") ? "true" : "false") + ")";
-  });
-  reg.extend("flatten").emit_cpu([](const CpuEmitArgs& a) {
-    return "weft_rt::flatten(" + a.args[0] + ", " + std::to_string(flatten_axis(a.attrs->get_int("axis"), a.arg_ranks[0], false)) + ")";
-  });
-  reg.extend("squeeze").emit_cpu([](const CpuEmitArgs& a) {
-    return "weft_rt::squeeze(" + a.args[0] + ", " + cpu_int_list(normalize_axes(a.attrs->get_ints("axes"), a.arg_ranks[0], "squeeze")) + ")";
-  });
-  reg.extend("unsqueeze").emit_cpu([](const CpuEmitArgs& a) {
-    return "weft_rt::unsqueeze(" + a.args[0] + ", " + cpu_int_list(normalize_axes(a.attrs->get_ints("axes"), a.result_rank, "unsqueeze")) + ")";
-  });
-  reg.extend("transpose").emit_cpu([T](const CpuEmitArgs& a) {
-    std::vector<int> p = transpose_perm(a.attrs->get_ints("perm"), a.arg_ranks[0]);
-    bool identity = true;
-    for (size_t i = 0; i < p.size(); ++i) identity = identity && p[i] == int(i);
-    if (identity) return a.args[0];  // shares the buffer
-    return "weft_rt::transpose<" + T(a, "transpose") + ">(" + a.args[0] + ", " + cpu_int_list(p) + ")";
-  });
-  reg.extend("expand").emit_cpu([T](const CpuEmitArgs& a) {
-    return "weft_rt::expand<" + T(a, "expand") + ">(" + a.args[0] + ", weft_rt::int_values(" + a.args[1] + ", \"expand\", \"the shape\"))";
-  });
-  reg.extend("shape").emit_cpu([](const CpuEmitArgs& a) {
+  // "weft_rt::Shapes{weft_rt::<fn>(x.shape()<rest>)}": the one result's dims from x's.
+  auto of_x = [](const CpuEmitArgs& a, const std::string& fn, const std::string& rest) {
+    return cpu_shapes({"weft_rt::" + fn + "(" + a.args[0] + ".shape()" + rest + ")"});
+  };
+  // The operands of reshape and expand: the target shape's values, and allowzero.
+  auto target = [](const CpuEmitArgs& a, const char* op) {
+    return "weft_rt::int_values(" + a.args[1] + ", \"" + op + "\", \"the shape\")";
+  };
+  auto allowzero = [](const CpuEmitArgs& a) { return std::string(a.attrs->get_bool("allowzero") ? "true" : "false"); };
+  auto flat_axis = [](const CpuEmitArgs& a) { return std::to_string(flatten_axis(a.attrs->get_int("axis"), a.arg_ranks[0], false)); };
+  auto squeeze_axes = [](const CpuEmitArgs& a) { return cpu_int_list(normalize_axes(a.attrs->get_ints("axes"), a.arg_ranks[0], "squeeze")); };
+  auto unsqueeze_axes = [](const CpuEmitArgs& a) {
+    return cpu_int_list(normalize_axes(a.attrs->get_ints("axes"), a.result_rank, "unsqueeze"));
+  };
+  auto perm = [](const CpuEmitArgs& a) { return transpose_perm(a.attrs->get_ints("perm"), a.arg_ranks[0]); };
+  auto range = [](const CpuEmitArgs& a) {
     auto [s, e] = shape_range(*a.attrs, a.arg_ranks[0]);
-    return "weft_rt::shape_of(" + a.args[0] + ", " + std::to_string(s) + ", " + std::to_string(e) + ")";
-  });
-  reg.extend("size").emit_cpu([](const CpuEmitArgs& a) { return "weft_rt::size_of(" + a.args[0] + ")"; });
-  reg.extend("depth_to_space").emit_cpu([T](const CpuEmitArgs& a) {
-    return "weft_rt::block_rearrange<" + T(a, "depth_to_space") + ">(" + a.args[0] + ", " + std::to_string(a.attrs->get_int("blocksize")) +
-           ", true, " + (a.attrs->get_string("mode") == "CRD" ? "true" : "false") + ")";
-  });
-  reg.extend("space_to_depth").emit_cpu([T](const CpuEmitArgs& a) {
-    return "weft_rt::block_rearrange<" + T(a, "space_to_depth") + ">(" + a.args[0] + ", " + std::to_string(a.attrs->get_int("blocksize")) +
-           ", false, false)";
-  });
+    return std::to_string(s) + ", " + std::to_string(e);
+  };
+  auto block = [](const CpuEmitArgs& a, bool d2s) {
+    return ", " + std::to_string(a.attrs->get_int("blocksize")) + ", " + (d2s ? "true" : "false");
+  };
+  reg.extend("reshape")
+      .shape_cpu([=](const CpuEmitArgs& a) { return of_x(a, "reshape_shape", ", " + target(a, "reshape") + ", " + allowzero(a)); })
+      .emit_cpu([=](const CpuEmitArgs& a) { return "weft_rt::reshape(" + a.args[0] + ", " + target(a, "reshape") + ", " + allowzero(a) + ")"; });
+  reg.extend("flatten")
+      .shape_cpu([=](const CpuEmitArgs& a) { return of_x(a, "flatten_shape", ", " + flat_axis(a)); })
+      .emit_cpu([=](const CpuEmitArgs& a) { return "weft_rt::flatten(" + a.args[0] + ", " + flat_axis(a) + ")"; });
+  reg.extend("squeeze")
+      .shape_cpu([=](const CpuEmitArgs& a) { return of_x(a, "squeeze_shape", ", " + squeeze_axes(a)); })
+      .emit_cpu([=](const CpuEmitArgs& a) { return "weft_rt::squeeze(" + a.args[0] + ", " + squeeze_axes(a) + ")"; });
+  reg.extend("unsqueeze")
+      .shape_cpu([=](const CpuEmitArgs& a) { return of_x(a, "unsqueeze_shape", ", " + unsqueeze_axes(a)); })
+      .emit_cpu([=](const CpuEmitArgs& a) { return "weft_rt::unsqueeze(" + a.args[0] + ", " + unsqueeze_axes(a) + ")"; });
+  reg.extend("transpose")
+      .shape_cpu([=](const CpuEmitArgs& a) { return of_x(a, "transpose_shape", ", " + cpu_int_list(perm(a))); })
+      .emit_cpu([=](const CpuEmitArgs& a) {
+        std::vector<int> p = perm(a);
+        bool identity = true;
+        for (size_t i = 0; i < p.size(); ++i) identity = identity && p[i] == int(i);
+        if (identity) return a.args[0];  // shares the buffer
+        return "weft_rt::transpose<" + T(a, "transpose") + ">(" + a.args[0] + ", " + cpu_int_list(p) + ")";
+      });
+  reg.extend("expand")
+      .shape_cpu([=](const CpuEmitArgs& a) { return of_x(a, "expand_shape", ", " + target(a, "expand")); })
+      .emit_cpu([=](const CpuEmitArgs& a) { return "weft_rt::expand<" + T(a, "expand") + ">(" + a.args[0] + ", " + target(a, "expand") + ")"; });
+  reg.extend("shape")
+      .shape_cpu([=](const CpuEmitArgs& a) { return cpu_shapes({"weft_rt::shape_of_shape(" + range(a) + ")"}); })
+      .emit_cpu([=](const CpuEmitArgs& a) { return "weft_rt::shape_of(" + a.args[0] + ", " + range(a) + ")"; });
+  reg.extend("size")
+      .shape_cpu([](const CpuEmitArgs&) { return cpu_shapes({"weft_rt::size_of_shape()"}); })
+      .emit_cpu([](const CpuEmitArgs& a) { return "weft_rt::size_of(" + a.args[0] + ")"; });
+  reg.extend("depth_to_space")
+      .shape_cpu([=](const CpuEmitArgs& a) { return of_x(a, "block_rearrange_shape", block(a, true)); })
+      .emit_cpu([=](const CpuEmitArgs& a) {
+        return "weft_rt::block_rearrange<" + T(a, "depth_to_space") + ">(" + a.args[0] + block(a, true) + ", " +
+               (a.attrs->get_string("mode") == "CRD" ? "true" : "false") + ")";
+      });
+  reg.extend("space_to_depth")
+      .shape_cpu([=](const CpuEmitArgs& a) { return of_x(a, "block_rearrange_shape", block(a, false)); })
+      .emit_cpu([=](const CpuEmitArgs& a) {
+        return "weft_rt::block_rearrange<" + T(a, "space_to_depth") + ">(" + a.args[0] + block(a, false) + ", false)";
+      });
   shape_ops::register_shape_slice_cpu_emitters(reg);
   shape_ops::register_shape_gather_cpu_emitters(reg);
 }

@@ -413,35 +413,58 @@ void register_shape_slice_ops(OpRegistry& reg) {
 
 namespace weft::shape_ops {
 
+// Each op's shape function calls the runtime's <op>_shape, which its kernel calls too.
 void register_shape_slice_cpu_emitters(OpRegistry& reg) {
-  reg.extend("concat").emit_cpu([](const CpuEmitArgs& a) {
-    std::string xs;
-    for (const std::string& x : a.args) xs += (xs.empty() ? "" : ", ") + x;
-    return "weft_rt::concat<" + cpu_ctype(a.arg_dtypes[0], "concat") + ">({" + xs + "}, " +
-           std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0])) + ")";
-  });
+  auto axis = [](const CpuEmitArgs& a) { return std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0])); };
+  reg.extend("concat")
+      .shape_cpu([=](const CpuEmitArgs& a) {
+        std::string shapes;
+        for (const std::string& x : a.args) shapes += (shapes.empty() ? "" : ", ") + x + ".shape()";
+        return cpu_shapes({"weft_rt::concat_shape({" + shapes + "}, " + axis(a) + ")"});
+      })
+      .emit_cpu([=](const CpuEmitArgs& a) {
+        std::string xs;
+        for (const std::string& x : a.args) xs += (xs.empty() ? "" : ", ") + x;
+        return "weft_rt::concat<" + cpu_ctype(a.arg_dtypes[0], "concat") + ">({" + xs + "}, " + axis(a) + ")";
+      });
   // A tuple of as many parts as the type has outputs; sizes from the operand or num_outputs.
-  reg.extend("split").emit_cpu([](const CpuEmitArgs& a) {
-    const std::string axis = std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0]));
-    const std::string sizes = a.args.size() > 1 ? "weft_rt::int_values(" + a.args[1] + ", \"split\", \"split\")"
-                                                : "weft_rt::split_even(" + a.args[0] + ".dim(" + axis + "), " +
-                                                      std::to_string(a.result_dtypes.size()) + ")";
-    return "weft_rt::tuple_of<" + std::to_string(a.result_dtypes.size()) + ">(weft_rt::split<" +
-           cpu_ctype(a.arg_dtypes[0], "split") + ">(" + a.args[0] + ", " + axis + ", " + sizes + "), \"split\")";
-  });
-  reg.extend("slice").emit_cpu([](const CpuEmitArgs& a) {
-    return "weft_rt::slice<" + cpu_ctype(a.arg_dtypes[0], "slice") + ">(" + a.args[0] + ", " + a.args[1] + ", " + a.args[2] + ", " +
-           cpu_optional_arg(a, 3) + ", " + cpu_optional_arg(a, 4) + ")";
-  });
-  reg.extend("tile").emit_cpu([](const CpuEmitArgs& a) {
-    return "weft_rt::tile<" + cpu_ctype(a.arg_dtypes[0], "tile") + ">(" + a.args[0] + ", weft_rt::int_values(" + a.args[1] +
-           ", \"tile\", \"repeats\"))";
-  });
-  reg.extend("pad").emit_cpu([](const CpuEmitArgs& a) {
-    const std::string& mode = a.attrs->get_string("mode");
-    return "weft_rt::pad<" + cpu_ctype(a.arg_dtypes[0], "pad") + ">(" + a.args[0] + ", weft_rt::int_values(" + a.args[1] +
-           ", \"pad\", \"pads\"), " + cpu_optional_arg(a, 2) + ", '" + mode.substr(0, 1) + "')";
-  });
+  auto split_sizes = [=](const CpuEmitArgs& a) {
+    return a.args.size() > 1 ? "weft_rt::int_values(" + a.args[1] + ", \"split\", \"split\")"
+                             : "weft_rt::split_even(" + a.args[0] + ".dim(" + axis(a) + "), " + std::to_string(a.result_dtypes.size()) + ")";
+  };
+  reg.extend("split")
+      .shape_cpu([=](const CpuEmitArgs& a) {
+        return "weft_rt::split_shapes(" + a.args[0] + ".shape(), " + axis(a) + ", " + split_sizes(a) + ", " +
+               std::to_string(a.result_dtypes.size()) + ")";
+      })
+      .emit_cpu([=](const CpuEmitArgs& a) {
+        return "weft_rt::tuple_of<" + std::to_string(a.result_dtypes.size()) + ">(weft_rt::split<" + cpu_ctype(a.arg_dtypes[0], "split") + ">(" +
+               a.args[0] + ", " + axis(a) + ", " + split_sizes(a) + "), \"split\")";
+      });
+  auto slice_args = [](const CpuEmitArgs& a) {
+    return a.args[1] + ", " + a.args[2] + ", " + cpu_optional_arg(a, 3) + ", " + cpu_optional_arg(a, 4) + ")";
+  };
+  reg.extend("slice")
+      .shape_cpu([=](const CpuEmitArgs& a) { return cpu_shapes({"weft_rt::slice_shape(" + a.args[0] + ".shape(), " + slice_args(a)}); })
+      .emit_cpu([=](const CpuEmitArgs& a) {
+        return "weft_rt::slice<" + cpu_ctype(a.arg_dtypes[0], "slice") + ">(" + a.args[0] + ", " + slice_args(a);
+      });
+  auto reps = [](const CpuEmitArgs& a) { return "weft_rt::int_values(" + a.args[1] + ", \"tile\", \"repeats\")"; };
+  reg.extend("tile")
+      .shape_cpu([=](const CpuEmitArgs& a) { return cpu_shapes({"weft_rt::tile_shape(" + a.args[0] + ".shape(), " + reps(a) + ")"}); })
+      .emit_cpu([=](const CpuEmitArgs& a) {
+        return "weft_rt::tile<" + cpu_ctype(a.arg_dtypes[0], "tile") + ">(" + a.args[0] + ", " + reps(a) + ")";
+      });
+  auto pads = [](const CpuEmitArgs& a) { return "weft_rt::int_values(" + a.args[1] + ", \"pad\", \"pads\")"; };
+  auto mode = [](const CpuEmitArgs& a) { return "'" + a.attrs->get_string("mode").substr(0, 1) + "'"; };
+  reg.extend("pad")
+      .shape_cpu([=](const CpuEmitArgs& a) {
+        return cpu_shapes({"weft_rt::pad_shape(" + a.args[0] + ".shape(), " + pads(a) + ", " + mode(a) + ")"});
+      })
+      .emit_cpu([=](const CpuEmitArgs& a) {
+        return "weft_rt::pad<" + cpu_ctype(a.arg_dtypes[0], "pad") + ">(" + a.args[0] + ", " + pads(a) + ", " + cpu_optional_arg(a, 2) + ", " +
+               mode(a) + ")";
+      });
 }
 
 }  // namespace weft::shape_ops

@@ -107,11 +107,13 @@ Tensor strided_copy(const Tensor& src, int64_t offset, const Shape& shape, const
 
 // ---- views ---------------------------------------------------------------------------------
 
-// ONNX Reshape: 0 copies x's dim (unless allowzero), one -1 is inferred.
-inline Tensor reshape(const Tensor& x, const Shape& target, bool allowzero) {
-  const Shape& in = x.shape();
+// Each view's result dims (its shape function, OpDef::shape_cpu, calls these too).
+
+// ONNX Reshape: 0 copies a dim of `in` (unless allowzero), one -1 is inferred.
+inline Shape reshape_shape(const Shape& in, const Shape& target, bool allowzero) {
+  const int64_t total = numel(in);
   auto fail = [&](const std::string& why) {
-    throw Error("reshape: cannot reshape " + shape_str(in) + " (" + std::to_string(x.size()) + " elements) into " +
+    throw Error("reshape: cannot reshape " + shape_str(in) + " (" + std::to_string(total) + " elements) into " +
                 shape_str(target) + ": " + why);
   };
   Shape out(target.size());
@@ -133,10 +135,9 @@ inline Tensor reshape(const Tensor& x, const Shape& target, bool allowzero) {
     }
   }
   if (infer >= 0 && has_zero) fail("-1 cannot be inferred when allowzero makes a 0 a size");
-  const int64_t total = x.size();
   if (infer < 0) {
     if (numel(out) != total) fail("the element counts differ");
-    return x.reshaped(std::move(out));
+    return out;
   }
   int64_t den = 1;
   for (size_t i = 0; i < out.size(); ++i)
@@ -144,18 +145,20 @@ inline Tensor reshape(const Tensor& x, const Shape& target, bool allowzero) {
   if (den == 0) fail("-1 cannot be inferred next to a 0 size");
   if (total % den != 0) fail("the element count is not divisible");
   out[size_t(infer)] = total / den;
-  return x.reshaped(std::move(out));
+  return out;
+}
+inline Tensor reshape(const Tensor& x, const Shape& target, bool allowzero) {
+  return x.reshaped(reshape_shape(x.shape(), target, allowzero));
 }
 
 // [prod(dims before axis), prod(dims from axis)]; axis normalized to [0, rank].
-inline Tensor flatten(const Tensor& x, int axis) {
-  const Shape& s = x.shape();
-  return x.reshaped({product(s, 0, size_t(axis)), product(s, size_t(axis), s.size())});
+inline Shape flatten_shape(const Shape& s, int axis) {
+  return {product(s, 0, size_t(axis)), product(s, size_t(axis), s.size())};
 }
+inline Tensor flatten(const Tensor& x, int axis) { return x.reshaped(flatten_shape(x.shape(), axis)); }
 
 // Drops `axes` (each must be 1), or every dim of size 1 when axes is empty.
-inline Tensor squeeze(const Tensor& x, const std::vector<int>& axes) {
-  const Shape& s = x.shape();
+inline Shape squeeze_shape(const Shape& s, const std::vector<int>& axes) {
   std::vector<bool> drop(s.size(), axes.empty());
   for (int a : axes) {
     if (s[size_t(a)] != 1)
@@ -166,56 +169,82 @@ inline Tensor squeeze(const Tensor& x, const std::vector<int>& axes) {
   Shape out;
   for (size_t i = 0; i < s.size(); ++i)
     if (!drop[i] || s[i] != 1) out.push_back(s[i]);
-  return x.reshaped(std::move(out));
+  return out;
 }
+inline Tensor squeeze(const Tensor& x, const std::vector<int>& axes) { return x.reshaped(squeeze_shape(x.shape(), axes)); }
 
 // Inserts size-1 dims at `axes` (positions in the result, normalized).
-inline Tensor unsqueeze(const Tensor& x, const std::vector<int>& axes) {
-  const size_t rank = x.shape().size() + axes.size();
+inline Shape unsqueeze_shape(const Shape& s, const std::vector<int>& axes) {
+  const size_t rank = s.size() + axes.size();
   std::vector<bool> is_new(rank, false);
   for (int a : axes) is_new[size_t(a)] = true;
   Shape out;
   size_t j = 0;
-  for (size_t i = 0; i < rank; ++i) out.push_back(is_new[i] ? 1 : x.shape()[j++]);
-  return x.reshaped(std::move(out));
+  for (size_t i = 0; i < rank; ++i) out.push_back(is_new[i] ? 1 : s[j++]);
+  return out;
 }
+inline Tensor unsqueeze(const Tensor& x, const std::vector<int>& axes) { return x.reshaped(unsqueeze_shape(x.shape(), axes)); }
 
 // ---- copies of one layout into another -----------------------------------------------------
 
 // Output dim k is x's dim perm[k].
+inline Shape transpose_shape(const Shape& s, const std::vector<int>& perm) {
+  Shape out;
+  for (int k : perm) out.push_back(s[size_t(k)]);
+  return out;
+}
 template <typename T>
 Tensor transpose(const Tensor& x, const std::vector<int>& perm) {
   const Shape cs = contiguous_strides(x.shape());
-  Shape shape, strides;
-  for (int k : perm) {
-    shape.push_back(x.shape()[size_t(k)]);
-    strides.push_back(cs[size_t(k)]);
-  }
-  return strided_copy<T>(x, 0, shape, strides);
+  Shape strides;
+  for (int k : perm) strides.push_back(cs[size_t(k)]);
+  return strided_copy<T>(x, 0, transpose_shape(x.shape(), perm), strides);
 }
 
 // ONNX Expand: x broadcast with `target` (bidirectionally).
+inline Shape expand_shape(const Shape& s, const Shape& target) { return broadcast_shape(s, target, "expand"); }
 template <typename T>
 Tensor expand(const Tensor& x, const Shape& target) {
-  const Shape out = broadcast_shape(x.shape(), target, "expand");
+  const Shape out = expand_shape(x.shape(), target);
   return strided_copy<T>(x, 0, out, broadcast_strides(x.shape(), out));
 }
 
-// x repeated repeats[i] times along dim i: x viewed as [1, d0, 1, d1, ...] broadcast to
-// [r0, d0, r1, d1, ...].
-template <typename T>
-Tensor tile(const Tensor& x, const Shape& reps) {
-  if (int(reps.size()) != x.rank())
-    throw Error("tile: repeats has " + std::to_string(reps.size()) + " entries, expected " + std::to_string(x.rank()));
-  const Shape cs = contiguous_strides(x.shape());
-  Shape walk, strides, out;
+// x repeated repeats[i] times along dim i: [r0 * d0, r1 * d1, ...].
+inline Shape tile_shape(const Shape& s, const Shape& reps) {
+  if (reps.size() != s.size())
+    throw Error("tile: repeats has " + std::to_string(reps.size()) + " entries, expected " + std::to_string(s.size()));
+  Shape out;
   for (size_t i = 0; i < reps.size(); ++i) {
     if (reps[i] < 0) throw Error("tile: repeats must be >= 0, found " + std::to_string(reps[i]));
+    out.push_back(reps[i] * s[i]);
+  }
+  return out;
+}
+// x viewed as [1, d0, 1, d1, ...] broadcast to [r0, d0, r1, d1, ...].
+template <typename T>
+Tensor tile(const Tensor& x, const Shape& reps) {
+  Shape out = tile_shape(x.shape(), reps);
+  const Shape cs = contiguous_strides(x.shape());
+  Shape walk, strides;
+  for (size_t i = 0; i < reps.size(); ++i) {
     walk.insert(walk.end(), {reps[i], x.shape()[i]});
     strides.insert(strides.end(), {0, cs[i]});
-    out.push_back(reps[i] * x.shape()[i]);
   }
   return strided_copy<T>(x, 0, walk, strides).reshaped(std::move(out));
+}
+
+// depth_to_space: [N, C/b^2, H*b, W*b]; space_to_depth: [N, C*b^2, H/b, W/b].
+inline Shape block_rearrange_shape(const Shape& s, int64_t b, bool d2s) {
+  const char* op = d2s ? "depth_to_space" : "space_to_depth";
+  const int64_t n = s[0], c = s[1], h = s[2], w = s[3];
+  if (d2s) {
+    if (c % (b * b)) throw Error(std::string(op) + ": channels " + std::to_string(c) + " are not divisible by blocksize^2 = " + std::to_string(b * b));
+    return {n, c / (b * b), h * b, w * b};
+  }
+  if (h % b || w % b)
+    throw Error(std::string(op) + ": height " + std::to_string(h) + " and width " + std::to_string(w) +
+                " must be divisible by blocksize " + std::to_string(b));
+  return {n, c * b * b, h / b, w / b};
 }
 
 // depth_to_space (d2s; DCR or CRD) and space_to_depth on [N, C, H, W]: a reshape, a 6-d
@@ -223,24 +252,17 @@ Tensor tile(const Tensor& x, const Shape& reps) {
 // [N, C', H, b, W, b] (depth_to_space) or [N, b, b, C, H', W'] (space_to_depth).
 template <typename T>
 Tensor block_rearrange(const Tensor& x, int64_t b, bool d2s, bool crd) {
-  const char* op = d2s ? "depth_to_space" : "space_to_depth";
   const Shape& s = x.shape();
+  Shape out = block_rearrange_shape(s, b, d2s), walk, strides;
   const int64_t n = s[0], c = s[1], h = s[2], w = s[3];
-  Shape out, walk, strides;
   if (d2s) {
-    if (c % (b * b)) throw Error(std::string(op) + ": channels " + std::to_string(c) + " are not divisible by blocksize^2 = " + std::to_string(b * b));
     const int64_t c2 = c / (b * b), hw = h * w;
-    out = {n, c2, h * b, w * b};
     walk = {n, c2, h, b, w, b};
     // DCR views x as [N, b1, b2, C', H, W]; CRD as [N, C', b1, b2, H, W].
     const int64_t sb1 = crd ? b * hw : b * c2 * hw, sb2 = crd ? hw : c2 * hw, sc = crd ? b * b * hw : hw;
     strides = {c * hw, sc, w, sb1, 1, sb2};
   } else {
-    if (h % b || w % b)
-      throw Error(std::string(op) + ": height " + std::to_string(h) + " and width " + std::to_string(w) +
-                  " must be divisible by blocksize " + std::to_string(b));
     const int64_t h2 = h / b, w2 = w / b;
-    out = {n, c * b * b, h2, w2};
     walk = {n, b, b, c, h2, w2};
     strides = {c * h * w, w, 1, h * w, b * w, b};  // x viewed as [N, C, H', b1, W', b2]
   }
@@ -250,12 +272,14 @@ Tensor block_rearrange(const Tensor& x, int64_t b, bool d2s, bool crd) {
 // ---- shape queries -------------------------------------------------------------------------
 
 // x's dims [start, end) (normalized and clamped at compile time) as i64[end - start].
+inline Shape shape_of_shape(int start, int end) { return {int64_t(end - start)}; }
 inline Tensor shape_of(const Tensor& x, int start, int end) {
-  Tensor out = Tensor::empty<int64_t>({int64_t(end - start)});
+  Tensor out = Tensor::empty<int64_t>(shape_of_shape(start, end));
   for (int i = start; i < end; ++i) out.data<int64_t>()[i - start] = x.dim(i);
   return out;
 }
 
+inline Shape size_of_shape() { return {}; }  // a scalar
 inline Tensor size_of(const Tensor& x) { return Tensor::scalar<int64_t>(x.size()); }
 
 // A kernel's list of outputs as the std::tuple an op with several outputs returns.

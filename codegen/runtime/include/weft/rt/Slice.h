@@ -14,20 +14,28 @@ namespace weft_rt {
 
 // ---- concat and split ----------------------------------------------------------------------
 
-// The inputs joined along `axis` (normalized); other dims must agree.
+// The inputs' shapes joined along `axis` (normalized); other dims must agree.
+inline Shape concat_shape(const std::vector<Shape>& xs, int axis) {
+  const Shape& x0 = xs[0];
+  const size_t a = size_t(axis);
+  Shape shape = x0;
+  shape[a] = 0;
+  for (const Shape& t : xs) {
+    for (size_t d = 0; d < shape.size(); ++d)
+      if (d != a && (t.size() != x0.size() || t[d] != x0[d]))
+        throw Error("concat: input shapes " + shape_str(x0) + " and " + shape_str(t) + " differ outside axis " + std::to_string(a));
+    shape[a] += t[a];
+  }
+  return shape;
+}
+
+// The inputs joined along `axis` (normalized).
 template <typename T>
 Tensor concat(const std::vector<Tensor>& xs, int axis) {
-  const Tensor& x0 = xs[0];
   const size_t a = size_t(axis);
-  Shape shape = x0.shape();
-  shape[a] = 0;
-  for (const Tensor& t : xs) {
-    for (size_t d = 0; d < shape.size(); ++d)
-      if (d != a && (t.rank() != x0.rank() || t.shape()[d] != x0.shape()[d]))
-        throw Error("concat: input shapes " + shape_str(x0.shape()) + " and " + shape_str(t.shape()) + " differ outside axis " +
-                    std::to_string(a));
-    shape[a] += t.shape()[a];
-  }
+  std::vector<Shape> shapes;
+  for (const Tensor& t : xs) shapes.push_back(t.shape());
+  const Shape shape = concat_shape(shapes, axis);
   Tensor out = Tensor::empty<T>(shape);
   const int64_t outer = product(shape, 0, a), inner = product(shape, a + 1, shape.size());
   T* dst = out.data<T>();
@@ -50,11 +58,11 @@ inline Shape split_even(int64_t d, int64_t n) {
   return sizes;
 }
 
-// The parts along `axis` (normalized), sized by `sizes` (which must add up to the axis).
-template <typename T>
-std::vector<Tensor> split(const Tensor& x, int axis, const Shape& sizes) {
+// The parts' shapes along `axis` (normalized), sized by `sizes` (which must add up to the
+// axis); `parts` > 0: the number of outputs the op's type has, which sizes must give.
+inline Shapes split_shapes(const Shape& xs, int axis, const Shape& sizes, size_t parts = 0) {
   const size_t a = size_t(axis);
-  const int64_t d = x.shape()[a];
+  const int64_t d = xs[a];
   int64_t sum = 0;
   bool negative = false;
   for (int64_t s : sizes) {
@@ -63,13 +71,28 @@ std::vector<Tensor> split(const Tensor& x, int axis, const Shape& sizes) {
   }
   if (negative || sum != d)
     throw Error("split: part sizes " + shape_str(sizes) + " do not add up to the axis size " + std::to_string(d));
+  if (parts && sizes.size() != parts)
+    throw Error("split: produced " + std::to_string(sizes.size()) + " outputs, expected " + std::to_string(parts));
+  Shapes out;
+  for (int64_t s : sizes) {
+    out.push_back(xs);
+    out.back()[a] = s;
+  }
+  return out;
+}
+
+// The parts along `axis` (normalized), sized by `sizes`.
+template <typename T>
+std::vector<Tensor> split(const Tensor& x, int axis, const Shape& sizes) {
+  const size_t a = size_t(axis);
+  const int64_t d = x.shape()[a];
+  const Shapes shapes = split_shapes(x.shape(), axis, sizes);
   const int64_t outer = product(x.shape(), 0, a), inner = product(x.shape(), a + 1, x.shape().size());
   std::vector<Tensor> outs;
   int64_t start = 0;
-  for (int64_t s : sizes) {
-    Shape sh = x.shape();
-    sh[a] = s;
-    Tensor t = Tensor::empty<T>(sh);
+  for (size_t p = 0; p < sizes.size(); ++p) {
+    const int64_t s = sizes[p];
+    Tensor t = Tensor::empty<T>(shapes[p]);
     const T* src = x.data<T>();
     T* dst = t.data<T>();
     for (int64_t o = 0; s && inner && o < outer; ++o)
@@ -100,15 +123,19 @@ inline AxisSlice slice_axis(int64_t start, int64_t end, int64_t step, int64_t d)
   return {start, step, std::max<int64_t>(0, (start - end - step - 1) / -step)};
 }
 
-// slice(x, starts, ends, axes?, steps?); every operand is read at run time.
-template <typename T>
-Tensor slice(const Tensor& x, const Tensor& starts_t, const Tensor& ends_t, const std::optional<Tensor>& axes_t,
-             const std::optional<Tensor>& steps_t) {
+// What slice(x, starts, ends, axes?, steps?) reads of x (every operand is read at run time):
+// the result's shape, and the offset and strides (in elements) of x that walk it.
+struct SliceView {
+  Shape shape, strides;
+  int64_t offset = 0;
+};
+inline SliceView slice_view(const Shape& xs, const Tensor& starts_t, const Tensor& ends_t, const std::optional<Tensor>& axes_t,
+                            const std::optional<Tensor>& steps_t) {
   const Shape starts = int_values(starts_t, "slice", "starts"), ends = int_values(ends_t, "slice", "ends");
   Shape axes = present(axes_t) ? int_values(*axes_t, "slice", "axes") : Shape{};
   Shape steps = present(steps_t) ? int_values(*steps_t, "slice", "steps") : Shape{};
   const size_t n = starts.size();
-  const int rank = x.rank();
+  const int rank = int(xs.size());
   if (ends.size() != n)
     throw Error("slice: starts has " + std::to_string(n) + " entries but ends has " + std::to_string(ends.size()));
   if (axes.empty())
@@ -117,7 +144,7 @@ Tensor slice(const Tensor& x, const Tensor& starts_t, const Tensor& ends_t, cons
   if (axes.size() != n || steps.size() != n)
     throw Error("slice: starts, ends, axes and steps must have one length, found " + std::to_string(n) + ", " +
                 std::to_string(ends.size()) + ", " + std::to_string(axes.size()) + ", " + std::to_string(steps.size()));
-  Shape shape = x.shape(), strides = contiguous_strides(x.shape());
+  Shape shape = xs, strides = contiguous_strides(xs);
   std::vector<bool> seen(size_t(rank), false);
   int64_t offset = 0;
   for (size_t i = 0; i < n; ++i) {
@@ -132,7 +159,17 @@ Tensor slice(const Tensor& x, const Tensor& starts_t, const Tensor& ends_t, cons
     if (s.count) offset += s.start * strides[a];
     strides[a] *= s.step;
   }
-  return strided_copy<T>(x, offset, shape, strides);
+  return {shape, strides, offset};
+}
+inline Shape slice_shape(const Shape& xs, const Tensor& starts, const Tensor& ends, const std::optional<Tensor>& axes,
+                         const std::optional<Tensor>& steps) {
+  return slice_view(xs, starts, ends, axes, steps).shape;
+}
+template <typename T>
+Tensor slice(const Tensor& x, const Tensor& starts, const Tensor& ends, const std::optional<Tensor>& axes,
+             const std::optional<Tensor>& steps) {
+  const SliceView v = slice_view(x.shape(), starts, ends, axes, steps);
+  return strided_copy<T>(x, v.offset, v.shape, v.strides);
 }
 
 // ---- pad -----------------------------------------------------------------------------------
@@ -188,21 +225,30 @@ inline int64_t pad_source(int64_t o, int64_t begin, int64_t d, char mode) {
   return i < d ? i : period - i;
 }
 
+// The dims of pad(x of shape xs, pads = [begins..., ends...]) in `mode` ('c', 'e', 'r').
+inline Shape pad_shape(const Shape& xs, const Shape& pads, char mode) {
+  const size_t rank = xs.size();
+  if (pads.size() != 2 * rank)
+    throw Error("pad: pads has " + std::to_string(pads.size()) + " entries, expected " + std::to_string(2 * rank));
+  Shape out(rank);
+  for (size_t i = 0; i < rank; ++i) {
+    const int64_t d = xs[i];
+    out[i] = d + pads[i] + pads[i + rank];
+    if (out[i] < 0) throw Error("pad: pads " + shape_str(pads) + " crop dim " + std::to_string(i) + " of " + shape_str(xs) + " below zero");
+    if (d == 0 && mode != 'c' && out[i] > 0)
+      throw Error(std::string("pad: mode ") + (mode == 'e' ? "edge" : "reflect") + " cannot pad the empty dim " + std::to_string(i));
+  }
+  return out;
+}
+
 // pad(x, pads = [begins..., ends...], value?); negative pads crop.
 template <typename T>
 Tensor pad(const Tensor& x, const Shape& pads, const std::optional<Tensor>& value, char mode) {
   const size_t rank = size_t(x.rank());
-  if (pads.size() != 2 * rank)
-    throw Error("pad: pads has " + std::to_string(pads.size()) + " entries, expected " + std::to_string(2 * rank));
-  Shape out(rank);
+  const Shape out = pad_shape(x.shape(), pads, mode);
   std::vector<Shape> maps(rank);
   for (size_t i = 0; i < rank; ++i) {
     const int64_t d = x.shape()[i];
-    out[i] = d + pads[i] + pads[i + rank];
-    if (out[i] < 0)
-      throw Error("pad: pads " + shape_str(pads) + " crop dim " + std::to_string(i) + " of " + shape_str(x.shape()) + " below zero");
-    if (d == 0 && mode != 'c' && out[i] > 0)
-      throw Error(std::string("pad: mode ") + (mode == 'e' ? "edge" : "reflect") + " cannot pad the empty dim " + std::to_string(i));
     maps[i].resize(size_t(out[i]));
     for (int64_t o = 0; o < out[i]; ++o) maps[i][size_t(o)] = pad_source(o, pads[i], d, mode);
   }
