@@ -305,6 +305,19 @@ void register_conv_ops(OpRegistry& reg) {
 namespace weft {
 
 void register_conv_cpu_emitters(OpRegistry& reg) {
+  // The shape functions are the runtime's, which the kernels call too.
+  reg.extend("conv").shape_cpu([](const CpuEmitArgs& a) {
+    const size_t nsp = size_t(a.arg_ranks[0] - 2);
+    return cpu_shapes({"weft_rt::conv_output_shape(" + a.args[0] + ", " + a.args[1] + ", " + cpu_shape_arg(a, 2) + ", " +
+                       cpu_window(*a.attrs, nsp, "conv") + ", " + std::to_string(a.attrs->get_int("groups")) + ")"});
+  });
+  reg.extend("conv_transpose").shape_cpu([](const CpuEmitArgs& a) {
+    const size_t nsp = size_t(a.arg_ranks[0] - 2);
+    const auto opad = spatial_attr(*a.attrs, "output_padding", nsp, 0, "conv_transpose", Stage::Type);
+    return cpu_shapes({"weft_rt::conv_transpose_output_shape(" + a.args[0] + ", " + a.args[1] + ", " + cpu_shape_arg(a, 2) +
+                       ", " + cpu_window(*a.attrs, nsp, "conv_transpose") + ", " + cpp_ints(opad) + ", " +
+                       std::to_string(a.attrs->get_int("groups")) + ")"});
+  });
   reg.extend("conv").emit_cpu([](const CpuEmitArgs& a) {
     const size_t nsp = size_t(a.arg_ranks[0] - 2);
     return "weft_rt::conv<" + cpu_ctype(a.result_dtype, "conv") + ">(" + a.args[0] + ", " + a.args[1] + ", " +

@@ -41,6 +41,8 @@ std::string cpu_opt_arg(const CpuEmitArgs& a, size_t i, DType want, const std::s
   return i < a.args.size() ? cpu_arg_as(a, i, want, op) : "weft_rt::absent()";
 }
 
+std::string cpu_shape_arg(const CpuEmitArgs& a, size_t i) { return i < a.args.size() ? a.args[i] : "weft_rt::absent()"; }
+
 std::string cpu_window(const Attrs& attrs, size_t nsp, const std::string& op) {
   WindowAttrs w = window_attrs(attrs, nsp, op, Stage::Type);
   return "weft_rt::Window{" + cpp_ints(w.strides) + ", " + cpp_ints(w.pads_begin) + ", " + cpp_ints(w.pads_end) + ", " +

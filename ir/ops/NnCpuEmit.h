@@ -27,6 +27,9 @@ std::string cpu_arg_as(const CpuEmitArgs& a, size_t i, DType want, const std::st
 // Optional argument i: as cpu_arg_as, or weft_rt::absent() when not passed. (A zero-size
 // tensor passed in its place is also absent: the runtime checks weft_rt::present.)
 std::string cpu_opt_arg(const CpuEmitArgs& a, size_t i, DType want, const std::string& op);
+// Optional argument i for a shape function: its name as it is (shape functions read only
+// shapes, so no cast), or weft_rt::absent() when not passed.
+std::string cpu_shape_arg(const CpuEmitArgs& a, size_t i);
 // weft_rt::Window{strides, pads_begin, pads_end, dilations} from the ONNX window attributes
 // (defaults filled) for `nsp` spatial dims.
 std::string cpu_window(const Attrs& attrs, size_t nsp, const std::string& op);

@@ -183,6 +183,19 @@ void register_matmul_ops(OpRegistry& reg) {
 namespace weft {
 
 void register_matmul_cpu_emitters(OpRegistry& reg) {
+  // The shape functions are the runtime's, which the kernels call too.
+  reg.extend("matmul").shape_cpu([](const CpuEmitArgs& a) {
+    return cpu_shapes({"weft_rt::matmul_output_shape(" + a.args[0] + ", " + a.args[1] + ")"});
+  });
+  // beta as the kernel sees it: c's shape matters only where beta is nonzero in the
+  // (widened) result type.
+  reg.extend("gemm").shape_cpu([](const CpuEmitArgs& a) {
+    const Attrs& at = *a.attrs;
+    const std::string t = a.result_dtype == DType::F64 ? "double" : "float";
+    return cpu_shapes({"weft_rt::gemm_output_shape(" + a.args[0] + ", " + a.args[1] + ", " + cpu_shape_arg(a, 2) +
+                       ", double(" + t + "(" + cpp_double(at.get_float("beta"), "gemm") + ")), " +
+                       cpp_bool(at.get_bool("trans_a")) + ", " + cpp_bool(at.get_bool("trans_b")) + ")"});
+  });
   reg.extend("matmul").emit_cpu([](const CpuEmitArgs& a) {
     return "weft_rt::matmul<" + cpu_ctype(a.result_dtype, "matmul") + ">(" + a.args[0] + ", " + a.args[1] + ")";
   });

@@ -316,9 +316,25 @@ std::string norm_call(const CpuEmitArgs& a, const std::string& op, size_t nargs,
   for (size_t i = 1; i < nargs; ++i) s += ", " + cpu_opt_arg(a, i, a.result_dtype, op);
   return s + ", " + tail + ")";
 }
+// weft_rt::OP_output_shape(x, params..., TAIL): the runtime's shape function (the kernel's checks).
+std::string norm_shape(const CpuEmitArgs& a, const std::string& op, size_t nargs, const std::string& tail) {
+  std::string s = "weft_rt::" + op + "_output_shape(" + a.args[0];
+  for (size_t i = 1; i < nargs; ++i) s += ", " + cpu_shape_arg(a, i);
+  return cpu_shapes({s + tail + ")"});
+}
 }  // namespace
 
 void register_norm_cpu_emitters(OpRegistry& reg) {
+  // Every result has x's shape; the shape functions are the runtime's parameter checks.
+  reg.extend("batch_norm").shape_cpu([](const CpuEmitArgs& a) { return norm_shape(a, "batch_norm", 5, ""); });
+  reg.extend("layer_norm").shape_cpu([](const CpuEmitArgs& a) {
+    return norm_shape(a, "layer_norm", 3, ", " + std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0])));
+  });
+  reg.extend("instance_norm").shape_cpu([](const CpuEmitArgs& a) { return norm_shape(a, "instance_norm", 3, ""); });
+  reg.extend("group_norm").shape_cpu([](const CpuEmitArgs& a) {
+    return norm_shape(a, "group_norm", 3, ", " + std::to_string(a.attrs->get_int("num_groups")));
+  });
+  reg.extend("lrn").shape_cpu([](const CpuEmitArgs& a) { return norm_shape(a, "lrn", 1, ""); });
   reg.extend("batch_norm").emit_cpu([](const CpuEmitArgs& a) {
     return norm_call(a, "batch_norm", 5, cpp_double(a.attrs->get_float("epsilon"), "batch_norm"));
   });

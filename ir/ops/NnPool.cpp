@@ -294,6 +294,18 @@ void register_pool_ops(OpRegistry& reg) {
 namespace weft {
 
 void register_pool_cpu_emitters(OpRegistry& reg) {
+  // The shape functions are the runtime's, which the kernels call too.
+  for (std::string op : {"max_pool", "avg_pool", "lp_pool"})
+    reg.extend(op).shape_cpu([op](const CpuEmitArgs& a) {
+      const Attrs& at = *a.attrs;
+      const size_t nsp = size_t(a.arg_ranks[0] - 2);
+      return cpu_shapes({"weft_rt::pool_output_shape(" + a.args[0] + ", " + cpp_ints(kernel_shape_attr(at, nsp, op, Stage::Type)) +
+                         ", " + cpu_window(at, nsp, op) + ", " + cpp_bool(at.get_bool("ceil_mode")) + ", \"" + op + "\")"});
+    });
+  for (std::string op : {"global_avg_pool", "global_max_pool"})
+    reg.extend(op).shape_cpu([op](const CpuEmitArgs& a) {
+      return cpu_shapes({"weft_rt::global_pool_output_shape(" + a.args[0] + ", \"" + op + "\")"});
+    });
   for (std::string op : {"max_pool", "avg_pool", "lp_pool"}) {
     reg.extend(op).emit_cpu([op](const CpuEmitArgs& a) {
       const Attrs& at = *a.attrs;

@@ -160,6 +160,14 @@ void register_rnn_cell_ops(OpRegistry& reg) {
 namespace weft {
 
 void register_rnn_cell_cpu_emitters(OpRegistry& reg) {
+  // weft_rt::OP_output_shapes(x, states..., w_ih, w_hh, b_ih, b_hh): the runtime's checks, which the kernels call too.
+  for (const CellSpec* spec : {&kLstmCell, &kGruCell, &kRnnCell})
+    reg.extend(spec->op).shape_cpu([spec](const CpuEmitArgs& a) {
+      const size_t wi = size_t(1 + spec->states);
+      std::string s = "weft_rt::" + std::string(spec->op) + "_output_shapes(";
+      for (size_t i = 0; i < wi + 2; ++i) s += a.args[i] + ", ";
+      return s + cpu_shape_arg(a, wi + 2) + ", " + cpu_shape_arg(a, wi + 3) + ")";
+    });
   for (const CellSpec* spec : {&kLstmCell, &kGruCell, &kRnnCell}) {
     reg.extend(spec->op).emit_cpu([spec](const CpuEmitArgs& a) {
       const std::string op = spec->op;

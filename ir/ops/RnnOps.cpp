@@ -367,6 +367,14 @@ std::string rnn_config(const RnnSpec& spec, const Attrs& attrs) {
 }  // namespace
 
 void register_rnn_cpu_emitters(OpRegistry& reg) {
+  // weft_rt::OP_output_shapes(config, the arguments...): the runtime's checks, which the kernels call too.
+  for (RnnKind kind : {RnnKind::Lstm, RnnKind::Gru, RnnKind::Rnn})
+    reg.extend(spec_of(kind).op).shape_cpu([kind](const CpuEmitArgs& a) {
+      const RnnSpec& spec = spec_of(kind);
+      std::string s = "weft_rt::" + std::string(spec.op) + "_output_shapes(" + rnn_config(spec, *a.attrs);
+      for (size_t i = 0; i < (kind == RnnKind::Lstm ? 8u : 6u); ++i) s += ", " + (i < 3 ? a.args[i] : cpu_shape_arg(a, i));
+      return s + ")";
+    });
   for (RnnKind kind : {RnnKind::Lstm, RnnKind::Gru, RnnKind::Rnn}) {
     reg.extend(spec_of(kind).op).emit_cpu([kind](const CpuEmitArgs& a) {
       const RnnSpec& spec = spec_of(kind);

@@ -110,12 +110,10 @@ void pack_im2col(const T* img, const Shape& grid, const Shape& image, const Shap
 }
 
 // out[n, m, ...] += bias[m] when the optional bias is present.
+// (Its size was checked by the op's shape function.)
 template <typename T>
-void add_channel_bias(const Tensor& bias, int64_t n, int64_t m, int64_t plane, T* out, const char* op) {
+void add_channel_bias(const Tensor& bias, int64_t n, int64_t m, int64_t plane, T* out) {
   if (!present(bias)) return;
-  if (bias.size() != m)
-    throw Error(std::string(op) + ": bias must have " + std::to_string(m) + " values (one per output channel), found " +
-                shape_str(bias.shape()));
   const T* b = bias.data<T>();
   for (int64_t i = 0; i < n; ++i)
     for (int64_t c = 0; c < m; ++c) {
@@ -132,6 +130,55 @@ inline void check_conv_ranks(const Tensor& x, const Tensor& w, size_t nsp, const
                 shape_str(w.shape()));
 }
 
+inline void check_channel_bias(const Tensor& bias, int64_t m, const char* op) {
+  if (present(bias) && bias.size() != m)
+    throw Error(std::string(op) + ": bias must have " + std::to_string(m) + " values (one per output channel), found " +
+                shape_str(bias.shape()));
+}
+
+// conv's result shape [N, M, out...] (the kernel's and the run-time shape function's), after
+// checking x, the weight and the optional bias against each other.
+inline Shape conv_output_shape(const Tensor& x, const Tensor& wt, const Tensor& bias, const Window& w, int64_t groups) {
+  const size_t nsp = w.strides.size();
+  check_conv_ranks(x, wt, nsp, "conv");
+  const int64_t n = x.dim(0), cin = x.dim(1), cout = wt.dim(0), cin_g = wt.dim(1), g = groups;
+  if (cin_g * g != cin || cout % g != 0)
+    throw Error("conv: weight " + shape_str(wt.shape()) + " does not fit x " + shape_str(x.shape()) + " with groups=" +
+                std::to_string(g) + " (x needs " + std::to_string(cin_g * g) + " channels)");
+  Shape out = {n, cout};
+  for (size_t i = 0; i < nsp; ++i) {
+    const int64_t in = x.dim(int(i) + 2), k = wt.dim(int(i) + 2);
+    const int64_t span = in + w.pads_begin[i] + w.pads_end[i] - w.dilations[i] * (k - 1) - 1;
+    if (span < 0 || k < 1)
+      throw Error("conv: spatial dim " + std::to_string(i) + " of x " + shape_str(x.shape()) +
+                  " is smaller than the dilated kernel " + shape_str(wt.shape()));
+    out.push_back(span / w.strides[i] + 1);
+  }
+  check_channel_bias(bias, cout, "conv");
+  return out;
+}
+
+// conv_transpose's result shape [N, M, out...], after the same checks;
+// out = stride*(in-1) + output_padding + dilation*(k-1) + 1 - pad_begin - pad_end.
+inline Shape conv_transpose_output_shape(const Tensor& x, const Tensor& wt, const Tensor& bias, const Window& w,
+                                         const Shape& output_padding, int64_t groups) {
+  const size_t nsp = w.strides.size();
+  check_conv_ranks(x, wt, nsp, "conv_transpose");
+  const int64_t n = x.dim(0), cin = x.dim(1), g = groups, cout = wt.dim(1) * g;
+  if (wt.dim(0) != cin || cin % g != 0)
+    throw Error("conv_transpose: weight " + shape_str(wt.shape()) + " does not fit x " + shape_str(x.shape()) +
+                " with groups=" + std::to_string(g) + " (the weight's first dim must equal x's channels)");
+  Shape out = {n, cout};
+  for (size_t i = 0; i < nsp; ++i) {
+    const int64_t o = w.strides[i] * (x.dim(int(i) + 2) - 1) + output_padding[i] + w.dilations[i] * (wt.dim(int(i) + 2) - 1) +
+                      1 - w.pads_begin[i] - w.pads_end[i];
+    if (o < 1) throw Error("conv_transpose: output spatial dim " + std::to_string(i) + " would be " + std::to_string(o));
+    out.push_back(o);
+  }
+  check_channel_bias(bias, cout, "conv_transpose");
+  return out;
+}
+
 // ONNX Conv: x [N, C, spatial...], w [M, C/groups, k...], optional bias [M]. Each image and
 // group is one GEMM: W_g [M/g, C/g*K] times its implicit im2col matrix [C/g*K, out
 // positions], packed panel by panel (a 1x1 kernel with unit strides and no padding
@@ -139,21 +186,10 @@ inline void check_conv_ranks(const Tensor& x, const Tensor& w, size_t nsp, const
 template <typename T>
 Tensor conv(const Tensor& x, const Tensor& wt, const Tensor& bias, const Window& w, int64_t groups) {
   const size_t nsp = w.strides.size();
-  check_conv_ranks(x, wt, nsp, "conv");
+  const Shape oshape = conv_output_shape(x, wt, bias, w, groups);
   const int64_t n = x.dim(0), cin = x.dim(1), cout = wt.dim(0), cin_g = wt.dim(1), g = groups;
-  if (cin_g * g != cin || cout % g != 0)
-    throw Error("conv: weight " + shape_str(wt.shape()) + " does not fit x " + shape_str(x.shape()) + " with groups=" +
-                std::to_string(g) + " (x needs " + std::to_string(cin_g * g) + " channels)");
-  Shape isp(x.shape().begin() + 2, x.shape().end()), ksp(wt.shape().begin() + 2, wt.shape().end()), osp;
-  for (size_t i = 0; i < nsp; ++i) {
-    const int64_t span = isp[i] + w.pads_begin[i] + w.pads_end[i] - w.dilations[i] * (ksp[i] - 1) - 1;
-    if (span < 0 || ksp[i] < 1)
-      throw Error("conv: spatial dim " + std::to_string(i) + " of x " + shape_str(x.shape()) +
-                  " is smaller than the dilated kernel " + shape_str(wt.shape()));
-    osp.push_back(span / w.strides[i] + 1);
-  }
-  Shape oshape = {n, cout};
-  oshape.insert(oshape.end(), osp.begin(), osp.end());
+  const Shape isp(x.shape().begin() + 2, x.shape().end()), ksp(wt.shape().begin() + 2, wt.shape().end()),
+      osp(oshape.begin() + 2, oshape.end());
   Tensor out = Tensor::empty<T>(oshape);
   const int64_t is = numel(isp), ks = numel(ksp), os = numel(osp), cout_g = cout / g, kk = cin_g * ks;
   bool pointwise = ks == 1;
@@ -173,7 +209,7 @@ Tensor conv(const Tensor& x, const Tensor& wt, const Tensor& bias, const Window&
         }, og, os, false);
       }
     }
-  add_channel_bias<T>(bias, n, cout, os, od, "conv");
+  add_channel_bias<T>(bias, n, cout, os, od);
   return out;
 }
 
@@ -183,22 +219,10 @@ Tensor conv(const Tensor& x, const Tensor& wt, const Tensor& bias, const Window&
 template <typename T>
 Tensor conv_transpose(const Tensor& x, const Tensor& wt, const Tensor& bias, const Window& w,
                       const Shape& output_padding, int64_t groups) {
-  const size_t nsp = w.strides.size();
-  check_conv_ranks(x, wt, nsp, "conv_transpose");
-  const int64_t n = x.dim(0), cin = x.dim(1), g = groups, cout_g = wt.dim(1), cout = cout_g * g;
-  if (wt.dim(0) != cin || cin % g != 0)
-    throw Error("conv_transpose: weight " + shape_str(wt.shape()) + " does not fit x " + shape_str(x.shape()) +
-                " with groups=" + std::to_string(g) + " (the weight's first dim must equal x's channels)");
-  const int64_t cin_g = cin / g;
-  Shape isp(x.shape().begin() + 2, x.shape().end()), ksp(wt.shape().begin() + 2, wt.shape().end()), osp;
-  for (size_t i = 0; i < nsp; ++i) {
-    const int64_t o = w.strides[i] * (isp[i] - 1) + output_padding[i] + w.dilations[i] * (ksp[i] - 1) + 1 -
-                      w.pads_begin[i] - w.pads_end[i];
-    if (o < 1) throw Error("conv_transpose: output spatial dim " + std::to_string(i) + " would be " + std::to_string(o));
-    osp.push_back(o);
-  }
-  Shape oshape = {n, cout};
-  oshape.insert(oshape.end(), osp.begin(), osp.end());
+  const Shape oshape = conv_transpose_output_shape(x, wt, bias, w, output_padding, groups);
+  const int64_t n = x.dim(0), cin = x.dim(1), g = groups, cout_g = wt.dim(1), cout = cout_g * g, cin_g = cin / g;
+  const Shape isp(x.shape().begin() + 2, x.shape().end()), ksp(wt.shape().begin() + 2, wt.shape().end()),
+      osp(oshape.begin() + 2, oshape.end());
   Tensor out = Tensor::empty<T>(oshape);
   T* od = out.data<T>();
   std::fill(od, od + out.size(), T(0));
@@ -211,7 +235,7 @@ Tensor conv_transpose(const Tensor& x, const Tensor& wt, const Tensor& bias, con
                       is, 1, col.data(), is, false);
       col2im<T>(col.data(), od + (b * cout + gi * cout_g) * os, cout_g, isp, osp, ksp, w);
     }
-  add_channel_bias<T>(bias, n, cout, os, od, "conv_transpose");
+  add_channel_bias<T>(bias, n, cout, os, od);
   return out;
 }
 

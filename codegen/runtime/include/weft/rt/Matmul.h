@@ -10,22 +10,37 @@
 
 namespace weft_rt {
 
-template <typename T>
-Tensor matmul(const Tensor& a, const Tensor& b) {
-  Shape as = a.shape(), bs = b.shape();
+// Operand shapes as matrices: a vector a is one row [1, K], a vector b one column [K, 1].
+inline void matmul_as_matrices(const Tensor& a, const Tensor& b, Shape& as, Shape& bs) {
+  as = a.shape(), bs = b.shape();
   if (as.empty() || bs.empty()) throw Error("matmul: operands must have rank >= 1");
   if (a.rank() == 1) as.insert(as.begin(), 1);
   if (b.rank() == 1) bs.push_back(1);
-  const int64_t m = as[as.size() - 2], k = as.back(), n = bs.back();
+}
+
+// matmul's result shape (the kernel's and the run-time shape function's): the broadcast
+// batch dims, then M unless a is a vector, then N unless b is one.
+inline Shape matmul_output_shape(const Tensor& a, const Tensor& b) {
+  Shape as, bs;
+  matmul_as_matrices(a, b, as, bs);
+  const int64_t k = as.back();
   if (bs[bs.size() - 2] != k)
     throw Error("matmul: a has " + std::to_string(k) + " columns but b has " + std::to_string(bs[bs.size() - 2]) +
                 " rows (shapes " + shape_str(a.shape()) + " and " + shape_str(b.shape()) + ")");
-  Shape abatch(as.begin(), as.end() - 2), bbatch(bs.begin(), bs.end() - 2);
-  Shape obatch = broadcast_shape(abatch, bbatch, "matmul");
-  Shape oshape = obatch;
-  if (a.rank() > 1) oshape.push_back(m);
-  if (b.rank() > 1) oshape.push_back(n);
-  Tensor out = Tensor::empty<T>(oshape);
+  Shape out = broadcast_shape(Shape(as.begin(), as.end() - 2), Shape(bs.begin(), bs.end() - 2), "matmul");
+  if (a.rank() > 1) out.push_back(as[as.size() - 2]);
+  if (b.rank() > 1) out.push_back(bs.back());
+  return out;
+}
+
+template <typename T>
+Tensor matmul(const Tensor& a, const Tensor& b) {
+  Tensor out = Tensor::empty<T>(matmul_output_shape(a, b));
+  Shape as, bs;
+  matmul_as_matrices(a, b, as, bs);
+  const int64_t m = as[as.size() - 2], k = as.back(), n = bs.back();
+  const Shape abatch(as.begin(), as.end() - 2), bbatch(bs.begin(), bs.end() - 2);
+  const Shape obatch = broadcast_shape(abatch, bbatch, "matmul");
   const Shape sa = broadcast_strides(abatch, obatch), sb = broadcast_strides(bbatch, obatch);
   const int64_t count = numel(obatch);
   Shape idx(obatch.size(), 0);
@@ -49,27 +64,44 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
 // ONNX Gemm: alpha * op(a) @ op(b) + beta * c, op transposing when ta/tb; c (optional:
 // absent() when not passed) broadcasts to the [M, N] result. Scaling happens after the
 // product, in T, as the interpreter does.
-template <typename T>
-Tensor gemm(const Tensor& a, const Tensor& b, const Tensor& c, double alpha_d, double beta_d, bool ta,
-            bool tb) {
+// c as a [rows, cols] matrix; empty unless c takes part (present, beta != 0).
+inline Shape gemm_c_matrix(const Tensor& c, double beta) {
+  if (!present(c) || beta == 0) return {};
+  Shape cs = c.shape();
+  while (cs.size() < 2) cs.insert(cs.begin(), 1);
+  return cs;
+}
+
+// gemm's result shape [M, N] (the kernel's and the run-time shape function's), after checking
+// that op(a) and op(b) multiply and that c, where it takes part, broadcasts to the result.
+inline Shape gemm_output_shape(const Tensor& a, const Tensor& b, const Tensor& c, double beta, bool ta, bool tb) {
   if (a.rank() != 2 || b.rank() != 2)
     throw Error("gemm: a and b must be matrices, found " + shape_str(a.shape()) + " and " + shape_str(b.shape()));
   const int64_t m = a.dim(ta ? 1 : 0), k = a.dim(ta ? 0 : 1), kb = b.dim(tb ? 1 : 0), n = b.dim(tb ? 0 : 1);
   if (k != kb)
     throw Error("gemm: op(a) has " + std::to_string(k) + " columns but op(b) has " + std::to_string(kb) +
                 " rows (shapes " + shape_str(a.shape()) + " and " + shape_str(b.shape()) + ")");
+  if (present(c) && c.rank() > 2 && beta != 0) throw Error("gemm: c must have rank <= 2, found " + shape_str(c.shape()));
+  const Shape cs = gemm_c_matrix(c, beta);
+  if (!cs.empty() && ((cs[0] != 1 && cs[0] != m) || (cs[1] != 1 && cs[1] != n)))
+    throw Error("gemm: c of shape " + shape_str(c.shape()) + " does not broadcast to the result " + shape_str({m, n}));
+  return {m, n};
+}
+
+template <typename T>
+Tensor gemm(const Tensor& a, const Tensor& b, const Tensor& c, double alpha_d, double beta_d, bool ta,
+            bool tb) {
   const T alpha = T(alpha_d), beta = T(beta_d);
-  Tensor out = Tensor::empty<T>({m, n});
+  // c takes part when beta is nonzero in T (as the interpreter computes); its shape is
+  // checked under the same condition.
+  Tensor out = Tensor::empty<T>(gemm_output_shape(a, b, c, beta != T(0) ? 1.0 : 0.0, ta, tb));
+  const int64_t m = out.dim(0), n = out.dim(1), k = a.dim(ta ? 0 : 1);
   T* o = out.data<T>();
   gemm_blocked<T>(m, n, k, a.data<T>(), ta ? 1 : k, ta ? m : 1, b.data<T>(), tb ? 1 : n, tb ? k : 1, o, n, false);
   if (alpha != T(1))
     for (int64_t i = 0; i < m * n; ++i) o[i] *= alpha;
-  if (present(c) && beta != T(0)) {
-    Shape cs = c.shape();
-    if (cs.size() > 2) throw Error("gemm: c must have rank <= 2, found " + shape_str(cs));
-    while (cs.size() < 2) cs.insert(cs.begin(), 1);
-    if ((cs[0] != 1 && cs[0] != m) || (cs[1] != 1 && cs[1] != n))
-      throw Error("gemm: c of shape " + shape_str(c.shape()) + " does not broadcast to the result " + shape_str({m, n}));
+  const Shape cs = gemm_c_matrix(c, beta != T(0) ? 1.0 : 0.0);
+  if (!cs.empty()) {
     const T* cd = c.data<T>();
     const int64_t rs = cs[0] == 1 ? 0 : cs[1];
     for (int64_t i = 0; i < m; ++i) {

@@ -36,16 +36,25 @@ inline void check_min_rank(const Tensor& x, int rank, const char* layout, const 
   if (x.rank() < rank) throw Error(std::string(op) + ": x must be " + layout + ", found " + shape_str(x.shape()));
 }
 
-// (x - mean) / sqrt(var + eps) * scale + bias per channel of x [N, C, ...].
-template <typename T>
-Tensor batch_norm(const Tensor& x, const Tensor& scale, const Tensor& bias, const Tensor& mean, const Tensor& var, double eps) {
+// The result shape of each normalization is x's; these functions (the kernels' and the
+// run-time shape functions') check the parameters against x first.
+
+inline Shape batch_norm_output_shape(const Tensor& x, const Tensor& scale, const Tensor& bias, const Tensor& mean,
+                                     const Tensor& var) {
   check_min_rank(x, 2, "[N, C, ...]", "batch_norm");
-  const int64_t n = x.dim(0), c = x.dim(1), plane = numel(Shape(x.shape().begin() + 2, x.shape().end()));
+  const int64_t c = x.dim(1);
   check_channel_vector(scale, c, "scale", "batch_norm");
   check_channel_vector(bias, c, "bias", "batch_norm");
   check_channel_vector(mean, c, "mean", "batch_norm");
   check_channel_vector(var, c, "var", "batch_norm");
-  Tensor out = Tensor::empty<T>(x.shape());
+  return x.shape();
+}
+
+// (x - mean) / sqrt(var + eps) * scale + bias per channel of x [N, C, ...].
+template <typename T>
+Tensor batch_norm(const Tensor& x, const Tensor& scale, const Tensor& bias, const Tensor& mean, const Tensor& var, double eps) {
+  Tensor out = Tensor::empty<T>(batch_norm_output_shape(x, scale, bias, mean, var));
+  const int64_t n = x.dim(0), c = x.dim(1), plane = numel(Shape(x.shape().begin() + 2, x.shape().end()));
   const T *sc = scale.data<T>(), *bi = bias.data<T>(), *mu = mean.data<T>(), *va = var.data<T>();
   for (int64_t ch = 0; ch < c; ++ch) {
     const T a = T(double(sc[ch]) / std::sqrt(double(va[ch]) + eps));
@@ -59,15 +68,19 @@ Tensor batch_norm(const Tensor& x, const Tensor& scale, const Tensor& bias, cons
   return out;
 }
 
-// A parameter broadcast (right-aligned) to `shape`, materialized.
-template <typename T>
-std::vector<T> expand_param(const Tensor& p, const Shape& shape, const char* name, const char* op) {
-  const Shape& ps = p.shape();
+inline void check_param_broadcast(const Shape& ps, const Shape& shape, const char* name, const char* op) {
   bool ok = ps.size() <= shape.size();
   for (size_t i = 0; ok && i < ps.size(); ++i) ok = ps[i] == 1 || ps[i] == shape[shape.size() - ps.size() + i];
   if (!ok)
     throw Error(std::string(op) + ": " + name + " of shape " + shape_str(ps) + " does not broadcast to the normalized shape " +
                 shape_str(shape));
+}
+
+// A parameter broadcast (right-aligned) to `shape`, materialized (layer_norm_output_shape
+// checked that it broadcasts).
+template <typename T>
+std::vector<T> expand_param(const Tensor& p, const Shape& shape) {
+  const Shape& ps = p.shape();
   std::vector<T> out(size_t(numel(shape)));
   const T* src = p.data<T>();
   size_t w = 0;
@@ -78,16 +91,24 @@ std::vector<T> expand_param(const Tensor& p, const Shape& shape, const char* nam
   return out;
 }
 
+inline Shape layer_norm_output_shape(const Tensor& x, const Tensor& scale, const Tensor& bias, int axis) {
+  if (axis < 0 || axis > x.rank())
+    throw Error("layer_norm: axis " + std::to_string(axis) + " is out of range for x " + shape_str(x.shape()));
+  const Shape norm(x.shape().begin() + axis, x.shape().end());
+  check_param_broadcast(scale.shape(), norm, "scale", "layer_norm");
+  if (present(bias)) check_param_broadcast(bias.shape(), norm, "bias", "layer_norm");
+  return x.shape();
+}
+
 // Normalizes x over its dims axis..end, then * scale + bias (which broadcast to those dims).
 template <typename T>
 Tensor layer_norm(const Tensor& x, const Tensor& scale, const Tensor& bias, int axis, double eps) {
-  if (axis > x.rank()) throw Error("layer_norm: axis " + std::to_string(axis) + " is out of range for x " + shape_str(x.shape()));
+  Tensor out = Tensor::empty<T>(layer_norm_output_shape(x, scale, bias, axis));
   const Shape norm(x.shape().begin() + axis, x.shape().end());
   const int64_t len = numel(norm), rows = len ? x.size() / len : 0;
-  const std::vector<T> sc = expand_param<T>(scale, norm, "scale", "layer_norm");
+  const std::vector<T> sc = expand_param<T>(scale, norm);
   std::vector<T> bi;
-  if (present(bias)) bi = expand_param<T>(bias, norm, "bias", "layer_norm");
-  Tensor out = Tensor::empty<T>(x.shape());
+  if (present(bias)) bi = expand_param<T>(bias, norm);
   for (int64_t r = 0; r < rows; ++r) {
     const T* src = x.data<T>() + r * len;
     T* dst = out.data<T>() + r * len;
@@ -104,20 +125,33 @@ Tensor layer_norm(const Tensor& x, const Tensor& scale, const Tensor& bias, int 
 
 // Statistics over each (n, group) slab of x [N, C, spatial...] (groups == 0: one group per
 // channel, instance_norm), then per-channel scale and bias.
-template <typename T>
-Tensor grouped_norm(const Tensor& x, const Tensor& scale, const Tensor& bias, int64_t groups, double eps, const char* op) {
+inline Shape grouped_norm_output_shape(const Tensor& x, const Tensor& scale, const Tensor& bias, int64_t groups,
+                                       const char* op) {
   check_min_rank(x, 3, "[N, C, spatial...]", op);
-  const int64_t n = x.dim(0), c = x.dim(1);
-  const int64_t plane = numel(Shape(x.shape().begin() + 2, x.shape().end()));
+  const int64_t c = x.dim(1);
   if (groups == 0) groups = c;
   if (groups < 1 || c % groups != 0)
     throw Error(std::string(op) + ": x has " + std::to_string(c) + " channels, not a multiple of num_groups=" +
                 std::to_string(groups));
   check_channel_vector(scale, c, "scale", op);
   check_channel_vector(bias, c, "bias", op);
+  return x.shape();
+}
+inline Shape instance_norm_output_shape(const Tensor& x, const Tensor& scale, const Tensor& bias) {
+  return grouped_norm_output_shape(x, scale, bias, 0, "instance_norm");
+}
+inline Shape group_norm_output_shape(const Tensor& x, const Tensor& scale, const Tensor& bias, int64_t num_groups) {
+  return grouped_norm_output_shape(x, scale, bias, num_groups, "group_norm");
+}
+
+template <typename T>
+Tensor grouped_norm(const Tensor& x, const Tensor& scale, const Tensor& bias, int64_t groups, double eps, const char* op) {
+  Tensor out = Tensor::empty<T>(grouped_norm_output_shape(x, scale, bias, groups, op));
+  const int64_t n = x.dim(0), c = x.dim(1);
+  const int64_t plane = numel(Shape(x.shape().begin() + 2, x.shape().end()));
+  if (groups == 0) groups = c;
   const int64_t cg = c / groups, len = cg * plane;
   const T *sc = scale.data<T>(), *bi = bias.data<T>();
-  Tensor out = Tensor::empty<T>(x.shape());
   for (int64_t i = 0; i < n * groups; ++i) {
     double mean, rstd;
     mean_rstd(x.data<T>() + i * len, len, eps, &mean, &rstd);
@@ -142,9 +176,14 @@ Tensor group_norm(const Tensor& x, const Tensor& scale, const Tensor& bias, int6
 
 // ONNX LRN: x / (bias + alpha/size * sum of x^2 over channels [c - floor((size-1)/2),
 // c + ceil((size-1)/2)])^beta, the window sum kept per plane position.
+inline Shape lrn_output_shape(const Tensor& x) {
+  check_min_rank(x, 2, "[N, C, ...]", "lrn");
+  return x.shape();
+}
+
 template <typename T>
 Tensor lrn(const Tensor& x, int64_t size, double alpha_d, double beta_d, double bias_d) {
-  check_min_rank(x, 2, "[N, C, ...]", "lrn");
+  lrn_output_shape(x);
   const int64_t n = x.dim(0), c = x.dim(1), plane = numel(Shape(x.shape().begin() + 2, x.shape().end()));
   const int64_t lo = (size - 1) / 2, hi = size - 1 - lo;
   const T alpha = T(alpha_d / double(size)), beta = T(beta_d), bias = T(bias_d);

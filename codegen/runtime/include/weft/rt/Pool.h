@@ -28,22 +28,36 @@ struct PoolWindows {
   std::vector<int64_t> start, offs, padded;
 };
 
-inline PoolWindows pool_windows(const Tensor& x, const Shape& kernel, const Window& w, bool ceil_mode, const char* op) {
+// The pooled shape [N, C, out...] of max_pool, avg_pool and lp_pool (the kernels' and the
+// run-time shape function's), after checking x's rank and that every window fits.
+inline Shape pool_output_shape(const Tensor& x, const Shape& kernel, const Window& w, bool ceil_mode, const char* op) {
   const size_t nsp = kernel.size();
   if (x.rank() != int(nsp) + 2)
     throw Error(std::string(op) + ": x must be [N, C, spatial...] with " + std::to_string(nsp) + " spatial dims, found " +
                 shape_str(x.shape()));
+  Shape out = {x.dim(0), x.dim(1)};
+  for (size_t d = 0; d < nsp; ++d) {
+    const int64_t o = pool_out_len(x.dim(int(d) + 2), kernel[d], w.strides[d], w.pads_begin[d], w.pads_end[d], w.dilations[d],
+                                   ceil_mode);
+    if (o < 1)
+      throw Error(std::string(op) + ": spatial dim " + std::to_string(d) + " of x " + shape_str(x.shape()) +
+                  " is smaller than the window");
+    out.push_back(o);
+  }
+  return out;
+}
+
+inline PoolWindows pool_windows(const Tensor& x, const Shape& kernel, const Window& w, bool ceil_mode, const char* op) {
+  const size_t nsp = kernel.size();
+  const Shape oshape = pool_output_shape(x, kernel, w, ceil_mode, op);
   const Shape in(x.shape().begin() + 2, x.shape().end());
   PoolWindows pw;
+  pw.out.assign(oshape.begin() + 2, oshape.end());
   // Per dim and output index: the in-bounds taps' coordinates, and the padded-extent tap count.
   std::vector<std::vector<std::vector<int64_t>>> taps(nsp);
   std::vector<std::vector<int64_t>> padded(nsp);
   for (size_t d = 0; d < nsp; ++d) {
-    const int64_t o = pool_out_len(in[d], kernel[d], w.strides[d], w.pads_begin[d], w.pads_end[d], w.dilations[d], ceil_mode);
-    if (o < 1)
-      throw Error(std::string(op) + ": spatial dim " + std::to_string(d) + " of x " + shape_str(x.shape()) +
-                  " is smaller than the window");
-    pw.out.push_back(o);
+    const int64_t o = pw.out[d];
     taps[d].resize(size_t(o));
     for (int64_t i = 0; i < o; ++i) {
       int64_t np = 0;
@@ -144,12 +158,17 @@ Tensor lp_pool(const Tensor& x, const Shape& kernel, const Window& w, bool ceil_
 }
 
 // Mean or max over all spatial dims of x [N, C, spatial...], kept as size-1 dims.
+// The result shape [N, C, 1...] of the global pools (the kernel's and the shape function's).
+inline Shape global_pool_output_shape(const Tensor& x, const char* op) {
+  if (x.rank() < 3) throw Error(std::string(op) + ": x must be [N, C, spatial...], found " + shape_str(x.shape()));
+  Shape out = {x.dim(0), x.dim(1)};
+  out.resize(size_t(x.rank()), 1);
+  return out;
+}
+
 template <typename T>
 Tensor global_pool(const Tensor& x, bool is_max, const char* op) {
-  if (x.rank() < 3) throw Error(std::string(op) + ": x must be [N, C, spatial...], found " + shape_str(x.shape()));
-  Shape oshape = {x.dim(0), x.dim(1)};
-  oshape.resize(size_t(x.rank()), 1);
-  Tensor out = Tensor::empty<T>(oshape);
+  Tensor out = Tensor::empty<T>(global_pool_output_shape(x, op));
   const int64_t planes = x.dim(0) * x.dim(1), is = numel(Shape(x.shape().begin() + 2, x.shape().end()));
   const T* src = x.data<T>();
   T* dst = out.data<T>();

@@ -47,13 +47,11 @@ inline void check_rnn_shape(const Tensor& t, const Shape& want, const char* name
 
 // ---- cells (torch semantics) ------------------------------------------------------------
 
-// One step of a cell with `gates` gates (4: lstm ifgo, 3: gru rzn, 1: rnn): x [B, I] or [I],
-// states [B, H] or [H], w_ih [G*H, I], w_hh [G*H, H], optional b_ih, b_hh [G*H]. Returns h'
-// and, for the lstm, c'.
-template <typename T>
-std::array<Tensor, 2> rnn_cell_step(const char* op, int64_t gates, const Tensor& x, const Tensor& h, const Tensor* c,
-                                    const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih, const Tensor& b_hh,
-                                    Act nonlinearity) {
+// A cell with `gates` gates (4: lstm ifgo, 3: gru rzn, 1: rnn): x [B, I] or [I], states [B, H]
+// or [H], w_ih [G*H, I], w_hh [G*H, H], optional b_ih, b_hh [G*H]. Checks them and returns the
+// shapes of h' and, for the lstm (c given), c': the kernel's and the run-time shape function's.
+inline Shapes cell_output_shapes(const char* op, int64_t gates, const Tensor& x, const Tensor& h, const Tensor* c,
+                                 const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih, const Tensor& b_hh) {
   if (x.rank() != 1 && x.rank() != 2)
     throw Error(std::string(op) + ": x must be [batch, input] or [input], found " + shape_str(x.shape()));
   const int64_t batch = x.rank() == 2 ? x.dim(0) : 1, isz = x.dim(x.rank() - 1), hid = h.rank() ? h.dim(h.rank() - 1) : 0;
@@ -63,9 +61,32 @@ std::array<Tensor, 2> rnn_cell_step(const char* op, int64_t gates, const Tensor&
   if (c) check_rnn_shape(*c, state, "c", op);
   check_rnn_shape(w_ih, {gh, isz}, "w_ih", op);
   check_rnn_shape(w_hh, {gh, hid}, "w_hh", op);
+  if (present(b_ih)) check_rnn_shape(b_ih, {gh}, "b_ih", op);
+  if (present(b_hh)) check_rnn_shape(b_hh, {gh}, "b_hh", op);
+  return c ? Shapes{state, state} : Shapes{state};
+}
+inline Shapes lstm_cell_output_shapes(const Tensor& x, const Tensor& h, const Tensor& c, const Tensor& w_ih,
+                                      const Tensor& w_hh, const Tensor& b_ih, const Tensor& b_hh) {
+  return cell_output_shapes("lstm_cell", 4, x, h, &c, w_ih, w_hh, b_ih, b_hh);
+}
+inline Shapes gru_cell_output_shapes(const Tensor& x, const Tensor& h, const Tensor& w_ih, const Tensor& w_hh,
+                                     const Tensor& b_ih, const Tensor& b_hh) {
+  return cell_output_shapes("gru_cell", 3, x, h, nullptr, w_ih, w_hh, b_ih, b_hh);
+}
+inline Shapes rnn_cell_output_shapes(const Tensor& x, const Tensor& h, const Tensor& w_ih, const Tensor& w_hh,
+                                     const Tensor& b_ih, const Tensor& b_hh) {
+  return cell_output_shapes("rnn_cell", 1, x, h, nullptr, w_ih, w_hh, b_ih, b_hh);
+}
+
+// One step of such a cell. Returns h' and, for the lstm, c'.
+template <typename T>
+std::array<Tensor, 2> rnn_cell_step(const char* op, int64_t gates, const Tensor& x, const Tensor& h, const Tensor* c,
+                                    const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih, const Tensor& b_hh,
+                                    Act nonlinearity) {
+  const Shape state = cell_output_shapes(op, gates, x, h, c, w_ih, w_hh, b_ih, b_hh)[0];
+  const int64_t batch = x.rank() == 2 ? x.dim(0) : 1, isz = x.dim(x.rank() - 1), hid = state.back();
+  const int64_t gh = gates * hid;
   const bool has_bi = present(b_ih), has_bh = present(b_hh);
-  if (has_bi) check_rnn_shape(b_ih, {gh}, "b_ih", op);
-  if (has_bh) check_rnn_shape(b_hh, {gh}, "b_hh", op);
   std::vector<T> gx(size_t(batch * gh)), gr(size_t(batch * gh));
   gemm_blocked<T>(batch, gh, isz, x.data<T>(), isz, 1, w_ih.data<T>(), 1, isz, gx.data(), gh, false);  // x W_ih^T
   gemm_blocked<T>(batch, gh, hid, h.data<T>(), hid, 1, w_hh.data<T>(), 1, hid, gr.data(), gh, false);  // h W_hh^T
@@ -144,26 +165,40 @@ void clip_values(T* v, int64_t n, T clip) {
 }
 
 // x [seq, batch, I], w [dirs, G*H, I], r [dirs, G*H, H], b [dirs, 2*G*H], seq_lens [batch]
-// int64, h0 / c0 [dirs, batch, H], p [dirs, 3H]; every optional one may be absent().
-// Returns y [seq, dirs, batch, H] (0 past each sequence's length), y_h and y_c [dirs, batch, H].
+// int64, h0 / c0 [dirs, batch, H], p [dirs, 3H]; every optional one may be absent(). Checks
+// their shapes and returns those of y [seq, dirs, batch, H], y_h and y_c [dirs, batch, H]: the
+// kernel's and the run-time shape function's (which gives the first `outputs` of them).
+inline Shapes rnn_layer_output_shapes(const char* op, const RnnConfig& cfg, const Tensor& x, const Tensor& w,
+                                      const Tensor& r, const Tensor& bias, const Tensor& seq_lens, const Tensor& h0,
+                                      const Tensor& c0, const Tensor& peep, size_t outputs = 3) {
+  if (x.rank() != 3) throw Error(std::string(op) + ": x must be [seq, batch, input], found " + shape_str(x.shape()));
+  const int64_t seq = x.dim(0), batch = x.dim(1), isz = x.dim(2), h = cfg.hidden, dirs = cfg.dirs;
+  const int64_t gh = cfg.gates * h;
+  const bool lstm = cfg.gates == 4;
+  check_rnn_shape(w, {dirs, gh, isz}, "w", op);
+  check_rnn_shape(r, {dirs, gh, h}, "r", op);
+  if (present(bias)) check_rnn_shape(bias, {dirs, 2 * gh}, "b", op);
+  if (present(h0)) check_rnn_shape(h0, {dirs, batch, h}, "h0", op);
+  if (lstm && present(c0)) check_rnn_shape(c0, {dirs, batch, h}, "c0", op);
+  if (lstm && present(peep)) check_rnn_shape(peep, {dirs, 3 * h}, "p", op);
+  if (present(seq_lens)) check_rnn_shape(seq_lens, {batch}, "seq_lens", op);
+  Shapes out = {{seq, dirs, batch, h}, {dirs, batch, h}, {dirs, batch, h}};
+  out.resize(outputs);
+  return out;
+}
+
+// Runs the layer: y is 0 past each sequence's length.
 template <typename T>
 std::array<Tensor, 3> rnn_layer(const char* op, const RnnConfig& cfg, const Tensor& x, const Tensor& w, const Tensor& r,
                                 const Tensor& bias, const Tensor& seq_lens, const Tensor& h0, const Tensor& c0,
                                 const Tensor& peep) {
-  if (x.rank() != 3) throw Error(std::string(op) + ": x must be [seq, batch, input], found " + shape_str(x.shape()));
+  rnn_layer_output_shapes(op, cfg, x, w, r, bias, seq_lens, h0, c0, peep);
   const int64_t seq = x.dim(0), batch = x.dim(1), isz = x.dim(2), h = cfg.hidden, dirs = cfg.dirs;
   const int64_t gh = cfg.gates * h;
   const bool lstm = cfg.gates == 4, gru = cfg.gates == 3;
-  check_rnn_shape(w, {dirs, gh, isz}, "w", op);
-  check_rnn_shape(r, {dirs, gh, h}, "r", op);
   const bool has_b = present(bias), has_h0 = present(h0), has_c0 = lstm && present(c0), has_p = lstm && present(peep);
-  if (has_b) check_rnn_shape(bias, {dirs, 2 * gh}, "b", op);
-  if (has_h0) check_rnn_shape(h0, {dirs, batch, h}, "h0", op);
-  if (has_c0) check_rnn_shape(c0, {dirs, batch, h}, "c0", op);
-  if (has_p) check_rnn_shape(peep, {dirs, 3 * h}, "p", op);
   std::vector<int64_t> lens(size_t(batch), seq);
   if (present(seq_lens)) {
-    check_rnn_shape(seq_lens, {batch}, "seq_lens", op);
     lens.assign(seq_lens.data<int64_t>(), seq_lens.data<int64_t>() + batch);
     for (int64_t l : lens)
       if (l < 0 || l > seq)
@@ -261,6 +296,19 @@ std::array<Tensor, 3> rnn_layer(const char* op, const RnnConfig& cfg, const Tens
     std::copy(cs.begin(), cs.end(), yc.data<T>() + d * batch * h);
   }
   return {y, yh, yc};
+}
+
+inline Shapes lstm_output_shapes(const RnnConfig& cfg, const Tensor& x, const Tensor& w, const Tensor& r, const Tensor& b,
+                                 const Tensor& seq_lens, const Tensor& h0, const Tensor& c0, const Tensor& p) {
+  return rnn_layer_output_shapes("lstm", cfg, x, w, r, b, seq_lens, h0, c0, p, 3);
+}
+inline Shapes gru_output_shapes(const RnnConfig& cfg, const Tensor& x, const Tensor& w, const Tensor& r, const Tensor& b,
+                                const Tensor& seq_lens, const Tensor& h0) {
+  return rnn_layer_output_shapes("gru", cfg, x, w, r, b, seq_lens, h0, absent(), absent(), 2);
+}
+inline Shapes rnn_output_shapes(const RnnConfig& cfg, const Tensor& x, const Tensor& w, const Tensor& r, const Tensor& b,
+                                const Tensor& seq_lens, const Tensor& h0) {
+  return rnn_layer_output_shapes("rnn", cfg, x, w, r, b, seq_lens, h0, absent(), absent(), 2);
 }
 
 template <typename T>
