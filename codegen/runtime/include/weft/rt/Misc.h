@@ -62,8 +62,6 @@ Tensor range(const Tensor& start, const Tensor& limit, const Tensor& delta) {
   return out;
 }
 
-// values[1] where the new axis (at `axis`, normalized) equals the index, values[0]
-// elsewhere; negative indices count from depth, others out of range leave the row off.
 // one_hot's shape function: idx's shape with depth inserted at `axis` (normalized).
 inline Shape one_hot_shape(const Tensor& idx, const Tensor& depth_t, const Tensor& values, int axis) {
   check_one_element(depth_t, "one_hot", "depth");
@@ -75,6 +73,8 @@ inline Shape one_hot_shape(const Tensor& idx, const Tensor& depth_t, const Tenso
   return shape;
 }
 
+// values[1] where the new axis (at `axis`, normalized) equals the index, values[0]
+// elsewhere; negative indices count from depth, others out of range leave the row off.
 template <typename V, typename I>
 Tensor one_hot(const Tensor& idx, const Tensor& depth_t, const Tensor& values, int axis) {
   const Shape shape = one_hot_shape(idx, depth_t, values, axis);
