@@ -224,18 +224,32 @@ void register_misc_ops(OpRegistry& reg) {
 namespace weft {
 
 void register_misc_cpu_emitters(OpRegistry& reg) {
+  // Shape functions (weft_rt::*_shape in rt/Misc.h) read the operands' element type as given:
+  // f16/bf16 are not widened for them.
+  reg.extend("range").shape_cpu([](const CpuEmitArgs& a) {
+    return cpu_shapes({"weft_rt::range_shape<" + cpu_ctype(a.arg_dtypes[0], "range") + ">(" + a.args[0] + ", " + a.args[1] +
+                       ", " + a.args[2] + ")"});
+  });
   reg.extend("range").emit_cpu([](const CpuEmitArgs& a) {
     return "weft_rt::range<" + cpu_ctype(a.result_dtype, "range") + ">(" + a.args[0] + ", " + a.args[1] + ", " + a.args[2] + ")";
+  });
+  reg.extend("one_hot").shape_cpu([](const CpuEmitArgs& a) {
+    return cpu_shapes({"weft_rt::one_hot_shape(" + a.args[0] + ", " + a.args[1] + ", " + a.args[2] + ", " +
+                       std::to_string(cpu_axis(a.attrs->get_int("axis"), a.result_rank)) + ")"});
   });
   reg.extend("one_hot").emit_cpu([](const CpuEmitArgs& a) {
     return "weft_rt::one_hot<" + cpu_ctype(a.result_dtype, "one_hot") + ", " + cpu_ctype(a.arg_dtypes[0], "one_hot") + ">(" +
            a.args[0] + ", " + a.args[1] + ", " + a.args[2] + ", " +
            std::to_string(cpu_axis(a.attrs->get_int("axis"), a.result_rank)) + ")";
   });
+  reg.extend("non_zero").shape_cpu([](const CpuEmitArgs& a) {
+    return cpu_shapes({"weft_rt::non_zero_shape(" + a.args[0] + ", weft_rt::count_nonzero<" +
+                       cpu_ctype(a.arg_dtypes[0], "non_zero") + ">(" + a.args[0] + "))"});
+  });
   reg.extend("non_zero").emit_cpu([](const CpuEmitArgs& a) {
     return "weft_rt::non_zero<" + cpu_ctype(a.arg_dtypes[0], "non_zero") + ">(" + a.args[0] + ")";
   });
-  reg.extend("trilu").emit_cpu([](const CpuEmitArgs& a) {
+  reg.extend("trilu").shape_cpu([](const CpuEmitArgs& a) { return cpu_shape_same(a); }).emit_cpu([](const CpuEmitArgs& a) {
     return "weft_rt::trilu<" + cpu_ctype(a.arg_dtypes[0], "trilu") + ">(" + a.args[0] + ", " + cpu_optional_arg(a, 1) + ", " +
            (a.attrs->get_bool("upper") ? "true" : "false") + ")";
   });

@@ -255,6 +255,10 @@ namespace weft::shape_ops {
 
 void register_misc_resize_cpu_emitters(OpRegistry& reg) {
   // The string attributes become the runtime's enums here (the type relation checked them).
+  reg.extend("resize").shape_cpu([](const CpuEmitArgs& a) {
+    return cpu_shapes({"weft_rt::resize_shape(" + a.args[0] + ", " + cpu_optional_arg(a, 1) + ", " + cpu_optional_arg(a, 2) + ", " +
+                       cpu_optional_arg(a, 3) + ")"});
+  });
   reg.extend("resize").emit_cpu([](const CpuEmitArgs& a) {
     const Attrs& at = *a.attrs;
     auto pick = [](const std::string& v, const char* const* names, const char* const* enums, size_t n) {

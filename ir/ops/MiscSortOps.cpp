@@ -140,12 +140,16 @@ void register_misc_sort_ops(OpRegistry& reg) {
 namespace weft::shape_ops {
 
 void register_misc_sort_cpu_emitters(OpRegistry& reg) {
+  reg.extend("topk").shape_cpu([](const CpuEmitArgs& a) {
+    return "weft_rt::topk_shapes(" + a.args[0] + ", " + a.args[1] + ", " +
+           std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0])) + ")";
+  });
   reg.extend("topk").emit_cpu([](const CpuEmitArgs& a) {
     return "weft_rt::topk<" + cpu_ctype(a.arg_dtypes[0], "topk") + ">(" + a.args[0] + ", " + a.args[1] + ", " +
            std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0])) + ", " +
            (a.attrs->get_bool("largest") ? "true" : "false") + ")";
   });
-  reg.extend("sort").emit_cpu([](const CpuEmitArgs& a) {
+  reg.extend("sort").shape_cpu([](const CpuEmitArgs& a) { return cpu_shape_same(a); }).emit_cpu([](const CpuEmitArgs& a) {
     return "weft_rt::sort<" + cpu_ctype(a.arg_dtypes[0], "sort") + ">(" + a.args[0] + ", " +
            std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0])) + ", " +
            (a.attrs->get_bool("descending") ? "true" : "false") + ")";

@@ -176,12 +176,18 @@ void register_reduction_axis_ops(OpRegistry& reg) {
 namespace weft {
 
 void register_softmax_cpu_emitters(OpRegistry& reg) {
+  const auto same = [](const CpuEmitArgs& a) { return cpu_shape_same(a); };
   for (std::string op : {"softmax", "log_softmax"})
-    reg.extend(op).emit_cpu([op](const CpuEmitArgs& a) {
+    reg.extend(op).shape_cpu(same).emit_cpu([op](const CpuEmitArgs& a) {
       return "weft_rt::" + op + "<" + cpu_ctype(a.arg_dtypes[0], op) + ">(" + a.args[0] + ", " +
              std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0])) + ")";
     });
-  for (std::string op : {"argmax", "argmin"})
+  for (std::string op : {"argmax", "argmin"}) {
+    reg.extend(op).shape_cpu([op](const CpuEmitArgs& a) {
+      return cpu_shapes({"weft_rt::arg_extreme_shape(" + a.args[0] + ".shape(), " +
+                         std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0])) + ", " +
+                         (a.attrs->get_bool("keepdims") ? "true" : "false") + ", \"" + op + "\")"});
+    });
     reg.extend(op).emit_cpu([op](const CpuEmitArgs& a) {
       const Attrs& at = *a.attrs;
       return "weft_rt::" + op + "<" + cpu_ctype(a.arg_dtypes[0], op) + ">(" + a.args[0] + ", " +
@@ -189,7 +195,8 @@ void register_softmax_cpu_emitters(OpRegistry& reg) {
              (at.get_bool("keepdims") ? "true" : "false") + ", " + (at.get_bool("select_last_index") ? "true" : "false") +
              ")";
     });
-  reg.extend("cumsum").emit_cpu([](const CpuEmitArgs& a) {
+  }
+  reg.extend("cumsum").shape_cpu(same).emit_cpu([](const CpuEmitArgs& a) {
     const Attrs& at = *a.attrs;
     return "weft_rt::cumsum<" + cpu_ctype(a.arg_dtypes[0], "cumsum") + ">(" + a.args[0] + ", " +
            std::to_string(cpu_axis(at.get_int("axis"), a.arg_ranks[0])) + ", " + (at.get_bool("exclusive") ? "true" : "false") +

@@ -1,6 +1,8 @@
 // ReductionOps.cpp - reduce_* operators over a set of axes (sum, mean, max, norms, log-sum-exp).
 #include <cmath>
 #include <limits>
+#include <optional>
+#include <string>
 
 #include "ir/ops/AllOps.h"
 #include "ir/ops/ElementwiseKernels.h"
@@ -199,20 +201,39 @@ void register_reduction_ops(OpRegistry& reg) {
 
 namespace weft {
 
+namespace {
+
+// The reduced axes (normalized, ascending) as a C++ list "{0, 2}"; nullopt for a no-op
+// (empty axes with noop_with_empty_axes), whose result is x itself.
+std::optional<std::string> cpu_reduced_axes(const CpuEmitArgs& a) {
+  const int rank = a.arg_ranks[0];
+  std::vector<int64_t> axes = a.attrs->get_ints("axes");
+  if (axes.empty() && a.attrs->get_bool("noop_with_empty_axes")) return std::nullopt;
+  std::vector<bool> reduced(size_t(rank), axes.empty());
+  for (int64_t ax : axes) reduced[size_t(cpu_axis(ax, rank))] = true;
+  std::string list;
+  for (int i = 0; i < rank; ++i)
+    if (reduced[size_t(i)]) list += (list.empty() ? "" : ", ") + std::to_string(i);
+  return "{" + list + "}";
+}
+
+}  // namespace
+
 void register_reduction_cpu_emitters(OpRegistry& reg) {
-  // Every reduce_* op: weft_rt::reduce_sum/mean/max in Reduce.h, the others in ReduceMore.h.
+  // Every reduce_* op: weft_rt::reduce_sum/mean/max in Reduce.h, the others in ReduceMore.h;
+  // their shape function is weft_rt::reduce_shape (Reduce.h).
   for (std::string op : {"reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod", "reduce_l1", "reduce_l2",
                          "reduce_log_sum", "reduce_sum_square", "reduce_log_sum_exp"}) {
+    reg.extend(op).shape_cpu([](const CpuEmitArgs& a) {
+      const std::optional<std::string> axes = cpu_reduced_axes(a);
+      if (!axes) return cpu_shape_same(a);
+      return cpu_shapes({"weft_rt::reduce_shape(" + a.args[0] + ".shape(), " + *axes + ", " +
+                         (a.attrs->get_bool("keepdims") ? "true" : "false") + ")"});
+    });
     reg.extend(op).emit_cpu([op](const CpuEmitArgs& a) -> std::string {
-      const int rank = a.arg_ranks[0];
-      std::vector<int64_t> axes = a.attrs->get_ints("axes");
-      if (axes.empty() && a.attrs->get_bool("noop_with_empty_axes")) return a.args[0];
-      std::vector<bool> reduced(size_t(rank), axes.empty());
-      for (int64_t ax : axes) reduced[size_t(cpu_axis(ax, rank))] = true;
-      std::string list;
-      for (int i = 0; i < rank; ++i)
-        if (reduced[size_t(i)]) list += (list.empty() ? "" : ", ") + std::to_string(i);
-      return "weft_rt::" + op + "<" + cpu_ctype(a.arg_dtypes[0], op) + ">(" + a.args[0] + ", {" + list + "}, " +
+      const std::optional<std::string> axes = cpu_reduced_axes(a);
+      if (!axes) return a.args[0];
+      return "weft_rt::" + op + "<" + cpu_ctype(a.arg_dtypes[0], op) + ">(" + a.args[0] + ", " + *axes + ", " +
              (a.attrs->get_bool("keepdims") ? "true" : "false") + ")";
     });
   }

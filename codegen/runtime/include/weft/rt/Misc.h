@@ -17,45 +17,69 @@ inline void check_one_element(const Tensor& t, const char* op, const char* what)
   if (t.size() != 1) throw Error(std::string(op) + ": " + what + " must hold one element, found shape " + shape_str(t.shape()));
 }
 
-// start + i*delta for i < ceil((limit - start) / delta); floats step in double, integers in 64 bits.
+// An element of a numeric operand of any dtype as a double. Shape functions get their
+// operands as they are (f16/bf16 not widened), so the 16-bit floats are read here.
+inline double value_at(const Tensor& t, int64_t i) {
+  if (same_dtype(t.dtype(), dl_dtype<half>())) return double(float(t.data<half>()[size_t(i)]));
+  if (same_dtype(t.dtype(), dl_dtype<bfloat16>())) return double(float(t.data<bfloat16>()[size_t(i)]));
+  return number_at(t, i);
+}
+
+// range's shape function: [ceil((limit - start) / delta)], at least 0; floats step in
+// double, integers in 64 bits. T is the operands' element type (half/bfloat16 included).
 template <typename T>
-Tensor range(const Tensor& start, const Tensor& limit, const Tensor& delta) {
+Shape range_shape(const Tensor& start, const Tensor& limit, const Tensor& delta) {
   check_one_element(start, "range", "each operand");
   check_one_element(limit, "range", "each operand");
   check_one_element(delta, "range", "each operand");
-  int64_t n = 0;
-  Tensor out;
-  if constexpr (std::is_floating_point_v<T>) {
+  if constexpr (is_float_v<T>) {
     const double s = double(start.data<T>()[0]), l = double(limit.data<T>()[0]), d = double(delta.data<T>()[0]);
     if (d == 0 || !std::isfinite(s) || !std::isfinite(l) || !std::isfinite(d))
       throw Error("range: start, limit and delta must be finite, delta != 0");
-    n = std::max<int64_t>(0, int64_t(std::ceil((l - s) / d)));
-    out = Tensor::empty<T>({n});
-    T* o = out.data<T>();
-    for (int64_t i = 0; i < n; ++i) o[i] = T(s + double(i) * d);
+    return {std::max<int64_t>(0, int64_t(std::ceil((l - s) / d)))};
   } else {
     const int64_t s = int64_t(start.data<T>()[0]), l = int64_t(limit.data<T>()[0]), d = int64_t(delta.data<T>()[0]);
     if (d == 0) throw Error("range: delta must not be 0");
     const int64_t diff = l - s;
-    n = d > 0 ? (diff > 0 ? (diff + d - 1) / d : 0) : (diff < 0 ? (diff + d + 1) / d : 0);
-    out = Tensor::empty<T>({n});
-    T* o = out.data<T>();
+    return {d > 0 ? (diff > 0 ? (diff + d - 1) / d : 0) : (diff < 0 ? (diff + d + 1) / d : 0)};
+  }
+}
+
+// start + i*delta for i < range_shape's length.
+template <typename T>
+Tensor range(const Tensor& start, const Tensor& limit, const Tensor& delta) {
+  const Shape shape = range_shape<T>(start, limit, delta);
+  const int64_t n = shape[0];
+  Tensor out = Tensor::empty<T>(shape);
+  T* o = out.data<T>();
+  if constexpr (is_float_v<T>) {
+    const double s = double(start.data<T>()[0]), d = double(delta.data<T>()[0]);
+    for (int64_t i = 0; i < n; ++i) o[i] = T(s + double(i) * d);
+  } else {
+    const int64_t s = int64_t(start.data<T>()[0]), d = int64_t(delta.data<T>()[0]);
     for (int64_t i = 0; i < n; ++i) o[i] = T(s + i * d);
   }
   return out;
+}
+
+// one_hot's shape function: idx's shape with depth inserted at `axis` (normalized).
+inline Shape one_hot_shape(const Tensor& idx, const Tensor& depth_t, const Tensor& values, int axis) {
+  check_one_element(depth_t, "one_hot", "depth");
+  if (values.size() != 2) throw Error("one_hot: values must hold 2 elements [off, on]");
+  const int64_t depth = int64_t(value_at(depth_t, 0));
+  if (depth < 1) throw Error("one_hot: depth must be >= 1, found " + std::to_string(depth));
+  Shape shape = idx.shape();
+  shape.insert(shape.begin() + long(axis), depth);
+  return shape;
 }
 
 // values[1] where the new axis (at `axis`, normalized) equals the index, values[0]
 // elsewhere; negative indices count from depth, others out of range leave the row off.
 template <typename V, typename I>
 Tensor one_hot(const Tensor& idx, const Tensor& depth_t, const Tensor& values, int axis) {
-  check_one_element(depth_t, "one_hot", "depth");
-  if (values.size() != 2) throw Error("one_hot: values must hold 2 elements [off, on]");
-  const int64_t depth = int64_t(number_at(depth_t, 0));
-  if (depth < 1) throw Error("one_hot: depth must be >= 1, found " + std::to_string(depth));
+  const Shape shape = one_hot_shape(idx, depth_t, values, axis);
   const size_t a = size_t(axis);
-  Shape shape = idx.shape();
-  shape.insert(shape.begin() + long(a), depth);
+  const int64_t depth = shape[a];
   const int64_t outer = product(idx.shape(), 0, a), inner = product(idx.shape(), a, idx.shape().size());
   Tensor out = Tensor::empty<V>(shape);
   const V* v = values.data<V>();
@@ -71,8 +95,18 @@ Tensor one_hot(const Tensor& idx, const Tensor& depth_t, const Tensor& values, i
   return out;
 }
 
-// i64[rank, n]: the coordinates of x's n nonzero elements in row-major order (a scalar
-// counts as rank 1).
+// non_zero's shape function: i64[rank, n] for x's n nonzero elements (a scalar counts as
+// rank 1); the kernel and count_nonzero test elements alike.
+inline Shape non_zero_shape(const Tensor& x, int64_t n) { return {x.rank() ? int64_t(x.rank()) : 1, n}; }
+template <typename T>
+int64_t count_nonzero(const Tensor& x) {
+  const T* p = x.data<T>();
+  int64_t n = 0;
+  for (int64_t i = 0, total = x.size(); i < total; ++i) n += p[i] != T(0);
+  return n;
+}
+
+// The coordinates of x's nonzero elements in row-major order.
 template <typename T>
 Tensor non_zero(const Tensor& x) {
   std::vector<int64_t> hits;
@@ -81,8 +115,9 @@ Tensor non_zero(const Tensor& x) {
   for (int64_t i = 0; i < total; ++i)
     if (p[i] != T(0)) hits.push_back(i);
   const Shape shape = x.rank() ? x.shape() : Shape{1};
-  const int64_t r = int64_t(shape.size()), n = int64_t(hits.size());
-  Tensor out = Tensor::empty<int64_t>({r, n});
+  const Shape out_shape = non_zero_shape(x, int64_t(hits.size()));
+  const int64_t r = out_shape[0], n = out_shape[1];
+  Tensor out = Tensor::empty<int64_t>(out_shape);
   int64_t* o = out.data<int64_t>();
   const Shape st = contiguous_strides(shape);
   for (int64_t k = 0; k < r; ++k)

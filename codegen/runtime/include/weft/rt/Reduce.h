@@ -32,6 +32,10 @@ inline ReducePlan reduce_plan(const Shape& in, const std::vector<int>& axes, boo
   }
   return p;
 }
+// The reductions' shape function.
+inline Shape reduce_shape(const Shape& in, const std::vector<int>& axes, bool keepdims) {
+  return reduce_plan(in, axes, keepdims).out_shape;
+}
 
 // Walks `x` row by row (the innermost dim) in memory order and calls
 // f(src_row, acc_offset, len, acc_stride): the row's elements fold into acc[acc_offset +

@@ -75,14 +75,20 @@ template <typename T> inline bool is_nan_of(T v) {
 
 // Index (int64) of the largest (want_max) or smallest element along `axis`; the first NaN
 // counts as the extreme, as in NumPy; ties take the first index, or the last with `last`.
+// argmax/argmin's shape function: `axis` becomes 1 (keepdims) or goes.
+inline Shape arg_extreme_shape(const Shape& in, int axis, bool keepdims, const char* op) {
+  const AxisSplit v(in, axis);
+  if (v.n == 0 && v.outer * v.inner > 0) throw Error(std::string(op) + ": cannot reduce an axis of size 0");
+  Shape s = in;
+  if (keepdims) s[size_t(axis)] = 1;
+  else s.erase(s.begin() + axis);
+  return s;
+}
+
 template <typename T>
 Tensor arg_extreme(const Tensor& x, int axis, bool keepdims, bool last, bool want_max, const char* op) {
   const AxisSplit v(x.shape(), axis);
-  if (v.n == 0 && v.outer * v.inner > 0) throw Error(std::string(op) + ": cannot reduce an axis of size 0");
-  Shape s = x.shape();
-  if (keepdims) s[size_t(axis)] = 1;
-  else s.erase(s.begin() + axis);
-  Tensor out = Tensor::empty<int64_t>(s);
+  Tensor out = Tensor::empty<int64_t>(arg_extreme_shape(x.shape(), axis, keepdims, op));
   std::vector<T> best(size_t(v.inner));
   for (int64_t o = 0; o < v.outer; ++o) {
     const T* src = x.data<T>() + o * v.n * v.inner;

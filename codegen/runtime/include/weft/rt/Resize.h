@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "weft/rt/Misc.h"
 #include "weft/rt/Slice.h"
 
 namespace weft_rt {
@@ -91,23 +92,21 @@ inline std::vector<double> resize_axis(const std::vector<double>& cur, Shape& sh
   return out;
 }
 
-// resize(x, roi?, scales?, sizes?): exactly one of scales and sizes is present.
-template <typename T>
-Tensor resize(const Tensor& x, const std::optional<Tensor>& roi_t, const std::optional<Tensor>& scales_t,
-              const std::optional<Tensor>& sizes_t, const ResizeAttrs& at) {
+// resize's shape function: floor(dim * scale) per axis, or `sizes`; exactly one of scales
+// and sizes is present. The kernel gets the scales it uses back through `scales_out`.
+inline Shape resize_shape(const Tensor& x, const std::optional<Tensor>& roi_t, const std::optional<Tensor>& scales_t,
+                          const std::optional<Tensor>& sizes_t, std::vector<double>* scales_out = nullptr) {
   const size_t r = size_t(x.rank());
   const bool has_scales = present(scales_t), has_sizes = present(sizes_t);
   if (has_scales == has_sizes) throw Error("resize: give exactly one of scales and sizes (the other zero-size)");
-  std::vector<double> roi, scales;
+  if (present(roi_t) && size_t(roi_t->size()) != 2 * r)
+    throw Error("resize: roi must hold 2*rank = " + std::to_string(2 * r) + " values");
+  std::vector<double> scales;
   Shape out_shape;
-  if (present(roi_t)) {
-    if (size_t(roi_t->size()) != 2 * r) throw Error("resize: roi must hold 2*rank = " + std::to_string(2 * r) + " values");
-    for (int64_t i = 0; i < roi_t->size(); ++i) roi.push_back(number_at(*roi_t, i));
-  }
   if (has_scales) {
     if (size_t(scales_t->size()) != r) throw Error("resize: scales must hold rank = " + std::to_string(r) + " values");
     for (size_t i = 0; i < r; ++i) {
-      const double s = number_at(*scales_t, int64_t(i));
+      const double s = value_at(*scales_t, int64_t(i));
       if (!(s > 0)) throw Error("resize: scales must be > 0, found " + std::to_string(s));
       scales.push_back(s);
       out_shape.push_back(int64_t(std::floor(double(x.shape()[i]) * s)));
@@ -122,6 +121,19 @@ Tensor resize(const Tensor& x, const std::optional<Tensor>& roi_t, const std::op
   }
   for (size_t i = 0; i < r; ++i)
     if (x.shape()[i] == 0 && out_shape[i] > 0) throw Error("resize: cannot resize the empty dim " + std::to_string(i));
+  if (scales_out) *scales_out = std::move(scales);
+  return out_shape;
+}
+
+// resize(x, roi?, scales?, sizes?).
+template <typename T>
+Tensor resize(const Tensor& x, const std::optional<Tensor>& roi_t, const std::optional<Tensor>& scales_t,
+              const std::optional<Tensor>& sizes_t, const ResizeAttrs& at) {
+  const size_t r = size_t(x.rank());
+  std::vector<double> roi, scales;
+  const Shape out_shape = resize_shape(x, roi_t, scales_t, sizes_t, &scales);
+  if (present(roi_t))
+    for (int64_t i = 0; i < roi_t->size(); ++i) roi.push_back(value_at(*roi_t, i));
   const bool crop = at.coord == ResizeCoord::TfCropAndResize;
   if (crop && roi.empty()) throw Error("resize: tf_crop_and_resize needs roi");
   auto coord = [&](size_t a, int64_t o) {

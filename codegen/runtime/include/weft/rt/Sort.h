@@ -59,16 +59,24 @@ std::tuple<Tensor, Tensor> sort_lanes(const Tensor& x, int axis, int64_t k, bool
   return {values, indices};
 }
 
-// The k largest (or smallest) along `axis` (normalized), in order; k read at run time.
-template <typename T>
-std::tuple<Tensor, Tensor> topk(const Tensor& x, const Tensor& k_t, int axis, bool largest) {
+// topk's shape function: x's shape with k (read at run time) along `axis` (normalized),
+// for the values and the indices.
+inline Shapes topk_shapes(const Tensor& x, const Tensor& k_t, int axis) {
   const Shape k = int_values(k_t, "topk", "k");
   if (k.size() != 1) throw Error("topk: k must hold one element");
   const int64_t d = x.dim(axis);
   if (k[0] < 0 || k[0] > d)
     throw Error("topk: k = " + std::to_string(k[0]) + " is out of range for axis " + std::to_string(axis) + " of size " +
                 std::to_string(d));
-  return sort_lanes<T>(x, axis, k[0], largest);
+  Shape s = x.shape();
+  s[size_t(axis)] = k[0];
+  return {s, s};
+}
+
+// The k largest (or smallest) along `axis` (normalized), in order.
+template <typename T>
+std::tuple<Tensor, Tensor> topk(const Tensor& x, const Tensor& k_t, int axis, bool largest) {
+  return sort_lanes<T>(x, axis, topk_shapes(x, k_t, axis)[0][size_t(axis)], largest);
 }
 
 template <typename T>
