@@ -307,7 +307,10 @@ std::string CpuFunctionEmitter::op_call(const CallNode& call, const std::string&
   std::string expr;
   try {
     std::string shapes;
-    if ((dynamic || check_shapes_) && def->shape_cpu) shapes = def->shape_cpu(a);
+    if (dynamic || check_shapes_) {
+      if (!def->shape_cpu) unsupported(self, "operator '" + def->name + "' with run-time dims (it has no run-time shape function)");
+      shapes = def->shape_cpu(a);
+    }
     expr = cpu_emit_op(def->emit_cpu, std::move(a));
     if (!shapes.empty()) expr = "weft_rt::shaped_call(" + shapes + ", [&] { return " + expr + "; }, \"" + def->name + "\")";
   } catch (const CompileError& err) {

@@ -130,6 +130,8 @@ TEST(OpRegistry, EveryOpIsCompleteAndTested) {
     EXPECT_FALSE(op->doc.empty()) << op->name << " has no doc line";
     EXPECT_TRUE(op->type_relation) << op->name << " has no type relation";
     EXPECT_TRUE(op->kernel) << op->name << " has no reference kernel";
+    EXPECT_TRUE(op->emit_cpu) << op->name << " has no CPU emitter";
+    EXPECT_TRUE(op->shape_cpu) << op->name << " has no run-time shape function";
     EXPECT_TRUE(tested.count(op->name)) << op->name << " has no NumPy case under models/op_cases";
   }
 }

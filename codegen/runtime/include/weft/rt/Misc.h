@@ -17,14 +17,6 @@ inline void check_one_element(const Tensor& t, const char* op, const char* what)
   if (t.size() != 1) throw Error(std::string(op) + ": " + what + " must hold one element, found shape " + shape_str(t.shape()));
 }
 
-// An element of a numeric operand of any dtype as a double. Shape functions get their
-// operands as they are (f16/bf16 not widened), so the 16-bit floats are read here.
-inline double value_at(const Tensor& t, int64_t i) {
-  if (same_dtype(t.dtype(), dl_dtype<half>())) return double(float(t.data<half>()[size_t(i)]));
-  if (same_dtype(t.dtype(), dl_dtype<bfloat16>())) return double(float(t.data<bfloat16>()[size_t(i)]));
-  return number_at(t, i);
-}
-
 // range's shape function: [ceil((limit - start) / delta)], at least 0; floats step in
 // double, integers in 64 bits. T is the operands' element type (half/bfloat16 included).
 template <typename T>
@@ -66,7 +58,7 @@ Tensor range(const Tensor& start, const Tensor& limit, const Tensor& delta) {
 inline Shape one_hot_shape(const Tensor& idx, const Tensor& depth_t, const Tensor& values, int axis) {
   check_one_element(depth_t, "one_hot", "depth");
   if (values.size() != 2) throw Error("one_hot: values must hold 2 elements [off, on]");
-  const int64_t depth = int64_t(value_at(depth_t, 0));
+  const int64_t depth = int64_t(number_at(depth_t, 0));
   if (depth < 1) throw Error("one_hot: depth must be >= 1, found " + std::to_string(depth));
   Shape shape = idx.shape();
   shape.insert(shape.begin() + long(axis), depth);

@@ -106,7 +106,7 @@ inline Shape resize_shape(const Tensor& x, const std::optional<Tensor>& roi_t, c
   if (has_scales) {
     if (size_t(scales_t->size()) != r) throw Error("resize: scales must hold rank = " + std::to_string(r) + " values");
     for (size_t i = 0; i < r; ++i) {
-      const double s = value_at(*scales_t, int64_t(i));
+      const double s = number_at(*scales_t, int64_t(i));
       if (!(s > 0)) throw Error("resize: scales must be > 0, found " + std::to_string(s));
       scales.push_back(s);
       out_shape.push_back(int64_t(std::floor(double(x.shape()[i]) * s)));
@@ -133,7 +133,7 @@ Tensor resize(const Tensor& x, const std::optional<Tensor>& roi_t, const std::op
   std::vector<double> roi, scales;
   const Shape out_shape = resize_shape(x, roi_t, scales_t, sizes_t, &scales);
   if (present(roi_t))
-    for (int64_t i = 0; i < roi_t->size(); ++i) roi.push_back(value_at(*roi_t, i));
+    for (int64_t i = 0; i < roi_t->size(); ++i) roi.push_back(number_at(*roi_t, i));
   const bool crop = at.coord == ResizeCoord::TfCropAndResize;
   if (crop && roi.empty()) throw Error("resize: tf_crop_and_resize needs roi");
   auto coord = [&](size_t a, int64_t o) {

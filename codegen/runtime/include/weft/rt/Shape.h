@@ -38,7 +38,10 @@ inline double number_at(const Tensor& t, int64_t i) {
   const DLDataType d = t.dtype();
   const size_t k = size_t(i);
   switch (d.code) {
-    case kDLFloat: return d.bits == 64 ? t.data<double>()[k] : double(t.data<float>()[k]);
+    case kDLFloat:
+      if (d.bits == 16) return double(float(t.data<half>()[k]));  // shape functions see f16 unwidened
+      return d.bits == 64 ? t.data<double>()[k] : double(t.data<float>()[k]);
+    case kDLBfloat: return double(float(t.data<bfloat16>()[k]));
     case kDLInt:
       switch (d.bits) {
         case 8: return t.data<int8_t>()[k];
