@@ -1,7 +1,6 @@
 // CompiledModel.cpp - test helper: compile, dlopen, run through the C API, compare with the interpreter.
 #include "CompiledModel.h"
 
-#include <dlfcn.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -16,6 +15,7 @@
 #include "ir/Parser.h"
 #include "ir/TypeInference.h"
 #include "ir/WellFormed.h"
+#include "tests/support/LoadedLibrary.h"
 #include "tests/support/TestSupport.h"
 
 namespace weft::testing {
@@ -52,17 +52,14 @@ CompiledModel::CompiledModel(const Module& m, const std::string& name) {
   fs::create_directories(dir_);
   path_ = dir_ + "/lib" + name + ".so";
   codegen::build_shared_library(codegen::emit_cpu(m, name), name, path_);
-  lib_ = dlopen(path_.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!lib_) throw std::runtime_error(std::string("dlopen: ") + dlerror());
-  auto get = reinterpret_cast<const weft_api* (*)()>(dlsym(lib_, ("" + name + "_api").c_str()));
-  if (!get) throw std::runtime_error("no " + name + "_api in " + path_);
-  api_ = get();
-  if (api_->create(nullptr, &model_) != 0) throw std::runtime_error(api_->last_error());
+  lib_ = std::make_unique<LoadedLibrary>(path_, name);
+  if (!lib_->error().empty()) throw std::runtime_error(lib_->error());
+  api_ = lib_->api();
+  model_ = lib_->model();
 }
 
 CompiledModel::~CompiledModel() {
-  if (model_) api_->destroy(model_);
-  if (lib_) dlclose(lib_);
+  lib_.reset();  // destroys the model and closes the library before its folder goes
   std::error_code ec;
   fs::remove_all(dir_, ec);
 }
@@ -78,7 +75,6 @@ std::vector<Tensor> CompiledModel::run(const std::vector<Tensor>& inputs) const 
     return result;
   }
   for (DLManagedTensor* o : outs) {
-    const DLTensor& d = o->dl_tensor;
     Tensor t = codegen::tensor_from_dlpack(o->dl_tensor);
     o->deleter(o);
     result.push_back(t);

@@ -1,6 +1,7 @@
 // CompiledModel.h - test helper: .weft text to a loaded lib<name>.so, run through its C API.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,8 @@
 #include "weft/weft.h"
 
 namespace weft::testing {
+
+class LoadedLibrary;
 
 // Parses, checks and infers types; gtest-friendly (throws CompileError on bad text).
 Module parse_checked(const std::string& text);
@@ -37,7 +40,7 @@ class CompiledModel {
 
  private:
   std::string dir_, path_;
-  void* lib_ = nullptr;
+  std::unique_ptr<LoadedLibrary> lib_;
   const weft_api* api_ = nullptr;
   weft_model* model_ = nullptr;
 };

@@ -26,6 +26,7 @@
 
 #include "tests/importers/onnx_conformance_case.h"
 #include "tests/support/ExpectedList.h"
+#include "tests/support/RunnerFlags.h"
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
@@ -59,35 +60,16 @@ struct Options {
 };
 
 bool parse_args(int argc, char** argv, Options* o) {
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "--no-expected") {
-      o->expected.clear();
-      continue;
-    }
-    if (a == "--compiled") {
-      o->compiled = true;
-      continue;
-    }
-    if (i + 1 >= argc) return false;
-    std::string v = argv[++i];
-    try {
-      if (a == "--cases") o->cases = v;
-      else if (a == "--expected") o->expected = v;
-      else if (a == "--compiled-expected") o->compiled_expected = v;
-      else if (a == "--write-compiled-expected") o->write_compiled_expected = v;
-      else if (a == "--report") o->report = v;
-      else if (a == "--filter") o->filter = v;
-      else if (a == "--rtol") o->rtol = std::stod(v);
-      else if (a == "--atol") o->atol = std::stod(v);
-      else if (a == "--batch-size") o->batch.batch_size = std::stoul(v);
-      else if (a == "--jobs") o->batch.jobs = std::stoi(v);
-      else return false;
-    } catch (const std::exception&) {
-      return false;
-    }
-  }
-  return !o->cases.empty();
+  const bool ok = testing::RunnerFlags()
+                      .on("--no-expected", [o] { o->expected.clear(); }).on("--compiled", [o] { o->compiled = true; })
+                      .text("--cases", &o->cases).text("--expected", &o->expected)
+                      .text("--compiled-expected", &o->compiled_expected)
+                      .text("--write-compiled-expected", &o->write_compiled_expected)
+                      .text("--report", &o->report).text("--filter", &o->filter)
+                      .number("--rtol", &o->rtol).number("--atol", &o->atol)
+                      .count("--batch-size", &o->batch.batch_size).count("--jobs", &o->batch.jobs)
+                      .parse(argc, argv);
+  return ok && !o->cases.empty();
 }
 
 const char* kCompiledListHeader =
@@ -100,12 +82,10 @@ const char* kCompiledListHeader =
 
 int main(int argc, char** argv) {
   Options opt;
-  if (!parse_args(argc, argv, &opt)) {
-    std::cerr << "usage: " << argv[0]
-              << " --cases DIR [--expected FILE | --no-expected] [--report FILE] [--filter SUBSTR] [--rtol X] [--atol X]"
-                 " [--compiled [--compiled-expected FILE] [--write-compiled-expected FILE] [--batch-size N] [--jobs N]]\n";
-    return 2;
-  }
+  if (!parse_args(argc, argv, &opt))
+    return testing::usage_error(argv[0], "--cases DIR [--expected FILE | --no-expected] [--report FILE] [--filter SUBSTR] "
+                                         "[--rtol X] [--atol X] [--compiled [--compiled-expected FILE] "
+                                         "[--write-compiled-expected FILE] [--batch-size N] [--jobs N]]");
   testing::ExpectedList expected, compiled_expected;
   std::vector<fs::path> cases;
   try {

@@ -21,6 +21,7 @@
 #include "ir/TypeInference.h"
 #include "tests/support/CompiledCases.h"
 #include "tests/support/ExpectedList.h"
+#include "tests/support/RunnerFlags.h"
 #include "tests/support/TestSupport.h"
 
 namespace fs = std::filesystem;
@@ -96,22 +97,11 @@ std::string prepare(const fs::path& dir, const std::string& family, const json& 
 }
 
 bool parse_args(int argc, char** argv, Options* o) {
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string a = argv[i], v = argv[i + 1];
-    try {
-      if (a == "--cases") o->cases = v;
-      else if (a == "--expected") o->expected = v;
-      else if (a == "--write-expected") o->write_expected = v;
-      else if (a == "--filter") o->filter = v;
-      else if (a == "--report") o->report = v;
-      else if (a == "--batch-size") o->batch.batch_size = std::stoul(v);
-      else if (a == "--jobs") o->batch.jobs = std::stoi(v);
-      else return false;
-    } catch (const std::exception&) {
-      return false;
-    }
-  }
-  return argc % 2 == 1;
+  return wt::RunnerFlags()
+      .text("--cases", &o->cases).text("--expected", &o->expected).text("--write-expected", &o->write_expected)
+      .text("--filter", &o->filter).text("--report", &o->report)
+      .count("--batch-size", &o->batch.batch_size).count("--jobs", &o->batch.jobs)
+      .parse(argc, argv);
 }
 
 const char* kListHeader =
@@ -124,11 +114,9 @@ const char* kListHeader =
 
 int main(int argc, char** argv) {
   Options opt;
-  if (!parse_args(argc, argv, &opt)) {
-    std::cerr << "usage: " << argv[0]
-              << " [--cases DIR] [--expected FILE] [--write-expected FILE] [--filter SUBSTR] [--report FILE] [--batch-size N] [--jobs N]\n";
-    return 2;
-  }
+  if (!parse_args(argc, argv, &opt))
+    return wt::usage_error(argv[0], "[--cases DIR] [--expected FILE] [--write-expected FILE] [--filter SUBSTR] [--report FILE] "
+                                    "[--batch-size N] [--jobs N]");
   if (const char* env = std::getenv("WEFT_OP_CASES_DIR")) opt.cases = env;
   wt::ExpectedList expected;
   std::vector<wt::CompiledCase> cases;

@@ -29,6 +29,10 @@ class LoadedLibrary {
 
   // "" once the model is created, else what went wrong.
   const std::string& error() const { return error_; }
+  // The library's table and model handle, for callers that use the C API directly; null
+  // unless error() is "".
+  const weft_api* api() const { return model_ ? api_ : nullptr; }
+  weft_model* model() const { return model_; }
 
   // Runs @main through run_values on `inputs` (borrowed, not copied) and copies the outputs
   // out. Returns "" or the failure: the library's last_error, or an output weft cannot read.

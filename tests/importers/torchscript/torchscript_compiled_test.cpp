@@ -9,14 +9,15 @@
 #include <torch/script.h>
 
 #include <filesystem>
-#include <fstream>
+#include <cstring>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "importers/torchscript/TorchScriptImporter.h"
-#include "ir/NpyIO.h"
+#include "tests/importers/torchscript/TorchScriptCases.h"
 #include "tests/support/CompiledCases.h"
 #include "tests/support/ExpectedList.h"
+#include "tests/support/RunnerFlags.h"
 #include "tests/support/TestSupport.h"
 
 using namespace weft;
@@ -34,18 +35,6 @@ struct Options {
   wt::BatchOptions batch;
 };
 
-at::ScalarType torch_type(DType d) {
-  switch (d) {
-    case DType::F32: return at::kFloat;
-    case DType::F64: return at::kDouble;
-    case DType::I64: return at::kLong;
-    case DType::I32: return at::kInt;
-    case DType::Bool: return at::kBool;
-    case DType::U8: return at::kByte;
-    default: throw std::runtime_error("dtype " + std::string(dtype_name(d)) + " not used by the models");
-  }
-}
-
 DType weft_type(at::ScalarType t) {
   switch (t) {
     case at::kFloat: return DType::F32;
@@ -56,11 +45,6 @@ DType weft_type(at::ScalarType t) {
     case at::kByte: return DType::U8;
     default: throw std::runtime_error(std::string("LibTorch result dtype ") + c10::toString(t) + " has no weft dtype here");
   }
-}
-
-at::Tensor to_torch(const Tensor& t) {
-  std::vector<int64_t> shape(t.shape().begin(), t.shape().end());
-  return torch::from_blob(t.raw(), shape, torch_type(t.dtype())).clone();
 }
 
 Tensor from_torch(const at::Tensor& src) {
@@ -121,36 +105,11 @@ wt::CompiledCase prepare(const nlohmann::json& entry) {
   const Type ret = as_func(c.module.main()->checked_type)->ret;
   std::vector<std::vector<Value>> expected;
   for (auto& folder : entry["cases"]) {
-    std::vector<c10::IValue> tin;
-    std::vector<Value> win;
-    for (size_t i = 0; i < entry["inputs"].size(); ++i) {
-      std::string path = std::string(folder) + "/" + std::to_string(i) + ".npy";
-      std::string kind = entry["inputs"][i];
-      if (kind == "optional" && !std::ifstream(path)) {  // absent: None
-        tin.emplace_back();
-        win.push_back(none_value(c.module));
-        continue;
-      }
-      Tensor t = read_npy(path);
-      if (kind == "optional") {
-        tin.emplace_back(to_torch(t));
-        win.push_back(some_value(c.module, tensor_value(t)));
-      } else if (kind == "int_list") {
-        std::vector<Value> items;
-        for (int64_t x : t.to_int_vector()) items.push_back(scalar_value(x));
-        tin.emplace_back(c10::List<int64_t>(t.to_int_vector()));
-        win.push_back(list_value(c.module, items));
-      } else {
-        win.push_back(tensor_value(t));
-        if (kind == "int") tin.emplace_back(t.as_int());
-        else if (kind == "float") tin.emplace_back(t.as_double());
-        else tin.emplace_back(to_torch(t));
-      }
-    }
+    wt::TorchScriptInputs in = wt::read_torchscript_inputs(entry, folder.get<std::string>(), c.module);
     std::vector<Value> want;
-    expected_values(oracle.forward(tin), ret, c.module, want);
+    expected_values(oracle.forward(in.torch), ret, c.module, want);
     expected.push_back(want);
-    c.data_sets.push_back(win);
+    c.data_sets.push_back(in.weft);
   }
   c.check = [expected](size_t set, const std::vector<Value>& got) -> std::string {
     const std::vector<Value>& want = expected[set];
@@ -164,20 +123,10 @@ wt::CompiledCase prepare(const nlohmann::json& entry) {
 }
 
 bool parse_args(int argc, char** argv, Options* o) {
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string a = argv[i], v = argv[i + 1];
-    try {
-      if (a == "--models") o->models = v;
-      else if (a == "--expected") o->expected = v;
-      else if (a == "--write-expected") o->write_expected = v;
-      else if (a == "--filter") o->filter = v;
-      else if (a == "--jobs") o->batch.jobs = std::stoi(v);
-      else return false;
-    } catch (const std::exception&) {
-      return false;
-    }
-  }
-  return argc % 2 == 1;
+  return wt::RunnerFlags()
+      .text("--models", &o->models).text("--expected", &o->expected).text("--write-expected", &o->write_expected)
+      .text("--filter", &o->filter).count("--jobs", &o->batch.jobs)
+      .parse(argc, argv);
 }
 
 const char* kListHeader =
@@ -190,18 +139,14 @@ const char* kListHeader =
 
 int main(int argc, char** argv) {
   Options opt;
-  if (!parse_args(argc, argv, &opt)) {
-    std::cerr << "usage: " << argv[0] << " [--models DIR] [--expected FILE] [--write-expected FILE] [--filter SUBSTR] [--jobs N]\n";
-    return 2;
-  }
+  if (!parse_args(argc, argv, &opt))
+    return wt::usage_error(argv[0], "[--models DIR] [--expected FILE] [--write-expected FILE] [--filter SUBSTR] [--jobs N]");
   if (const char* env = std::getenv("WEFT_TS_MODELS_DIR")) opt.models = env;
   wt::ExpectedList expected;
   nlohmann::json manifest;
   try {
     expected = wt::ExpectedList(opt.expected);
-    std::ifstream in(opt.models + "/manifest.json");
-    if (!in) throw std::runtime_error("no " + opt.models + "/manifest.json (run models/torchscript/make_models.py)");
-    manifest = nlohmann::json::parse(in);
+    manifest = wt::read_torchscript_manifest(opt.models);
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 2;

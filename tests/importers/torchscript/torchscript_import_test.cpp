@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "importers/torchscript/TorchScriptImporter.h"
+#include "tests/importers/torchscript/TorchScriptCases.h"
 #include "ir/Interpreter.h"
-#include "ir/NpyIO.h"
 
 namespace weft {
 namespace {
@@ -16,29 +16,6 @@ namespace {
 std::string models_dir() {
   const char* d = std::getenv("WEFT_TS_MODELS_DIR");
   return d ? d : WEFT_TS_MODELS_DEFAULT_DIR;
-}
-
-nlohmann::json manifest() {
-  std::ifstream in(models_dir() + "/manifest.json");
-  if (!in) return nlohmann::json::object();
-  return nlohmann::json::parse(in);
-}
-
-at::ScalarType torch_type(DType d) {
-  switch (d) {
-    case DType::F32: return at::kFloat;
-    case DType::F64: return at::kDouble;
-    case DType::I64: return at::kLong;
-    case DType::I32: return at::kInt;
-    case DType::Bool: return at::kBool;
-    case DType::U8: return at::kByte;
-    default: throw std::runtime_error("dtype not used by the tests");
-  }
-}
-
-at::Tensor to_torch(const Tensor& t) {
-  std::vector<int64_t> shape(t.shape().begin(), t.shape().end());
-  return torch::from_blob(t.raw(), shape, torch_type(t.dtype())).clone();
 }
 
 // Compares a LibTorch result with a weft value; appends what differs to `why`.
@@ -53,7 +30,7 @@ bool same(const c10::IValue& expected, const Value& got, std::string& why, const
                    : expected.isDouble() ? torch::tensor(expected.toDouble(), torch::kDouble) : torch::tensor(expected.toBool());
     auto* tv = value_as<TensorValueNode>(got);
     if (!tv) { why += at + ": expected a tensor, got " + value_str(got, 200) + "\n"; return false; }
-    at::Tensor g = to_torch(tv->tensor);
+    at::Tensor g = testing::to_torch(tv->tensor);
     if (g.sizes() != e.sizes()) {
       why += at + ": shape " + c10::str(g.sizes()) + " vs LibTorch " + c10::str(e.sizes()) + "\n";
       return false;
@@ -91,7 +68,12 @@ bool same(const c10::IValue& expected, const Value& got, std::string& why, const
 class TorchScriptModel : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(TorchScriptModel, MatchesLibTorch) {
-  nlohmann::json entry, all = manifest();
+  nlohmann::json entry, all;
+  try {
+    all = testing::read_torchscript_manifest(models_dir());
+  } catch (const std::exception& e) {
+    FAIL() << e.what();
+  }
   for (auto& m : all["models"])
     if (m["name"] == GetParam()) entry = m;
   ASSERT_FALSE(entry.is_null()) << "model " << GetParam() << " not generated (run make_models.py)";
@@ -107,36 +89,11 @@ TEST_P(TorchScriptModel, MatchesLibTorch) {
   torch::NoGradGuard no_grad;
   Interpreter interp(module);
   for (auto& folder : entry["cases"]) {
-    std::vector<c10::IValue> tin;
-    std::vector<Value> win;
-    for (size_t i = 0; i < entry["inputs"].size(); ++i) {
-      std::string path = std::string(folder) + "/" + std::to_string(i) + ".npy";
-      std::string kind = entry["inputs"][i];
-      if (kind == "optional" && !std::ifstream(path)) {  // absent: None
-        tin.emplace_back();
-        win.push_back(none_value(module));
-        continue;
-      }
-      Tensor t = read_npy(path);
-      if (kind == "optional") {
-        tin.emplace_back(to_torch(t));
-        win.push_back(some_value(module, tensor_value(t)));
-      } else if (kind == "int_list") {
-        std::vector<Value> items;
-        for (int64_t x : t.to_int_vector()) items.push_back(scalar_value(x));
-        tin.emplace_back(c10::List<int64_t>(t.to_int_vector()));
-        win.push_back(list_value(module, items));
-      } else {
-        win.push_back(tensor_value(t));
-        if (kind == "int") tin.emplace_back(t.as_int());
-        else if (kind == "float") tin.emplace_back(t.as_double());
-        else tin.emplace_back(to_torch(t));
-      }
-    }
-    c10::IValue expected = oracle.forward(tin);
+    testing::TorchScriptInputs in = testing::read_torchscript_inputs(entry, folder.get<std::string>(), module);
+    c10::IValue expected = oracle.forward(in.torch);
     Value got;
     try {
-      got = interp.call("main", win);
+      got = interp.call("main", in.weft);
     } catch (const std::exception& e) {
       ADD_FAILURE() << folder << ": weft failed: " << e.what();
       continue;
