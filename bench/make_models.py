@@ -8,12 +8,15 @@ here, and run_vs_libtorch checks the two engines agree on each model's output.
 """
 import os
 import sys
+import warnings
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 torch.manual_seed(0)
+# nn.TransformerEncoderLayer trips a harmless TorchScript warning about its own constants.
+warnings.filterwarnings("ignore", message="'batch_first' was found in ScriptModule constants")
 
 
 class Mlp(nn.Module):
