@@ -4,17 +4,11 @@
 #include <fstream>
 #include <sstream>
 
-#include "CompiledModel.h"
+#include "CompiledChecks.h"
 #include "ir/NpyIO.h"
 
 namespace weft::testing {
 namespace {
-
-void expect_same(const Module& m, const CompiledModel& lib, const std::vector<Tensor>& inputs) {
-  std::vector<Tensor> want = interpret_flat(m, inputs), got = lib.run(inputs);
-  ASSERT_EQ(want.size(), got.size());
-  for (size_t i = 0; i < want.size(); ++i) EXPECT_EQ(compare(want[i], got[i]), "") << "output " << i;
-}
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path);

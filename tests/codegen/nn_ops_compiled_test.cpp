@@ -3,18 +3,13 @@
 
 #include <cstring>
 
-#include "CompiledModel.h"
+#include "CompiledChecks.h"
 
 namespace weft::testing {
 namespace {
 
-// float32 outputs within rtol 1e-4 (the compiled GEMM blocks and contracts to FMA, so sums
-// of a few hundred products differ in the last bits); float64 within 1e-10; others exact.
-void expect_same(const Module& m, const CompiledModel& lib, const std::vector<Tensor>& inputs, const std::string& what) {
-  std::vector<Tensor> want = interpret_flat(m, inputs), got = lib.run(inputs);
-  ASSERT_EQ(want.size(), got.size()) << what;
-  for (size_t i = 0; i < want.size(); ++i)
-    EXPECT_EQ(compare(want[i], got[i], want[i].dtype() == DType::F64 ? 1e-10 : 1e-4), "") << what << ", output " << i;
+void expect_close(const Module& m, const CompiledModel& lib, const std::vector<Tensor>& inputs, const std::string& what) {
+  expect_same(m, lib, inputs, what, Rtol{1e-4, 1e-4, 1e-10});
 }
 
 // Runs `lib` on inputs that must fail; returns the error message.
@@ -77,7 +72,7 @@ std::vector<Tensor> conv_inputs(int64_t batch, int64_t c, int64_t k, unsigned s)
 TEST(NnOpsCompiled, ConvAndGemm) {
   Module m = parse_checked(kConv);
   CompiledModel lib(m, "nn_conv");
-  for (int64_t batch : {1, 3, 0}) expect_same(m, lib, conv_inputs(batch, 4, 7, unsigned(batch) * 100), "batch " + std::to_string(batch));
+  for (int64_t batch : {1, 3, 0}) expect_close(m, lib, conv_inputs(batch, 4, 7, unsigned(batch) * 100), "batch " + std::to_string(batch));
   // Mismatched channels and inner dims are run-time errors naming the op.
   std::string err = run_error(lib, conv_inputs(2, 5, 7, 1));
   EXPECT_NE(err.find("conv: weight [3, 4, 3, 3] does not fit x [2, 5, 7, 7]"), std::string::npos) << err;
@@ -111,7 +106,7 @@ TEST(NnOpsCompiled, Pools) {
   CompiledModel lib(m, "nn_pool");
   for (int64_t batch : {1, 2, 0})
     for (int64_t len : {4, 9})
-      expect_same(m, lib, {f32({batch, 3, 9, 10}, 1), f32({batch, 2, 13}, 2), f32({batch, 2, 5, 6, 4}, 3), f32({batch, 2, len}, 4)},
+      expect_close(m, lib, {f32({batch, 3, 9, 10}, 1), f32({batch, 2, 13}, 2), f32({batch, 2, 5, 6, 4}, 3), f32({batch, 2, len}, 4)},
                   "batch " + std::to_string(batch) + ", len " + std::to_string(len));
   const std::string err = run_error(lib, {f32({1, 3, 9, 10}, 1), f32({1, 2, 13}, 2), f32({1, 2, 5, 6, 4}, 3), f32({1, 2, 3}, 4)});
   EXPECT_NE(err.find("max_pool: spatial dim 0 of x [1, 2, 3] is smaller than the window"), std::string::npos) << err;
@@ -146,7 +141,7 @@ std::vector<Tensor> norm_inputs(int64_t batch, int64_t c) {
 TEST(NnOpsCompiled, Normalizations) {
   Module m = parse_checked(kNorm);
   CompiledModel lib(m, "nn_norm");
-  for (int64_t batch : {1, 4}) expect_same(m, lib, norm_inputs(batch, 6), "batch " + std::to_string(batch));
+  for (int64_t batch : {1, 4}) expect_close(m, lib, norm_inputs(batch, 6), "batch " + std::to_string(batch));
   std::string err = run_error(lib, norm_inputs(2, 5));
   EXPECT_NE(err.find("batch_norm: scale must have 5 values (one per channel of x), found [6]"), std::string::npos) << err;
 }
@@ -176,13 +171,13 @@ TEST(NnOpsCompiled, Reductions) {
   Module m = parse_checked(kReduce);
   CompiledModel lib(m, "nn_reduce");
   for (int64_t batch : {1, 3, 5})
-    expect_same(m, lib, {f32({batch, 4, 5}, unsigned(batch)), random_tensor(DType::I64, {batch, 3, 4}, 7),
+    expect_close(m, lib, {f32({batch, 4, 5}, unsigned(batch)), random_tensor(DType::I64, {batch, 3, 4}, 7),
                          random_tensor(DType::I32, {6, batch}, 8)},
                 "batch " + std::to_string(batch));
   // Ties everywhere: argmax/argmin pick the first (or last) index like the interpreter.
   Tensor flat(DType::F32, {2, 4, 5});
   for (int64_t i = 0; i < flat.numel(); ++i) flat.data<float>()[i] = float(i % 3);
-  expect_same(m, lib, {flat, random_tensor(DType::I64, {2, 3, 4}, 7), random_tensor(DType::I32, {6, 2}, 8)}, "ties");
+  expect_close(m, lib, {flat, random_tensor(DType::I64, {2, 3, 4}, 7), random_tensor(DType::I32, {6, 2}, 8)}, "ties");
 }
 
 // ---- recurrent cells and layers ---------------------------------------------------------------
@@ -226,7 +221,7 @@ std::vector<Tensor> rnn_inputs(int64_t batch, int64_t q) {
 TEST(NnOpsCompiled, RecurrentCellsAndLayers) {
   Module m = parse_checked(kRnn);
   CompiledModel lib(m, "nn_rnn");
-  for (int64_t batch : {1, 3}) expect_same(m, lib, rnn_inputs(batch, 4), "batch " + std::to_string(batch));
+  for (int64_t batch : {1, 3}) expect_close(m, lib, rnn_inputs(batch, 4), "batch " + std::to_string(batch));
   const std::string err = run_error(lib, rnn_inputs(2, 5));
   EXPECT_NE(err.find("gru_cell: w_ih must be [15, 5], found [12, 5]"), std::string::npos) << err;
 }

@@ -5,43 +5,10 @@
 // dims fail through the C API with a message naming the op.
 #include <gtest/gtest.h>
 
-#include "CompiledModel.h"
+#include "CompiledChecks.h"
 
 namespace weft::testing {
 namespace {
-
-void expect_same(const Module& m, const CompiledModel& lib, const std::vector<Tensor>& inputs) {
-  std::vector<Tensor> want = interpret_flat(m, inputs), got = lib.run(inputs);
-  ASSERT_EQ(want.size(), got.size());
-  for (size_t i = 0; i < want.size(); ++i) EXPECT_EQ(compare(want[i], got[i]), "") << "output " << i;
-}
-
-// The interpreter rejects `inputs` too; the library's run returns nonzero and last_error holds `needle`.
-void expect_run_error(const Module& m, const CompiledModel& lib, const std::vector<Tensor>& inputs, const std::string& needle) {
-  EXPECT_THROW(interpret_flat(m, inputs), std::exception);
-  std::vector<DLTensor> dl;
-  for (const Tensor& t : inputs) dl.push_back(as_dl(t));
-  const int n = lib.api()->num_outputs(lib.model());
-  std::vector<DLManagedTensor*> outs(size_t(n), nullptr);
-  const int rc = lib.api()->run(lib.model(), dl.data(), int(dl.size()), outs.data(), n);
-  EXPECT_NE(rc, 0);
-  const std::string msg = lib.api()->last_error();
-  EXPECT_NE(msg.find(needle), std::string::npos) << "message: " << msg;
-  for (DLManagedTensor* o : outs)
-    if (o) o->deleter(o);
-}
-
-Tensor ints(std::vector<int64_t> v) {
-  const int64_t n = int64_t(v.size());
-  return Tensor::from_vector(v, {n});
-}
-
-// Random i64 values in [lo, lo + 5).
-Tensor int_tensor(std::vector<int64_t> shape, unsigned seed, int64_t lo = 0) {
-  Tensor t = random_tensor(DType::I64, shape, seed);
-  for (int64_t i = 0; i < t.numel(); ++i) t.data<int64_t>()[i] += lo;
-  return t;
-}
 
 // ShapeOps.cpp: every result has a dim computed from n, h or w (or a shape operand) at run time.
 const char* kViews = R"(
