@@ -4,12 +4,48 @@
 #include <algorithm>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "weft/rt/Gemm.h"
 #include "weft/rt/NnCommon.h"
 
 namespace weft_rt {
+
+// The geometry col2im and pack_im2col share: which image element a (kernel position, output grid
+// position) pair reads, and along the last dim the range of grid positions that read no padding.
+struct ConvWalk {
+  const Shape& image;
+  const Window& w;
+  size_t last;  // the last spatial dim
+
+  // kidx = the multi-index of kernel position `flat` in `kernel`.
+  static void unravel(int64_t flat, const Shape& kernel, Shape& kidx) {
+    for (int64_t d = int64_t(kidx.size()) - 1; d >= 0; --d) {
+      kidx[size_t(d)] = flat % kernel[size_t(d)];
+      flat /= kernel[size_t(d)];
+    }
+  }
+  // The offset along the last image dim of grid position 0 for kernel index kidx.
+  int64_t last_offset(const Shape& kidx) const { return kidx[last] * w.dilations[last] - w.pads_begin[last]; }
+  // [lo, hi): the last-dim grid positions p < glast with 0 <= p*stride + off < image's last dim.
+  std::pair<int64_t, int64_t> valid_last(int64_t off, int64_t glast) const {
+    const int64_t s = w.strides[last], n = image[last];
+    const int64_t lo = std::min(glast, off >= 0 ? 0 : (-off + s - 1) / s);
+    return {lo, std::max(lo, std::min(glast, n - off <= 0 ? 0 : (n - off - 1) / s + 1))};
+  }
+  // The row (flat index over all but the last image dim) that grid position gidx reads through
+  // kernel index kidx, or -1 where that falls in the padding.
+  int64_t row_of(const Shape& gidx, const Shape& kidx) const {
+    int64_t base = 0;
+    for (size_t d = 0; d < last; ++d) {
+      const int64_t t = gidx[d] * w.strides[d] - w.pads_begin[d] + kidx[d] * w.dilations[d];
+      if (t < 0 || t >= image[d]) return -1;
+      base = base * image[d] + t;
+    }
+    return base;
+  }
+};
 
 // col2im: adds a column matrix (channels*K rows x prod(grid) columns, K = kernel positions)
 // into an image (channels x `image` grid). Column row (c, kidx) at grid position p is image
@@ -22,30 +58,21 @@ void col2im(const T* col, T* img, int64_t channels, const Shape& grid, const Sha
   const size_t nsp = grid.size(), last = nsp - 1;
   const int64_t ks = numel(kernel), gs = numel(grid), is = numel(image);
   const int64_t glast = grid[last], ilast = image[last], outer = glast ? gs / glast : 0;
+  const ConvWalk walk{image, w, last};
+  const int64_t s = w.strides[last];
   Shape kidx(nsp), gidx(nsp);
   for (int64_t c = 0; c < channels; ++c) {
     T* im = img + c * is;
     for (int64_t kf = 0; kf < ks; ++kf) {
-      for (int64_t d = int64_t(last), r = kf; d >= 0; --d) {
-        kidx[size_t(d)] = r % kernel[size_t(d)];
-        r /= kernel[size_t(d)];
-      }
+      ConvWalk::unravel(kf, kernel, kidx);
       const T* row = col + (c * ks + kf) * gs;
-      const int64_t s = w.strides[last], off = kidx[last] * w.dilations[last] - w.pads_begin[last];
-      // Valid p along the last dim: 0 <= p*s + off < ilast.
-      const int64_t p_lo = std::min(glast, off >= 0 ? 0 : (-off + s - 1) / s);
-      const int64_t p_hi = std::max(p_lo, std::min(glast, ilast - off <= 0 ? 0 : (ilast - off - 1) / s + 1));
+      const int64_t off = walk.last_offset(kidx);
+      const auto [p_lo, p_hi] = walk.valid_last(off, glast);
       std::fill(gidx.begin(), gidx.end(), 0);
       for (int64_t r = 0; r < outer; ++r, row += glast) {
-        bool valid = true;
-        int64_t base = 0;
-        for (size_t d = 0; d < last; ++d) {
-          const int64_t t = gidx[d] * w.strides[d] - w.pads_begin[d] + kidx[d] * w.dilations[d];
-          valid = valid && t >= 0 && t < image[d];
-          base = base * image[d] + t;
-        }
+        const int64_t base = walk.row_of(gidx, kidx);
         const int64_t at = base * ilast + off;  // image index of grid position p is at + p*s
-        if (valid)
+        if (base >= 0)
           for (int64_t p = p_lo; p < p_hi; ++p) im[at + p * s] += row[p];
         for (int64_t d = int64_t(last) - 1; d >= 0; --d) {  // odometer over all but the last grid dim
           if (++gidx[size_t(d)] < grid[size_t(d)]) break;
@@ -68,34 +95,23 @@ void pack_im2col(const T* img, const Shape& grid, const Shape& image, const Shap
   const size_t nsp = grid.size(), last = nsp - 1;
   const int64_t ks = numel(kernel), is = numel(image), glast = grid[last], ilast = image[last];
   const int64_t npad = (nc + NR - 1) / NR * NR;
+  const ConvWalk walk{image, w, last};
+  const int64_t s = w.strides[last];
   Shape kidx(nsp), gidx(nsp);
   for (int64_t kk = 0; kk < kc; ++kk) {
     const int64_t row = k0 + kk;
-    for (int64_t d = int64_t(last), r = row % ks; d >= 0; --d) {
-      kidx[size_t(d)] = r % kernel[size_t(d)];
-      r /= kernel[size_t(d)];
-    }
+    ConvWalk::unravel(row % ks, kernel, kidx);
     const T* im = img + (row / ks) * is;
-    const int64_t s = w.strides[last], off = kidx[last] * w.dilations[last] - w.pads_begin[last];
-    // Valid p along the last dim: 0 <= p*s + off < ilast.
-    const int64_t p_lo = std::min(glast, off >= 0 ? 0 : (-off + s - 1) / s);
-    const int64_t p_hi = std::max(p_lo, std::min(glast, ilast - off <= 0 ? 0 : (ilast - off - 1) / s + 1));
-    for (int64_t d = int64_t(last), r = j0; d >= 0; --d) {
-      gidx[size_t(d)] = r % grid[size_t(d)];
-      r /= grid[size_t(d)];
-    }
+    const int64_t off = walk.last_offset(kidx);
+    const auto [p_lo, p_hi] = walk.valid_last(off, glast);
+    ConvWalk::unravel(j0, grid, gidx);
     A* dst = out + kk * NR;  // column jj of the block lands at dst[(jj / NR) * kc * NR + jj % NR]
     int64_t jj = 0;
     while (jj < nc) {
       const int64_t p0 = gidx[last], len = std::min(glast - p0, nc - jj);
-      bool valid = true;
-      int64_t base = 0;
-      for (size_t d = 0; d < last; ++d) {
-        const int64_t t = gidx[d] * w.strides[d] - w.pads_begin[d] + kidx[d] * w.dilations[d];
-        valid = valid && t >= 0 && t < image[d];
-        base = base * image[d] + t;
-      }
-      const T* src = im + base * ilast + off;  // image element of last-dim position p is src[p*s]
+      const int64_t base = walk.row_of(gidx, kidx);
+      const bool valid = base >= 0;
+      const T* src = valid ? im + base * ilast + off : im;  // image element of last-dim position p is src[p*s]
       const int64_t lo = valid ? std::max(p0, p_lo) : p0 + len, hi = valid ? std::min(p0 + len, p_hi) : p0 + len;
       for (int64_t p = p0; p < p0 + len; ++p, ++jj)
         dst[(jj / NR) * kc * NR + jj % NR] = p >= lo && p < hi ? A(src[p * s]) : A(0);

@@ -4,9 +4,10 @@
 // bytes), so such a function allocates one block however many intermediates it computes.
 #pragma once
 
-#include <atomic>
 #include <cstddef>
 #include <memory>
+#include <mutex>
+#include <vector>
 
 #include "weft/rt/Workspace.h"
 #include "weft/weft.h"
@@ -21,8 +22,6 @@ struct PlanSlot {
   DLDataType dtype;
 };
 
-class PlanFrame;
-
 // The frame's memory and which slots hold a live buffer. Shared by the frame and by every buffer
 // placed in it, so memory an output still references (through a view) outlives the activation.
 struct PlanMemory {
@@ -30,26 +29,35 @@ struct PlanMemory {
   void* base = nullptr;
   size_t total = 0;
   const PlanSlot* slots = nullptr;
-  int num_slots = 0;
-  std::unique_ptr<std::atomic<bool>[]> busy;
+  std::mutex mu;            // a buffer may be released from another thread (an output's view)
+  std::vector<int> held;    // the slots holding a live buffer: the live set, a handful
   ~PlanMemory() {
     if (base) owner->give(base, total);
   }
-  // Whether slot k may take its bytes now: no live buffer overlaps them. A slot still held
-  // (by a view of it that lives on, say) makes the plan step aside: the value goes to the pool.
-  bool free_for(int k) const {
+  // Slot k's bytes when no live buffer overlaps them, else nullptr: a slot still held (by a view
+  // of it that lives on, say) makes the plan step aside and the value goes to the pool.
+  void* take(int k) {
     const PlanSlot& s = slots[k];
-    for (int j = 0; j < num_slots; ++j)
-      if (busy[size_t(j)].load(std::memory_order_acquire) && slots[j].offset < s.offset + s.block &&
-          s.offset < slots[j].offset + slots[j].block)
-        return false;
-    return true;
+    std::lock_guard<std::mutex> lock(mu);
+    for (int j : held)
+      if (slots[j].offset < s.offset + s.block && s.offset < slots[j].offset + slots[j].block) return nullptr;
+    held.push_back(k);
+    return static_cast<char*>(base) + s.offset;
+  }
+  void release(int k) noexcept {
+    std::lock_guard<std::mutex> lock(mu);
+    for (size_t i = 0; i < held.size(); ++i)
+      if (held[i] == k) {
+        held[i] = held.back();
+        held.pop_back();
+        return;
+      }
   }
 };
 
 // The slot the op being run may place its output in (set by PlanFrame::into on this thread).
 struct PendingSlot {
-  std::shared_ptr<PlanMemory> memory;
+  const std::shared_ptr<PlanMemory>* memory = nullptr;  // the frame's, alive while the op runs
   int slot = -1;
   bool claimed = false;
   bool refused = false;  // the op's output asked for the slot while its bytes were still held
@@ -61,15 +69,12 @@ struct PendingSlot {
   // else nullptr (the caller allocates from the pool). Taken at most once.
   void* claim(size_t block, DLDataType dtype) {
     if (claimed || !memory) return nullptr;
-    const PlanSlot& s = memory->slots[slot];
+    const PlanSlot& s = (*memory)->slots[slot];
     if (s.block != block || s.dtype.code != dtype.code || s.dtype.bits != dtype.bits || s.dtype.lanes != dtype.lanes) return nullptr;
-    if (!memory->free_for(slot)) {
-      refused = true;
-      return nullptr;
-    }
-    claimed = true;
-    memory->busy[size_t(slot)].store(true, std::memory_order_release);
-    return static_cast<char*>(memory->base) + s.offset;
+    void* p = (*memory)->take(slot);
+    claimed = p != nullptr;
+    refused = p == nullptr;
+    return p;
   }
 };
 
@@ -83,9 +88,7 @@ class PlanFrame {
     memory_->owner = ws->shared_from_this();
     memory_->total = total;
     memory_->slots = slots;
-    memory_->num_slots = num_slots;
-    memory_->busy.reset(new std::atomic<bool>[size_t(num_slots)]);
-    for (int i = 0; i < num_slots; ++i) memory_->busy[size_t(i)].store(false);
+    memory_->held.reserve(size_t(num_slots));  // never grows while ops run
     memory_->base = ws->take(total);
     if (!memory_->base) throw std::bad_alloc();
   }
@@ -97,7 +100,7 @@ class PlanFrame {
   template <typename Op>
   auto into(int slot, Op&& op) {
     if (!memory_) return op();
-    PendingSlot pending{memory_, slot};
+    PendingSlot pending{&memory_, slot};
     PendingSlot* prev = PendingSlot::current();
     PendingSlot::current() = &pending;
     struct Restore {

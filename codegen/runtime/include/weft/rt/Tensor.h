@@ -78,9 +78,9 @@ class Tensor {
     const size_t block = (bytes + 63) / 64 * 64 + 64;
     if (PendingSlot* slot = PendingSlot::current())  // an op's output the memory plan placed
       if (void* p = slot->claim(block, dtype)) {
-        std::shared_ptr<PlanMemory> memory = slot->memory;
-        const size_t k = size_t(slot->slot);
-        t.buf_ = std::shared_ptr<void>(p, [memory, k](void*) { memory->busy[k].store(false, std::memory_order_release); });
+        std::shared_ptr<PlanMemory> memory = *slot->memory;
+        const int k = slot->slot;
+        t.buf_ = std::shared_ptr<void>(p, [memory, k](void*) { memory->release(k); });
         t.data_ = p;
         return t;
       }
