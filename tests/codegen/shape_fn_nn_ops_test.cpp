@@ -9,7 +9,6 @@
 
 #include "CompiledChecks.h"
 #include "codegen/EmitCpu.h"
-#include "ir/OpRegistry.h"
 
 namespace weft::testing {
 namespace {
@@ -25,16 +24,6 @@ void expect_shape_calls(const Module& m, const std::vector<std::string>& calls) 
 }
 
 Tensor f32(std::vector<int64_t> shape, unsigned seed) { return random_tensor(DType::F32, std::move(shape), seed); }
-
-TEST(ShapeFnNnOps, EveryNnOpHasAShapeFunction) {
-  for (const char* op : {"conv", "conv_transpose", "matmul", "gemm", "batch_norm", "layer_norm", "instance_norm", "group_norm",
-                         "lrn", "avg_pool", "max_pool", "lp_pool", "global_avg_pool", "global_max_pool", "gru", "gru_cell",
-                         "lstm", "lstm_cell", "rnn", "rnn_cell"}) {
-    const OpDef* def = OpRegistry::global().find(op);
-    ASSERT_NE(def, nullptr) << op;
-    EXPECT_TRUE(def->emit_cpu && def->shape_cpu) << op;
-  }
-}
 
 // ---- conv, conv_transpose, pools, normalizations over [n, 3, h, w] ----
 

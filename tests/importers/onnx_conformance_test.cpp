@@ -150,22 +150,14 @@ int main(int argc, char** argv) {
     std::cout << std::flush;
     auto start = std::chrono::steady_clock::now();
     std::vector<testing::CompiledOutcome> outcomes = testing::run_compiled(to_compile, opt.batch);
-    int cpass = 0, cfail = 0, cunsupported = 0;
+    testing::CompiledTally tally;
     for (size_t i = 0; i < outcomes.size(); ++i) {
       const testing::CompiledOutcome& c = outcomes[i];
-      const std::string& name = to_compile[i].name;
-      const bool listed = compiled_expected.listed(name);
-      const bool pass = c.status == testing::CompiledStatus::Pass;
-      std::string reason = c.status == testing::CompiledStatus::Unsupported ? "unsupported: " + c.reason : c.reason;
-      compiled_expected.record(name, true, pass, reason);
-      cpass += pass;
-      cfail += c.status == testing::CompiledStatus::Fail;
-      cunsupported += c.status == testing::CompiledStatus::Unsupported;
-      std::string status = testing::compiled_status_name(c.status);
-      std::cout << "COMPILED " << (pass ? "PASS" : c.status == testing::CompiledStatus::Fail ? "FAIL" : "UNSUPPORTED") << " " << name
-                << (pass ? "" : ": " + c.reason) << (listed ? " (expected)" : "") << "\n";
-      report[compiled_row[i]]["compiled"] = {{"status", status}, {"reason", c.reason}, {"expected_failure", listed}, {"batch", c.batch}};
+      const bool listed = tally.record(to_compile[i].name, c, compiled_expected, std::cout, "COMPILED ");
+      report[compiled_row[i]]["compiled"] = {
+          {"status", testing::compiled_status_name(c.status)}, {"reason", c.reason}, {"expected_failure", listed}, {"batch", c.batch}};
     }
+    const int cpass = tally.passed, cfail = tally.failed, cunsupported = tally.unsupported;
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     compiled_totals = {{"passed", cpass}, {"failed", cfail}, {"unsupported", cunsupported}, {"seconds", seconds}};
     // The compiled test judges the compiled list; the interpreter's has its own test.

@@ -11,6 +11,7 @@
 #include "ir/Interpreter.h"
 #include "ir/NpyIO.h"
 #include "ir/Printer.h"
+#include "tests/importers/OnnxTestModels.h"
 #include "tests/support/TestSupport.h"
 
 namespace weft {
@@ -18,55 +19,20 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string models_dir() {
-  const char* env = std::getenv("WEFT_ONNX_TEST_MODELS");
-  return env ? env : WEFT_ONNX_TEST_MODELS_DEFAULT;
-}
-
-const std::map<std::string, json>& cases() {
-  static const std::map<std::string, json> all = [] {
-    std::ifstream in(models_dir() + "/cases.json");
-    if (!in) throw std::runtime_error("no " + models_dir() + "/cases.json: run models/onnx/make_test_models.py (the ctest fixture)");
-    std::map<std::string, json> m;
-    for (auto& c : json::parse(in)) m[c["name"].get<std::string>()] = c;
-    return m;
-  }();
-  return all;
-}
-
-const json& find_case(const std::string& name) {
-  auto it = cases().find(name);
-  if (it == cases().end()) throw std::runtime_error("no test case " + name);
-  return it->second;
-}
-
-std::string model_path(const std::string& name) { return find_case(name)["model"].get<std::string>(); }
-
-Value to_value(const json& spec, const Module& m) {
-  std::string kind = spec["kind"];
-  if (kind == "none") return none_value(m);
-  std::string file = spec["file"];
-  if (kind == "list") {
-    std::vector<Value> elems;
-    for (auto& t : read_npz(file)) elems.push_back(tensor_value(t));
-    return list_value(m, elems);
-  }
-  Value t = tensor_value(read_npy(file));
-  return kind == "some" ? some_value(m, t) : t;
-}
+std::string model_path(const std::string& name) { return testing::onnx_test_case(name)["model"].get<std::string>(); }
 
 bool tensors_close(const Tensor& got, const Tensor& want) { return bool(testing::tensors_close(got, want, 1e-5, 1e-6)); }
 
 // Imports case `name`, runs each of its data sets and compares every output.
 Module check_runs(const std::string& name, std::vector<size_t> only = {}) {
-  const json& c = find_case(name);
+  const json& c = testing::onnx_test_case(name);
   Module m = import_onnx(c["model"]);
   const json& runs = c["runs"];
   EXPECT_FALSE(runs.empty()) << name;
   for (size_t r = 0; r < runs.size(); ++r) {
     if (!only.empty() && std::find(only.begin(), only.end(), r) == only.end()) continue;
     std::vector<Value> args;
-    for (auto& in : runs[r]["inputs"]) args.push_back(to_value(in, m));
+    for (auto& in : runs[r]["inputs"]) args.push_back(testing::onnx_test_value(in, m));
     Value got = run_main(m, args);
     const json& outs = runs[r]["outputs"];
     std::vector<Value> got_outs;
@@ -75,7 +41,7 @@ Module check_runs(const std::string& name, std::vector<size_t> only = {}) {
     EXPECT_EQ(got_outs.size(), outs.size()) << name << " run " << r << ": " << value_str(got, 300);
     if (got_outs.size() != outs.size()) continue;
     for (size_t i = 0; i < outs.size(); ++i) {
-      Value want = to_value(outs[i], m);
+      Value want = testing::onnx_test_value(outs[i], m);
       EXPECT_TRUE(values_equal(got_outs[i], want, tensors_close))
           << name << " run " << r << " output " << i << ": got " << value_str(got_outs[i], 400) << ", expected "
           << value_str(want, 400);
@@ -217,7 +183,7 @@ TEST(OnnxImport, VersionsAndFiles) {
   EXPECT_HAS(import_error("err_opset"), "default-domain opset 18 is not supported");
   EXPECT_HAS(import_error("err_not_onnx"), "not an ONNX model");
   try {
-    import_onnx(models_dir() + "/no_such_model.onnx");
+    import_onnx(testing::onnx_test_models_dir() + "/no_such_model.onnx");
     ADD_FAILURE() << "a missing file imported";
   } catch (const CompileError& e) {
     EXPECT_HAS(e.what(), "cannot open ONNX model");

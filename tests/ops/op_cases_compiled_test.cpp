@@ -161,30 +161,23 @@ int main(int argc, char** argv) {
 
   std::cout << std::flush;
   std::vector<wt::CompiledOutcome> outcomes = wt::run_compiled(cases, opt.batch);
-  int passed = 0, failed = 0, unsupported = 0;
+  wt::CompiledTally tally;
   json report = json::array();
   for (size_t i = 0; i < cases.size(); ++i) {
     const wt::CompiledOutcome& o = outcomes[i];
-    const bool pass = o.status == wt::CompiledStatus::Pass;
-    const bool listed = expected.listed(cases[i].name);
-    passed += pass;
-    failed += o.status == wt::CompiledStatus::Fail;
-    unsupported += o.status == wt::CompiledStatus::Unsupported;
-    expected.record(cases[i].name, true, pass, o.status == wt::CompiledStatus::Unsupported ? "unsupported: " + o.reason : o.reason);
-    std::cout << (pass ? "PASS " : o.status == wt::CompiledStatus::Fail ? "FAIL " : "UNSUPPORTED ") << cases[i].name
-              << (pass ? "" : ": " + o.reason) << (listed ? " (expected)" : "") << "\n";
+    const bool listed = tally.record(cases[i].name, o, expected, std::cout);
     report.push_back({{"name", cases[i].name}, {"status", wt::compiled_status_name(o.status)}, {"reason", o.reason},
                       {"expected_failure", listed}, {"batch", o.batch}});
   }
   if (!opt.write_expected.empty()) expected.write(opt.write_expected, kListHeader);
   if (!opt.report.empty()) {
     std::ofstream out(opt.report);
-    out << json{{"passed", passed}, {"failed", failed}, {"unsupported", unsupported}, {"not_run", not_run}, {"cases", report}}.dump(1)
+    out << json{{"passed", tally.passed}, {"failed", tally.failed}, {"unsupported", tally.unsupported}, {"not_run", not_run}, {"cases", report}}.dump(1)
         << "\n";
   }
   std::vector<std::string> problems = expected.problems(opt.filter.empty());
   for (const std::string& p : problems) std::cout << "ERROR " << p << "\n";
-  std::cout << "compiled: " << passed << " passed, " << unsupported << " unsupported, " << failed << " failed; " << not_run
+  std::cout << "compiled: " << tally.passed << " passed, " << tally.unsupported << " unsupported, " << tally.failed << " failed; " << not_run
             << " not run (the interpreter does not pass them)" << std::endl;
   return problems.empty() ? 0 : 1;
 }

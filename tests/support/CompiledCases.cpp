@@ -356,4 +356,16 @@ std::vector<CompiledOutcome> run_compiled(const std::vector<CompiledCase>& cases
   return outcomes;
 }
 
+bool CompiledTally::record(const std::string& name, const CompiledOutcome& o, ExpectedList& expected, std::ostream& out,
+                           const std::string& prefix) {
+  const bool pass = o.status == CompiledStatus::Pass, listed = expected.listed(name);
+  passed += pass;
+  failed += o.status == CompiledStatus::Fail;
+  unsupported += o.status == CompiledStatus::Unsupported;
+  expected.record(name, true, pass, o.status == CompiledStatus::Unsupported ? "unsupported: " + o.reason : o.reason);
+  out << prefix << (pass ? "PASS " : o.status == CompiledStatus::Fail ? "FAIL " : "UNSUPPORTED ") << name
+      << (pass ? "" : ": " + o.reason) << (listed ? " (expected)" : "") << "\n";
+  return listed;
+}
+
 }  // namespace weft::testing

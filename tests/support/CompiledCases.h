@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,19 @@ struct BatchOptions {
 // build, its run, a crash, the timeout) is split in halves until single cases remain, whose
 // failure is then their own. Returns one outcome per case, in order.
 std::vector<CompiledOutcome> run_compiled(const std::vector<CompiledCase>& cases, const BatchOptions& options = {});
+
+class ExpectedList;
+
+// The compiled column's counts, kept as each case's outcome is recorded.
+struct CompiledTally {
+  int passed = 0, failed = 0, unsupported = 0;
+  // Records the outcome of case `name` in `expected` (attempted; unsupported ones with reason
+  // "unsupported: ..."), counts it and prints `PREFIXPASS name`, `PREFIXFAIL name: reason` or
+  // `PREFIXUNSUPPORTED name: reason`, with " (expected)" when the list names it. Returns whether
+  // the list names it.
+  bool record(const std::string& name, const CompiledOutcome& o, ExpectedList& expected, std::ostream& out,
+              const std::string& prefix = "");
+};
 
 // A CompileError's message without its location and the snippet after ", in @": the part
 // that groups like failures together ("CPU code generation does not support operator 'conv' ...").

@@ -169,22 +169,12 @@ int main(int argc, char** argv) {
   opt.batch.batch_size = 1;
   std::cout << std::flush;
   std::vector<wt::CompiledOutcome> outcomes = wt::run_compiled(cases, opt.batch);
-  int passed = 0, failed = 0, unsupported = 0;
-  for (size_t i = 0; i < cases.size(); ++i) {
-    const wt::CompiledOutcome& o = outcomes[i];
-    const bool pass = o.status == wt::CompiledStatus::Pass;
-    const bool listed = expected.listed(cases[i].name);
-    passed += pass;
-    failed += o.status == wt::CompiledStatus::Fail;
-    unsupported += o.status == wt::CompiledStatus::Unsupported;
-    expected.record(cases[i].name, true, pass, o.status == wt::CompiledStatus::Unsupported ? "unsupported: " + o.reason : o.reason);
-    std::cout << (pass ? "PASS " : o.status == wt::CompiledStatus::Fail ? "FAIL " : "UNSUPPORTED ") << cases[i].name
-              << (pass ? "" : ": " + o.reason) << (listed ? " (expected)" : "") << "\n";
-  }
+  wt::CompiledTally tally;
+  for (size_t i = 0; i < cases.size(); ++i) tally.record(cases[i].name, outcomes[i], expected, std::cout);
   if (!opt.write_expected.empty()) expected.write(opt.write_expected, kListHeader);
   std::vector<std::string> problems = expected.problems(opt.filter.empty());
   for (const std::string& p : problems) std::cout << "ERROR " << p << "\n";
-  std::cout << "compiled: " << passed << " passed, " << unsupported << " unsupported, " << failed << " failed; " << not_run
+  std::cout << "compiled: " << tally.passed << " passed, " << tally.unsupported << " unsupported, " << tally.failed << " failed; " << not_run
             << " not run (import or LibTorch failed)" << std::endl;
   return problems.empty() ? 0 : 1;
 }
