@@ -70,16 +70,17 @@ InputType parse_input_type(const std::string& text) {
 
 InputTypes parse_input_type_flags(const InputTypeFlags& flags) {
   InputTypes out;
-  std::set<std::string> named;
+  std::set<std::string> typed, shaped;
   for (const std::string& t : flags.types) {
     out.types.push_back(parse_input_type(t));
-    if (!named.insert(out.types.back().name).second)
+    if (!typed.insert(out.types.back().name).second)
       throw CompileError("--input-type '" + t + "': input '" + out.types.back().name + "' is given a type twice");
   }
   for (const std::string& s : flags.shapes) {
     out.shapes.push_back(parse_input_shape(s));
-    if (!named.insert(out.shapes.back().name).second)
-      throw CompileError("--input-shape '" + s + "': input '" + out.shapes.back().name + "' is given a type or shape twice");
+    const std::string& name = out.shapes.back().name;
+    if (typed.count(name)) throw CompileError("--input-shape '" + s + "': input '" + name + "' is given both a type and a shape");
+    if (!shaped.insert(name).second) throw CompileError("--input-shape '" + s + "': input '" + name + "' is given a shape twice");
   }
   return out;
 }

@@ -203,7 +203,7 @@ TEST_F(Cli, BadInputTypeFlags) {
            {"--input-type x=", "no type after '='"},
            {"--input-type x", "must have the form NAME=TYPE"},
            {"--input-type x=f32[2,4] --input-type x=f32[2,4]", "input 'x' is given a type twice"},
-           {"--input-shape x=2,4 --input-type x=f32[2,4]", "input 'x' is given a type or shape twice"},
+           {"--input-shape x=2,4 --input-type x=f32[2,4]", "input 'x' is given both a type and a shape"},
            {"--input-shape x", "must have the form NAME=D0,D1,..."},
            {"--input-shape =1", "must have the form NAME=D0,D1,..."},
            {"--input-shape x=1,,2", "'' is not a size"},

@@ -128,7 +128,7 @@ TEST_F(PlainTorchScript, BadFlagsFailWithTheirName) {
            {"inspect " + model("with_int.pt") + " --input-type x=f32[2,8] --input-type n=i64[]",
             "forward argument 'n' (int) has a type TorchScript records (i64[]); it takes no input type"},
            {"inspect " + model("seq.pt") + " --input-type input=f32[1,3", "--input-type 'input=f32[1,3': 'f32[1,3' is not a weft type"},
-           {"inspect " + model("seq.pt") + " --input-type input=f32[1,3,8,8] --input-shape input=1,3,8,8", "is given a type or shape twice"},
+           {"inspect " + model("seq.pt") + " --input-type input=f32[1,3,8,8] --input-shape input=1,3,8,8", "is given both a type and a shape"},
            {"inspect " + model("seq.pt") + " --input-shape input=1,3,x", "'x' is not a size"},
        }) {
     testing::CommandResult r = weft(c.args);
