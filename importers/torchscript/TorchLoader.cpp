@@ -114,7 +114,7 @@ class ArgumentTypes {
     const Type recorded = type_from_torch(t);  // numbers and lists of them: complete already
     if (auto it = inputs_.given.find(nm); it != inputs_.given.end()) {
       if (recorded)
-        throw CompileError(Span{path_}, "forward argument '" + nm + "' (" + t->str() + ") has a type TorchScript records (" +
+        throw CompileError(Span{path_}, "forward argument '" + nm + "' (" + t->annotation_str() + ") has a type TorchScript records (" +
                                             type_str(recorded) + "); it takes no input type");
       return it->second;
     }
@@ -124,17 +124,18 @@ class ArgumentTypes {
     if (auto it = inputs_.samples.find(nm); it != inputs_.samples.end() && it->second)
       if (Type w = wrap_tensor_type(t, it->second)) return w;
     const bool tensor = t->kind() == c10::TypeKind::TensorType;
-    throw CompileError(Span{path_}, "forward argument '" + nm + "' is " + (tensor ? "a Tensor" : "of type " + t->str()) +
+    const std::string example = tensor ? "f32[...]" : "Option[f32[...]]";
+    throw CompileError(Span{path_}, "forward argument '" + nm + "' is " + (tensor ? "a Tensor" : "of type " + t->annotation_str()) +
                                         (tensor ? " whose dtype and rank" : ", whose tensors' dtype and rank") +
-                                        " TorchScript does not record: pass --input-type " + nm +
-                                        (tensor ? "=f32[...] or --input-shape " + nm + "=D0,D1,..." : "=TYPE (e.g. Option[f32[...]])") +
+                                        " TorchScript does not record: pass --input-type " + nm + "=" + example +
+                                        (tensor ? " or --input-shape " + nm + "=D0,D1,..." : "") +
                                         " (or save the model with the extra file weft_inputs, e.g. _extra_files={'weft_inputs': '" + nm +
-                                        ": f32[batch, 3]'})");
+                                        ": " + example + "'})");
   }
 
   Type shaped(const std::string& nm, const c10::TypePtr& t, const std::vector<int64_t>& dims) {
     if (t->kind() != c10::TypeKind::TensorType)
-      throw CompileError(Span{path_}, "forward argument '" + nm + "' (" + t->str() +
+      throw CompileError(Span{path_}, "forward argument '" + nm + "' (" + t->annotation_str() +
                                           ") is not a Tensor: a shape does not say its type (give its whole type instead, e.g. --input-type)");
     auto it = declared_.find(nm);
     const TensorTypeNode* d = it == declared_.end() ? nullptr : as_tensor(it->second);

@@ -5,6 +5,9 @@ python3 make_plain_models.py OUT_DIR
 - OUT_DIR/seq.pt: torch.jit.script(nn.Sequential(Conv2d, ReLU, ...)).save(); its argument is `input`.
 - OUT_DIR/traced_cnn.pt: torch.jit.trace of a small CNN (traced at batch 2), .save(); argument `x`.
 - OUT_DIR/with_int.pt: a scripted module whose forward takes a tensor and an int; arguments `x`, `n`.
+- OUT_DIR/optional_bias.pt: a scripted module with an Optional[Tensor] argument; arguments `x`, `bias`
+  (case0 passes a bias, case1 passes None: no in_bias.npy).
+- OUT_DIR/list_sum.pt: a scripted module whose argument `xs` is a List[Tensor] (in_xs.npz: arr_0, arr_1, ...).
 - OUT_DIR/seq.onnx: seq exported by torch.onnx.export, input `x` of type f32[batch, 3, 16, 16].
 For each model, OUT_DIR/<model>/case<k>/in_<arg>.npy and out_<i>.npy: random inputs and the
 outputs torch computes for them (the oracle; the C++ test compares weft against these).
@@ -16,6 +19,7 @@ import sys
 import numpy as np
 import torch
 import torch.nn as nn
+from typing import List, Optional
 
 torch.manual_seed(0)
 RNG = np.random.default_rng(0)
@@ -56,12 +60,45 @@ class WithInt(nn.Module):
         return y, n + 1
 
 
+class OptionalBias(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 4)
+
+    def forward(self, x, bias: Optional[torch.Tensor]):
+        y = self.fc(x)
+        if bias is not None:
+            y = y + bias
+        return torch.relu(y)
+
+
+class ListSum(nn.Module):
+    def forward(self, xs: List[torch.Tensor]):
+        total = torch.zeros_like(xs[0])
+        for i, x in enumerate(xs):
+            total = total + float(i + 1) * torch.sigmoid(x)
+        return total
+
+
 def save_case(folder, args, outputs):
     os.makedirs(folder, exist_ok=True)
     for name, value in args.items():
+        if value is None:  # an absent optional: no file
+            continue
+        if isinstance(value, list):  # a list value: an .npz of arr_0, arr_1, ...
+            np.savez(os.path.join(folder, f"in_{name}.npz"), *value)
+            continue
         np.save(os.path.join(folder, f"in_{name}.npy"), value if isinstance(value, np.ndarray) else np.array(value, dtype=np.int64))
     for i, out in enumerate(outputs):
         np.save(os.path.join(folder, f"out_{i}.npy"), np.asarray(out.detach().numpy() if torch.is_tensor(out) else np.array(out, dtype=np.int64)))
+
+
+def to_torch(value):
+    if isinstance(value, np.ndarray):
+        return torch.from_numpy(value)
+    if isinstance(value, list):
+        return [torch.from_numpy(v) for v in value]
+    return value
 
 
 def write(out, name, module, cases):
@@ -69,7 +106,7 @@ def write(out, name, module, cases):
     module.save(os.path.join(out, name + ".pt"))
     for k, args in enumerate(cases):
         with torch.no_grad():
-            result = module(*[torch.from_numpy(v) if isinstance(v, np.ndarray) else v for v in args.values()])
+            result = module(*[to_torch(v) for v in args.values()])
         save_case(os.path.join(out, name, f"case{k}"), args, result if isinstance(result, tuple) else (result,))
 
 
@@ -85,11 +122,13 @@ def main():
     write(out, "traced_cnn", torch.jit.trace(cnn, torch.from_numpy(randn(2, 3, 16, 16))),
           [{"x": randn(2, 3, 16, 16)}, {"x": randn(3, 3, 16, 16)}])
     write(out, "with_int", torch.jit.script(WithInt().eval()), [{"x": randn(2, 8), "n": 3}, {"x": randn(5, 8), "n": 0}])
+    write(out, "optional_bias", torch.jit.script(OptionalBias().eval()), [{"x": randn(3, 8), "bias": randn(4)}, {"x": randn(2, 8), "bias": None}])
+    write(out, "list_sum", torch.jit.script(ListSum()), [{"xs": [randn(2, 3), randn(2, 3), randn(2, 3)]}, {"xs": [randn(4)]}])
     torch.onnx.export(seq, torch.from_numpy(randn(1, 3, 16, 16)), os.path.join(out, "seq.onnx"), opset_version=13,
                       input_names=["x"], output_names=["y"], dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}})
     with open(os.path.join(out, "versions.txt"), "w") as f:
         f.write(f"made by {os.path.basename(__file__)} with torch {torch.__version__}, numpy {np.__version__}\n")
-    print(f"wrote seq, traced_cnn, with_int (.pt) and seq.onnx to {out}")
+    print(f"wrote seq, traced_cnn, with_int, optional_bias, list_sum (.pt) and seq.onnx to {out}")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,16 @@ std::string models_dir() {
   return d ? d : WEFT_TS_PLAIN_MODELS_DEFAULT_DIR;
 }
 
+// The models of make_models.py, saved with weft_inputs.
+std::string weft_inputs_model(const std::string& name) {
+  const char* d = std::getenv("WEFT_TS_MODELS_DIR");
+  return std::string(d ? d : WEFT_TS_MODELS_DEFAULT_DIR) + "/" + name + ".pt";
+}
+
 testing::CommandResult weft(const std::string& args) { return testing::run_command(std::string(WEFT_BINARY) + " " + args); }
+
+// The printed module's first lines (its constants make the rest long).
+std::string head(const std::string& text) { return text.substr(0, 600); }
 
 class PlainTorchScript : public ::testing::Test {
  protected:
@@ -34,10 +43,13 @@ class PlainTorchScript : public ::testing::Test {
 
   static std::string model(const std::string& file) { return models_dir() + "/" + file; }
   static std::string case_dir(const std::string& name, int k) { return models_dir() + "/" + name + "/case" + std::to_string(k); }
-  // --input ARG=FILE for each argument of the case.
+  // --input ARG=FILE for each argument of the case (an .npz for a list).
   static std::string inputs(const std::string& name, int k, const std::vector<std::string>& args) {
     std::string s;
-    for (const std::string& a : args) s += " --input " + a + "=" + case_dir(name, k) + "/in_" + a + ".npy";
+    for (const std::string& a : args) {
+      const std::string file = case_dir(name, k) + "/in_" + a;
+      s += " --input " + a + "=" + file + (fs::exists(file + ".npz") ? ".npz" : ".npy");
+    }
     return s;
   }
 
@@ -58,9 +70,6 @@ class PlainTorchScript : public ::testing::Test {
 
   fs::path out_;
 };
-
-// The printed module's first lines (its constants make the rest long).
-std::string head(const std::string& text) { return text.substr(0, 600); }
 
 TEST_F(PlainTorchScript, InspectTakesAShape) {
   testing::CommandResult r = weft("inspect " + model("seq.pt") + " --input-shape input=1,3,16,16");
@@ -99,6 +108,41 @@ TEST_F(PlainTorchScript, RunTracedWithNpyInputsAndNoFlag) {
   for (int k : {0, 1}) run_and_compare(model("traced_cnn.pt"), "traced_cnn", k, {"x"}, 1);
 }
 
+// A List[Tensor] argument: its .npz's first array gives the element type.
+TEST_F(PlainTorchScript, ListArgumentTypedByItsNpz) {
+  for (int k : {0, 1}) run_and_compare(model("list_sum.pt"), "list_sum", k, {"xs"}, 1);
+}
+
+// An Optional[Tensor] argument: the file given for it types it; a None needs a flag.
+TEST_F(PlainTorchScript, OptionalArgumentTypedByItsFileOrAFlag) {
+  run_and_compare(model("optional_bias.pt"), "optional_bias", 0, {"x", "bias"}, 1);
+  testing::CommandResult r = weft("run " + model("optional_bias.pt") + inputs("optional_bias", 1, {"x"}));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("forward argument 'bias' is of type Optional[Tensor], whose tensors' dtype and rank TorchScript does not "
+                          "record: pass --input-type bias=Option[f32[...]]"),
+            std::string::npos)
+      << r.output;
+  run_and_compare(model("optional_bias.pt"), "optional_bias", 1, {"x"}, 1, " --input-type bias=Option[f32[4]]");
+}
+
+// Flags come before weft_inputs: a shape keeps the declared dtype and binds the declared symbols in every
+// argument (lengths: i64[batch]); a type replaces the declared one; a shape of another rank is an error.
+TEST_F(PlainTorchScript, FlagsComeBeforeWeftInputs) {
+  const std::string gru = weft_inputs_model("gru_classifier");
+  if (!fs::exists(gru)) GTEST_FAIL() << gru << " not generated (make_models.py)";
+  testing::CommandResult r = weft("inspect " + gru + " --input-shape x=2,5,6");
+  ASSERT_EQ(r.status, 0) << head(r.output);
+  EXPECT_NE(r.output.find("def @main(%x: f32[2, 5, 6], %lengths: i64[2])"), std::string::npos) << head(r.output);
+  r = weft("inspect " + gru + " --input-type x=f32[b,s,6]");
+  ASSERT_EQ(r.status, 0) << head(r.output);
+  EXPECT_NE(r.output.find("def @main(%x: f32[b, s, 6], %lengths: i64[batch])"), std::string::npos) << head(r.output);
+  r = weft("inspect " + gru + " --input-shape x=2,5");
+  EXPECT_EQ(r.status, 1) << head(r.output);
+  EXPECT_NE(r.output.find("forward argument 'x' is declared f32[batch, seq, 6] in weft_inputs, of rank 3, but the shape gives 2 dims"),
+            std::string::npos)
+      << r.output;
+}
+
 TEST_F(PlainTorchScript, RunWithAFlagChecksTheFiles) {
   run_and_compare(model("seq.pt"), "seq", 0, {"input"}, 1, " --input-shape input=2,3,16,16");
   testing::CommandResult r = weft("run " + model("seq.pt") + inputs("seq", 1, {"input"}) + " --input-shape input=2,3,16,16");
@@ -111,6 +155,9 @@ TEST_F(PlainTorchScript, CompileTracedWithATypeAndRunTheLibrary) {
   testing::CommandResult r = weft("compile " + model("traced_cnn.pt") + " --input-type x=f32[batch,3,16,16] -o " + library("cnn") + " --quiet");
   ASSERT_EQ(r.status, 0) << r.output;
   for (int k : {0, 1}) run_and_compare(library("cnn"), "traced_cnn", k, {"x"}, 1);
+  r = weft("run " + library("cnn") + inputs("traced_cnn", 0, {"x"}) + " --input-shape x=2,3,16,16");
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("a compiled library's input types are fixed"), std::string::npos) << r.output;
 }
 
 TEST_F(PlainTorchScript, CompileScriptedWithShapesAndRunTheLibrary) {
