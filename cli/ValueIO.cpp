@@ -129,7 +129,7 @@ Type sample_type(const std::string& path) {
   else
     arrays.push_back(read_npy(path));
   if (arrays.empty()) return nullptr;
-  return tensor_type(arrays[0].dtype(), Shape(size_t(arrays[0].rank()), Dim::unknown()));
+  return tensor_type(arrays[0].dtype(), Shape(arrays[0].shape().begin(), arrays[0].shape().end()));
 }
 
 void write_outputs(const Value& result, const std::string& dir, std::ostream& out) {

@@ -24,8 +24,8 @@ struct NamedInput {
 std::vector<Value> read_inputs(const Module& m, const std::vector<NamedInput>& inputs);
 
 // The tensor type of the value in an input file, for a model that records no input types
-// (TorchScript): an .npy's dtype and rank, an .npz's first array's (nullptr for an empty
-// one), every dim `?` so that one import serves every size. CompileError naming the file.
+// (TorchScript): an .npy's dtype and shape, an .npz's first array's (nullptr for an empty
+// one). CompileError naming the file.
 Type sample_type(const std::string& path);
 
 // Flattens the result (tuples, recursively, in order) and writes output i to DIR/i.npy

@@ -23,6 +23,25 @@ int inspect(const std::string& file, const InputTypeFlags& flags) {
   return 0;
 }
 
+// A TorchScript forward records no tensor types: the files given say what the inputs are,
+// first with every dim `?` (one import for every size), then, if that import fails, with
+// the files' sizes (a conversion that needs static sizes, such as adaptive pooling to a
+// size that must divide the input's, then has them).
+Module load_run_model(const std::string& file, const InputTypes& types, const std::vector<NamedInput>& inputs) {
+  if (std::filesystem::path(file).extension() != ".pt") return load_model(file, types);
+  std::map<std::string, Type> open_dims, sized;
+  for (const NamedInput& in : inputs) {
+    sized[in.name] = sample_type(in.path);
+    if (auto* t = as_tensor(sized[in.name])) open_dims[in.name] = tensor_type(t->dtype, Shape(t->shape.size(), Dim::unknown()));
+  }
+  try {
+    return load_model(file, types, open_dims);
+  } catch (const CompileError&) {
+    if (open_dims.empty()) throw;
+    return load_model(file, types, sized);
+  }
+}
+
 int run(const std::string& file, const std::vector<std::string>& input_args, const InputTypeFlags& flags, const std::string& out_dir) {
   std::vector<NamedInput> inputs;
   for (auto& arg : input_args) {
@@ -37,11 +56,7 @@ int run(const std::string& file, const std::vector<std::string>& input_args, con
       throw CompileError(Span{file, 0, 0}, "a compiled library's input types are fixed: --input-type and --input-shape apply to `weft compile`");
     return run_library(file, inputs, out_dir);
   }
-  // A TorchScript forward records no tensor types: the files given say what the inputs are.
-  std::map<std::string, Type> samples;
-  if (std::filesystem::path(file).extension() == ".pt")
-    for (const NamedInput& in : inputs) samples[in.name] = sample_type(in.path);
-  Module m = specialize_inputs(load_model(file, types, samples), types.shapes);
+  Module m = specialize_inputs(load_run_model(file, types, inputs), types.shapes);
   std::vector<Value> args = read_inputs(m, inputs);
   Value result = run_main(m, args);
   write_outputs(result, out_dir, std::cout);
