@@ -14,8 +14,8 @@ namespace weft::cli {
 // (and line) for anything wrong with it.
 // `inputs.types` (--input-type) refine @main's declared input types (refine_input_types);
 // a .pt takes them, and `inputs.shapes`, as the types of forward's tensor arguments, and
-// `samples` (the tensor type of the value each input will get, dims `?`) for the arguments
-// nothing else types. The caller still specializes to `inputs.shapes` (specialize_inputs):
+// `samples` (the tensor type of the value each input will get, e.g. an .npy's dtype and
+// rank with every dim `?`) for the arguments nothing else types. The caller still specializes to `inputs.shapes` (specialize_inputs):
 // that binds the symbols a model declares across the whole module.
 Module load_model(const std::string& path, const InputTypes& inputs = {}, const std::map<std::string, Type>& samples = {});
 
