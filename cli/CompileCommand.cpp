@@ -7,6 +7,7 @@
 #include <iomanip>
 #include <iostream>
 
+#include "cli/InputTypeFlags.h"
 #include "cli/ModelLoader.h"
 #include "codegen/EmitCpu.h"
 #include "codegen/Toolchain.h"
@@ -19,7 +20,7 @@ namespace {
 struct CompileOptions {
   std::string model, output, name, emit_source;
   std::string cpu = "native";
-  std::vector<std::string> input_shapes;
+  InputTypeFlags inputs;
   std::string weights = "embed";
   int opt_level = 3;
   bool quiet = false;
@@ -69,9 +70,7 @@ CLI::App* add_compile_command(CLI::App& app) {
   c->add_option("--cpu", options.cpu,
                 "target CPU, as g++ -march: native (default: the build machine) or a level such as x86-64-v3 for a portable library")
       ->capture_default_str();
-  c->add_option("--input-shape", options.input_shapes,
-                "NAME=D0,D1,...: compile for this static shape of input NAME (repeatable); its symbolic and unknown dims become static")
-      ->allow_extra_args(false);  // one NAME=... per flag, so the model file after it is not taken for a shape
+  add_input_type_flags(*c, options.inputs);
   c->add_option("--weights", options.weights,
                 "embed (default: inside the library) or external (in libNAME.weights beside it, checked by size and hash at create)")
       ->check(CLI::IsMember({"embed", "external"}))
@@ -87,8 +86,8 @@ CLI::App* add_compile_command(CLI::App& app) {
 int run_compile() {
   const std::string name = options.name.empty() ? name_from_output(options.output) : options.name;
   codegen::check_library_name(name);
-  std::vector<InputShape> shapes;
-  for (const std::string& s : options.input_shapes) shapes.push_back(parse_input_shape(s));
+  const InputTypes inputs = parse_input_type_flags(options.inputs);
+  const std::vector<InputShape>& shapes = inputs.shapes;
   codegen::ToolchainOptions toolchain;
   toolchain.cpu = options.cpu;
   toolchain.opt_level = options.opt_level;
@@ -98,7 +97,7 @@ int run_compile() {
 
   log() << "weft compile " << options.model << " -> " << options.output << " (model " << name << ", -march=" << options.cpu
         << ", -O" << options.opt_level << ", weights " << options.weights << ")\n";
-  Module m = stage("import", [&] { return load_model(options.model); });
+  Module m = stage("import", [&] { return load_model(options.model, inputs); });
   m = stage(shapes.empty() ? "passes (none)" : "passes (specialize input shapes)", [&] { return specialize_inputs(m, shapes); });
   codegen::CpuSource src = stage("code generation", [&] { return codegen::emit_cpu(m, name, emit); });
   if (src.planned_values)

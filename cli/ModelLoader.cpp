@@ -7,6 +7,7 @@
 
 #include "ir/Parser.h"
 #include "ir/TypeInference.h"
+#include "opt/SpecializeInputs.h"
 #ifdef WEFT_HAVE_ONNX
 #include "importers/onnx/OnnxImporter.h"
 #endif
@@ -37,7 +38,7 @@ std::string read_text(const std::string& path) {
 
 }  // namespace
 
-Module load_model(const std::string& path) {
+Module load_model(const std::string& path, const InputTypes& inputs, [[maybe_unused]] const std::map<std::string, Type>& samples) {
   std::string ext = fs::path(path).extension().string();
   if (ext != ".weft" && ext != ".onnx" && ext != ".pt")
     throw CompileError(Span{path, 0, 0}, "unknown model format '" + ext + "' (expected .weft, .onnx or .pt)");
@@ -46,13 +47,20 @@ Module load_model(const std::string& path) {
   if (ext == ".weft") {
     m = parse_module(read_text(path), path);
     infer_types(m);  // checks well-formedness first
+    m = refine_input_types(m, inputs.types);
   } else {
     // The importers return type-checked modules.
 #ifdef WEFT_HAVE_ONNX
-    if (ext == ".onnx") m = import_onnx(path);
+    if (ext == ".onnx") m = refine_input_types(import_onnx(path), inputs.types);
 #endif
 #ifdef WEFT_HAVE_TORCHSCRIPT
-    if (ext == ".pt") m = import_torchscript(path);
+    if (ext == ".pt") {
+      TorchScriptInputTypes ts;
+      for (const InputType& t : inputs.types) ts.given[t.name] = t.type;
+      for (const InputShape& s : inputs.shapes) ts.shapes[s.name] = s.dims;
+      ts.samples = samples;
+      m = import_torchscript(path, ts);
+    }
 #endif
     if (m.function_names().empty())
       throw CompileError(Span{path, 0, 0}, "this build of weft has no " + ext + " importer (its package was not found at configure time)");

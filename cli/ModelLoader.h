@@ -1,8 +1,10 @@
 // ModelLoader.h - turns a model file named on the command line into a checked IR module.
 #pragma once
 
+#include <map>
 #include <string>
 
+#include "cli/InputTypeFlags.h"
 #include "ir/Module.h"
 
 namespace weft::cli {
@@ -10,6 +12,11 @@ namespace weft::cli {
 // Reads FILE by its extension (.weft text IR, .onnx, .pt) into a well-formed module with
 // every type inferred. Throws CompileError naming the file
 // (and line) for anything wrong with it.
-Module load_model(const std::string& path);
+// `inputs.types` (--input-type) refine @main's declared input types (refine_input_types);
+// a .pt takes them, and `inputs.shapes`, as the types of forward's tensor arguments, and
+// `samples` (the tensor type of the value each input will get, e.g. an .npy's dtype and
+// rank with every dim `?`) for the arguments nothing else types. The caller still specializes to `inputs.shapes` (specialize_inputs):
+// that binds the symbols a model declares across the whole module.
+Module load_model(const std::string& path, const InputTypes& inputs = {}, const std::map<std::string, Type>& samples = {});
 
 }  // namespace weft::cli

@@ -122,6 +122,16 @@ std::vector<Value> read_inputs(const Module& m, const std::vector<NamedInput>& i
   return args;
 }
 
+Type sample_type(const std::string& path) {
+  std::vector<Tensor> arrays;
+  if (fs::path(path).extension() == ".npz")
+    arrays = read_npz(path);
+  else
+    arrays.push_back(read_npy(path));
+  if (arrays.empty()) return nullptr;
+  return tensor_type(arrays[0].dtype(), Shape(arrays[0].shape().begin(), arrays[0].shape().end()));
+}
+
 void write_outputs(const Value& result, const std::string& dir, std::ostream& out) {
   std::vector<Value> outputs;
   flatten(result, outputs);

@@ -23,6 +23,11 @@ struct NamedInput {
 // Throws CompileError naming the input and the file for anything missing or mistyped.
 std::vector<Value> read_inputs(const Module& m, const std::vector<NamedInput>& inputs);
 
+// The tensor type of the value in an input file, for a model that records no input types
+// (TorchScript): an .npy's dtype and shape, an .npz's first array's (nullptr for an empty
+// one). CompileError naming the file.
+Type sample_type(const std::string& path);
+
 // Flattens the result (tuples, recursively, in order) and writes output i to DIR/i.npy
 // (a list to DIR/i.npz; an absent option writes nothing and prints `none`). Prints one
 // line per output: index, dtype and shape. With an empty `dir`, prints values instead.

@@ -1,8 +1,11 @@
 // main.cpp - the `weft` command line: subcommands, and the one place errors become exit codes.
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <iostream>
+#include <map>
 
 #include "cli/CompileCommand.h"
+#include "cli/InputTypeFlags.h"
 #include "cli/ModelLoader.h"
 #include "cli/ValueIO.h"
 #include "ir/Interpreter.h"
@@ -11,15 +14,35 @@
 namespace weft::cli {
 namespace {
 
-int inspect(const std::string& file) {
-  Module m = load_model(file);
+int inspect(const std::string& file, const InputTypeFlags& flags) {
+  const InputTypes types = parse_input_type_flags(flags);
+  Module m = specialize_inputs(load_model(file, types), types.shapes);
   PrintOptions options;
   options.show_types = true;
   std::cout << print_module(m, options);
   return 0;
 }
 
-int run(const std::string& file, const std::vector<std::string>& input_args, const std::string& out_dir) {
+// A TorchScript forward records no tensor types: the files given say what the inputs are,
+// first with every dim `?` (one import for every size), then, if that import fails, with
+// the files' sizes (a conversion that needs static sizes, such as adaptive pooling to a
+// size that must divide the input's, then has them).
+Module load_run_model(const std::string& file, const InputTypes& types, const std::vector<NamedInput>& inputs) {
+  if (std::filesystem::path(file).extension() != ".pt") return load_model(file, types);
+  std::map<std::string, Type> open_dims, sized;
+  for (const NamedInput& in : inputs) {
+    sized[in.name] = sample_type(in.path);
+    if (auto* t = as_tensor(sized[in.name])) open_dims[in.name] = tensor_type(t->dtype, Shape(t->shape.size(), Dim::unknown()));
+  }
+  try {
+    return load_model(file, types, open_dims);
+  } catch (const CompileError&) {
+    if (open_dims.empty()) throw;
+    return load_model(file, types, sized);
+  }
+}
+
+int run(const std::string& file, const std::vector<std::string>& input_args, const InputTypeFlags& flags, const std::string& out_dir) {
   std::vector<NamedInput> inputs;
   for (auto& arg : input_args) {
     size_t eq = arg.find('=');
@@ -27,8 +50,13 @@ int run(const std::string& file, const std::vector<std::string>& input_args, con
       throw CompileError(Msg() << "--input '" << arg << "' must have the form NAME=PATH");
     inputs.push_back({arg.substr(0, eq), arg.substr(eq + 1)});
   }
-  if (is_compiled_library(file)) return run_library(file, inputs, out_dir);
-  Module m = load_model(file);
+  const InputTypes types = parse_input_type_flags(flags);
+  if (is_compiled_library(file)) {
+    if (!types.types.empty() || !types.shapes.empty())
+      throw CompileError(Span{file, 0, 0}, "a compiled library's input types are fixed: --input-type and --input-shape apply to `weft compile`");
+    return run_library(file, inputs, out_dir);
+  }
+  Module m = specialize_inputs(load_run_model(file, types, inputs), types.shapes);
   std::vector<Value> args = read_inputs(m, inputs);
   Value result = run_main(m, args);
   write_outputs(result, out_dir, std::cout);
@@ -45,18 +73,21 @@ int main(int argc, char** argv) {
 
   std::string file, out_dir;
   std::vector<std::string> inputs;
+  weft::cli::InputTypeFlags input_types;
   auto* inspect = app.add_subcommand("inspect", "Parse, type-check and print a model with its types");
-  inspect->add_option("FILE", file, "model file (.weft)")->required();
+  inspect->add_option("FILE", file, "model file (.weft, .onnx or .pt)")->required();
+  weft::cli::add_input_type_flags(*inspect, input_types);
   auto* run = app.add_subcommand("run", "Run a model's @main in the reference interpreter, or a library from `weft compile`");
-  run->add_option("FILE", file, "model file (.weft) or compiled library (.so)")->required();
+  run->add_option("FILE", file, "model file (.weft, .onnx or .pt) or compiled library (.so)")->required();
   run->add_option("--input", inputs, "NAME=PATH.npy (or .npz for a list), one per @main parameter");
+  weft::cli::add_input_type_flags(*run, input_types);
   run->add_option("--out", out_dir, "directory for outputs: DIR/0.npy, DIR/1.npy, ...");
   auto* compile = weft::cli::add_compile_command(app);
 
   CLI11_PARSE(app, argc, argv);
   try {
-    if (inspect->parsed()) return weft::cli::inspect(file);
-    if (run->parsed()) return weft::cli::run(file, inputs, out_dir);
+    if (inspect->parsed()) return weft::cli::inspect(file, input_types);
+    if (run->parsed()) return weft::cli::run(file, inputs, input_types, out_dir);
     if (compile->parsed()) return weft::cli::run_compile();
   } catch (const weft::CompileError& e) {
     std::cerr << e.diagnostic().str() << "\n";

@@ -1,4 +1,4 @@
-// SpecializeInputs.h - fixes the shapes of @main's inputs (`weft compile --input-shape`) before compilation.
+// SpecializeInputs.h - fixes the shapes (`--input-shape`) or refines the types (`--input-type`) of @main's inputs.
 #pragma once
 
 #include <cstdint>
@@ -15,8 +15,12 @@ struct InputShape {
   std::vector<int64_t> dims;
 };
 
-// Parses "NAME=1,3,224,224" (a scalar: "NAME="); CompileError saying what is wrong.
-InputShape parse_input_shape(const std::string& text);
+// One `--input-type NAME=TYPE`. `text` is the type as the user wrote it, for messages.
+struct InputType {
+  std::string name;
+  Type type;
+  std::string text;
+};
 
 // Type-checked module in, type-checked module out, in which each named @main parameter
 // has exactly the given static shape. A `?` dim becomes the given size; a symbol
@@ -29,5 +33,16 @@ InputShape parse_input_shape(const std::string& text);
 // Limit: an annotation dim that mixes bound and unbound symbols (`batch*seq` with only
 // batch given) is kept as written.
 Module specialize_inputs(const Module& m, const std::vector<InputShape>& shapes);
+
+// Type-checked module in, type-checked module out, in which each named @main parameter
+// has the given type. The given type must refine the declared one: the same structure and
+// dtypes, the same rank (a declared `f32[*]` takes any), and every static dim the same; a
+// declared symbol or `?` may become a size, another symbol or an expression. A declared
+// symbol given a size is bound to it in every annotation of the module, as
+// specialize_inputs does; one renamed to another symbol is renamed everywhere it stands
+// alone as a dim. CompileError naming the input (and dim) for an unknown name, a type
+// that does not refine the declared one, or two inputs binding one symbol differently.
+// Type inference then runs again.
+Module refine_input_types(const Module& m, const std::vector<InputType>& types);
 
 }  // namespace weft

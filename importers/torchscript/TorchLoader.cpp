@@ -52,11 +52,109 @@ Type type_from_torch(const c10::TypePtr& t) {
   }
 }
 
+// The weft type of a value of torch type `t` whose tensors have type `tensor` (an
+// Optional or List of tensors wraps it); nullptr where `t` holds something else.
+Type wrap_tensor_type(const c10::TypePtr& t, const Type& tensor) {
+  using c10::TypeKind;
+  switch (t->kind()) {
+    case TypeKind::TensorType: return tensor;
+    case TypeKind::OptionalType: {
+      Type e = wrap_tensor_type(t->expectRef<c10::OptionalType>().getElementType(), tensor);
+      return e ? adt_type("Option", {e}) : nullptr;
+    }
+    case TypeKind::ListType: {
+      Type e = wrap_tensor_type(t->expectRef<c10::ListType>().getElementType(), tensor);
+      return e ? adt_type("List", {e}) : nullptr;
+    }
+    default: return nullptr;
+  }
+}
+
+// Forward's argument names, "x.1" -> "x" as TorchScript's graph spells them.
+std::string argument_name(const torch::jit::Value* v) {
+  std::string nm = v->debugName();
+  if (auto dot = nm.find('.'); dot != std::string::npos) nm = nm.substr(0, dot);
+  return nm;
+}
+
+// Chooses each argument's type (see TorchScriptImporter.h for the order).
+class ArgumentTypes {
+ public:
+  ArgumentTypes(const std::string& path, const TorchScriptInputTypes& inputs, std::map<std::string, Type> declared)
+      : path_(path), inputs_(inputs), declared_(std::move(declared)) {}
+
+  std::vector<Type> choose(const std::shared_ptr<torch::jit::Graph>& graph) {
+    std::vector<std::pair<std::string, c10::TypePtr>> args;
+    auto inputs = graph->inputs();
+    for (size_t i = 0; i < inputs.size(); ++i)
+      if (i > 0 || inputs[i]->type()->kind() != c10::TypeKind::ClassType) args.push_back({argument_name(inputs[i]), inputs[i]->type()});
+    check_names(args, inputs_.given, "a type");
+    check_names(args, inputs_.shapes, "a shape");
+    std::vector<Type> types;
+    for (auto& [nm, t] : args) types.push_back(type_of(nm, t));
+    return types;
+  }
+
+ private:
+  template <typename Map>
+  void check_names(const std::vector<std::pair<std::string, c10::TypePtr>>& args, const Map& given, const std::string& what) {
+    std::string names;
+    for (auto& a : args) names += (names.empty() ? "" : ", ") + a.first;
+    for (auto& entry : given) {
+      const std::string& nm = entry.first;
+      bool found = false;
+      for (auto& a : args) found = found || a.first == nm;
+      if (!found)
+        throw CompileError(Span{path_}, "forward has no argument named '" + nm + "' to give " + what + " (its arguments: " +
+                                            (names.empty() ? "none" : names) + ")");
+    }
+  }
+
+  Type type_of(const std::string& nm, const c10::TypePtr& t) {
+    const Type recorded = type_from_torch(t);  // numbers and lists of them: complete already
+    if (auto it = inputs_.given.find(nm); it != inputs_.given.end()) {
+      if (recorded)
+        throw CompileError(Span{path_}, "forward argument '" + nm + "' (" + t->annotation_str() + ") has a type TorchScript records (" +
+                                            type_str(recorded) + "); it takes no input type");
+      return it->second;
+    }
+    if (auto it = inputs_.shapes.find(nm); it != inputs_.shapes.end()) return shaped(nm, t, it->second);
+    if (auto it = declared_.find(nm); it != declared_.end()) return it->second;
+    if (recorded) return recorded;
+    if (auto it = inputs_.samples.find(nm); it != inputs_.samples.end() && it->second)
+      if (Type w = wrap_tensor_type(t, it->second)) return w;
+    const bool tensor = t->kind() == c10::TypeKind::TensorType;
+    const std::string example = tensor ? "f32[...]" : "Option[f32[...]]";
+    throw CompileError(Span{path_}, "forward argument '" + nm + "' is " + (tensor ? "a Tensor" : "of type " + t->annotation_str()) +
+                                        (tensor ? " whose dtype and rank" : ", whose tensors' dtype and rank") +
+                                        " TorchScript does not record: pass --input-type " + nm + "=" + example +
+                                        (tensor ? " or --input-shape " + nm + "=D0,D1,..." : "") +
+                                        " (or save the model with the extra file weft_inputs, e.g. _extra_files={'weft_inputs': '" + nm +
+                                        ": " + example + "'})");
+  }
+
+  Type shaped(const std::string& nm, const c10::TypePtr& t, const std::vector<int64_t>& dims) {
+    if (t->kind() != c10::TypeKind::TensorType)
+      throw CompileError(Span{path_}, "forward argument '" + nm + "' (" + t->annotation_str() +
+                                          ") is not a Tensor: a shape does not say its type (give its whole type instead, e.g. --input-type)");
+    auto it = declared_.find(nm);
+    const TensorTypeNode* d = it == declared_.end() ? nullptr : as_tensor(it->second);
+    if (d && d->has_rank() && d->rank() != int(dims.size()))
+      throw CompileError(Span{path_}, "forward argument '" + nm + "' is declared " + type_str(it->second) + " in weft_inputs, of rank " +
+                                          std::to_string(d->rank()) + ", but the shape gives " + std::to_string(dims.size()) + " dims");
+    if (d) return it->second;
+    Shape shape(dims.begin(), dims.end());
+    return tensor_type(DType::F32, shape);
+  }
+
+  const std::string& path_;
+  const TorchScriptInputTypes& inputs_;
+  std::map<std::string, Type> declared_;  // from weft_inputs
+};
+
 }  // namespace
 
-Module import_torchscript(const std::string& path) { return import_torchscript(path, {}); }
-
-Module import_torchscript(const std::string& path, const std::vector<Type>& input_types) {
+Module import_torchscript(const std::string& path, const TorchScriptInputTypes& inputs) {
   torch::jit::ExtraFilesMap extra{{"weft_inputs", ""}};
   torch::jit::Module mod;
   try {
@@ -77,23 +175,7 @@ Module import_torchscript(const std::string& path, const std::vector<Type>& inpu
   torch::jit::ConstantPropagation(graph);
   torch::jit::EliminateDeadCode(graph);
 
-  std::map<std::string, Type> sig = parse_signature(extra["weft_inputs"], path);
-  std::vector<Type> types;
-  auto inputs = graph->inputs();
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    if (i == 0 && inputs[i]->type()->kind() == c10::TypeKind::ClassType) continue;
-    std::string nm = inputs[i]->debugName();
-    if (auto dot = nm.find('.'); dot != std::string::npos) nm = nm.substr(0, dot);
-    size_t k = types.size();
-    Type t = k < input_types.size() ? input_types[k] : nullptr;
-    if (!t && sig.count(nm)) t = sig[nm];
-    if (!t) t = type_from_torch(inputs[i]->type());
-    if (!t)
-      throw CompileError(Span{path}, "forward argument '" + nm + "' is a " + inputs[i]->type()->str() +
-                                          " whose dtype and rank TorchScript does not record: give its weft type in the extra file "
-                                          "weft_inputs (torch.jit.save(m, path, _extra_files={'weft_inputs': '" + nm + ": f32[batch, 3]'}))");
-    types.push_back(t);
-  }
+  std::vector<Type> types = ArgumentTypes(path, inputs, parse_signature(extra["weft_inputs"], path)).choose(graph);
   Module m;
   ts::IrBuilder ir(m);
   ts::GraphTranslator tr(ir);

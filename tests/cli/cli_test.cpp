@@ -166,5 +166,68 @@ TEST_F(Cli, RuntimeErrorIsReported) {
   EXPECT_NE(r.output.find("rt.weft:2"), std::string::npos) << r.output;
 }
 
+// --input-type refines @main's declared types; a symbol given a size is bound module-wide.
+TEST_F(Cli, InspectRefinesInputTypes) {
+  testing::CommandResult r = run_weft("inspect " + kExample + " --input-type x=f32[n,4]");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("def @main(%x: f32[n, 4]"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("def @step(%x: f32[n, 4]"), std::string::npos) << r.output;  // `batch` renamed everywhere
+  r = run_weft("inspect --input-type x=f32[3,4] " + kExample);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("(f32[3, 4], f32[3])"), std::string::npos) << r.output;
+  r = run_weft("inspect " + kExample + " --input-shape x=2,4");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("def @main(%x: f32[2, 4]"), std::string::npos) << r.output;
+}
+
+TEST_F(Cli, RunChecksFilesAgainstGivenTypes) {
+  Tensor x = Tensor::from_vector<float>({0.5f, -0.5f, 0.25f, 0}, {1, 4});
+  const std::string args = " --input x=" + npy("x.npy", x) + " --input steps=" + npy("s.npy", Tensor::scalar<int64_t>(2));
+  testing::CommandResult r = run_weft("run " + kExample + args + " --input-shape x=1,4");
+  EXPECT_EQ(r.status, 0) << r.output;
+  r = run_weft("run " + kExample + args + " --input-type x=f32[3,4]");
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("expected f32[3, 4], found f32[1, 4]"), std::string::npos) << r.output;
+}
+
+TEST_F(Cli, BadInputTypeFlags) {
+  struct Case {
+    std::string flag, message;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"--input-type x=f32[batch]", "--input-type x=f32[batch]: input 'x' is declared f32[batch, 4], of rank 2, not 1"},
+           {"--input-type x=f32[2,5]", "whose dim 1 is 4, not 5"},
+           {"--input-type x=f16[2,4]", "whose element type is f32, not f16"},
+           {"--input-type nope=f32[1]", "@main has no input named 'nope' (its inputs: x, steps)"},
+           {"--input-type x=f32[2,", "--input-type 'x=f32[2,': 'f32[2,' is not a weft type"},
+           {"--input-type x=", "no type after '='"},
+           {"--input-type x", "must have the form NAME=TYPE"},
+           {"--input-type x=f32[2,4] --input-type x=f32[2,4]", "input 'x' is given a type twice"},
+           {"--input-shape x=2,4 --input-type x=f32[2,4]", "input 'x' is given both a type and a shape"},
+           {"--input-shape x", "must have the form NAME=D0,D1,..."},
+           {"--input-shape =1", "must have the form NAME=D0,D1,..."},
+           {"--input-shape x=1,,2", "'' is not a size"},
+           {"--input-shape x=1,", "trailing ','"},
+           {"--input-shape x=-1", "'-1' is not a size"},
+           {"--input-shape x=1.5", "'1.5' is not a size"},
+           {"--input-shape x=2,5", "input 'x' has type f32[batch, 4]; dim 1 is 4, not 5"},
+       }) {
+    testing::CommandResult r = run_weft("inspect " + kExample + " " + c.flag);
+    EXPECT_EQ(r.status, 1) << c.flag << "\n" << r.output;
+    EXPECT_NE(r.output.find(c.message), std::string::npos) << c.flag << "\n" << r.output;
+  }
+}
+
+// A name holding '=' (as exported names may) splits at the last '='; a scalar's shape is empty.
+TEST_F(Cli, InputFlagNamesAndScalars) {
+  std::string f = write("eq.weft", "def @main(%x: f32[n], %k: i64[]) -> f32[n] { %x }\n");
+  testing::CommandResult r = run_weft("inspect " + f + " --input-shape k= --input-shape x=3");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("def @main(%x: f32[3], %k: i64[])"), std::string::npos) << r.output;
+  r = run_weft("inspect " + f + " --input-type a=b=f32[1]");
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("no input named 'a=b'"), std::string::npos) << r.output;
+}
+
 }  // namespace
 }  // namespace weft
