@@ -4,11 +4,10 @@
 #
 # Makes <build>/include-views/<target>/<folder> a symbolic link to <source>/<folder> for each
 # folder (e.g. `importers/onnx`) and puts <build>/include-views/<target> on <target>'s include
-# path, PUBLIC. Code keeps writing "ir/Module.h", but a
-# library now sees its own folders and, through target_link_libraries, the views of the
-# libraries it links, nothing else: its link line is its include path, so an #include that
-# DESIGN.md's dependency table forbids fails to compile. tests/dependency_table checks the
-# table against these include paths.
+# path, PUBLIC. Code keeps writing "ir/Module.h", but a library now sees its own folders and,
+# through target_link_libraries, the views of the libraries it links, nothing else: its link
+# line is its include path, so an #include that DESIGN.md's dependency table forbids fails to
+# compile. tests/dependency_table checks the table against these include paths.
 function(weft_include_view target)
   set(view ${CMAKE_BINARY_DIR}/include-views/${target})
   # Rebuilt on every configure, so that a folder dropped from the list stops being visible.
@@ -22,6 +21,11 @@ function(weft_include_view target)
     file(MAKE_DIRECTORY ${parent})
     file(CREATE_LINK ${PROJECT_SOURCE_DIR}/${folder} ${view}/${folder} SYMBOLIC)
   endforeach()
-  # BUILD_INTERFACE: the views live in the build tree; the installed weft exports no headers of its own.
-  target_include_directories(${target} PUBLIC $<BUILD_INTERFACE:${view}>)
+  # An executable is linked by nothing: its view stays private (and out of the exported weft::weft).
+  get_target_property(type ${target} TYPE)
+  if(type STREQUAL "EXECUTABLE")
+    target_include_directories(${target} PRIVATE ${view})
+  else()
+    target_include_directories(${target} PUBLIC ${view})
+  endif()
 endfunction()
