@@ -6,7 +6,6 @@
 #include <sstream>
 
 #include "ir/Interpreter.h"
-#include "ir/OpRegistry.h"
 #include "ir/Parser.h"
 #include "ir/TypeInference.h"
 #include "tests/support/TestSupport.h"
@@ -58,7 +57,6 @@ std::string runtime_error_of(F&& f) {
 }
 
 TEST(Interpreter, ClosuresCapture) {
-  WEFT_REQUIRE_OPS("add", "mul");
   Module m = load("closures.weft");
   for (int64_t x : {0, 3, -8}) EXPECT_EQ(as_i64(run_main(m, {i64(x)})), (x + 20) + (x + 5) * (x + 7)) << x;
   auto pair = tuple_fields(interpret(m, "capture_at_creation", {}));
@@ -67,7 +65,6 @@ TEST(Interpreter, ClosuresCapture) {
 }
 
 TEST(Interpreter, ClosureReturnedAndAppliedLater) {
-  WEFT_REQUIRE_OPS("mul");
   Module m = load("closures.weft");
   Interpreter interp(m);
   Value times3 = interp.call("adder", {i64(3)});
@@ -77,7 +74,6 @@ TEST(Interpreter, ClosureReturnedAndAppliedLater) {
 }
 
 TEST(Interpreter, Recursion) {
-  WEFT_REQUIRE_OPS("less_equal", "less", "mul", "sub", "add");
   Module m = load("recursion.weft");
   int64_t fact = 1;
   for (int64_t i = 2; i <= 20; ++i) fact *= i;
@@ -88,28 +84,24 @@ TEST(Interpreter, Recursion) {
 }
 
 TEST(Interpreter, MutualTailRecursionMillionDeep) {
-  WEFT_REQUIRE_OPS("equal", "sub");
   Module m = load("recursion.weft");
   EXPECT_FALSE(value_tensor(interpret(m, "is_even", {i64(1000001)})).as_int());
   EXPECT_TRUE(value_tensor(interpret(m, "is_odd", {i64(1000001)})).as_int());
 }
 
 TEST(Interpreter, DeepNonTailRecursion) {
-  WEFT_REQUIRE_OPS("equal", "add", "sub");
   Module m = load("recursion.weft");
   int64_t n = 100000;
   EXPECT_EQ(as_i64(interpret(m, "sum_rec", {i64(n)})), n * (n + 1) / 2);
 }
 
 TEST(Interpreter, TailRecursiveGlobalLoopMillionIterations) {
-  WEFT_REQUIRE_OPS("less_equal", "sub", "add");
   Module m = load("loops.weft");
   int64_t n = 1000000;
   EXPECT_EQ(as_i64(run_main(m, {i64(n)})), n * (n + 1) / 2);
 }
 
 TEST(Interpreter, TailRecursiveLocalClosureLoops) {
-  WEFT_REQUIRE_OPS("less_equal", "sub", "add");
   Module m = load("loops.weft");
   int64_t n = 1000000;
   EXPECT_EQ(as_i64(interpret(m, "local_loop", {i64(n)})), n * (n + 1) / 2);
@@ -117,7 +109,6 @@ TEST(Interpreter, TailRecursiveLocalClosureLoops) {
 }
 
 TEST(Interpreter, LoopWithTupleState) {
-  WEFT_REQUIRE_OPS("equal", "sub", "add");
   Module m = load("loops.weft");
   int64_t a = 0, b = 1;
   for (int i = 0; i < 50; ++i) std::tie(a, b) = std::make_pair(b, a + b);
@@ -125,7 +116,6 @@ TEST(Interpreter, LoopWithTupleState) {
 }
 
 TEST(Interpreter, References) {
-  WEFT_REQUIRE_OPS("less_equal", "add", "sub");
   Module m = load("refs.weft");
   EXPECT_EQ(as_i64(interpret(m, "counter", {i64(100000)})), 100000);
   auto fields = tuple_fields(interpret(m, "shared", {i64(5)}));
@@ -136,7 +126,6 @@ TEST(Interpreter, References) {
 }
 
 TEST(Interpreter, ListMapFoldOverTensors) {
-  WEFT_REQUIRE_OPS("mul", "add");
   Module m = load("adts.weft");
   std::vector<float> a = {1.5f, -2, 0.25f}, b = {4, 8, -1};
   std::vector<float> expected(3);
@@ -151,7 +140,6 @@ TEST(Interpreter, ListMapFoldOverTensors) {
 }
 
 TEST(Interpreter, OptionAndUserTree) {
-  WEFT_REQUIRE_OPS("add", "sub", "div", "equal");
   Module m = load("adts.weft");
   auto pair = tuple_fields(interpret(m, "option_main", {i64(9)}));
   EXPECT_EQ(as_i64(pair[0]), 9);
@@ -160,7 +148,6 @@ TEST(Interpreter, OptionAndUserTree) {
 }
 
 TEST(Interpreter, NestedPatterns) {
-  WEFT_REQUIRE_OPS("add", "mul");
   Module m = load("patterns.weft");
   auto list = [&](std::vector<Value> xs) { return list_value(m, xs); };
   auto some = [&](int64_t v) { return some_value(m, i64(v)); };
@@ -182,7 +169,6 @@ TEST(Interpreter, NestedPatterns) {
 }
 
 TEST(Interpreter, OpTupleOutputs) {
-  WEFT_REQUIRE_OPS("topk", "split");
   Module m = load("tuples_and_ifs.weft");
   auto top = tuple_fields(interpret(m, "topk2", {f32_vec({3, 9, -1, 7, 2})}));
   ASSERT_EQ(top.size(), 2u);
@@ -200,7 +186,6 @@ TEST(Interpreter, OpTupleOutputs) {
 }
 
 TEST(Interpreter, ComputedConditions) {
-  WEFT_REQUIRE_OPS("less", "greater", "equal", "mod", "div", "mul", "add");
   Module m = load("tuples_and_ifs.weft");
   for (float x : {-3.f, 0.5f, 7.f}) {
     float expected = x < 0 ? 0 : x > 1 ? 1 : x;
@@ -214,7 +199,6 @@ TEST(Interpreter, ComputedConditions) {
 }
 
 TEST(Interpreter, MillionElementListBuiltAndDropped) {
-  WEFT_REQUIRE_OPS("less_equal", "sub", "add");
   Module m = load("big_list.weft");
   int64_t n = 1000000;
   EXPECT_EQ(as_i64(run_main(m, {i64(n)})), n * (n + 1) / 2);
@@ -230,7 +214,6 @@ TEST(Interpreter, MillionElementListBuiltAndDropped) {
 
 // A 100,000-deep nested op call: add(add(...add(1, 1)..., 1), 1).
 TEST(Interpreter, DeepNestedCallChain) {
-  WEFT_REQUIRE_OPS("add");
   const int depth = 100000;
   std::string text = "def @main() -> i64[] {\n  ";
   for (int i = 0; i < depth; ++i) text += "add(";
@@ -242,7 +225,6 @@ TEST(Interpreter, DeepNestedCallChain) {
 }
 
 TEST(Interpreter, LongLetChain) {
-  WEFT_REQUIRE_OPS("add");
   const int length = 100000;
   std::string text = "def @main(%x0: i64[]) -> i64[] {\n";
   for (int i = 1; i <= length; ++i) text += "  let %x" + std::to_string(i) + " = add(%x" + std::to_string(i - 1) + ", 2i64);\n";
@@ -258,7 +240,6 @@ TEST(Interpreter, NoMatchingClauseIsARuntimeErrorAtTheMatch) {
 }
 
 TEST(Interpreter, KernelErrorCarriesTheCallPosition) {
-  WEFT_REQUIRE_OPS("div");
   Interpreter interp(load("errors.weft"));
   std::string msg = runtime_error_of([&] { interp.call("int_div", {i64(1), i64(0)}); });
   EXPECT_EQ(msg.rfind(interp_path("errors.weft") + ":14:3: ", 0), 0u) << msg;

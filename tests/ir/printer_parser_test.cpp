@@ -10,7 +10,6 @@
 #include <random>
 #include <sstream>
 
-#include "ir/OpRegistry.h"
 #include "ir/Parser.h"
 #include "ir/Printer.h"
 #include "ir/StructuralEqual.h"
@@ -60,9 +59,6 @@ TEST_P(PrinterParserRoundTrip, Module) {
   try {
     m = parse_module(testing::read_text_file(GetParam()), GetParam());
   } catch (const CompileError& e) {
-    // Operator families are still being written: skip only for a missing operator.
-    const std::string& msg = e.diagnostic().message;
-    if (msg.rfind("unknown operator", 0) == 0) GTEST_SKIP() << GetParam() << ": " << msg;
     FAIL() << e.what();
   }
   expect_round_trip(m);
@@ -111,7 +107,6 @@ def @main(%t: Tree[i64[]], %c: bool[]) -> (i64[], Option[i64[]], (i64[],)) {
 }
 
 TEST(Printer, UniqueNamesAttributesInNameOrderAndDefaults) {
-  WEFT_REQUIRE_OPS("gemm");
   Module m = parse_module(R"(
 def @main(%x: f32[2, 2], %y: f32[2, 2]) {
   let %x = gemm(%x, %y, trans_b=true, alpha=0.1, beta=1e-06);
@@ -183,7 +178,6 @@ TEST(Parser, SugarReadsAsItsExpansion) {
 }
 
 TEST(PrinterParser, StringAttributesWithEscapesRoundTrip) {
-  WEFT_REQUIRE_OPS("bit_shift");
   Expr e = parse_expr(R"(fn (%a: u8[2]) { bit_shift(%a, %a, direction="l\"e\\f\nt\t\x01\xc3\xa9") })", Module());
   auto call = as<CallNode>(as<FunctionNode>(e)->body);
   EXPECT_EQ(call->attrs.get_string("direction"), "l\"e\\f\nt\t\x01\xc3\xa9");
@@ -242,7 +236,6 @@ TEST(PrinterParser, FloatConstantsRoundTripBitExactly) {
 // ---- deep programs ----
 
 TEST(PrinterParserDeep, HundredThousandNestedAdds) {
-  WEFT_REQUIRE_OPS("add");
   const int n = 100000;
   std::string text = "def @main(%x: f32[]) -> f32[] {\n  " + repeat("add(", n) + "%x" + repeat(", %x)", n) + "\n}\n";
   Module m = parse_module(text, "deep_adds.weft");
@@ -251,7 +244,6 @@ TEST(PrinterParserDeep, HundredThousandNestedAdds) {
 }
 
 TEST(PrinterParserDeep, HundredThousandLetChain) {
-  WEFT_REQUIRE_OPS("add");
   const int n = 100000;
   std::string text = "def @main(%x: f32[]) -> f32[] {\n" + repeat("  let %x = add(%x, %x);\n", n) + "  %x\n}\n";
   Module m = parse_module(text, "deep_lets.weft");
@@ -321,7 +313,6 @@ TEST(ParserErrors, UnknownNames) {
 }
 
 TEST(ParserErrors, BadOperatorCalls) {
-  WEFT_REQUIRE_OPS("gemm");
   EXPECT_EQ(error_in_main("gemm(%x, %x, alpha=\"big\")"),
             "err.weft:2:3: error: attribute 'alpha' of operator 'gemm' expects float, found string \"big\"");
   EXPECT_EQ(error_in_main("gemm(%x, %x, trans_a=[1, 2])"),
@@ -386,12 +377,10 @@ TEST(StructuralEqual, ComparesTypesConstantsAndAttributes) {
   EXPECT_FALSE(structural_equal(parse_in("(1i32,)"), parse_in("(1i32, 1i32)")));
   Module with_tree = parse_module("type Tree { Leaf, Node(Tree, Tree) }", "t");
   EXPECT_FALSE(structural_equal(parse_in("Leaf", with_tree), parse_in("None")));
-  if (OpRegistry::global().find("gemm")) {
-    Expr a = parse_in("fn (%a: f32[2, 2]) { gemm(%a, %a, alpha=0.5) }");
-    EXPECT_FALSE(structural_equal(a, parse_in("fn (%a: f32[2, 2]) { gemm(%a, %a) }"), &why));
-    EXPECT_EQ(why, "attribute alpha=0.5 vs alpha=1.0");
-    EXPECT_TRUE(structural_equal(a, parse_in("fn (%b: f32[2, 2]) { gemm(%b, %b, alpha=0.5, beta=1) }")));
-  }
+  Expr a = parse_in("fn (%a: f32[2, 2]) { gemm(%a, %a, alpha=0.5) }");
+  EXPECT_FALSE(structural_equal(a, parse_in("fn (%a: f32[2, 2]) { gemm(%a, %a) }"), &why));
+  EXPECT_EQ(why, "attribute alpha=0.5 vs alpha=1.0");
+  EXPECT_TRUE(structural_equal(a, parse_in("fn (%b: f32[2, 2]) { gemm(%b, %b, alpha=0.5, beta=1) }")));
 }
 
 TEST(StructuralEqual, ModulesCompareByNameInAnyOrder) {

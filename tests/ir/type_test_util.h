@@ -5,7 +5,6 @@
 
 #include <string>
 
-#include "ir/OpRegistry.h"
 #include "ir/Parser.h"
 #include "ir/TypeInference.h"
 
@@ -127,10 +126,5 @@ inline void expect_all_typed(const Module& m) {
     }
   }
 }
-
-// Skips the calling test unless every op named is registered.
-#define WEFT_REQUIRE_OPS(...)                                                                  \
-  for (const char* op_ : {__VA_ARGS__})                                                        \
-    if (!::weft::OpRegistry::global().find(op_)) GTEST_SKIP() << "op '" << op_ << "' is not registered yet"
 
 }  // namespace weft::test

@@ -9,7 +9,6 @@
 #include <fstream>
 #include <sstream>
 
-#include "ir/OpRegistry.h"
 
 namespace weft::testing {
 
@@ -63,13 +62,6 @@ std::string read_text_file(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
-}
-
-std::string missing_ops(std::initializer_list<const char*> names) {
-  std::string missing;
-  for (const char* n : names)
-    if (!OpRegistry::global().find(n)) missing += (missing.empty() ? "" : ", ") + std::string(n);
-  return missing;
 }
 
 std::string values_close(const Value& got, const Value& want, const std::string& where, double rtol, double atol) {

@@ -1,10 +1,9 @@
 // TestSupport.h - what many test suites share: tensor comparison with tolerances,
-// running a command, reading a file, and skipping a test when operators are missing.
+// running a command, reading a file.
 #pragma once
 
 #include <gtest/gtest.h>
 
-#include <initializer_list>
 #include <string>
 
 #include "ir/Tensor.h"
@@ -32,14 +31,4 @@ CommandResult run_command(const std::string& command);
 // The whole file; fails the current test (and returns "") when it cannot be read.
 std::string read_text_file(const std::string& path);
 
-// The operators among `names` that the registry lacks, comma-separated; "" when all are there.
-std::string missing_ops(std::initializer_list<const char*> names);
-
 }  // namespace weft::testing
-
-// Skips the current test, naming the missing operators, unless all are registered.
-#define WEFT_REQUIRE_OPS(...)                                                                         \
-  do {                                                                                                \
-    std::string weft_missing_ops_ = ::weft::testing::missing_ops({__VA_ARGS__});                      \
-    if (!weft_missing_ops_.empty()) GTEST_SKIP() << "operator(s) not registered: " << weft_missing_ops_; \
-  } while (0)
