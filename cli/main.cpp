@@ -4,6 +4,7 @@
 
 #include "cli/CompileCommand.h"
 #include "cli/ModelLoader.h"
+#include "cli/PassFlags.h"
 #include "cli/ValueIO.h"
 #include "ir/Interpreter.h"
 #include "ir/Printer.h"
@@ -11,8 +12,13 @@
 namespace weft::cli {
 namespace {
 
-int inspect(const std::string& file) {
-  Module m = load_model(file);
+int inspect(const std::string& file, const InspectPassFlags& pass_flags) {
+  if (pass_flags.list) {
+    std::cout << pass_list_text();
+    if (file.empty()) return 0;
+  }
+  if (file.empty()) throw CompileError("weft inspect: give a model FILE");
+  Module m = apply_inspect_pass_flags(load_model(file), pass_flags);
   PrintOptions options;
   options.show_types = true;
   std::cout << print_module(m, options);
@@ -46,7 +52,9 @@ int main(int argc, char** argv) {
   std::string file, out_dir;
   std::vector<std::string> inputs;
   auto* inspect = app.add_subcommand("inspect", "Parse, type-check and print a model with its types");
-  inspect->add_option("FILE", file, "model file (.weft)")->required();
+  inspect->add_option("FILE", file, "model file (.weft, .onnx or .pt)");
+  weft::cli::InspectPassFlags inspect_passes;
+  weft::cli::add_inspect_pass_flags(inspect, inspect_passes);
   auto* run = app.add_subcommand("run", "Run a model's @main in the reference interpreter, or a library from `weft compile`");
   run->add_option("FILE", file, "model file (.weft) or compiled library (.so)")->required();
   run->add_option("--input", inputs, "NAME=PATH.npy (or .npz for a list), one per @main parameter");
@@ -55,7 +63,7 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   try {
-    if (inspect->parsed()) return weft::cli::inspect(file);
+    if (inspect->parsed()) return weft::cli::inspect(file, inspect_passes);
     if (run->parsed()) return weft::cli::run(file, inputs, out_dir);
     if (compile->parsed()) return weft::cli::run_compile();
   } catch (const weft::CompileError& e) {
