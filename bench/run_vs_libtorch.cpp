@@ -65,7 +65,7 @@ std::string read_file(const std::string& path) {
   return s.str();
 }
 
-// `weft compile` with its defaults (-O3, -march=native, weights embedded); its stage log kept in LOG.
+// `weft compile` with its defaults (passes -O2, --cxx-opt 3, -march=native, weights embedded); its stage log kept in LOG.
 double compile(const std::string& model, const std::string& lib, const std::string& log) {
   const std::string cmd = std::string("'") + WEFT_BIN + "' compile '" + model + "' -o '" + lib + "' 2> '" + log + "'";
   const auto t0 = std::chrono::steady_clock::now();

@@ -9,6 +9,7 @@
 
 #include "cli/InputTypeFlags.h"
 #include "cli/ModelLoader.h"
+#include "cli/PassFlags.h"
 #include "codegen/EmitCpu.h"
 #include "codegen/Toolchain.h"
 #include "opt/SpecializeInputs.h"
@@ -22,7 +23,8 @@ struct CompileOptions {
   std::string cpu = "native";
   InputTypeFlags inputs;
   std::string weights = "embed";
-  int opt_level = 3;
+  PipelineFlags passes;  // -O (the IR pass level, default 2) and --dump-ir
+  int cxx_opt = 3;       // the C++ compiler's -O
   bool quiet = false;
 };
 CompileOptions options;
@@ -75,7 +77,8 @@ CLI::App* add_compile_command(CLI::App& app) {
                 "embed (default: inside the library) or external (in libNAME.weights beside it, checked by size and hash at create)")
       ->check(CLI::IsMember({"embed", "external"}))
       ->capture_default_str();
-  c->add_option("-O,--opt-level", options.opt_level, "optimization level of the C++ compile, 0 to 3")
+  add_pipeline_flags(c, options.passes);
+  c->add_option("--cxx-opt", options.cxx_opt, "optimization level of the C++ compile (the compiler's -O), 0 to 3")
       ->check(CLI::Range(0, 3))
       ->capture_default_str();
   c->add_option("--emit-source", options.emit_source, "also write the generated source, runtime headers and build.sh to DIR");
@@ -90,22 +93,25 @@ int run_compile() {
   const std::vector<InputShape>& shapes = inputs.shapes;
   codegen::ToolchainOptions toolchain;
   toolchain.cpu = options.cpu;
-  toolchain.opt_level = options.opt_level;
+  toolchain.opt_level = options.cxx_opt;
   codegen::check_cpu_level(options.cpu, toolchain);  // before the slow stages
   codegen::CpuEmitOptions emit;
   if (options.weights == "external") emit.weights_file = std::filesystem::path(options.output).stem().string() + ".weights";
 
   log() << "weft compile " << options.model << " -> " << options.output << " (model " << name << ", -march=" << options.cpu
-        << ", -O" << options.opt_level << ", weights " << options.weights << ")\n";
+        << ", -O" << options.passes.level << ", --cxx-opt " << options.cxx_opt << ", weights " << options.weights << ")\n";
   Module m = stage("import", [&] { return load_model(options.model, inputs); });
-  m = stage(shapes.empty() ? "passes (none)" : "passes (specialize input shapes)", [&] { return specialize_inputs(m, shapes); });
+  PassContext pass_context;
+  pass_context.input_shapes = shapes;
+  m = stage("passes (" + describe_pipeline(options.passes, pass_context) + ")",
+            [&] { return run_pipeline_flags(m, options.passes, pass_context); });
   codegen::CpuSource src = stage("code generation", [&] { return codegen::emit_cpu(m, name, emit); });
   if (src.planned_values)
     log() << "  memory plan: " << src.planned_values << " intermediates of static shape in " << src.frame_bytes
           << " bytes of frames (" << src.unshared_bytes << " unshared)\n";
   if (!options.emit_source.empty())
     stage("write source", [&] { codegen::write_source_tree(src, name, options.emit_source, toolchain); });
-  stage("C++ compile (-O" + std::to_string(options.opt_level) + ")",
+  stage("C++ compile (-O" + std::to_string(options.cxx_opt) + ")",
         [&] { codegen::build_shared_library(src, name, options.output, toolchain); });
   log() << "wrote " << options.output;
   if (!emit.weights_file.empty())

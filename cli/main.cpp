@@ -7,6 +7,7 @@
 #include "cli/CompileCommand.h"
 #include "cli/InputTypeFlags.h"
 #include "cli/ModelLoader.h"
+#include "cli/PassFlags.h"
 #include "cli/ValueIO.h"
 #include "ir/Interpreter.h"
 #include "ir/Printer.h"
@@ -14,9 +15,14 @@
 namespace weft::cli {
 namespace {
 
-int inspect(const std::string& file, const InputTypeFlags& flags) {
+int inspect(const std::string& file, const InputTypeFlags& flags, const InspectPassFlags& pass_flags) {
+  if (pass_flags.list) {
+    std::cout << pass_list_text();
+    if (file.empty()) return 0;
+  }
+  if (file.empty()) throw CompileError("weft inspect: give a model FILE");
   const InputTypes types = parse_input_type_flags(flags);
-  Module m = specialize_inputs(load_model(file, types), types.shapes);
+  Module m = apply_inspect_pass_flags(specialize_inputs(load_model(file, types), types.shapes), pass_flags);
   PrintOptions options;
   options.show_types = true;
   std::cout << print_module(m, options);
@@ -75,8 +81,10 @@ int main(int argc, char** argv) {
   std::vector<std::string> inputs;
   weft::cli::InputTypeFlags input_types;
   auto* inspect = app.add_subcommand("inspect", "Parse, type-check and print a model with its types");
-  inspect->add_option("FILE", file, "model file (.weft, .onnx or .pt)")->required();
+  inspect->add_option("FILE", file, "model file (.weft, .onnx or .pt)");
   weft::cli::add_input_type_flags(*inspect, input_types);
+  weft::cli::InspectPassFlags inspect_passes;
+  weft::cli::add_inspect_pass_flags(inspect, inspect_passes);
   auto* run = app.add_subcommand("run", "Run a model's @main in the reference interpreter, or a library from `weft compile`");
   run->add_option("FILE", file, "model file (.weft, .onnx or .pt) or compiled library (.so)")->required();
   run->add_option("--input", inputs, "NAME=PATH.npy (or .npz for a list), one per @main parameter");
@@ -86,7 +94,7 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   try {
-    if (inspect->parsed()) return weft::cli::inspect(file, input_types);
+    if (inspect->parsed()) return weft::cli::inspect(file, input_types, inspect_passes);
     if (run->parsed()) return weft::cli::run(file, inputs, input_types, out_dir);
     if (compile->parsed()) return weft::cli::run_compile();
   } catch (const weft::CompileError& e) {

@@ -8,6 +8,7 @@
 #include "codegen/CpuInstances.h"
 #include "codegen/CpuTypes.h"
 #include "codegen/Weights.h"
+#include "ir/Sharing.h"
 #include "ir/ops/CpuEmit.h"
 
 namespace weft::codegen {
@@ -121,6 +122,9 @@ CpuSource emit_cpu(const Module& m, const std::string& name, const CpuEmitOption
   check_library_name(name);
   Function main = m.main();
   if (!main) throw CompileError("CPU code generation: the module has no @main");
+  // The emitter prints one computation per node it meets; a node under two parents would
+  // be computed twice. The pipelines' to-a-normal-form pass binds such nodes once.
+  check_unshared(m);
 
   // Only @main and what it reaches are compiled (an unused helper, polymorphic or over
   // types the generator cannot lower, does not stop a model), each polymorphic one once per

@@ -25,7 +25,8 @@ struct CpuEmitOptions {
   bool check_shapes = false;
 };
 
-// `m` must be type-checked (infer_types). `name` is a C identifier: the library exports
+// `m` must be type-checked (infer_types) and share no non-atomic subexpression
+// (check_unshared, ir/Sharing.h: what the -O pipelines' to-a-normal-form pass gives). `name` is a C identifier: the library exports
 // weft_model_api() and NAME_api(). Throws CompileError naming the op or construct (and
 // where) for anything the CPU code generator does not handle yet: ops without an
 // emitter, polymorphic closure literals, f16/bf16, and @main parameters or results other

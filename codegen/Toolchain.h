@@ -12,7 +12,7 @@ struct ToolchainOptions {
   std::string compiler = "g++";       // or $WEFT_CXX
   std::string runtime_include_dir;    // empty: runtime_include_dir()
   std::string cpu = "native";         // -march=CPU: native is the build machine; x86-64-v3 etc. for portable builds
-  int opt_level = 3;                  // -O0 .. -O3
+  int opt_level = 3;                  // the C++ compiler's -O0 .. -O3 (`weft compile --cxx-opt`; its -O is the pass level)
   std::vector<std::string> extra_flags;
 };
 

@@ -46,10 +46,11 @@ If make_if(Expr cond, Expr then_branch, Expr else_branch, Span span) {
   WEFT_ASSERT(cond && then_branch && else_branch, "if with a null part");
   return make_ref<IfNode>(std::move(cond), std::move(then_branch), std::move(else_branch), std::move(span));
 }
-Function make_function(std::vector<Var> params, Type ret_type, Expr body, std::vector<TypeVar> type_params, Span span) {
+Function make_function(std::vector<Var> params, Type ret_type, Expr body, std::vector<TypeVar> type_params, Span span, Attrs attrs) {
   for (auto& p : params) WEFT_ASSERT(p, "null parameter");
   WEFT_ASSERT(body, "function without a body");
-  return make_ref<FunctionNode>(std::move(params), std::move(ret_type), std::move(body), std::move(type_params), std::move(span));
+  return make_ref<FunctionNode>(std::move(params), std::move(ret_type), std::move(body), std::move(type_params), std::move(span),
+                                std::move(attrs));
 }
 Call make_call(Expr callee, std::vector<Expr> args, Span span) {
   WEFT_ASSERT(callee, "call without a callee");

@@ -118,17 +118,26 @@ struct IfNode : ExprNode {
   Expr else_branch;
 };
 
-// fn[T...](params) -> ret_type { body }: a closure capturing the free variables of body.
-// Module-level functions are Functions too. ret_type may be null (inferred).
+// fn[T...](params) -> ret_type attrs(...) { body }: a closure capturing the free variables
+// of body. Module-level functions are Functions too. ret_type may be null (inferred).
+// `attrs` are marks for passes, not semantics: a pass may drop them and the program means
+// the same (see kFunctionAttr* below for the names passes agree on).
 struct FunctionNode : ExprNode {
-  FunctionNode(std::vector<Var> p, Type r, Expr b, std::vector<TypeVar> tp, Span s)
+  FunctionNode(std::vector<Var> p, Type r, Expr b, std::vector<TypeVar> tp, Span s, Attrs a)
       : ExprNode(ExprKind::Function, std::move(s)), params(std::move(p)), ret_type(std::move(r)), body(std::move(b)),
-        type_params(std::move(tp)) {}
+        type_params(std::move(tp)), attrs(std::move(a)) {}
   std::vector<Var> params;
   Type ret_type;
   Expr body;
   std::vector<TypeVar> type_params;
+  Attrs attrs;
 };
+
+// Function attribute names the passes share. primitive=1: the function is a fused group
+// that later passes treat as one operator (no inlining into it, no fusing across it).
+// inline="always" | "never": a hint to an inliner.
+inline constexpr const char* kFunctionAttrPrimitive = "primitive";
+inline constexpr const char* kFunctionAttrInline = "inline";
 
 // callee(args...). The callee is an Op (then `attrs` holds its normalized attributes),
 // a Constructor, a GlobalVar, or any expression of function type.
@@ -217,7 +226,8 @@ Tuple make_tuple(std::vector<Expr> fields, Span span = {});
 TupleGet make_tuple_get(Expr tuple, int index, Span span = {});
 Let make_let(Var var, Expr value, Expr body, Span span = {});
 If make_if(Expr cond, Expr then_branch, Expr else_branch, Span span = {});
-Function make_function(std::vector<Var> params, Type ret_type, Expr body, std::vector<TypeVar> type_params = {}, Span span = {});
+Function make_function(std::vector<Var> params, Type ret_type, Expr body, std::vector<TypeVar> type_params = {}, Span span = {},
+                       Attrs attrs = {});
 Call make_call(Expr callee, std::vector<Expr> args, Span span = {});
 // An operator call: looks the op up, checks the argument count and normalizes the
 // attributes against its schema. CompileError at `span` for an unknown op or a bad call.

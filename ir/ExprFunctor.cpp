@@ -195,7 +195,7 @@ Expr ExprMutator::visit_(const FunctionNode* node) {
   Type ret = mutate_type(node->ret_type);
   Expr body = mutate(node->body);
   if (!changed && ret.same_as(node->ret_type) && body.same_as(node->body)) return Expr(node);
-  return make_function(std::move(params), ret, body, node->type_params, node->span);
+  return make_function(std::move(params), ret, body, node->type_params, node->span, node->attrs);
 }
 
 Expr ExprMutator::visit_(const CallNode* node) {

@@ -85,10 +85,25 @@ Function Parser::function_rest(const Span& where, const std::string& what) {
   expect("(", "before the parameters of " + what);
   comma_list(")", "after parameters", [&] { params.push_back(binder("a parameter like '%x'", "in the parameters")); });
   Type ret = accept("->") ? type() : Type();
+  Attrs attrs = peek().is_ident("attrs") ? function_attrs() : Attrs();
   Expr body = block("the body of " + what);
   vars_.pop_to(var_mark);
   type_vars_.pop_to(type_mark);
-  return make_function(std::move(params), std::move(ret), std::move(body), std::move(type_params), where);
+  return make_function(std::move(params), std::move(ret), std::move(body), std::move(type_params), where, std::move(attrs));
+}
+
+// `attrs(name=value, ...)` of a def or fn, before its body.
+Attrs Parser::function_attrs() {
+  next();
+  expect("(", "after 'attrs'");
+  Attrs attrs;
+  comma_list(")", "after function attributes", [&] {
+    const Token& name = expect_kind(TokenKind::Ident, "an attribute name", "in 'attrs(...)'");
+    if (attrs.has(name.text)) fail(name, "attribute '" + name.text + "' is given twice");
+    expect("=", "after the attribute name '" + name.text + "'");
+    attrs.set(name.text, attr_value());
+  });
+  return attrs;
 }
 
 // `%x` or `%x: T`, brought into scope.

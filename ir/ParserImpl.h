@@ -97,6 +97,7 @@ class Parser {
   void type_decl();
   void def_decl();
   Function function_rest(const Span& where, const std::string& what);
+  Attrs function_attrs();
   Var binder(const std::string& what, const std::string& context);
   std::vector<TypeVar> type_param_list();
   Expr expr();

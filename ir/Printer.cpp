@@ -269,6 +269,15 @@ class Printer {
       type(ret);
       out_ += " ";
     }
+    if (!fn->attrs.empty()) {
+      out_ += "attrs(";
+      bool first = true;
+      for (auto& [name, value] : fn->attrs.values()) {  // std::map: in name order
+        out_ += (first ? "" : ", ") + name + "=" + attr_text(value);
+        first = false;
+      }
+      out_ += ") ";
+    }
     return named_here;
   }
 

@@ -194,6 +194,7 @@ class EqualChecker {
         if (x->params.size() != y->params.size()) return fail("functions with different numbers of parameters");
         for (size_t i = 0; i < x->params.size(); ++i)
           if (!bind_var(x->params[i], y->params[i])) return false;
+        if (!(x->attrs == y->attrs)) return fail("functions with different attributes");
         return type(x->ret_type, y->ret_type) && expr(x->body, y->body);
       }
       case ExprKind::Call: {

@@ -2,6 +2,7 @@
 #include "ir/Type.h"
 
 #include "ir/Error.h"
+#include "ir/TypeFunctor.h"
 
 namespace weft {
 
@@ -57,32 +58,30 @@ bool type_equal(const Type& a, const Type& b) {
   return false;
 }
 
+namespace {
+
+// Replaces type variables by identity; everything else is rebuilt only where it changed.
+class Substituter : public TypeMutator {
+ public:
+  explicit Substituter(const std::vector<std::pair<TypeVar, Type>>& subst) : subst_(subst) {}
+
+ protected:
+  using TypeMutator::visit_;
+  Type visit_(const TypeVarNode* node) override {
+    for (auto& [v, r] : subst_)
+      if (v.get() == node) return r;
+    return TypeMutator::visit_(node);
+  }
+
+ private:
+  const std::vector<std::pair<TypeVar, Type>>& subst_;
+};
+
+}  // namespace
+
 Type substitute(const Type& t, const std::vector<std::pair<TypeVar, Type>>& subst) {
   if (!t || subst.empty()) return t;
-  switch (t->kind) {
-    case TypeKind::TypeVar:
-      for (auto& [v, r] : subst)
-        if (v.get() == t.get()) return r;
-      return t;
-    case TypeKind::TupleType: {
-      std::vector<Type> f;
-      for (auto& x : as_tuple(t)->fields) f.push_back(substitute(x, subst));
-      return tuple_type(std::move(f));
-    }
-    case TypeKind::FuncType: {
-      auto fn = as_func(t);
-      std::vector<Type> p;
-      for (auto& x : fn->params) p.push_back(substitute(x, subst));
-      return func_type(std::move(p), substitute(fn->ret, subst), fn->type_params);
-    }
-    case TypeKind::AdtType: {
-      std::vector<Type> a;
-      for (auto& x : as_adt(t)->args) a.push_back(substitute(x, subst));
-      return adt_type(as_adt(t)->name, std::move(a));
-    }
-    case TypeKind::RefType: return ref_type(substitute(as_ref(t)->inner, subst));
-    default: return t;
-  }
+  return Substituter(subst).mutate(t);
 }
 
 std::string tensor_type_str(const TensorTypeNode& t) {

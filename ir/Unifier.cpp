@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "ir/Error.h"
+#include "ir/TypeFunctor.h"
 
 namespace weft {
 
@@ -11,17 +12,60 @@ namespace {
 
 bool dims_unify(const Dim& a, const Dim& b) { return a == b || a.is_unknown() || b.is_unknown(); }
 
-// Rebuilds `ts` through `f`; reports whether any element changed identity.
-template <typename F>
-std::vector<Type> map_types(const std::vector<Type>& ts, F&& f, bool* changed) {
-  std::vector<Type> out;
-  out.reserve(ts.size());
-  for (auto& t : ts) {
-    out.push_back(f(t));
-    if (!out.back().same_as(t)) *changed = true;
+// Replaces bound unification variables by their bindings, all the way down, and notes
+// whether the result is ground (no unbound variable left). Ground composite types are
+// remembered in `known_ground`, so resolving them again returns at once.
+class Resolver : public TypeMutator {
+ public:
+  Resolver(const Unifier& u, std::unordered_set<Type, RefHash>& known_ground) : unifier_(u), known_ground_(known_ground) {}
+  bool ground = true;
+
+  Type visit(const Type& t) override {
+    if (known_ground_.count(t)) return t;
+    Type s = unifier_.shallow(t);
+    const bool outer = ground;
+    ground = true;
+    Type out = TypeMutator::visit(s);
+    // Tensors and type parameters are ground and cheap to check again: not cached.
+    const bool composite = s->kind != TypeKind::TensorType && s->kind != TypeKind::TypeVar && s->kind != TypeKind::IncompleteType;
+    if (ground && composite) known_ground_.insert(out);
+    ground = outer && ground;
+    return out;
   }
-  return out;
-}
+
+ protected:
+  using TypeMutator::visit_;
+  Type visit_(const IncompleteTypeNode* node) override {
+    ground = false;
+    return TypeMutator::visit_(node);
+  }
+
+ private:
+  const Unifier& unifier_;
+  std::unordered_set<Type, RefHash>& known_ground_;
+};
+
+// Whether unification variable `id` occurs in a type (through bindings).
+class OccursCheck : public TypeVisitor {
+ public:
+  OccursCheck(const Unifier& u, const std::unordered_set<Type, RefHash>& known_ground, int id)
+      : unifier_(u), known_ground_(known_ground), id_(id) {}
+  bool found = false;
+
+  void visit(const Type& t) override {
+    if (found || !t || known_ground_.count(t)) return;
+    TypeVisitor::visit(unifier_.shallow(t));
+  }
+
+ protected:
+  using TypeVisitor::visit_;
+  void visit_(const IncompleteTypeNode* node) override { found = found || node->id == id_; }
+
+ private:
+  const Unifier& unifier_;
+  const std::unordered_set<Type, RefHash>& known_ground_;
+  int id_;
+};
 
 }  // namespace
 
@@ -52,66 +96,16 @@ bool Unifier::is_resolved(const Type& t) const {
 }
 
 Type Unifier::resolve(const Type& t, bool* ground) const {
-  *ground = true;
-  if (!t) return t;
-  if (ground_.count(t)) return t;
-  Type s = shallow(t);
-  bool changed = !s.same_as(t);
-  auto rec = [&](const Type& x) {
-    bool g;
-    Type r = resolve(x, &g);
-    *ground = *ground && g;
-    return r;
-  };
-  Type out = s;
-  switch (s->kind) {
-    case TypeKind::IncompleteType: *ground = false; return s;
-    case TypeKind::TupleType: {
-      auto f = map_types(as_tuple(s)->fields, rec, &changed);
-      if (changed) out = tuple_type(std::move(f));
-      break;
-    }
-    case TypeKind::FuncType: {
-      auto fn = as_func(s);
-      auto p = map_types(fn->params, rec, &changed);
-      Type r = rec(fn->ret);
-      if (!r.same_as(fn->ret)) changed = true;
-      if (changed) out = func_type(std::move(p), r, fn->type_params);
-      break;
-    }
-    case TypeKind::AdtType: {
-      auto a = map_types(as_adt(s)->args, rec, &changed);
-      if (changed) out = adt_type(as_adt(s)->name, std::move(a));
-      break;
-    }
-    case TypeKind::RefType: {
-      Type i = rec(as_ref(s)->inner);
-      if (!i.same_as(as_ref(s)->inner)) out = ref_type(i);
-      break;
-    }
-    default: return out;  // tensors and type parameters: ground, and cheap to check again
-  }
-  if (*ground) ground_.insert(out);
+  Resolver resolver(*this, ground_);
+  Type out = resolver.mutate(t);
+  *ground = resolver.ground;
   return out;
 }
 
 bool Unifier::occurs(int id, const Type& t) const {
-  if (ground_.count(t)) return false;
-  Type s = shallow(t);
-  if (!s) return false;
-  auto any = [&](const std::vector<Type>& ts) {
-    for (auto& x : ts)
-      if (occurs(id, x)) return true;
-    return false;
-  };
-  switch (s->kind) {
-    case TypeKind::IncompleteType: return as_incomplete(s)->id == id;
-    case TypeKind::TupleType: return any(as_tuple(s)->fields);
-    case TypeKind::FuncType: return any(as_func(s)->params) || occurs(id, as_func(s)->ret);
-    case TypeKind::AdtType: return any(as_adt(s)->args);
-    case TypeKind::RefType: return occurs(id, as_ref(s)->inner);
-    default: return false;
-  }
+  OccursCheck check(*this, ground_, id);
+  check.visit(t);
+  return check.found;
 }
 
 bool Unifier::unify_many(const std::vector<Type>& a, const std::vector<Type>& b, Polarity pol, Conflict* c) {

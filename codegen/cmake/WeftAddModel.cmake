@@ -8,7 +8,8 @@
 # for target_link_libraries() that carries the include directories of weft/weft.h, DLPack,
 # and a generated header <weft_models/<name>.h> declaring `const weft_api* <name>_api(void)`.
 # <name> defaults to <target> as a C identifier. OPTIONS are passed as they are, e.g.
-#   OPTIONS --cpu x86-64-v3 --input-shape x=1,3,224,224 --weights external -O2
+#   OPTIONS --cpu x86-64-v3 --input-shape x=1,3,224,224 --weights external -O2 --cxx-opt 3
+# (-O0..3 is the IR pass pipeline, default -O2; --cxx-opt 0..3 the C++ compiler's -O, default 3).
 # With `--weights external` the build also produces lib<name>.weights beside the library;
 # ship both (create() looks for the sidecar next to the library).
 # Properties set on <target>: WEFT_MODEL_NAME, WEFT_MODEL_LIBRARY, WEFT_MODEL_WEIGHTS (the sidecar or "").

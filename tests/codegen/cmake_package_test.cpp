@@ -95,7 +95,7 @@ TEST_F(CmakePackage, ConsumerBuildsAgainstAnInstallPrefix) {
 
 TEST_F(CmakePackage, ConsumerBuildsAgainstTheBuildTree) {
   // External weights through OPTIONS: the sidecar is built beside the library and found there.
-  build_and_check("-Dweft_DIR=" + std::string(WEFT_BUILD_DIR), "--weights;external;-O1");
+  build_and_check("-Dweft_DIR=" + std::string(WEFT_BUILD_DIR), "--weights;external;-O0;--cxx-opt;1");
   const std::string build = build_dir();
   EXPECT_TRUE(fs::exists(build + "/weft_models/libdemo.weights"));
   EXPECT_TRUE(fs::exists(build + "/weft_models/include/weft_models/demo.h"));

@@ -71,6 +71,7 @@ TEST_F(CompileOptions, BadFlagsFailWithAMessageAndWriteNothing) {
       {rec + "--cpu no-such-cpu", "--cpu 'no-such-cpu' is not accepted by the C++ compiler"},
       {rec + "--cpu 'x;rm'", "--cpu 'x;rm' is not a CPU level"},
       {rec + "-O7", "Value 7 not in range 0 to 3"},
+      {rec + "--cxx-opt 4", "Value 4 not in range 0 to 3"},
       {rec + "--weights sideways", "sideways"},
       {rec + "--input-shape nosuch=1,4", "@main has no input named 'nosuch' (its inputs: x, steps)"},
       {rec + "--input-shape x=2,5", "input 'x' has type f32[batch, 4]; dim 1 is 4, not 5"},
@@ -90,7 +91,7 @@ TEST_F(CompileOptions, BadFlagsFailWithAMessageAndWriteNothing) {
 
 TEST_F(CompileOptions, InputShapeMakesInputsStatic) {
   // The flag takes one NAME=... each time, so a model file after it stays the model file.
-  CommandResult c = weft("compile --input-shape x=3,4 " + kExamples + "recurrent.weft -o " + path("librec3.so") + " -O1 --quiet");
+  CommandResult c = weft("compile --input-shape x=3,4 " + kExamples + "recurrent.weft -o " + path("librec3.so") + " --cxx-opt 1 --quiet");
   ASSERT_EQ(c.status, 0) << c.output;
   EXPECT_EQ(c.output, "");  // --quiet
 
@@ -125,11 +126,11 @@ TEST_F(CompileOptions, InputShapeMakesInputsStatic) {
 }
 
 TEST_F(CompileOptions, ExternalWeightsAreReproducibleAndCheckedAtCreate) {
-  const std::string flags = " --weights external --cpu " + portable_cpu() + " -O1";
+  const std::string flags = " --weights external --cpu " + portable_cpu() + " --cxx-opt 1";
   for (const char* d : {"a", "b"}) {
     CommandResult c = weft("compile " + kExamples + "recurrent.weft -o " + path(d) + "/librec.so" + flags);
     ASSERT_EQ(c.status, 0) << c.output;
-    for (const char* stage : {"import:", "passes (none):", "code generation:", "C++ compile (-O1):", "librec.weights"})
+    for (const char* stage : {"import:", "passes (-O2: to-a-normal-form verify):", "code generation:", "C++ compile (-O1):", "librec.weights"})
       EXPECT_NE(c.output.find(stage), std::string::npos) << stage << "\n" << c.output;
   }
   // Same model and flags: the same bytes, library and sidecar.

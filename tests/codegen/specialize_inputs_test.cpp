@@ -1,4 +1,4 @@
-// specialize_inputs_test.cpp - opt/SpecializeInputs (--input-shape, --input-type): which dims become static or refined, and the errors.
+// specialize_inputs_test.cpp - opt/SpecializeInputs refine_input_types (--input-type); --input-shape specialization is golden cases in tests/opt/specialize_inputs/.
 #include <gtest/gtest.h>
 
 #include "ir/Error.h"
@@ -20,39 +20,6 @@ const char* kModel =
     "def @main(%a: f32[batch, ?], %b: f32[batch], %c: f32[k]) -> (f32[batch, ?], f32[batch], f32[k]) {\n"
     "  (@twice(%a), %b, %c)\n"
     "}\n";
-
-std::string error_of(const Module& m, const std::vector<InputShape>& shapes) {
-  try {
-    specialize_inputs(m, shapes);
-  } catch (const CompileError& e) {
-    return e.what();
-  }
-  return "";
-}
-
-TEST(SpecializeInputs, SymbolsBecomeStaticEverywhereAndUnknownDimsInTheNamedInput) {
-  Module m = specialize_inputs(checked(kModel), {InputShape{"a", {2, 7}}});
-  Function main = m.main();
-  EXPECT_EQ(type_str(main->params[0]->checked_type), "f32[2, 7]");
-  EXPECT_EQ(type_str(main->params[1]->checked_type), "f32[2]");  // shares `batch` with a
-  EXPECT_EQ(type_str(main->params[2]->checked_type), "f32[k]");  // not given: stays symbolic
-  EXPECT_EQ(type_str(m.function("twice")->params[0]->checked_type), "f32[2, ?]");  // symbols are module-wide
-  // @twice and @main declare their results f32[batch, ?]: the `?` stays (a declared type is not narrowed).
-  EXPECT_EQ(type_str(as_func(main->checked_type)->ret), "(f32[2, ?], f32[2], f32[k])");
-}
-
-TEST(SpecializeInputs, ConflictsNameTheInput) {
-  Module m = checked(kModel);
-  EXPECT_NE(error_of(m, {InputShape{"a", {2, 7}}, InputShape{"b", {3}}}).find("dim 0 of input 'b' is 'batch', which input 'a' sets to 2, not 3"),
-            std::string::npos);
-  EXPECT_NE(error_of(m, {InputShape{"z", {1}}}).find("@main has no input named 'z' (its inputs: a, b, c)"), std::string::npos);
-  EXPECT_NE(error_of(m, {InputShape{"c", {1, 2}}}).find("of rank 1, but the shape gives 2 dims"), std::string::npos);
-  Module expr = checked("def @main(%a: f32[n], %b: f32[n * 2]) -> f32[n * 2] { %b }\n");
-  EXPECT_NE(error_of(expr, {InputShape{"b", {6}}}).find("an expression the given sizes do not determine"), std::string::npos);
-  EXPECT_NE(error_of(expr, {InputShape{"a", {3}}, InputShape{"b", {7}}}).find("dim 0 is 'n*2' = 6, not 7"), std::string::npos)
-      << error_of(expr, {InputShape{"a", {3}}, InputShape{"b", {7}}});
-  EXPECT_EQ(error_of(expr, {InputShape{"a", {3}}, InputShape{"b", {6}}}), "");
-}
 
 // --input-type: a type read as the weft parser reads any annotation.
 InputType typed(const std::string& name, const std::string& text) {

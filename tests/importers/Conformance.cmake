@@ -29,7 +29,7 @@ add_test(NAME onnx_conformance
 set_tests_properties(onnx_conformance PROPERTIES FIXTURES_REQUIRED onnx_node_cases TIMEOUT 120)
 
 # The same cases compiled: every case the interpreter passes is built into a .so (cases merged
-# into batch libraries, two built at once, at -O1) and run through the C API, against the
+# into batch libraries, two built at once, at the C++ compiler's -O1) and run through the C API, against the
 # shrink-only list onnx_compiled_expected_failures.txt. The report has both columns.
 add_test(NAME onnx_conformance_compiled
          COMMAND weft_onnx_conformance --compiled --jobs 2

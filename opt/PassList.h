@@ -1,0 +1,19 @@
+// PassList.h - the list of passes, one WEFT_PASS(name) line each.
+//
+// A pass `name` defines `const Pass& name##_pass()` in its own file (opt/<Name>Pass.cpp or
+// beside its function), returning one static instance. To add a pass, append its line;
+// each line stands alone, so passes written at the same time do not conflict. Included
+// plainly, this file declares the functions; Pass.cpp includes it a second time with the
+// macro defined to collect them (as the ONNX converter families are listed).
+#include "opt/Pass.h"
+
+#ifndef WEFT_PASS
+#define WEFT_PASS(name)      \
+  namespace weft {           \
+  const Pass& name##_pass(); \
+  }
+#endif
+
+WEFT_PASS(specialize_inputs)
+WEFT_PASS(to_a_normal_form)
+WEFT_PASS(verify)

@@ -1,2 +1,0 @@
-// Passes.cpp - placeholder translation unit until the first pass lands.
-namespace weft {}

@@ -1,0 +1,135 @@
+// golden_test.cpp - runs every pass golden case under tests/opt/: passes, expected module up to renaming, interpreter before and after.
+#include <gtest/gtest.h>
+
+#include <cctype>
+
+#include "GoldenFile.h"
+#include "GoldenInputs.h"
+#include "ir/Interpreter.h"
+#include "ir/Parser.h"
+#include "ir/Printer.h"
+#include "ir/StructuralEqual.h"
+#include "ir/TypeInference.h"
+#include "opt/Pass.h"
+#include "tests/support/TestSupport.h"
+
+namespace weft::testing {
+namespace {
+
+const std::string kGoldenDir = WEFT_OPT_GOLDEN_DIR;
+
+// The discovered cases; a file that cannot be read becomes a case that fails with why.
+struct Discovered {
+  GoldenCase golden;
+  std::string problem;
+};
+
+// gtest names a failing case by this, not by the bytes of the parameter.
+void PrintTo(const Discovered& d, std::ostream* os) { *os << d.golden.file << ", case " << d.golden.name; }
+
+std::vector<Discovered> discover() {
+  std::vector<Discovered> out;
+  for (const std::string& file : golden_files(kGoldenDir)) {
+    try {
+      for (GoldenCase& c : read_golden_file(file)) out.push_back({std::move(c), ""});
+    } catch (const std::exception& e) {
+      GoldenCase broken;
+      broken.file = file;
+      broken.name = "unreadable";
+      out.push_back({broken, e.what()});
+    }
+  }
+  return out;
+}
+
+// `specialize_inputs/shapes.weft`, case `conflict` -> specialize_inputs_shapes_conflict
+std::string test_name(const ::testing::TestParamInfo<Discovered>& info) {
+  std::string rel = info.param.golden.file.substr(kGoldenDir.size() + 1);
+  rel = rel.substr(0, rel.size() - 5) + "_" + info.param.golden.name;
+  for (char& c : rel)
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  return rel;
+}
+
+// "NAME=D0,D1" as the command line reads it.
+InputShape input_shape(const std::string& text) {
+  InputShape s;
+  size_t eq = text.find('=');
+  if (eq == std::string::npos) throw std::runtime_error("'// input-shape: " + text + "' is not NAME=D0,D1,...");
+  s.name = text.substr(0, eq);
+  for (size_t pos = eq + 1; pos < text.size();) {
+    size_t comma = text.find(',', pos);
+    if (comma == std::string::npos) comma = text.size();
+    s.dims.push_back(std::stoll(text.substr(pos, comma - pos)));
+    pos = comma + 1;
+  }
+  return s;
+}
+
+std::string error_text(const CompileError& e) { return e.diagnostic().str(); }
+
+// @main's result, or the run-time error it raised.
+struct Outcome {
+  Value value;
+  std::string error;
+};
+Outcome run(const Module& m, const std::vector<Value>& args) {
+  try {
+    return {run_main(m, args), ""};
+  } catch (const RuntimeError& e) {
+    return {Value(), e.what()};
+  }
+}
+
+class PassGolden : public ::testing::TestWithParam<Discovered> {};
+
+TEST_P(PassGolden, Case) {
+  const Discovered& d = GetParam();
+  ASSERT_EQ(d.problem, "");
+  const GoldenCase& c = d.golden;
+  SCOPED_TRACE(c.file + ":" + std::to_string(c.line) + ": case " + c.name);
+
+  Module input = parse_module(c.input, c.file);
+  infer_types(input);
+  PassContext context;
+  for (const std::string& s : c.input_shapes) context.input_shapes.push_back(input_shape(s));
+
+  if (!c.expect_error.empty()) {
+    try {
+      run_passes(input, c.passes, context);
+    } catch (const CompileError& e) {
+      EXPECT_NE(error_text(e).find(c.expect_error), std::string::npos) << "the error was: " << error_text(e);
+      return;
+    }
+    FAIL() << "the passes succeeded; expected an error holding '" << c.expect_error << "'";
+  }
+
+  Module after = run_passes(input, c.passes, context);
+  Module expected = parse_module(c.expected, c.file);
+  std::string why;
+  EXPECT_TRUE(structural_equal(after, expected, &why)) << why << "\n--- got:\n" << print_module(after) << "--- expected:\n"
+                                                       << print_module(expected);
+  // The result prints to text that reads back as the same module.
+  EXPECT_TRUE(structural_equal(parse_module(print_module(after), "printed"), after, &why)) << why;
+
+  // The interpreter gives the same result before and after, on inputs for the specialized signature.
+  std::vector<Value> args = generate_main_inputs(after, 1234);
+  Outcome before_run = run(input, args), after_run = run(after, args);
+  EXPECT_EQ(before_run.error, after_run.error);
+  if (before_run.value && after_run.value)
+    EXPECT_EQ(values_close(after_run.value, before_run.value, "@main's result", c.rtol, 0), "");
+}
+
+INSTANTIATE_TEST_SUITE_P(Opt, PassGolden, ::testing::ValuesIn(discover()), test_name);
+
+// The suite cannot pass by finding nothing: the passes with golden tests must have cases.
+TEST(PassGoldenFiles, EveryTestedPassHasCases) {
+  for (const char* pass : {"specialize_inputs", "to_a_normal_form"}) {
+    int n = 0;
+    for (const Discovered& d : discover()) n += d.golden.file.find("/" + std::string(pass) + "/") != std::string::npos;
+    EXPECT_GT(n, 0) << "no golden cases under tests/opt/" << pass;
+  }
+}
+
+}  // namespace
+}  // namespace weft::testing

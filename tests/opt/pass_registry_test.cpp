@@ -1,0 +1,58 @@
+// pass_registry_test.cpp - the pass registry by flag name, the -O pipelines, and the dump hook.
+#include <gtest/gtest.h>
+
+#include "ir/Parser.h"
+#include "ir/TypeInference.h"
+#include "opt/Pipelines.h"
+
+namespace weft::testing {
+namespace {
+
+std::vector<std::string> names(const std::vector<const Pass*>& passes) {
+  std::vector<std::string> out;
+  for (const Pass* p : passes) out.push_back(p->name());
+  return out;
+}
+
+TEST(PassRegistry, FindsEveryPassByItsFlagName) {
+  EXPECT_EQ(names(registered_passes()), (std::vector<std::string>{"specialize-inputs", "to-a-normal-form", "verify"}));
+  for (const Pass* p : registered_passes()) {
+    EXPECT_EQ(&find_pass(p->name()), p);
+    EXPECT_GT(std::string(p->summary()).size(), 10u) << p->name();
+  }
+  try {
+    find_pass("fuse-everything");
+    FAIL() << "an unknown pass was found";
+  } catch (const CompileError& e) {
+    EXPECT_NE(std::string(e.what()).find("unknown pass 'fuse-everything' (passes: specialize-inputs, to-a-normal-form, verify)"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(PassPipelines, EachLevelEndsWithTheFormCodegenNeedsAndSpecializesOnlyWithShapes) {
+  PassContext none, shapes;
+  shapes.input_shapes.push_back({"x", {2}});
+  for (int level = 0; level <= 3; ++level) {
+    EXPECT_EQ(pipeline_passes(level, none), (std::vector<std::string>{"to-a-normal-form", "verify"})) << level;
+    EXPECT_EQ(pipeline_passes(level, shapes), (std::vector<std::string>{"specialize-inputs", "to-a-normal-form", "verify"})) << level;
+  }
+  EXPECT_THROW(pipeline_passes(4, none), CompileError);
+  EXPECT_THROW(pipeline_passes(-1, none), CompileError);
+}
+
+TEST(PassPipelines, TheDumpHookSeesTheModuleAfterEveryPass) {
+  Module m = parse_module("def @main(%x: f32[n]) -> f32[n] { relu(%x) }\n", "t.weft");
+  infer_types(m);
+  PassContext context;
+  context.input_shapes.push_back({"x", {4}});
+  std::vector<std::string> seen;
+  Module out = run_pipeline(m, 2, context, [&](int index, const Pass& pass, const Module& after) {
+    seen.push_back(std::to_string(index) + ":" + pass.name() + ":" + type_str(after.main()->params[0]->checked_type));
+  });
+  EXPECT_EQ(seen, (std::vector<std::string>{"1:specialize-inputs:f32[4]", "2:to-a-normal-form:f32[4]", "3:verify:f32[4]"}));
+  EXPECT_EQ(type_str(out.main()->params[0]->checked_type), "f32[4]");
+}
+
+}  // namespace
+}  // namespace weft::testing
