@@ -1,4 +1,4 @@
-# export_torch_models.py - exports real PyTorch models (CNN, LSTM, scripted loop) to ONNX with torch's outputs as fixtures.
+# export_torch_models.py - exports real PyTorch models (CNN, LSTM, scripted loop and if, unnamed inputs) to ONNX with torch's outputs as fixtures.
 import json
 import os
 import sys
@@ -38,9 +38,55 @@ class GrowUntil(nn.Module):
         return torch.stack(parts, 0)
 
 
-def export(model, args, path, input_names, output_names, dynamic_axes):
-    torch.onnx.export(model, args, path, opset_version=OPSET, input_names=input_names,
+class IfAroundLstm(nn.Module):
+    # An `if` on data around an LSTM, scripted: PyTorch exports If branches without value_info,
+    # so the LSTM's input types must be derived inside the branch.
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(input_size=4, hidden_size=5, batch_first=True)
+
+    def forward(self, x):
+        if bool(x.sum() > 0):
+            y, _ = self.lstm(x)
+            return y
+        return x.new_zeros(x.shape[0], x.shape[1], 5) - 1.0
+
+
+class ConvAfterConcatReshape(nn.Module):
+    # A Conv fed by a Concat/Reshape chain on dynamic dims: the Reshape's shape is a tensor
+    # computed from Shape/Gather/Concat, so its result's rank comes from the shape's length.
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(6, 4, 3, padding=1)
+
+    def forward(self, x, y):
+        z = torch.cat([x, y], 1)
+        z = z.reshape(z.shape[0], 6, z.shape[2], -1)
+        return self.conv(z)
+
+
+def export(model, args, path, input_names, output_names, dynamic_axes, opset=OPSET):
+    torch.onnx.export(model, args, path, opset_version=opset, input_names=input_names,
                       output_names=output_names, dynamic_axes=dynamic_axes)
+
+
+def rename_values(path, mapping):
+    # Renames graph values everywhere (subgraphs too): exports with torch's own generated names
+    # (`onnx::Concat_0`), which torch.onnx.export gives only when it is not told dynamic axes.
+    import onnx
+    m = onnx.load(path)
+
+    def walk(g):
+        for vi in list(g.input) + list(g.output) + list(g.value_info):
+            vi.name = mapping.get(vi.name, vi.name)
+        for n in g.node:
+            n.input[:] = [mapping.get(x, x) for x in n.input]
+            n.output[:] = [mapping.get(x, x) for x in n.output]
+            for a in n.attribute:
+                if a.HasField("g"):
+                    walk(a.g)
+    walk(m.graph)
+    onnx.save(m, path)
 
 
 def save_case(out, name, model, path, input_sets):
@@ -90,6 +136,26 @@ def main():
     sets = [[rng.standard_normal((2, 3), dtype=np.float32) + 1, np.array([30.0], dtype=np.float32)],
             [rng.standard_normal((4, 3), dtype=np.float32), np.array([1e9], dtype=np.float32)]]
     cases.append(save_case(out, "grow_until", loop, p, sets))
+
+    for opset in (13, 17):
+        name = f"if_lstm_opset{opset}"
+        model = torch.jit.script(IfAroundLstm().eval())
+        p = os.path.join(out, name + ".onnx")
+        export(model, (torch.randn(2, 3, 4),), p, ["x"], None, {"x": {0: "batch", 1: "seq"}}, opset)
+        rename_values(p, {"x": "x.1"})  # the name a scripted forward's argument gets
+        sets = [[np.abs(rng.standard_normal((2, 3, 4), dtype=np.float32))],
+                [-np.abs(rng.standard_normal((1, 5, 4), dtype=np.float32))],
+                [np.abs(rng.standard_normal((3, 6, 4), dtype=np.float32))]]
+        cases.append(save_case(out, name, model, p, sets))
+
+        name = f"conv_concat_reshape_opset{opset}"
+        model = ConvAfterConcatReshape().eval()
+        p = os.path.join(out, name + ".onnx")
+        dyn = {0: "batch", 2: "h", 3: "w"}
+        export(model, (torch.randn(1, 3, 8, 8), torch.randn(1, 3, 8, 8)), p, ["a", "b"], None, {"a": dyn, "b": dyn}, opset)
+        rename_values(p, {"a": "onnx::Concat_0", "b": "onnx::Concat_1"})
+        sets = [[rng.standard_normal((n, 3, h, w), dtype=np.float32) for _ in range(2)] for n, h, w in ((1, 8, 8), (2, 5, 7))]
+        cases.append(save_case(out, name, model, p, sets))
 
     with open(os.path.join(out, "manifest.json"), "w") as f:
         json.dump(cases, f, indent=1)
