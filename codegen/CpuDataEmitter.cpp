@@ -3,6 +3,7 @@
 #include "codegen/CpuTypes.h"
 #include "codegen/IrComment.h"
 #include "ir/ExprSnippet.h"
+#include "ir/Lexer.h"
 
 namespace weft::codegen {
 
@@ -95,7 +96,7 @@ void CpuFunctionEmitter::pattern_bind(const Pattern& p, const std::string& path,
     case PatternKind::Wildcard: return;
     case PatternKind::Var: {
       std::string v = fresh(p->var->name_hint);
-      line(cpp_type(t, fn_->span) + " " + v + " = " + path + ";  // %" + p->var->name_hint);
+      line(cpp_type(t, fn_->span) + " " + v + " = " + path + ";  // " + comment_safe(local_name_text(p->var->name_hint)));
       vars_[p->var.get()] = v;
       return;
     }

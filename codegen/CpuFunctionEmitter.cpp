@@ -7,6 +7,7 @@
 #include "codegen/CpuTypes.h"
 #include "codegen/IrComment.h"
 #include "ir/ExprSnippet.h"
+#include "ir/Lexer.h"
 #include "ir/OpRegistry.h"
 #include "ir/ops/CpuEmit.h"
 
@@ -110,10 +111,10 @@ std::string CpuFunctionEmitter::emit(const FunctionInstance& inst) {
   }
   head += "(";
   for (size_t i = 0; i < fn_->params.size(); ++i)
-    head += (i ? ", %" : "%") + fn_->params[i]->name_hint + ": " + type_str(type_of(fn_->params[i]));
+    head += (i ? ", " : "") + local_name_text(fn_->params[i]->name_hint) + ": " + type_str(type_of(fn_->params[i]));
   head += ") -> " + type_str(scope_.ret);
   if (fn_->span.known()) head += "  [" + fn_->span.str() + "]";
-  return head + "\n" + sig + " {\n" + body + "}\n";
+  return comment_safe(head) + "\n" + sig + " {\n" + body + "}\n";
 }
 
 bool CpuFunctionEmitter::may_recurse() const {
@@ -196,7 +197,7 @@ std::string CpuFunctionEmitter::bind(const Type& t, const Span& where, const std
   std::string v = fresh(hint);
   auto* tup = as_tuple(t);
   const bool unit = tup && tup->fields.empty();  // `let %_ = ref_write(...)`: bound for its effect
-  line((unit ? "[[maybe_unused]] " : "") + cpp_type(t, where) + " " + v + " = " + expr + ";" + (comment.empty() ? "" : "  // " + comment));
+  line((unit ? "[[maybe_unused]] " : "") + cpp_type(t, where) + " " + v + " = " + expr + ";" + (comment.empty() ? "" : "  // " + comment_safe(comment)));
   return v;
 }
 
@@ -359,7 +360,7 @@ std::string CpuFunctionEmitter::closure_call(const CallNode& call, const std::st
 Expr CpuFunctionEmitter::bind_lets(Expr e) {
   // A loop, not a recursion: imported models have let-chains thousands long.
   while (auto* let = as<LetNode>(e)) {
-    line("// %" + let->var->name_hint + " = " + ir_comment(let->value));
+    line("// " + comment_safe(local_name_text(let->var->name_hint)) + " = " + ir_comment(let->value));
     // Values are immutable, so a let names the C++ expression of its value (no copy). A
     // closure bound by a let may call itself through the let's variable.
     const Type t = type_of(let->var);

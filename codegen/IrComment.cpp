@@ -3,6 +3,7 @@
 
 #include <sstream>
 
+#include "ir/Lexer.h"
 #include "ir/OpRegistry.h"
 
 namespace weft::codegen {
@@ -31,7 +32,7 @@ void render(const Expr& e, int depth, std::string& out, size_t max_chars) {
     }
   };
   if (auto* v = as<VarNode>(e)) {
-    out += "%" + v->name_hint;
+    out += local_name_text(v->name_hint);
   } else if (auto* c = as<ConstantNode>(e)) {
     out += c->value.rank() == 0 ? scalar_text(c->value) : "const " + c->value.str(4);
   } else if (auto* call = as<CallNode>(e)) {
@@ -67,6 +68,20 @@ std::string ir_comment(const Expr& e, size_t max_chars) {
   std::string out;
   render(e, 0, out, max_chars);
   if (out.size() > max_chars) out = out.substr(0, max_chars) + "...";
+  return comment_safe(out);
+}
+
+std::string comment_safe(const std::string& text) {
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    auto u = static_cast<unsigned char>(text[i]);
+    if (u < 0x20 || u == 0x7f) out += {'\\', 'x', hex[u >> 4], hex[u & 15]};
+    else if (text[i] == '*' && i + 1 < text.size() && text[i + 1] == '/') out += "*\\";
+    else out += text[i];
+  }
+  size_t last = out.find_last_not_of(' ');
+  if (last != std::string::npos && out[last] == '\\') out += '.';
   return out;
 }
 

@@ -66,7 +66,13 @@ class Lexer {
 
   void lex_one(Token& t, bool after_dot) {
     char c = peek();
-    if (c == '%' || c == '@') {
+    if (c == '%' && peek(1) == '"') {
+      // `%"onnx::Flatten_0"`: a variable named as the model spells it.
+      advance();
+      t.kind = TokenKind::LocalName;
+      t.text = quoted(t, "variable name");
+      if (t.text.empty()) fail(t.line, t.column, "a quoted variable name is empty");
+    } else if (c == '%' || c == '@') {
       advance();
       t.kind = c == '%' ? TokenKind::LocalName : TokenKind::GlobalName;
       t.text = take_while_name_chars();
@@ -104,22 +110,29 @@ class Lexer {
 
   void lex_string(Token& t) {
     t.kind = TokenKind::String;
+    t.text = quoted(t, "string literal");
+  }
+
+  // The text between double quotes at the current position, escapes decoded
+  // (\n \t \" \\ \xNN); `what` names the construct in errors.
+  std::string quoted(const Token& t, const char* what) {
+    std::string out;
     advance();  // opening quote
     for (;;) {
-      if (pos_ >= src_.size() || peek() == '\n') fail(t.line, t.column, "unterminated string literal");
+      if (pos_ >= src_.size() || peek() == '\n') fail(t.line, t.column, Msg() << "unterminated " << what);
       char c = advance();
-      if (c == '"') return;
-      if (c != '\\') { t.text += c; continue; }
+      if (c == '"') return out;
+      if (c != '\\') { out += c; continue; }
       int line = line_, col = col_ - 1;
       char e = pos_ < src_.size() ? advance() : '\0';
-      if (e == 'n') t.text += '\n';
-      else if (e == 't') t.text += '\t';
-      else if (e == '"' || e == '\\') t.text += e;
+      if (e == 'n') out += '\n';
+      else if (e == 't') out += '\t';
+      else if (e == '"' || e == '\\') out += e;
       else if (e == 'x' && std::isxdigit(static_cast<unsigned char>(peek())) && std::isxdigit(static_cast<unsigned char>(peek(1)))) {
         std::string hex{advance(), advance()};
-        t.text += char(std::strtol(hex.c_str(), nullptr, 16));
+        out += char(std::strtol(hex.c_str(), nullptr, 16));
       } else {
-        fail(line, col, Msg() << "unknown escape '\\" << e << "' in string literal");
+        fail(line, col, Msg() << "unknown escape '\\" << e << "' in " << what);
       }
     }
   }
@@ -155,13 +168,36 @@ std::vector<Token> tokenize(const std::string& text, const std::string& filename
 std::string describe_token(const Token& t) {
   switch (t.kind) {
     case TokenKind::End: return "end of input";
-    case TokenKind::LocalName: return "'%" + t.text + "'";
+    case TokenKind::LocalName: return "'" + local_name_text(t.text) + "'";
     case TokenKind::GlobalName: return "'@" + t.text + "'";
     case TokenKind::String: return "string \"" + t.text + "\"";
     case TokenKind::Number: return "'" + t.text + t.suffix + "'";
     default: return "'" + t.text + "'";
   }
 }
+
+bool is_plain_name(const std::string& name) {
+  if (name.empty()) return false;
+  for (char c : name)
+    if (!is_name_char(c)) return false;
+  return true;
+}
+
+std::string quote_text(const std::string& s) {
+  static const char* hex = "0123456789abcdef";
+  std::string out = "\"";
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') out += {'\\', c};
+    else if (c == '\n') out += "\\n";
+    else if (c == '\t') out += "\\t";
+    else if (u < 0x20 || u == 0x7f) out += {'\\', 'x', hex[u >> 4], hex[u & 15]};
+    else out += c;
+  }
+  return out + "\"";
+}
+
+std::string local_name_text(const std::string& name) { return is_plain_name(name) ? "%" + name : "%" + quote_text(name); }
 
 void store_float_text(const Tensor& t, int64_t i, const std::string& text) {
   bool negative = !text.empty() && text[0] == '-';

@@ -11,7 +11,7 @@ namespace weft {
 
 enum class TokenKind {
   Ident,       // def, f32, Cons, axis, nanf32, _
-  LocalName,   // %x  (text without the sigil)
+  LocalName,   // %x or %"onnx::x" (text: the name without the sigil, quotes decoded)
   GlobalName,  // @main
   Number,      // 1, 1.5, 2e-3, with an optional dtype suffix: 1.5f32 -> text "1.5", suffix "f32"
   String,      // "..." (text holds the decoded value)
@@ -38,6 +38,14 @@ std::vector<Token> tokenize(const std::string& text, const std::string& filename
 
 // How an error message names a token: "';'", "'foo'", "'%x'", "end of input".
 std::string describe_token(const Token& t);
+
+// Whether `name` can be written bare after `%` (letters, digits and `_`).
+bool is_plain_name(const std::string& name);
+// `s` in double quotes as the lexer reads it back: `"`, `\` and control characters
+// (newline among them) escaped, so the text stays on one line.
+std::string quote_text(const std::string& s);
+// How the text format writes a variable: `%x`, or `%"onnx::x"` when the name is not plain.
+std::string local_name_text(const std::string& name);
 
 // Stores the decimal number `text` ("1.5", "-2e-3", "nan", "-inf") as element i of a
 // floating-point tensor, rounding once from decimal to the element type (through f32

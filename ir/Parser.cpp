@@ -212,7 +212,7 @@ Expr Parser::primary() {
     case TokenKind::LocalName: {
       next();
       const Var* v = vars_.find(t.text);
-      if (!v) fail(t, "unknown variable '%" + t.text + "'");
+      if (!v) fail(t, "unknown variable '" + local_name_text(t.text) + "'");
       return *v;
     }
     case TokenKind::GlobalName:

@@ -130,7 +130,7 @@ class Printer {
     Expr cur = e;
     while (auto let = as<LetNode>(cur)) {
       new_line();
-      out_ += "let %" + bind(let->var.get());
+      out_ += "let " + local_name_text(bind(let->var.get()));
       Type shown = let->var->annotation;
       if (!shown && opts_.show_types && !as<ConstantNode>(let->value))
         shown = let->var->checked_type ? let->var->checked_type : let->value->checked_type;
@@ -167,7 +167,8 @@ class Printer {
   const std::string& bind(const VarNode* v) {
     auto it = var_names_.find(v);
     if (it != var_names_.end()) return it->second;
-    return var_names_[v] = vars_.fresh(sanitize_name(v->name_hint, "v"));
+    // Kept as the model spells it (written `%"..."` when not plain), so interface names survive.
+    return var_names_[v] = vars_.fresh(v->name_hint.empty() ? "v" : v->name_hint);
   }
   const std::string& bind(const TypeVarNode* tv) {
     auto it = type_var_names_.find(tv);
@@ -251,7 +252,7 @@ class Printer {
     out_ += is_def ? "(" : " (";
     for (size_t i = 0; i < fn->params.size(); ++i) {
       const Var& p = fn->params[i];
-      out_ += (i ? ", %" : "%") + bind(p.get());
+      out_ += (i ? ", " : "") + local_name_text(bind(p.get()));
       Type t = p->annotation ? p->annotation : opts_.show_types ? p->checked_type : Type();
       if (t) {
         out_ += ": ";
@@ -384,7 +385,7 @@ class Printer {
   void pattern(const Pattern& p) {
     switch (p->kind) {
       case PatternKind::Wildcard: out_ += "_"; return;
-      case PatternKind::Var: out_ += "%" + bind(p->var.get()); return;
+      case PatternKind::Var: out_ += local_name_text(bind(p->var.get())); return;
       case PatternKind::Constructor:
         out_ += p->ctor->name;
         if (p->sub.empty()) return;
@@ -419,7 +420,7 @@ class Printer {
 
   void expr(const Expr& e) {
     switch (e->kind) {
-      case ExprKind::Var: out_ += "%" + bind(as<VarNode>(e)); return;
+      case ExprKind::Var: out_ += local_name_text(bind(as<VarNode>(e))); return;
       case ExprKind::GlobalVar: out_ += "@" + as<GlobalVarNode>(e)->name; return;
       case ExprKind::Constant: constant(as<ConstantNode>(e)->value); return;
       case ExprKind::Tuple: {

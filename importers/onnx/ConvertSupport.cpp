@@ -30,7 +30,11 @@ Expr scalar_input(NodeContext& ctx, size_t i, DType dtype, const std::string& wh
     bool widen_int = dtype == DType::I64 && t->dtype == DType::I32;
     if (t->dtype != dtype && !widen_int)
       ctx.fail(Msg() << what << " (input " << i << ") must be " << dtype_name(dtype) << ", got " << dtype_name(t->dtype));
-    if (t->rank() > 1) ctx.fail(Msg() << what << " (input " << i << ") must be a scalar, got rank " << t->rank());
+    // Any one-element tensor passes, as ONNX Runtime lets it (exporters emit `[1, 1]`
+    // conditions); a dim known to be larger is a defect, other sizes are checked by the reshape.
+    for (const Dim& d : t->shape)
+      if (d.is_static() && d.value() != 1)
+        ctx.fail(Msg() << what << " (input " << i << ") must have one element, got " << type_str(t));
     if (widen_int) e = ctx.op("cast", {e}, {{"to", DType::I64}});
     if (t->rank() == 0) return e;
   }

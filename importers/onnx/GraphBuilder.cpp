@@ -1,6 +1,7 @@
 // GraphBuilder.cpp - graph scopes, value facts, constant folding and the per-node conversion loop.
 #include "importers/onnx/GraphBuilder.h"
 
+#include "importers/onnx/GraphChecks.h"
 #include "importers/onnx/NodeContext.h"
 #include "importers/onnx/OnnxTensors.h"
 #include "ir/OpRegistry.h"
@@ -304,6 +305,7 @@ void GraphBuilder::add_initializers(const onnx::GraphProto& g) {
 }
 
 void GraphBuilder::convert_nodes(const onnx::GraphProto& g) {
+  check_graph_wiring(g, graph_name_);
   for (int i = 0; i < g.node_size(); ++i) convert_node(g.node(i), i);
 }
 

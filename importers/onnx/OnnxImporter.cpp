@@ -58,16 +58,23 @@ Module build(const onnx::ModelProto& model, const std::string& path) {
   for (auto& fn : model.functions()) state.functions[{normalize_domain(fn.domain()), fn.name()}] = &fn;
   const onnx::GraphProto& graph = model.graph();
   GraphBuilder main(state, graph.name().empty() ? "main" : graph.name());
-  // Before IR version 4 initializers were listed among the inputs too; they stay constants.
+  // An initializer that is also listed as a graph input (every model before IR version 4,
+  // and exporters that keep weights overridable) stays a constant with the initializer's
+  // value: ONNX Runtime lets a caller override it, but as a parameter it would make every
+  // caller pass every weight, and constant weights are what folding and packing need.
   std::set<std::string> initializers;
   for (auto& init : graph.initializer()) initializers.insert(init.name());
   std::vector<Var> params;
+  std::set<std::string> seen;
   for (auto& input : graph.input()) {
     if (initializers.count(input.name())) continue;
     Span where{"onnx graph input '" + input.name() + "'"};
+    if (input.name().empty()) throw CompileError(Span{"onnx graph '" + main.graph_name() + "'"}, "a graph input has no name");
+    if (!seen.insert(input.name()).second) throw CompileError(where, "the graph lists this input twice");
     Type t = input.has_type() ? to_type(input.type(), where, /*unranked_ok=*/true) : nullptr;
     if (!t) throw CompileError(where, "the input has no type; weft needs each input's element type");
-    Var p = make_var(sanitize_name(input.name()), t, where);
+    // The name as the model spells it: `weft run --input`, the C API and messages use it.
+    Var p = make_var(input.name(), t, where);
     main.define_param(input.name(), p, t);
     params.push_back(p);
   }

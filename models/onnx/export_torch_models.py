@@ -1,4 +1,4 @@
-# export_torch_models.py - exports real PyTorch models (CNN, LSTM, scripted loop) to ONNX with torch's outputs as fixtures.
+# export_torch_models.py - exports real PyTorch models (CNN, LSTM, scripted loop and if, unnamed inputs) to ONNX with torch's outputs as fixtures.
 import json
 import os
 import sys
@@ -38,9 +38,76 @@ class GrowUntil(nn.Module):
         return torch.stack(parts, 0)
 
 
-def export(model, args, path, input_names, output_names, dynamic_axes):
-    torch.onnx.export(model, args, path, opset_version=OPSET, input_names=input_names,
+class IfAroundLstm(nn.Module):
+    # An `if` on data around an LSTM, scripted: PyTorch exports If branches without value_info,
+    # so the LSTM's input types must be derived inside the branch.
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(input_size=4, hidden_size=5, batch_first=True)
+
+    def forward(self, x):
+        if bool(x.sum() > 0):
+            y, _ = self.lstm(x)
+            return y
+        return x.new_zeros(x.shape[0], x.shape[1], 5) - 1.0
+
+
+class LoopIfLstm(nn.Module):
+    # A scripted loop whose body branches on data between an LSTM and a Conv1d: If inside
+    # Loop, the LSTM's input a loop-carried value whose type the importer must settle.
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(input_size=4, hidden_size=4, batch_first=True)
+        self.conv = nn.Conv1d(4, 4, 1)
+
+    def forward(self, x, n: int):
+        for _ in range(n):
+            if bool(x.sum() > 0):
+                x, state = self.lstm(x)
+            else:
+                x = self.conv(x.transpose(1, 2)).transpose(1, 2)
+        return x
+
+
+class ConvAfterConcatReshape(nn.Module):
+    # A Conv fed by a Concat/Reshape chain on dynamic dims: the Reshape's shape is a tensor
+    # computed from Shape/Gather/Concat, so its result's rank comes from the shape's length.
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(6, 4, 3, padding=1)
+
+    def forward(self, x, y):
+        z = torch.cat([x, y], 1)
+        z = z.reshape(z.shape[0], 6, z.shape[2], -1)
+        return self.conv(z)
+
+
+def export(model, args, path, input_names, output_names, dynamic_axes, opset=OPSET):
+    torch.onnx.export(model, args, path, opset_version=opset, input_names=input_names,
                       output_names=output_names, dynamic_axes=dynamic_axes)
+
+
+def rename_values(path, mapping, strip_value_info=False):
+    # Renames graph values everywhere (subgraphs too): exports with torch's own generated names
+    # (`onnx::Concat_0`), which torch.onnx.export gives only when it is not told dynamic axes.
+    import onnx
+    m = onnx.load(path)
+
+    def walk(g):
+        if strip_value_info:  # as other tools save models: no types but the graph inputs'
+            del g.value_info[:]
+            for o in g.output:
+                o.ClearField("type")
+        for vi in list(g.input) + list(g.output) + list(g.value_info):
+            vi.name = mapping.get(vi.name, vi.name)
+        for n in g.node:
+            n.input[:] = [mapping.get(x, x) for x in n.input]
+            n.output[:] = [mapping.get(x, x) for x in n.output]
+            for a in n.attribute:
+                if a.HasField("g"):
+                    walk(a.g)
+    walk(m.graph)
+    onnx.save(m, path)
 
 
 def save_case(out, name, model, path, input_sets):
@@ -48,7 +115,8 @@ def save_case(out, name, model, path, input_sets):
     runs = []
     with torch.no_grad():
         for r, inputs in enumerate(input_sets):
-            got = model(*[torch.from_numpy(a) for a in inputs])
+            # An int argument (a loop count) is a NumPy scalar here, a rank-0 tensor in the model.
+            got = model(*[torch.from_numpy(a) if isinstance(a, np.ndarray) else int(a) for a in inputs])
             outs = list(got) if isinstance(got, (tuple, list)) else [got]
             run = {"inputs": [], "outputs": []}
             for k, a in enumerate(inputs):
@@ -90,6 +158,36 @@ def main():
     sets = [[rng.standard_normal((2, 3), dtype=np.float32) + 1, np.array([30.0], dtype=np.float32)],
             [rng.standard_normal((4, 3), dtype=np.float32), np.array([1e9], dtype=np.float32)]]
     cases.append(save_case(out, "grow_until", loop, p, sets))
+
+    for opset in (13, 17):
+        name = f"if_lstm_opset{opset}"
+        model = torch.jit.script(IfAroundLstm().eval())
+        p = os.path.join(out, name + ".onnx")
+        export(model, (torch.randn(2, 3, 4),), p, ["x"], None, {"x": {0: "batch", 1: "seq"}}, opset)
+        rename_values(p, {"x": "x.1"}, strip_value_info=True)  # the name a scripted forward's argument gets
+        sets = [[np.abs(rng.standard_normal((2, 3, 4), dtype=np.float32))],
+                [-np.abs(rng.standard_normal((1, 5, 4), dtype=np.float32))],
+                [np.abs(rng.standard_normal((3, 6, 4), dtype=np.float32))]]
+        cases.append(save_case(out, name, model, p, sets))
+
+        name = f"conv_concat_reshape_opset{opset}"
+        model = ConvAfterConcatReshape().eval()
+        p = os.path.join(out, name + ".onnx")
+        dyn = {0: "batch", 2: "h", 3: "w"}
+        export(model, (torch.randn(1, 3, 8, 8), torch.randn(1, 3, 8, 8)), p, ["a", "b"], None, {"a": dyn, "b": dyn}, opset)
+        rename_values(p, {"a": "onnx::Concat_0", "b": "onnx::Concat_1"}, strip_value_info=True)
+        sets = [[rng.standard_normal((n, 3, h, w), dtype=np.float32) for _ in range(2)] for n, h, w in ((1, 8, 8), (2, 5, 7))]
+        cases.append(save_case(out, name, model, p, sets))
+
+        name = f"loop_if_lstm_opset{opset}"
+        model = torch.jit.script(LoopIfLstm().eval())
+        p = os.path.join(out, name + ".onnx")
+        export(model, (torch.randn(2, 3, 4), 3), p, ["x", "n"], None, {"x": {0: "batch", 1: "seq"}}, opset)
+        rename_values(p, {}, strip_value_info=True)
+        sets = [[rng.standard_normal((2, 3, 4), dtype=np.float32), np.int64(3)],
+                [rng.standard_normal((1, 5, 4), dtype=np.float32) - 1, np.int64(2)],
+                [rng.standard_normal((3, 2, 4), dtype=np.float32), np.int64(0)]]
+        cases.append(save_case(out, name, model, p, sets))
 
     with open(os.path.join(out, "manifest.json"), "w") as f:
         json.dump(cases, f, indent=1)

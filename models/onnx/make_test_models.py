@@ -11,6 +11,7 @@ import os
 import shutil
 import sys
 
+import make_interface_cases
 import numpy as np
 import onnx
 from onnx import TensorProto, helper as H, mapping, numpy_helper
@@ -408,6 +409,7 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     for make in (if_cases, loop_cases, scan_cases, sequence_cases, data_cases, error_cases):
         make()
+    make_interface_cases.add_cases(case)
     with open(os.path.join(OUT, "cases.json"), "w") as f:
         json.dump(CASES, f, indent=1)
     print(f"wrote {len(CASES)} importer test cases to {OUT}")

@@ -67,6 +67,13 @@ std::string import_error(const std::string& name) {
 
 TEST(OnnxImport, IfCapturesOuterValues) { check_runs("if_capture"); }
 TEST(OnnxImport, IfBranchesOfDifferentLengths) { check_runs("if_shapes"); }
+// ONNX Runtime takes any one-element condition; exporters emit `bool[1, 1]`.
+TEST(OnnxImport, IfConditionOfRankTwo) { check_runs("if_cond_rank2"); }
+// No types on the branches' outputs nor the graph's: the If's type is the join of the branches'.
+TEST(OnnxImport, IfBranchesWithoutTypes) {
+  Module m = check_runs("if_untyped_branches");
+  EXPECT_EQ(type_str(as_func(m.main()->checked_type)->ret), "f32[1, 3]");
+}
 
 // ---- Loop --------------------------------------------------------------------------------------
 
@@ -132,6 +139,14 @@ TEST(OnnxImport, IrVersion3InitializersListedAsInputs) {
 }
 
 TEST(OnnxImport, InitializersInSeveralDtypesRawAndTyped) { check_runs("initializer_dtypes"); }
+TEST(OnnxImport, ConstantValueAttributesAndAnEmptyOptionalInput) { check_runs("constant_value_attrs"); }
+
+// An initializer also listed as an input (IR version 8) stays a constant, not a parameter.
+TEST(OnnxImport, InitializerAlsoListedAsAnInput) {
+  Module m = check_runs("initializer_also_input");
+  ASSERT_EQ(m.main()->params.size(), 1u);
+  EXPECT_EQ(m.main()->params[0]->name_hint, "x");
+}
 TEST(OnnxImport, ExternalDataInsideTheModelDirectory) { check_runs("external_good"); }
 
 TEST(OnnxImport, ExternalDataOutsideIsRefused) {
@@ -166,6 +181,26 @@ TEST(OnnxImport, OperatorOnATensorOfUnknownRank) {
   std::string e = import_error("err_unknown_rank");
   EXPECT_HAS(e, "onnx node 'relu_elem' (Relu, domain '', opset 16)");
   EXPECT_HAS(e, "relu: argument 0 has unknown rank (f32[*])");
+}
+
+// Wiring defects: one message naming the nodes and the value.
+TEST(OnnxImport, TwoNodesWritingOneValue) {
+  EXPECT_EQ(import_error("err_duplicate_output"),
+            "onnx graph 'g': error: node 'first' (Relu) and node 'second' (Neg) both write 'y'; every value has one definition");
+  EXPECT_HAS(import_error("err_duplicate_in_branch"), "onnx graph 'then': error: node 'inner_a' (Neg) and node 'inner_b' (Abs) both write 't_out'");
+  EXPECT_HAS(import_error("err_writes_input"), "node 'overwriter' (Relu) writes 'x', which is already a graph input or initializer");
+}
+
+TEST(OnnxImport, ValueUsedBeforeItsDefinition) {
+  EXPECT_HAS(import_error("err_use_before_def"), "node 'reader' (Relu) uses 't' before node 'writer' (Neg) defines it");
+}
+
+TEST(OnnxImport, CycleNamesItsNodes) {
+  EXPECT_HAS(import_error("err_cycle"), "the nodes form a cycle: node 'add_b' (Add) -> node 'relu_c' (Relu) -> node 'add_b' (Add)");
+}
+
+TEST(OnnxImport, IfConditionWithMoreThanOneElement) {
+  EXPECT_HAS(import_error("err_cond_two_elements"), "onnx node 'if2' (If, domain '', opset 16): error: cond (input 0) must have one element, got bool[2]");
 }
 
 TEST(OnnxImport, DataLengthThatDoesNotMatchTheShape) {

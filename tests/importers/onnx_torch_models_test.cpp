@@ -1,4 +1,4 @@
-// onnx_torch_models_test.cpp - real PyTorch exports (ResNet-18, LSTM, scripted loop) run by weft against torch's outputs.
+// onnx_torch_models_test.cpp - real PyTorch exports (ResNet-18, LSTM, scripted loops and ifs, unnamed inputs) run by weft against torch's outputs.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -62,6 +62,31 @@ void check_model(const std::string& name) {
 TEST(OnnxTorchModels, ResNet18DynamicBatch) { check_model("resnet18"); }
 TEST(OnnxTorchModels, LstmDynamicBatchAndSequence) { check_model("lstm"); }
 TEST(OnnxTorchModels, ScriptedLoopWithBreakAndList) { check_model("grow_until"); }
+
+// Exports with no value_info at all (PyTorch's If branches never have any): every type the
+// converters need is derived while importing. Each at opset 13 and 17.
+TEST(OnnxTorchModels, ScriptedIfAroundAnLstm) {
+  check_model("if_lstm_opset13");
+  check_model("if_lstm_opset17");
+}
+TEST(OnnxTorchModels, ConvFedByAConcatReshapeChainOnDynamicDims) {
+  check_model("conv_concat_reshape_opset13");
+  check_model("conv_concat_reshape_opset17");
+}
+TEST(OnnxTorchModels, ScriptedLoopBranchingBetweenLstmAndConv) {
+  check_model("loop_if_lstm_opset13");
+  check_model("loop_if_lstm_opset17");
+}
+
+// torch.onnx.export's own input names (`onnx::Concat_0`, a scripted `x.1`) are @main's.
+TEST(OnnxTorchModels, InputsKeepTheExportersNames) {
+  Module m = import_onnx(find_case("conv_concat_reshape_opset13")["model"].get<std::string>());
+  ASSERT_EQ(m.main()->params.size(), 2u);
+  EXPECT_EQ(m.main()->params[0]->name_hint, "onnx::Concat_0");
+  EXPECT_EQ(m.main()->params[1]->name_hint, "onnx::Concat_1");
+  m = import_onnx(find_case("if_lstm_opset17")["model"].get<std::string>());
+  EXPECT_EQ(m.main()->params.at(0)->name_hint, "x.1");
+}
 
 }  // namespace
 }  // namespace weft

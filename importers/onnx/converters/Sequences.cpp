@@ -229,7 +229,9 @@ std::vector<Expr> sequence_map(NodeContext& ctx) {
     Type t = ctx.input_type(j);
     std::string in = ctx.node().input(int(j));
     if (j == 0 || elem_type(t, "List")) in = add_node(items, "SequenceAt", {in, tag + "_i"}, tag + "_e" + std::to_string(j))->output(0);
-    add_node(items, "Identity", {in}, body.input(int(j)).name());
+    // A body input named like the outer value it receives already sees it (an Identity
+    // from a name to itself would read its own output).
+    if (in != body.input(int(j)).name()) add_node(items, "Identity", {in}, body.input(int(j)).name());
   }
   for (auto& n : body.node()) *items.add_node() = n;
   for (auto& init : body.initializer()) *items.add_initializer() = init;
