@@ -324,7 +324,8 @@ void GraphTranslator::translate_node(Node* n) {
   }
   if (k == prim::RaiseException) {
     const TsVal& m = in(0);
-    std::string msg = m.str ? *m.str : "exception";
+    // A message built from values known only at run time (f-strings of shapes) is not kept.
+    std::string msg = m.str ? *m.str : "exception (its message is built from run-time values)";
     block_->bind(ir_.raise(unit_type(), msg, span), "raise");
     return;
   }
