@@ -54,6 +54,7 @@ TsVal proto_of(const c10::TypePtr& t) {
     case TypeKind::StringType: p.kind = Kind::String; break;
     case TypeKind::DeviceObjType: p.kind = Kind::Device; break;
     case TypeKind::ListType: p.kind = Kind::List; p.elem_kind = kind_of(t->expectRef<ListType>().getElementType()); break;
+    case TypeKind::DictType: p.kind = Kind::Dict; p.elem_kind = kind_of(t->expectRef<c10::DictType>().getValueType()); break;
     case TypeKind::OptionalType: p.kind = Kind::Option; p.elem_kind = kind_of(t->expectRef<OptionalType>().getElementType()); break;
     case TypeKind::TupleType:
       p.kind = Kind::Tuple;
@@ -257,6 +258,19 @@ void GraphTranslator::translate_constant(Node* n) {
       else throw CompileError(span, Msg() << "prim::Constant list of unsupported type " << out->type()->str());
     }
     v = TsVal::static_list(proto_of(out->type()).elem_kind, e);
+  } else if (iv->isGenericDict()) {  // a frozen module attribute such as Dict[str, str]
+    v = TsVal::static_dict(proto_of(out->type()).elem_kind);
+    for (const auto& kv : iv->toGenericDict()) {
+      const c10::IValue& x = kv.value();
+      if (!kv.key().isString()) throw CompileError(span, Msg() << "prim::Constant dict with non-str keys: " << out->type()->str());
+      v.keys.push_back(kv.key().toStringRef());
+      if (x.isString()) v.elems.push_back(TsVal::string(x.toStringRef()));
+      else if (x.isTensor()) v.elems.push_back(TsVal::tensor(IrBuilder::constant(to_weft_tensor(x.toTensor(), span))));
+      else if (x.isInt()) v.elems.push_back(TsVal::make(Kind::Int, IrBuilder::constant(Tensor::scalar<int64_t>(x.toInt()))));
+      else if (x.isDouble()) v.elems.push_back(TsVal::make(Kind::Float, IrBuilder::constant(Tensor::scalar<double>(x.toDouble()))));
+      else if (x.isBool()) v.elems.push_back(TsVal::make(Kind::Bool, IrBuilder::constant(Tensor::scalar<bool>(x.toBool()))));
+      else throw CompileError(span, Msg() << "prim::Constant of unsupported type " << out->type()->str());
+    }
   } else {
     throw CompileError(span, Msg() << "prim::Constant of unsupported type " << out->type()->str());
   }
@@ -274,6 +288,18 @@ void GraphTranslator::translate_node(Node* n) {
     std::vector<TsVal> e;
     for (size_t i = 0; i < n->inputs().size(); ++i) e.push_back(in(i));
     env_[n->output()] = TsVal::static_list(proto_of(n->output()->type()).elem_kind, e);
+    return;
+  }
+  if (k == prim::DictConstruct) {  // {"a": x, ...}: keys, values alternate
+    TsVal d = TsVal::static_dict(proto_of(n->output()->type()).elem_kind);
+    for (size_t i = 0; i + 1 < n->inputs().size(); i += 2) {
+      const TsVal& key = in(i);
+      if (key.kind != Kind::String || !key.str) throw CompileError(span, "a dict key must be a str known at import time");
+      auto at = std::find(d.keys.begin(), d.keys.end(), *key.str);
+      if (at != d.keys.end()) d.elems[size_t(at - d.keys.begin())] = in(i + 1);
+      else { d.keys.push_back(*key.str); d.elems.push_back(in(i + 1)); }
+    }
+    env_[n->output()] = d;
     return;
   }
   if (k == prim::TupleConstruct) {
@@ -298,7 +324,8 @@ void GraphTranslator::translate_node(Node* n) {
   }
   if (k == prim::RaiseException) {
     const TsVal& m = in(0);
-    std::string msg = m.str ? *m.str : "exception";
+    // A message built from values known only at run time (f-strings of shapes) is not kept.
+    std::string msg = m.str ? *m.str : "exception (its message is built from run-time values)";
     block_->bind(ir_.raise(unit_type(), msg, span), "raise");
     return;
   }
@@ -325,7 +352,12 @@ void GraphTranslator::translate_node(Node* n) {
     env_[n->output()] = TsVal::make(Kind::Bool, IrBuilder::constant(Tensor::scalar<bool>(false)));
     return;
   }
-  if (k == prim::NumToTensor) { env_[n->output()] = TsVal::tensor(in(0).v); return; }
+  if (k == prim::NumToTensor) {
+    TsVal t = TsVal::tensor(in(0).v);
+    t.size_dim = in(0).size_dim;
+    env_[n->output()] = t;
+    return;
+  }
   if (k == prim::Print) return;
   if (k.is_aten() || k == prim::min || k == prim::max || k == prim::abs) return translate_aten(n);
   throw CompileError(span, Msg() << "unsupported TorchScript operator " << k.toQualString());

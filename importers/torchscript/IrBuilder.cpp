@@ -33,7 +33,7 @@ const Tensor* TExpr::constant() const {
 }
 
 const char* kind_name(Kind k) {
-  static const char* names[] = {"Tensor", "int", "float", "bool", "None", "list", "tuple", "Optional", "str", "Device", "other", "uninitialized"};
+  static const char* names[] = {"Tensor", "int", "float", "bool", "None", "list", "tuple", "Optional", "str", "Device", "other", "uninitialized", "dict"};
   return names[int(k)];
 }
 
@@ -316,8 +316,11 @@ TExpr IrBuilder::materialize(Block& b, const TsVal& v, const Span& span) {
       for (auto it = items.rbegin(); it != items.rend(); ++it) l = cons(b, *it, l);
       return l;
     }
-    case Kind::Tuple: {
-      if (!v.is_static) return v.v;
+    case Kind::Tuple: case Kind::Dict: {
+      if (!v.is_static) {
+        if (v.kind == Kind::Dict) throw CompileError(span, "a dict whose keys are not known at import time");
+        return v.v;
+      }
       std::vector<Expr> f;
       std::vector<Type> t;
       for (auto& e : v.elems) {

@@ -177,6 +177,8 @@ const ConverterTable& ConverterTable::global() {
     register_list_converters(t);
     register_creation_converters(t);
     register_attention_converters(t);
+    register_resize_converters(t);
+    register_dict_converters(t);
     return t;
   }();
   return table;

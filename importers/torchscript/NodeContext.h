@@ -88,5 +88,7 @@ void register_shape_converters(ConverterTable& t);
 void register_list_converters(ConverterTable& t);
 void register_creation_converters(ConverterTable& t);
 void register_attention_converters(ConverterTable& t);
+void register_resize_converters(ConverterTable& t);
+void register_dict_converters(ConverterTable& t);
 
 }  // namespace weft::ts

@@ -21,17 +21,23 @@ struct TExpr {
 };
 
 // What a TorchScript value is. Int, Float and Bool are rank-0 tensors i64[], f64[], bool[].
-enum class Kind { Tensor, Int, Float, Bool, None, List, Tuple, Option, String, Device, Other, Uninit };
+enum class Kind { Tensor, Int, Float, Bool, None, List, Tuple, Option, String, Device, Other, Uninit, Dict };
 const char* kind_name(Kind k);
 
 // A TorchScript value. Lists and tuples are static (elements known one by one at import
 // time) until they must cross a boundary (if, loop, a mutation inside a loop), where lists
-// become List ADT values and tuples IR tuples.
+// become List ADT values and tuples IR tuples. A Dict (str keys) is static only: `keys`
+// known at import time in insertion order, `elems` the values; materialized as the tuple
+// of its values (how forward's dict result leaves @main).
 struct TsVal {
   Kind kind = Kind::Other;
   TExpr v;                  // Tensor/Int/Float/Bool, dynamic List, Option, dynamic Tuple
   bool is_static = false;   // List/Tuple: `elems` are the elements
   std::vector<TsVal> elems;
+  std::vector<std::string> keys;  // Dict: its keys, one per element of `elems`
+  // Int (or a 0-dim tensor made of one): the symbolic tensor dim it was read from by
+  // size(), so a reshape to sizes read off its input keeps their symbols in its type.
+  std::optional<Dim> size_dim;
   Kind elem_kind = Kind::Other;  // List: kind of its elements; Option: kind of its payload
   std::optional<std::string> str;  // String/Device when known
 
@@ -57,6 +63,13 @@ struct TsVal {
     v.kind = Kind::Tuple;
     v.is_static = true;
     v.elems = std::move(elems);
+    return v;
+  }
+  static TsVal static_dict(Kind value_kind) {
+    TsVal v;
+    v.kind = Kind::Dict;
+    v.is_static = true;
+    v.elem_kind = value_kind;
     return v;
   }
   bool is_scalar() const { return kind == Kind::Int || kind == Kind::Float || kind == Kind::Bool; }

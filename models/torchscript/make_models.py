@@ -14,7 +14,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 torch.manual_seed(0)
 RNG = np.random.default_rng(0)
@@ -236,6 +236,79 @@ class Unsupported(nn.Module):
         return torch.logdet(x) + 1.0
 
 
+# --- ops real models use (issue 11): F.interpolate's upsample_*.vec, baddbmm, chunk of a dim
+# a reshape with -1 must keep static, dict results, strings built for messages ------------
+class Interpolate(nn.Module):
+    def forward(self, x):
+        a = F.interpolate(x, size=[x.shape[-2] * 2, x.shape[-1] * 2], mode="bilinear", align_corners=False)
+        b = F.interpolate(x, scale_factor=2.0, mode="nearest")
+        c = F.interpolate(x, size=[x.shape[-2] * 2, x.shape[-1] * 2], mode="bilinear", align_corners=True)
+        d = F.interpolate(x, scale_factor=1.5, mode="nearest-exact")
+        e = F.interpolate(x, size=[3, 4], mode="bicubic", align_corners=False)
+        f = F.interpolate(x, size=[7, 5], mode="nearest")
+        g = F.interpolate(x.flatten(2), scale_factor=3.0, mode="linear")
+        return a + b + c, d, e, f, g
+
+
+class Baddbmm(nn.Module):
+    def forward(self, s, a, b):
+        return torch.baddbmm(s, a, b, beta=0.5, alpha=2.0), torch.baddbmm(s, a, b), torch.baddbmm(s, a, b, beta=0)
+
+
+def channel_shuffle(x, groups: int):  # torchvision's shufflenetv2.channel_shuffle
+    batchsize, num_channels, height, width = x.size()
+    channels_per_group = num_channels // groups
+    x = x.view(batchsize, groups, channels_per_group, height, width)
+    x = torch.transpose(x, 1, 2).contiguous()
+    x = x.view(batchsize, -1, height, width)
+    return x
+
+
+class ChannelShuffle(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 6, 3, padding=1)
+
+    def forward(self, x):
+        x = channel_shuffle(self.conv(x), 2)
+        a, b = x.chunk(2, dim=1)
+        rows = x.chunk(3, dim=2)  # a dim known only at run time
+        return torch.cat((torch.relu(a), b), dim=1), rows[0] - 1.0, rows[2]
+
+
+class DictResult(nn.Module):  # torchvision's IntermediateLayerGetter returns an OrderedDict
+    def __init__(self):
+        super().__init__()
+        from torchvision.models._utils import IntermediateLayerGetter
+        body = nn.Sequential()
+        body.add_module("conv", nn.Conv2d(3, 4, 3, padding=1))
+        body.add_module("act", nn.ReLU())
+        body.add_module("pool", nn.MaxPool2d(2))
+        self.body = IntermediateLayerGetter(body, {"pool": "out", "act": "aux"})
+
+    def forward(self, x) -> Dict[str, torch.Tensor]:
+        feats = self.body(x)
+        out: Dict[str, torch.Tensor] = {"out": feats["out"] * 2.0}
+        out["sum"] = feats["out"].sum() + float(len(feats)) + float(len(feats.keys())) + feats.values()[1].mean()
+        if "aux" in feats:
+            out["aux"] = feats["aux"] + 1.0
+        out["out"] = out["out"] - 1.0  # an existing key keeps its place
+        return out
+
+
+def causal_mask(n):  # nn.Transformer.generate_square_subsequent_mask
+    return np.triu(np.full((n, n), -np.inf, dtype=np.float32), 1)
+
+
+class TinyTransformer(nn.Module):  # nn.Transformer: baddbmm with an attention mask, messages built with str +
+    def __init__(self):
+        super().__init__()
+        self.t = nn.Transformer(d_model=8, nhead=2, num_encoder_layers=1, num_decoder_layers=1, dim_feedforward=16, dropout=0.0)
+
+    def forward(self, src, tgt, tgt_mask):
+        return self.t(src, tgt, tgt_mask=tgt_mask)
+
+
 def tree_case(n):
     children = -np.ones((n, 2), dtype=np.int64)
     for c in range(1, n):
@@ -287,6 +360,29 @@ MODELS = {
     "unsupported": (Unsupported, "x: f32[3, 3]", ["tensor"], lambda: []),
     "mobilenet_v2": (mobilenet_v2, "x: f32[batch, 3, h, w]", ["tensor"],
                      lambda: [[randn(1, 3, 64, 64)], [randn(2, 3, 32, 32)]]),
+    "interpolate": (Interpolate, "x: f32[batch, 2, h, w]", ["tensor"],
+                    lambda: [[randn(1, 2, 4, 5)], [randn(2, 2, 3, 3)]]),
+    "interpolate_traced": (Interpolate, "x: f32[batch, 2, h, w]", ["tensor"],
+                           lambda: [[randn(1, 2, 4, 5)], [randn(2, 2, 3, 3)]]),
+    "baddbmm_traced": (Baddbmm, "s: f32[b, n, p]\na: f32[b, n, k]\nb: f32[b, k, p]", ["tensor", "tensor", "tensor"],
+                       lambda: [[randn(2, 3, 5), randn(2, 3, 4), randn(2, 4, 5)], [randn(1, 1, 2), randn(1, 1, 3), randn(1, 3, 2)]]),
+    "channel_shuffle": (ChannelShuffle, "x: f32[batch, 3, h, w]", ["tensor"],
+                        lambda: [[randn(1, 3, 6, 4)], [randn(2, 3, 9, 5)]]),
+    "channel_shuffle_traced": (ChannelShuffle, "x: f32[batch, 3, h, w]", ["tensor"],
+                               lambda: [[randn(1, 3, 6, 4)], [randn(2, 3, 9, 5)]]),
+    "dict_result": (DictResult, "x: f32[batch, 3, h, w]", ["tensor"],
+                    lambda: [[randn(1, 3, 8, 8)], [randn(2, 3, 6, 10)]]),
+    "transformer_scripted": (TinyTransformer, "src: f32[s, batch, 8]\ntgt: f32[t, batch, 8]\ntgt_mask: f32[t, t]",
+                             ["tensor", "tensor", "tensor"],
+                             lambda: [[randn(5, 2, 8), randn(3, 2, 8), causal_mask(3)], [randn(2, 1, 8), randn(4, 1, 8), causal_mask(4)]]),
+}
+
+# Models saved by torch.jit.trace, with the example inputs traced on.
+TRACE_EXAMPLES = {
+    "traced": lambda: (torch.from_numpy(randn(2, 3, 8, 8)),),
+    "interpolate_traced": lambda: (torch.from_numpy(randn(2, 2, 5, 6)),),
+    "baddbmm_traced": lambda: tuple(torch.from_numpy(randn(*s)) for s in [(3, 2, 4), (3, 2, 3), (3, 3, 4)]),
+    "channel_shuffle_traced": lambda: (torch.from_numpy(randn(2, 3, 6, 6)),),
 }
 
 
@@ -314,8 +410,8 @@ def main():
     for name in wanted:
         ctor, signature, kinds, cases = MODELS[name]
         model = ctor().eval()
-        if name == "traced":
-            scripted = torch.jit.trace(model, torch.from_numpy(randn(2, 3, 8, 8)))
+        if name in TRACE_EXAMPLES:
+            scripted = torch.jit.trace(model, TRACE_EXAMPLES[name]())
         else:
             scripted = torch.jit.script(model)
         path = os.path.join(out, name + ".pt")

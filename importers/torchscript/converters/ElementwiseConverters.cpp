@@ -36,6 +36,12 @@ std::vector<TsVal> list_compare(NodeContext& c, bool eq) {
 Converter binary(const std::string& op, bool is_compare = false, bool has_alpha = false) {
   return [=](NodeContext& c) {
     if (is_compare && c.in(0).kind == Kind::List && (op == "equal" || op == "not_equal")) return list_compare(c, op == "equal");
+    if (c.in(0).kind == Kind::String && op == "add") {  // str + str: folded when both are known
+      // An unknown part makes an unknown string, fine where only a raise message uses it
+      // (TorchScript builds messages this way); a comparison or len of it fails there.
+      if (!c.in(0).str || !c.in(1).str) return std::vector<TsVal>{TsVal::string(std::nullopt)};
+      return std::vector<TsVal>{TsVal::string(*c.in(0).str + *c.in(1).str)};
+    }
     if (c.in(0).kind == Kind::String || c.in(0).kind == Kind::Device) {  // str == str, known at import time
       if (!c.in(0).str || !c.in(1).str || (op != "equal" && op != "not_equal")) c.fail("string comparison not known at import time");
       bool eq = *c.in(0).str == *c.in(1).str;

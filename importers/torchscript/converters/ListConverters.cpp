@@ -122,6 +122,11 @@ void register_list_converters(ConverterTable& t) {
   t.add("aten::_set_item", set_item);
   t.add("aten::append", append);
   t.add("aten::list", [](NodeContext& c) { return std::vector<TsVal>{c.in(0)}; });
+  t.add("aten::add.t", [](NodeContext& c) {  // list + list, e.g. (a,) + x.chunk(2) in MultiheadAttention
+    std::vector<TsVal> items = c.list_items(0), more = c.list_items(1);
+    items.insert(items.end(), more.begin(), more.end());
+    return std::vector<TsVal>{TsVal::static_list(c.in(0).elem_kind, items)};
+  });
   t.add("aten::cat", concat(false));
   t.add("aten::concat", concat(false));
   t.add("aten::stack", concat(true));

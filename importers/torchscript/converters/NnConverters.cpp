@@ -135,6 +135,19 @@ V addmm(NodeContext& c) {
   return {c.out(c.op("gemm", {c.tensor(1), c.tensor(2), c.tensor(0)}, Attrs{{"alpha", alpha}, {"beta", beta}}))};
 }
 
+// beta * self + alpha * bmm(batch1, batch2); beta == 0 ignores self (torch does not
+// propagate its NaNs then).
+V baddbmm(NodeContext& c) {
+  double beta = c.has(3) ? c.float_arg(3) : 1, alpha = c.has(4) ? c.float_arg(4) : 1;
+  DType dt = c.result_dtype({0, 1, 2});
+  TExpr p = c.op("matmul", {c.cast(c.tensor(1), dt), c.cast(c.tensor(2), dt)});
+  if (alpha != 1) p = c.op("mul", {p, c.scalar(alpha, dt)});
+  if (beta == 0) return {c.out(p)};
+  TExpr s = c.cast(c.tensor(0), dt);
+  if (beta != 1) s = c.op("mul", {s, c.scalar(beta, dt)});
+  return {c.out(c.op("add", {s, p}))};
+}
+
 V embedding(NodeContext& c) { return {c.out(c.op("gather", {c.tensor(0), c.cast(c.tensor(1), DType::I64)}, Attrs{{"axis", int64_t(0)}}))}; }
 
 // Cells: torch's (input, hx..., w_ih, w_hh, b_ih?, b_hh?) as weft's *_cell ops.
@@ -175,6 +188,7 @@ void register_nn_converters(ConverterTable& t) {
   t.add("aten::mm", matmul);
   t.add("aten::bmm", matmul);
   t.add("aten::addmm", addmm);
+  t.add("aten::baddbmm", baddbmm);
   for (auto n : {"aten::conv1d", "aten::conv2d", "aten::conv3d"}) t.add(n, [](NodeContext& c) { return conv(c, false); });
   t.add("aten::_convolution", [](NodeContext& c) { return conv(c, true); });
   t.add("aten::convolution", [](NodeContext& c) { return conv(c, true); });

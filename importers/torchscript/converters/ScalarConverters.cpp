@@ -13,7 +13,9 @@ Converter to_number(Kind k) {
   return [k](NodeContext& c) {
     TExpr x = c.tensor(0);
     if (x.rank() != 0) x = c.op("reshape", {x, c.i64s({})});
-    return std::vector<TsVal>{TsVal::make(k, c.cast(x, scalar_dtype(k)))};
+    TsVal r = TsVal::make(k, c.cast(x, scalar_dtype(k)));
+    if (k == Kind::Int) r.size_dim = c.in(0).size_dim;  // int(x.size(0)) in traced code
+    return std::vector<TsVal>{r};
   };
 }
 
@@ -90,6 +92,7 @@ void register_scalar_converters(ConverterTable& t) {
     TExpr x = c.tensor(0);
     return to_number(is_float(x.dtype()) ? Kind::Float : x.dtype() == DType::Bool ? Kind::Bool : Kind::Int)(c);
   });
+  t.add("aten::is_floating_point", [](NodeContext& c) { return std::vector<TsVal>{bool_const(is_float(c.tensor(0).dtype()))}; });
   t.add("aten::dim", [](NodeContext& c) { return std::vector<TsVal>{int_const(c.tensor(0).rank())}; });
   t.add("aten::numel", [](NodeContext& c) { return std::vector<TsVal>{TsVal::make(Kind::Int, c.op("size", {c.tensor(0)}))}; });
   t.add("aten::is_grad_enabled", [](NodeContext&) { return std::vector<TsVal>{bool_const(false)}; });

@@ -14,15 +14,69 @@ TExpr as_i64_index(NodeContext& c, const TExpr& x, int64_t axis, TExpr i) {
   return c.op("where", {c.op("less", {i, c.i64(0)}), c.op("add", {i, c.dim_size(x, axis)}), i});
 }
 
+TsVal dim_val(NodeContext& c, const TExpr& x, int64_t axis) {
+  TsVal v = TsVal::make(Kind::Int, c.dim_size(x, axis));
+  const Dim& d = x.tensor()->shape[size_t(c.axis(axis, x.rank()))];
+  if (!d.is_static() && !d.is_unknown()) v.size_dim = d;
+  return v;
+}
+
 V size(NodeContext& c) {
   TExpr x = c.tensor(0);
-  if (c.num_inputs() > 1) return {TsVal::make(Kind::Int, c.dim_size(x, c.int_arg(1)))};
+  if (c.num_inputs() > 1) return {dim_val(c, x, c.int_arg(1))};
   std::vector<TsVal> dims;
-  for (int i = 0; i < x.rank(); ++i) dims.push_back(TsVal::make(Kind::Int, c.dim_size(x, i)));
+  for (int i = 0; i < x.rank(); ++i) dims.push_back(dim_val(c, x, i));
   return {TsVal::static_list(Kind::Int, dims)};
 }
 
-V reshape(NodeContext& c) { return {c.out(c.op("reshape", {c.tensor(0), c.int_list_tensor(1)}, Attrs{{"allowzero", true}}))}; }
+// The result dims a reshape to a static size list gives, where the type relation cannot
+// see them (sizes read at run time): a constant, the symbolic dim an element was read from
+// (x.view(b, -1, h, w) with b, h, w = x.size()), and a -1 whose symbols all cancel against
+// the input's, leaving a quotient of the static dims (shufflenet's channel shuffle).
+std::optional<Shape> reshape_dims(NodeContext& c, const TExpr& x) {
+  const TsVal& l = c.in(1);
+  if (l.kind != Kind::List || !l.is_static || !x.tensor()) return std::nullopt;
+  Shape out;
+  int infer = -1;
+  std::vector<Dim> in_syms;
+  int64_t in_static = 1, out_static = 1;
+  bool in_known = true;
+  for (const Dim& d : x.tensor()->shape) {
+    if (d.is_static()) in_static *= d.value();
+    else if (d.is_unknown()) in_known = false;
+    else in_syms.push_back(d);
+  }
+  for (size_t i = 0; i < l.elems.size(); ++i) {
+    const TsVal& e = l.elems[i];
+    auto k = e.constant();
+    if (k && k->numel() == 1 && k->as_int() == -1) { infer = int(i); out.push_back(Dim::unknown()); continue; }
+    if (k && k->numel() == 1) { out.push_back(Dim(k->as_int())); out_static *= k->as_int(); continue; }
+    if (e.size_dim) {
+      out.push_back(*e.size_dim);
+      auto it = std::find(in_syms.begin(), in_syms.end(), *e.size_dim);
+      if (it != in_syms.end()) in_syms.erase(it);
+      else in_known = false;
+      continue;
+    }
+    out.push_back(Dim::unknown());
+    in_known = false;
+  }
+  if (infer >= 0 && in_known && in_syms.empty() && in_static > 0 && out_static > 0 && in_static % out_static == 0) out[size_t(infer)] = Dim(in_static / out_static);
+  return out;
+}
+
+V reshape(NodeContext& c) {
+  TExpr x = c.tensor(0);
+  TExpr r = c.op("reshape", {x, c.int_list_tensor(1)}, Attrs{{"allowzero", true}});
+  auto* rt = r.tensor();
+  if (auto dims = reshape_dims(c, x); dims && rt && rt->rank() == int(dims->size())) {
+    Shape s = rt->shape;
+    for (size_t i = 0; i < s.size(); ++i)
+      if (s[i].is_unknown()) s[i] = (*dims)[i];
+    r.t = tensor_type(rt->dtype, s);
+  }
+  return {c.out(r)};
+}
 
 V permute(NodeContext& c) {
   TExpr x = c.tensor(0);
@@ -138,10 +192,30 @@ V split(NodeContext& c) {
   return split_sizes(c, x, d, sizes);
 }
 
+// chunk(k) of a dim whose size n is known only at run time: k slices [i*s, min((i+1)*s, n))
+// with s = ceil(n / k). torch returns ceil(n / s) chunks, k whenever s divides into k pieces
+// (n >= k and, e.g., n % k == 0); where it returns fewer, these trailing slices are empty
+// instead (code that unpacks a chunk into k names fails in torch then).
+V chunk_dynamic(NodeContext& c, const TExpr& x, int64_t d, int64_t k) {
+  TExpr n = c.dim_size(x, d);
+  TExpr step = c.op("div", {c.op("add", {n, c.i64(k - 1)}), c.i64(k)});
+  auto one = [&](TExpr v) { return c.op("reshape", {v, c.i64s({1})}); };
+  std::vector<TsVal> items;
+  for (int64_t i = 0; i < k; ++i) {
+    TExpr s = c.op("minimum", {c.op("mul", {step, c.i64(i)}), n});
+    TExpr e = c.op("minimum", {c.op("mul", {step, c.i64(i + 1)}), n});
+    items.push_back(TsVal::tensor(c.op("slice", {x, one(s), one(e), c.i64s({d})})));
+  }
+  return {TsVal::static_list(Kind::Tensor, items)};
+}
+
 V chunk(NodeContext& c) {
   TExpr x = c.tensor(0);
   int64_t d = c.axis(c.num_inputs() > 2 ? c.int_arg(2) : 0, x.rank());
-  int64_t n = static_dim(c, x, d), k = c.int_arg(1), step = (n + k - 1) / k;
+  int64_t k = c.int_arg(1);
+  if (k <= 0) c.fail("chunk expects a positive number of chunks");
+  if (!x.tensor()->shape[size_t(d)].is_static()) return chunk_dynamic(c, x, d, k);
+  int64_t n = static_dim(c, x, d), step = (n + k - 1) / k;
   std::vector<int64_t> sizes;
   for (int64_t at = 0; at < n; at += step) sizes.push_back(std::min(step, n - at));
   return split_sizes(c, x, d, sizes);
@@ -323,6 +397,7 @@ void register_shape_converters(ConverterTable& t) {
   t.add("aten::repeat", repeat);
   t.add("aten::split", split);
   t.add("aten::chunk", chunk);
+  t.add("aten::unsafe_chunk", chunk);
   t.add("aten::unbind", unbind);
   t.add("aten::index", index);
   t.add("aten::index_select", [](NodeContext& c) {

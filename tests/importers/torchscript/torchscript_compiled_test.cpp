@@ -65,6 +65,13 @@ Tensor scalar_tensor(const c10::IValue& v) {
 // LibTorch's result as weft values of @main's result type `t`, tuples flattened as the C
 // API flattens them (ints, floats and bools as rank-0 tensors; lists and optionals as such).
 void expected_values(const c10::IValue& v, const Type& t, const Module& m, std::vector<Value>& out) {
+  if (auto* tup = as_tuple(t); tup && v.isGenericDict()) {  // a dict's values, in insertion order
+    auto d = v.toGenericDict();
+    if (d.size() != tup->fields.size()) throw std::runtime_error("LibTorch's dict does not have the shape of weft's " + type_str(t));
+    size_t i = 0;
+    for (const auto& kv : d) expected_values(kv.value(), tup->fields[i++], m, out);
+    return;
+  }
   if (auto* tup = as_tuple(t)) {
     if (!v.isTuple() || v.toTupleRef().elements().size() != tup->fields.size())
       throw std::runtime_error("LibTorch's result does not have the shape of weft's " + type_str(t));
