@@ -131,7 +131,7 @@ SPECS = [
     classifier("mobilenet_v2", tvm.mobilenet_v2),
     classifier("mobilenet_v3_small", tvm.mobilenet_v3_small, representative=True),
     classifier("mobilenet_v3_large", tvm.mobilenet_v3_large),
-    classifier("mnasnet0_5", tvm.mnasnet0_5),
+    classifier("mnasnet0_5", tvm.mnasnet0_5, representative=True),
     classifier("shufflenet_v2_x0_5", tvm.shufflenet_v2_x0_5, representative=True),
     classifier("squeezenet1_0", tvm.squeezenet1_0),
     classifier("squeezenet1_1", tvm.squeezenet1_1, representative=True),
@@ -177,7 +177,7 @@ SPECS = [
     Spec("lstm_lm", nn_blocks.LstmLanguageModel, [("tokens", "i64[batch, t]")], [tokens(1, 6), tokens(3, 11)],
          {0: {0: "batch", 1: "t"}}, representative=True),
     Spec("gru_lm", nn_blocks.GruLanguageModel, [("tokens", "i64[batch, t]")], [tokens(1, 6), tokens(3, 11)],
-         {0: {0: "batch", 1: "t"}}),
+         {0: {0: "batch", 1: "t"}}, representative=True),
     # Tracing would unroll the loop for one input's trip count: scripted and ONNX (from the script) only.
     Spec("greedy_decoder", nn_blocks.GreedyDecoder, [("h0", "f32[batch, 16]"), ("max_len", None)],
          [lambda rng: [rng.standard_normal((1, 16)).astype(np.float32), 5],

@@ -197,7 +197,8 @@ def main():
     entries = []
     for spec in corpus_models.find(a.names, a.subset):
         entries.extend(export_model(spec, a.out_dir))
-    write_manifest(a.out_dir, entries, a.subset)
+        # After each model, so a long run can be looked at (or tried) while it goes on.
+        write_manifest(a.out_dir, entries, a.subset if not a.names else "named")
     ok = sum(e["status"] == "ok" for e in entries)
     print(f"corpus: {ok} model/form pairs exported, {len(entries) - ok} exports failed; {a.out_dir}/manifest.json")
 
