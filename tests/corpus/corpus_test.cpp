@@ -38,6 +38,12 @@ struct Options {
 
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
+// The first line of a message that may start with blank lines (LibTorch's do).
+std::string first_line(std::string s) {
+  s.erase(0, std::min(s.size(), s.find_first_not_of(" \t\r\n")));
+  return one_line(s);
+}
+
 // Import and interpreter for one exported entry; fills `row` and, when the interpreter
 // agrees with LibTorch on every size, `compiled` with the case to build.
 bool interpret_case(const nlohmann::json& entry, wt::CorpusRow& row, wt::CompiledCase* compiled) {
@@ -50,7 +56,7 @@ bool interpret_case(const nlohmann::json& entry, wt::CorpusRow& row, wt::Compile
     sizes = wt::read_corpus_sizes(entry);
   } catch (const std::exception& e) {
     row.interpreter = "fail";
-    row.reason = "import: " + one_line(e.what());
+    row.reason = "import: " + first_line(e.what());
     row.interpreter_s = since(t0);
     return false;
   }
@@ -59,7 +65,7 @@ bool interpret_case(const nlohmann::json& entry, wt::CorpusRow& row, wt::Compile
     try {
       why = wt::compare_outputs(wt::flatten_result(run_main(m, sizes[s].inputs)), sizes[s].expected, rtol, atol);
     } catch (const std::exception& e) {
-      why = one_line(e.what());
+      why = first_line(e.what());
     }
     if (!why.empty()) {
       row.interpreter = "fail";
