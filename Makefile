@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: all deps configure build test example bench clean
+.PHONY: all deps configure build test test-models example bench clean
 
 all: build
 
@@ -15,12 +15,19 @@ configure: deps
 build: configure
 	@cmake --build $(BUILD) -j$(JOBS)
 
-# Every test; ends with ctest's summary.
+# Every test but the whole real-model corpus (label corpus_all; a representative third of it
+# runs here as corpus_representative); ends with ctest's summary.
 test: build
-	@cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+	@cd $(BUILD) && ctest --output-on-failure -j$(JOBS) -LE corpus_all
 
-# The main job on the bundled example.
-example: build
+# The whole real-model corpus (models/corpus): every model and form, generated, run in the
+# interpreter and compiled; writes $(BUILD)/corpus_report.md and .json.
+test-models: build
+	@cd $(BUILD) && ctest --output-on-failure -j$(JOBS) -L corpus_all
+
+# The main job on a real model and the bundled example: builds only the weft command.
+example: configure
+	@cmake --build $(BUILD) -j$(JOBS) --target weft
 	@scripts/run-example.sh $(BUILD)
 
 # Speed and memory against LibTorch: configures bench/ (off otherwise), builds only its targets

@@ -298,7 +298,7 @@ std::vector<CompiledOutcome> run_compiled(const std::vector<CompiledCase>& cases
     const bool ran = !r.killed && WIFEXITED(status) && WEXITSTATUS(status) == 0 && got.size() == n;
     if (ran) {
       for (auto& [k, res] : got)
-        outcomes[r.job.cases[k]] = {res.first ? CompiledStatus::Pass : CompiledStatus::Fail, res.second, r.job.id};
+        outcomes[r.job.cases[k]] = {res.first ? CompiledStatus::Pass : CompiledStatus::Fail, res.second, r.job.id, build_s};
       if (o.progress)
         std::cout << "# batch " << r.job.id << ": " << n << " case(s), built in " << std::fixed << std::setprecision(1) << build_s
                   << " s, ran in " << run_s << " s" << std::defaultfloat << std::endl;

@@ -36,6 +36,7 @@ struct CompiledOutcome {
   CompiledStatus status = CompiledStatus::Fail;
   std::string reason;  // for fail and unsupported
   std::string batch;   // the library that finally ran it, e.g. "b3" (a bisected part: "b3.1.0")
+  double build_s = 0;  // emitting and building that library (shared by the cases of a batch)
 };
 
 struct BatchOptions {

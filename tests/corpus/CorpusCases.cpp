@@ -1,0 +1,87 @@
+// CorpusCases.cpp - reading the corpus manifest, importing each model/form and comparing with LibTorch (see CorpusCases.h).
+#include "tests/corpus/CorpusCases.h"
+
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include "importers/onnx/OnnxImporter.h"
+#include "importers/torchscript/TorchScriptImporter.h"
+#include "ir/NpyIO.h"
+#include "ir/Parser.h"
+#include "tests/support/ExpectedList.h"
+#include "tests/support/TestSupport.h"
+
+namespace weft::testing {
+
+nlohmann::json read_corpus_manifest(const std::string& dir) {
+  std::ifstream in(dir + "/manifest.json");
+  if (!in)
+    throw std::runtime_error("no corpus at " + dir + "/manifest.json; generate it with /usr/bin/python3 models/corpus/make_corpus.py " + dir +
+                             " (ctest runs the generate_corpus_* fixtures)");
+  return nlohmann::json::parse(in);
+}
+
+std::string corpus_case_name(const nlohmann::json& entry) {
+  return entry["model"].get<std::string>() + "/" + entry["form"].get<std::string>();
+}
+
+namespace {
+
+// The manifest's weft types of forward's arguments (null for an int: TorchScript records it),
+// parsed as the parameters of a def, as the importer parses its weft_inputs extra file.
+std::vector<Type> argument_types(const nlohmann::json& entry) {
+  std::string params;
+  std::vector<bool> given;
+  for (const auto& a : entry["args"]) {
+    given.push_back(!a["type"].is_null());
+    if (a["type"].is_null()) continue;
+    params += (params.empty() ? "%" : ", %") + a["name"].get<std::string>() + ": " + a["type"].get<std::string>();
+  }
+  Module sig = parse_module("def @signature(" + params + ") -> () { () }", corpus_case_name(entry) + " (manifest args)");
+  const auto& ps = sig.function("signature")->params;
+  std::vector<Type> types;
+  size_t k = 0;
+  for (bool g : given) types.push_back(g ? ps.at(k++)->annotation : nullptr);
+  return types;
+}
+
+}  // namespace
+
+Module import_corpus_case(const nlohmann::json& entry) {
+  const std::string file = entry["file"];
+  if (entry["format"] == "onnx") return import_onnx(file);
+  return import_torchscript(file, argument_types(entry));
+}
+
+std::vector<CorpusSize> read_corpus_sizes(const nlohmann::json& entry) {
+  std::vector<CorpusSize> sizes;
+  for (const auto& s : entry["sizes"]) {
+    CorpusSize& size = sizes.emplace_back();
+    for (const auto& f : s["inputs"]) size.inputs.push_back(tensor_value(read_npy(f.get<std::string>())));
+    for (const auto& f : s["outputs"]) size.expected.push_back(tensor_value(read_npy(f.get<std::string>())));
+  }
+  return sizes;
+}
+
+std::vector<Value> flatten_result(const Value& v) {
+  std::vector<Value> out;
+  if (const auto* t = value_as<TupleValueNode>(v)) {
+    for (const Value& f : t->fields)
+      for (const Value& x : flatten_result(f)) out.push_back(x);
+    return out;
+  }
+  out.push_back(v);
+  return out;
+}
+
+std::string compare_outputs(const std::vector<Value>& got, const std::vector<Value>& want, double rtol, double atol) {
+  if (got.size() != want.size())
+    return std::to_string(got.size()) + " outputs, LibTorch " + std::to_string(want.size());
+  for (size_t i = 0; i < want.size(); ++i)
+    if (std::string diff = values_close(got[i], want[i], "output " + std::to_string(i), rtol, atol); !diff.empty())
+      return one_line(diff);
+  return "";
+}
+
+}  // namespace weft::testing
