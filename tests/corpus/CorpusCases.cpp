@@ -28,21 +28,20 @@ std::string corpus_case_name(const nlohmann::json& entry) {
 
 namespace {
 
-// The manifest's weft types of forward's arguments (null for an int: TorchScript records it),
-// parsed as the parameters of a def, as the importer parses its weft_inputs extra file.
-std::vector<Type> argument_types(const nlohmann::json& entry) {
+// The manifest's weft types of forward's tensor arguments, by name (an int argument has none:
+// TorchScript records it), as a user would give them with --input-type.
+TorchScriptInputTypes argument_types(const nlohmann::json& entry) {
   std::string params;
-  std::vector<bool> given;
+  std::vector<std::string> names;
   for (const auto& a : entry["args"]) {
-    given.push_back(!a["type"].is_null());
     if (a["type"].is_null()) continue;
-    params += (params.empty() ? "%" : ", %") + a["name"].get<std::string>() + ": " + a["type"].get<std::string>();
+    names.push_back(a["name"].get<std::string>());
+    params += (params.empty() ? "%" : ", %") + names.back() + ": " + a["type"].get<std::string>();
   }
   Module sig = parse_module("def @signature(" + params + ") -> () { () }", corpus_case_name(entry) + " (manifest args)");
   const auto& ps = sig.function("signature")->params;
-  std::vector<Type> types;
-  size_t k = 0;
-  for (bool g : given) types.push_back(g ? ps.at(k++)->annotation : nullptr);
+  TorchScriptInputTypes types;
+  for (size_t k = 0; k < names.size(); ++k) types.given[names[k]] = ps.at(k)->annotation;
   return types;
 }
 
