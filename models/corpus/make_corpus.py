@@ -190,7 +190,7 @@ def main():
     p.add_argument("out_dir")
     p.add_argument("--subset", choices=["representative", "all"], default="all")
     p.add_argument("names", nargs="*", help="only these models")
-    a = p.parse_args()
+    a = p.parse_intermixed_args()  # so that `OUT --subset all name...` works too
     warnings.filterwarnings("ignore")
     torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
     os.makedirs(a.out_dir, exist_ok=True)
