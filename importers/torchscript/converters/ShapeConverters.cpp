@@ -192,6 +192,44 @@ V split(NodeContext& c) {
   return split_sizes(c, x, d, sizes);
 }
 
+// torch's pad list (begin, end) pairs from the last dim backwards, as weft's pads
+// [begins..., ends...] over all rank dims; a list known only at run time is reordered by
+// a gather (swin pads H and W to window multiples computed from the input's shape).
+TExpr weft_pads(NodeContext& c, TExpr p, int rank) {
+  int64_t k2 = p.tensor()->shape[0].is_static() ? p.tensor()->shape[0].value() : -1;
+  if (k2 < 0 || k2 % 2 != 0 || k2 / 2 > rank)
+    c.fail(Msg() << "the pad list must have an even length of at most 2 * rank (" << 2 * rank << ")");
+  std::vector<int64_t> idx(size_t(2 * rank), k2);  // k2: the zero appended below
+  for (int64_t i = 0; i < k2 / 2; ++i) {
+    idx[size_t(rank - 1 - i)] = 2 * i;
+    idx[size_t(2 * rank - 1 - i)] = 2 * i + 1;
+  }
+  if (auto k = p.constant()) {
+    std::vector<int64_t> v = k->to_int_vector(), r;
+    v.push_back(0);
+    for (int64_t i : idx) r.push_back(v[size_t(i)]);
+    return c.i64s(r);
+  }
+  TExpr pz = c.op("concat", {p, c.i64s({0})}, Attrs{{"axis", int64_t(0)}});
+  return c.op("gather", {pz, c.i64s(idx)}, Attrs{{"axis", int64_t(0)}});
+}
+
+// aten::pad(self, pad, mode="constant", value=None) and constant_pad_nd(self, pad, value=0).
+Converter pad(bool has_mode) {
+  return [has_mode](NodeContext& c) {
+    TExpr x = c.tensor(0);
+    std::string mode = has_mode && c.has(2) ? c.str_arg(2) : "constant";
+    size_t value_at = has_mode ? 3 : 2;
+    TExpr pads = weft_pads(c, c.int_list_tensor(1), x.rank());
+    if (mode == "constant") {
+      double v = c.has(value_at) ? c.float_arg(value_at) : 0;
+      return V{c.out(c.op("pad", {x, pads, c.scalar(v, x.dtype())}))};
+    }
+    if (mode != "reflect" && mode != "replicate") c.fail("pad mode '" + mode + "' is not supported (constant, reflect, replicate are)");
+    return V{c.out(c.op("pad", {x, pads}, Attrs{{"mode", std::string(mode == "reflect" ? "reflect" : "edge")}}))};
+  };
+}
+
 // chunk(k) of a dim whose size n is known only at run time: k slices [i*s, min((i+1)*s, n))
 // with s = ceil(n / k). torch returns ceil(n / s) chunks, k whenever s divides into k pieces
 // (n >= k and, e.g., n % k == 0); where it returns fewer, these trailing slices are empty
@@ -396,6 +434,9 @@ void register_shape_converters(ConverterTable& t) {
   t.add("aten::expand_as", [](NodeContext& c) { return V{c.out(c.op("expand", {c.tensor(0), c.op("shape", {c.tensor(1)})}))}; });
   t.add("aten::repeat", repeat);
   t.add("aten::split", split);
+  t.add("aten::split_with_sizes", split);  // (self, int[] split_sizes, dim), as split's list overload
+  t.add("aten::pad", pad(true));
+  t.add("aten::constant_pad_nd", pad(false));
   t.add("aten::chunk", chunk);
   t.add("aten::unsafe_chunk", chunk);
   t.add("aten::unbind", unbind);
