@@ -296,7 +296,7 @@ class DictResult(nn.Module):  # torchvision's IntermediateLayerGetter returns an
         return out
 
 
-class PadNormSplit(nn.Module):  # swin's F.pad to window multiples, raft's instance norm, split_with_sizes, shape[-2:]
+class PadNormSplit(nn.Module):  # swin's F.pad to window multiples and roll, raft's instance norm and meshgrid, split_with_sizes, shape[-2:]
     # running_stats: the second norm uses running statistics in eval (use_input_stats=False);
     # traced only, since freeze_module keeps the buffers instance_norm may write as GetAttr.
     def __init__(self, running_stats=False):
@@ -324,7 +324,13 @@ class PadNormSplit(nn.Module):  # swin's F.pad to window multiples, raft's insta
         rev = x.shape[::-1][1:3]
         f = x.reshape(B * rev[1], hw[0], hw[1] * rev[0] // H)
         n = self.inorm(x) + self.inorm_running(x) + F.instance_norm(x)
-        return a, b, c, d, e, hi - lo.sum(), f, n
+        shifts = [1, -2]
+        s2 = shifts.copy()  # swin's shift_size.copy(), then written
+        s2[0] = -3
+        r = torch.roll(a, shifts=(s2[0], s2[1]), dims=(2, 3)) + shifts[0]  # rolls a dim known only at run time
+        gy, gx = torch.meshgrid(x[0, 0, :, 0], x[0, 1, 0, :], indexing="ij")  # raft's coords_grid
+        my, mx = torch.meshgrid(x[0, 0, :, 0], x[0, 1, 0, :], indexing="xy")
+        return a, b, c, d, e, hi - lo.sum(), f, n, r, gy - 2.0 * gx, my * mx
 
 
 def causal_mask(n):  # nn.Transformer.generate_square_subsequent_mask

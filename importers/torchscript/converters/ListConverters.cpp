@@ -144,6 +144,7 @@ void register_list_converters(ConverterTable& t) {
   t.add("aten::append", append);
   t.add("aten::slice.t", slice_list);
   t.add("aten::list", [](NodeContext& c) { return std::vector<TsVal>{c.in(0)}; });
+  t.add("aten::copy.t", *t.find("aten::list", ""));  // lists are values here: a copy is the same value
   t.add("aten::add.t", [](NodeContext& c) {  // list + list, e.g. (a,) + x.chunk(2) in MultiheadAttention
     std::vector<TsVal> items = c.list_items(0), more = c.list_items(1);
     items.insert(items.end(), more.begin(), more.end());
