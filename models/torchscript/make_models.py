@@ -330,7 +330,10 @@ class PadNormSplit(nn.Module):  # swin's F.pad to window multiples and roll, raf
         r = torch.roll(a, shifts=(s2[0], s2[1]), dims=(2, 3)) + shifts[0]  # rolls a dim known only at run time
         gy, gx = torch.meshgrid(x[0, 0, :, 0], x[0, 1, 0, :], indexing="ij")  # raft's coords_grid
         my, mx = torch.meshgrid(x[0, 0, :, 0], x[0, 1, 0, :], indexing="xy")
-        return a, b, c, d, e, hi - lo.sum(), f, n, r, gy - 2.0 * gx, my * mx
+        if W > 6:  # case 0 keeps it, case 1 writes it
+            s2[1] = 0  # written in a branch: a list known only at run time
+        z = x.new_zeros((H, W)) + x.new_ones([W]) * float(sum(s2))  # swin's attention mask base
+        return a, b, c, d, e, hi - lo.sum(), f, n, r, gy - 2.0 * gx, my * mx, z
 
 
 def causal_mask(n):  # nn.Transformer.generate_square_subsequent_mask

@@ -1,4 +1,4 @@
-// CreationConverters.cpp - zeros/ones/full/arange and their _like forms.
+// CreationConverters.cpp - zeros/ones/full/arange and their _like and new_ forms.
 #include "importers/torchscript/NodeContext.h"
 
 namespace weft::ts {
@@ -49,6 +49,19 @@ V full_like(NodeContext& c) {
   return {c.out(r)};
 }
 
+// x.new_zeros(size, dtype=None, ...) and kin: the size given, x's dtype unless one is given.
+Converter constant_fill_new(double v) {
+  return [v](NodeContext& c) {
+    DType dt = dtype_at(c, 2, c.tensor(0).dtype());
+    return V{c.out(filled(c, c.scalar(v, dt), dt, c.int_list_tensor(1)))};
+  };
+}
+
+V new_full(NodeContext& c) {
+  DType dt = dtype_at(c, 3, c.tensor(0).dtype());
+  return {c.out(filled(c, c.tensor(2), dt, c.int_list_tensor(1)))};
+}
+
 V arange(NodeContext& c) {
   const std::string& s = c.schema();
   size_t nums = s.rfind("aten::arange.start_step", 0) == 0 ? 3 : s.rfind("aten::arange.start", 0) == 0 ? 2 : 1;
@@ -71,6 +84,10 @@ void register_creation_converters(ConverterTable& t) {
   t.add("aten::zeros_like", constant_fill_like(0));
   t.add("aten::ones_like", constant_fill_like(1));
   t.add("aten::empty_like", constant_fill_like(0));
+  t.add("aten::new_zeros", constant_fill_new(0));
+  t.add("aten::new_ones", constant_fill_new(1));
+  t.add("aten::new_empty", constant_fill_new(0));
+  t.add("aten::new_full", new_full);
   t.add("aten::full", full);
   t.add("aten::full_like", full_like);
   t.add("aten::arange", arange);

@@ -89,6 +89,21 @@ std::vector<TsVal> slice_list(NodeContext& c) {
   return {TsVal::static_list(l.elem_kind, items)};
 }
 
+// sum(l) of an int or float list (swin's `sum(shift_size) > 0`); a List value (one
+// written in a branch) is stacked and reduced at run time.
+Converter sum_list(DType dt) {
+  return [dt](NodeContext& c) {
+    const TsVal& l = c.in(0);
+    if (l.kind == Kind::List && !l.is_static) {
+      TExpr all = c.cast(c.ir().list_concat(c.block(), l.v, 0, true, c.span()), dt);
+      return std::vector<TsVal>{c.out(c.op("reduce_sum", {all}, Attrs{{"axes", std::vector<int64_t>{0}}, {"keepdims", false}}))};
+    }
+    TExpr r = c.scalar(0, dt);
+    for (auto& e : c.list_items(0)) r = c.op("add", {r, c.cast(e.v, dt)});
+    return std::vector<TsVal>{c.out(r)};
+  };
+}
+
 // cat / stack: a static list joins with one concat; a List value with a helper function.
 Converter concat(bool stack) {
   return [stack](NodeContext& c) {
@@ -143,6 +158,8 @@ void register_list_converters(ConverterTable& t) {
   t.add("aten::_set_item", set_item);
   t.add("aten::append", append);
   t.add("aten::slice.t", slice_list);
+  t.add("aten::sum.int", sum_list(DType::I64));
+  t.add("aten::sum.float", sum_list(DType::F64));
   t.add("aten::list", [](NodeContext& c) { return std::vector<TsVal>{c.in(0)}; });
   t.add("aten::copy.t", *t.find("aten::list", ""));  // lists are values here: a copy is the same value
   t.add("aten::add.t", [](NodeContext& c) {  // list + list, e.g. (a,) + x.chunk(2) in MultiheadAttention
