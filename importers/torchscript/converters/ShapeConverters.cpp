@@ -234,14 +234,17 @@ Converter pad(bool has_mode) {
 // (two slices and a concat; n may be known only at run time, swin's padded windows).
 V roll(NodeContext& c) {
   TExpr x = c.tensor(0);
-  std::vector<int64_t> shifts = c.ints_arg(1), dims = c.num_inputs() > 2 && c.has(2) ? c.ints_arg(2) : std::vector<int64_t>{};
+  std::vector<int64_t> dims = c.num_inputs() > 2 && c.has(2) ? c.ints_arg(2) : std::vector<int64_t>{};
   if (dims.empty()) c.fail("roll without dims (of the flattened tensor) is not supported");
-  if (shifts.size() != dims.size()) c.fail("roll needs one shift per dim");
+  TExpr shifts = c.int_list_tensor(1);  // known at run time only in swin (shift_size written in a branch)
+  const Dim& count = shifts.tensor()->shape[0];
+  if (count.is_static() && count.value() != int64_t(dims.size())) c.fail("roll needs one shift per dim");
   auto one = [&](TExpr v) { return c.op("reshape", {v, c.i64s({1})}); };
   for (size_t i = 0; i < dims.size(); ++i) {
     int64_t d = c.axis(dims[i], x.rank());
     TExpr n = c.dim_size(x, d);
-    TExpr split = c.op("sub", {n, c.op("mod", {c.i64(shifts[i]), n})});
+    TExpr shift = c.op("gather", {shifts, c.i64(int64_t(i))}, Attrs{{"axis", int64_t(0)}});
+    TExpr split = c.op("sub", {n, c.op("mod", {shift, n})});
     TExpr tail = c.op("slice", {x, one(split), one(n), c.i64s({d})});
     TExpr head = c.op("slice", {x, c.i64s({0}), one(split), c.i64s({d})});
     x = c.op("concat", {tail, head}, Attrs{{"axis", d}});
