@@ -62,6 +62,24 @@ V new_full(NodeContext& c) {
   return {c.out(filled(c, c.tensor(2), dt, c.int_list_tensor(1)))};
 }
 
+// torch.tensor(number or flat list of numbers, dtype=None): int -> i64, float -> f32, bool.
+V tensor_from_data(NodeContext& c) {
+  const TsVal& d = c.in(0);
+  if (d.is_scalar()) {
+    DType dt = dtype_at(c, 1, d.kind == Kind::Float ? DType::F32 : scalar_dtype(d.kind));
+    return {c.out(c.cast(d.v, dt))};
+  }
+  std::vector<TsVal> items = c.list_items(0);
+  if (items.empty()) c.fail("torch.tensor of an empty list is not supported");
+  Kind k = items[0].kind;
+  for (auto& e : items)
+    if (!e.is_scalar() || e.kind != k) c.fail("torch.tensor of a list that is not flat numbers of one kind is not supported");
+  DType dt = dtype_at(c, 1, k == Kind::Float ? DType::F32 : scalar_dtype(k));
+  std::vector<TExpr> parts;
+  for (auto& e : items) parts.push_back(c.op("reshape", {c.cast(e.v, dt), c.i64s({1})}));
+  return {c.out(parts.size() == 1 ? parts[0] : c.op("concat", parts, Attrs{{"axis", int64_t(0)}}))};
+}
+
 V arange(NodeContext& c) {
   const std::string& s = c.schema();
   size_t nums = s.rfind("aten::arange.start_step", 0) == 0 ? 3 : s.rfind("aten::arange.start", 0) == 0 ? 2 : 1;
@@ -91,6 +109,7 @@ void register_creation_converters(ConverterTable& t) {
   t.add("aten::full", full);
   t.add("aten::full_like", full_like);
   t.add("aten::arange", arange);
+  t.add("aten::tensor", tensor_from_data);
 }
 
 }  // namespace weft::ts
