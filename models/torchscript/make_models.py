@@ -335,6 +335,7 @@ class PadNormSplit(nn.Module):  # swin's F.pad to window multiples and roll, raf
         z = x.new_zeros((H, W)) + x.new_ones([W]) * float(sum(s2))  # swin's attention mask base
         z = torch.roll(z, shifts=(s2[1], -s2[0]), dims=(0, 1))  # shifts known at run time only
         z = z + torch.tensor(W) + torch.tensor([H, s2[1]], dtype=torch.float32).sum() + torch.tensor(0.5)
+        z[1:3, -2:] = 2.5  # fill_ through slice views (swin's attention mask)
         return a, b, c, d, e, hi - lo.sum(), f, n, r, gy - 2.0 * gx, my * mx, z
 
 

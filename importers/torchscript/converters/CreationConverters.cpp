@@ -80,6 +80,15 @@ V tensor_from_data(NodeContext& c) {
   return {c.out(parts.size() == 1 ? parts[0] : c.op("concat", parts, Attrs{{"axis", int64_t(0)}}))};
 }
 
+// fill(self, value): self's shape and dtype filled with value; `x[a:b] = v` and traced
+// swin's mask fill are fill_ through a slice view, written back by the translator.
+V fill(NodeContext& c) {
+  TExpr x = c.tensor(0);
+  TExpr r = filled(c, c.tensor(1), x.dtype(), c.op("shape", {x}));
+  r.t = tensor_type(x.dtype(), x.tensor()->shape);
+  return {c.out(r)};
+}
+
 V arange(NodeContext& c) {
   const std::string& s = c.schema();
   size_t nums = s.rfind("aten::arange.start_step", 0) == 0 ? 3 : s.rfind("aten::arange.start", 0) == 0 ? 2 : 1;
@@ -109,6 +118,7 @@ void register_creation_converters(ConverterTable& t) {
   t.add("aten::full", full);
   t.add("aten::full_like", full_like);
   t.add("aten::arange", arange);
+  t.add("aten::fill", fill);
   t.add("aten::tensor", tensor_from_data);
 }
 
