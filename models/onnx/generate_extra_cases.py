@@ -75,6 +75,11 @@ def opset_variants(save):
          [bx,sc,bb,mu,var],[((bx-mu.reshape(1,3,1,1))/np.sqrt(var.reshape(1,3,1,1)+1e-3)*sc.reshape(1,3,1,1)+bb.reshape(1,3,1,1)).astype(np.float32)], opset=9)
     save('test_dropout7', N('Dropout',['in0'],['out0'],ratio=0.3), [x],[x], opset=7)
     save('test_dropout12_mask', N('Dropout',['in0'],['out0','out1']), [x],[x,np.ones(x.shape,bool)], opset=12)
+    # training_mode as torch.onnx exports it (swin_t): a constant bool false, the mask output too
+    ref=torch.nn.functional.dropout(torch.tensor(x),0.1,training=False).numpy()
+    save('test_dropout13_training_false', [N('Constant',[],['r'],value=numpy_helper.from_array(np.array(0.1,np.float32))),
+                                           N('Constant',[],['t'],value=numpy_helper.from_array(np.array(False))),
+                                           N('Dropout',['in0','r','t'],['out0','out1'])], [x],[ref,np.ones(x.shape,bool)], opset=13)
     save('test_globallppool3', N('GlobalLpPool',['in0'],['out0'],p=3), [bx],[(np.abs(bx)**3).sum((2,3),keepdims=True)**(1/3)], opset=11)
     save('test_lpnorm1', N('LpNormalization',['in0'],['out0'],axis=1,p=1), [bx],[bx/np.abs(bx).sum(1,keepdims=True)], opset=11)
     save('test_shape15_neg', N('Shape',['in0'],['out0'],start=-2,end=-1), [x],[np.array([4],np.int64)], opset=15)

@@ -395,6 +395,8 @@ def error_cases():
     case("err_typed_length", bad_tensor([2], floats=[1.0, 2.0, 3.0]))
     case("err_negative_dim", bad_tensor([-1], floats=[]))
     case("err_overflow_dim", bad_tensor([2 ** 40, 2 ** 40], floats=[]))
+    case("err_dropout_training", model([const("t", np.array(True)),
+                                        H.make_node("Dropout", ["x", "", "t"], ["y"], name="drop_train")], x_in, y_out, opset=13))
     case("err_ir_version", model([H.make_node("Relu", ["x"], ["y"])], x_in, y_out, ir=2))
     case("err_opset", model([H.make_node("Relu", ["x"], ["y"])], x_in, y_out, opset=18))
     case("err_not_onnx", b"this is not a protobuf model \xff\xff\xff\xff")

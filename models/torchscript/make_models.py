@@ -296,6 +296,49 @@ class DictResult(nn.Module):  # torchvision's IntermediateLayerGetter returns an
         return out
 
 
+class PadNormSplit(nn.Module):  # swin's F.pad to window multiples and roll, raft's instance norm and meshgrid, split_with_sizes, shape[-2:]
+    # running_stats: the second norm uses running statistics in eval (use_input_stats=False);
+    # traced only, since freeze_module keeps the buffers instance_norm may write as GetAttr.
+    def __init__(self, running_stats=False):
+        super().__init__()
+        self.inorm = nn.InstanceNorm2d(3, affine=True)
+        self.inorm_running = nn.InstanceNorm2d(3, track_running_stats=running_stats)
+        with torch.no_grad():
+            self.inorm.weight.normal_()
+            self.inorm.bias.normal_()
+            if running_stats:
+                self.inorm_running.running_mean.normal_()
+                self.inorm_running.running_var.uniform_(0.5, 2.0)
+
+    def forward(self, x):
+        B, C, H, W = x.shape
+        pad_r = (4 - W % 4) % 4
+        pad_b = (4 - H % 4) % 4
+        a = F.pad(x, (0, pad_r, 0, pad_b))  # run-time pads when H, W vary
+        b = F.pad(x, (1, 2, 0, 1), mode="reflect")
+        c = F.pad(x, (1, 1, 2, 0), mode="replicate")
+        d = F.pad(x, (1, -1, 0, 0, 0, 1), value=0.5)  # a negative pad crops
+        e = torch.constant_pad_nd(x, [2, 1], -1.0)
+        lo, hi = x.split([1, 2], dim=1)
+        hw = x.shape[-2:]
+        rev = x.shape[::-1][1:3]
+        f = x.reshape(B * rev[1], hw[0], hw[1] * rev[0] // H)
+        n = self.inorm(x) + self.inorm_running(x) + F.instance_norm(x)
+        shifts = [1, -2]
+        s2 = shifts.copy()  # swin's shift_size.copy(), then written
+        s2[0] = -3
+        r = torch.roll(a, shifts=(s2[0], s2[1]), dims=(2, 3)) + shifts[0]  # rolls a dim known only at run time
+        gy, gx = torch.meshgrid(x[0, 0, :, 0], x[0, 1, 0, :], indexing="ij")  # raft's coords_grid
+        my, mx = torch.meshgrid(x[0, 0, :, 0], x[0, 1, 0, :], indexing="xy")
+        if W > 6:  # case 0 keeps it, case 1 writes it
+            s2[1] = 0  # written in a branch: a list known only at run time
+        z = x.new_zeros((H, W)) + x.new_ones([W]) * float(sum(s2))  # swin's attention mask base
+        z = torch.roll(z, shifts=(s2[1], -s2[0]), dims=(0, 1))  # shifts known at run time only
+        z = z + torch.tensor(W) + torch.tensor([H, s2[1]], dtype=torch.float32).sum() + torch.tensor(0.5)
+        z[1:3, -2:] = 2.5  # fill_ through slice views (swin's attention mask)
+        return a, b, c, d, e, hi - lo.sum(), f, n, r, gy - 2.0 * gx, my * mx, z
+
+
 def causal_mask(n):  # nn.Transformer.generate_square_subsequent_mask
     return np.triu(np.full((n, n), -np.inf, dtype=np.float32), 1)
 
@@ -372,6 +415,10 @@ MODELS = {
                                lambda: [[randn(1, 3, 6, 4)], [randn(2, 3, 9, 5)]]),
     "dict_result": (DictResult, "x: f32[batch, 3, h, w]", ["tensor"],
                     lambda: [[randn(1, 3, 8, 8)], [randn(2, 3, 6, 10)]]),
+    "pad_norm_split": (PadNormSplit, "x: f32[batch, 3, h, w]", ["tensor"],
+                       lambda: [[randn(1, 3, 5, 6)], [randn(2, 3, 8, 7)]]),
+    "pad_norm_split_traced": (lambda: PadNormSplit(running_stats=True), "x: f32[batch, 3, h, w]", ["tensor"],
+                              lambda: [[randn(1, 3, 5, 6)], [randn(2, 3, 8, 7)]]),
     "transformer_scripted": (TinyTransformer, "src: f32[s, batch, 8]\ntgt: f32[t, batch, 8]\ntgt_mask: f32[t, t]",
                              ["tensor", "tensor", "tensor"],
                              lambda: [[randn(5, 2, 8), randn(3, 2, 8), causal_mask(3)], [randn(2, 1, 8), randn(4, 1, 8), causal_mask(4)]]),
@@ -383,6 +430,7 @@ TRACE_EXAMPLES = {
     "interpolate_traced": lambda: (torch.from_numpy(randn(2, 2, 5, 6)),),
     "baddbmm_traced": lambda: tuple(torch.from_numpy(randn(*s)) for s in [(3, 2, 4), (3, 2, 3), (3, 3, 4)]),
     "channel_shuffle_traced": lambda: (torch.from_numpy(randn(2, 3, 6, 6)),),
+    "pad_norm_split_traced": lambda: (torch.from_numpy(randn(2, 3, 6, 5)),),
 }
 
 

@@ -203,6 +203,13 @@ TEST(OnnxImport, IfConditionWithMoreThanOneElement) {
   EXPECT_HAS(import_error("err_cond_two_elements"), "onnx node 'if2' (If, domain '', opset 16): error: cond (input 0) must have one element, got bool[2]");
 }
 
+// Dropout's training_mode (a bool tensor) known true at import time: random, refused by name.
+TEST(OnnxImport, DropoutInTrainingMode) {
+  std::string e = import_error("err_dropout_training");
+  EXPECT_HAS(e, "onnx node 'drop_train' (Dropout, domain '', opset 13)");
+  EXPECT_HAS(e, "dropout in training mode (training_mode true) with a nonzero ratio is not supported");
+}
+
 TEST(OnnxImport, DataLengthThatDoesNotMatchTheShape) {
   EXPECT_HAS(import_error("err_raw_length"), "tensor 'w' has 3 bytes of raw data, shape [2] of f32 needs 8");
   EXPECT_HAS(import_error("err_typed_length"), "tensor 'w' has 3 values for shape [2]");

@@ -8,14 +8,19 @@ namespace {
 
 // Dropout is imported for inference: the output is the input and the mask all true.
 // Training mode is refused unless it is known to be off (or the ratio known to be 0).
+// training_mode is a bool tensor by the spec (torch.onnx exports a constant false);
+// an integer one is accepted too, as ONNX Runtime does.
 std::vector<Expr> convert_dropout(NodeContext& ctx) {
   if (ctx.opset() < 7 && ctx.attr_int("is_test", 0) == 0)
     ctx.fail("Dropout with is_test=0 runs in training mode, which is random and not supported");
   if (ctx.opset() >= 12 && ctx.has_input(2)) {
-    auto training = const_int(ctx, 2);
-    if (!training) ctx.fail("training_mode given at run time is not supported (Dropout is imported for inference)");
+    const Tensor* mode = ctx.input_constant(2);
+    if (!mode) ctx.fail("training_mode given at run time is not supported (Dropout is imported for inference)");
+    if (mode->numel() != 1) ctx.fail(Msg() << "training_mode must hold one value, found " << mode->numel());
+    bool training = mode->as_double(0) != 0;
     auto ratio = ctx.has_input(1) ? const_float(ctx, 1) : std::optional<double>(0.5);
-    if (*training && (!ratio || *ratio != 0)) ctx.fail("training mode with a nonzero ratio is not supported (it is random)");
+    if (training && (!ratio || *ratio != 0))
+      ctx.fail("dropout in training mode (training_mode true) with a nonzero ratio is not supported (it is random)");
   }
   Expr x = ctx.input(0);
   std::vector<Expr> out{ctx.op("identity", {x})};

@@ -1,4 +1,4 @@
-// CreationConverters.cpp - zeros/ones/full/arange and their _like forms.
+// CreationConverters.cpp - zeros/ones/full/arange and their _like and new_ forms.
 #include "importers/torchscript/NodeContext.h"
 
 namespace weft::ts {
@@ -49,6 +49,46 @@ V full_like(NodeContext& c) {
   return {c.out(r)};
 }
 
+// x.new_zeros(size, dtype=None, ...) and kin: the size given, x's dtype unless one is given.
+Converter constant_fill_new(double v) {
+  return [v](NodeContext& c) {
+    DType dt = dtype_at(c, 2, c.tensor(0).dtype());
+    return V{c.out(filled(c, c.scalar(v, dt), dt, c.int_list_tensor(1)))};
+  };
+}
+
+V new_full(NodeContext& c) {
+  DType dt = dtype_at(c, 3, c.tensor(0).dtype());
+  return {c.out(filled(c, c.tensor(2), dt, c.int_list_tensor(1)))};
+}
+
+// torch.tensor(number or flat list of numbers, dtype=None): int -> i64, float -> f32, bool.
+V tensor_from_data(NodeContext& c) {
+  const TsVal& d = c.in(0);
+  if (d.is_scalar()) {
+    DType dt = dtype_at(c, 1, d.kind == Kind::Float ? DType::F32 : scalar_dtype(d.kind));
+    return {c.out(c.cast(d.v, dt))};
+  }
+  std::vector<TsVal> items = c.list_items(0);
+  if (items.empty()) c.fail("torch.tensor of an empty list is not supported");
+  Kind k = items[0].kind;
+  for (auto& e : items)
+    if (!e.is_scalar() || e.kind != k) c.fail("torch.tensor of a list that is not flat numbers of one kind is not supported");
+  DType dt = dtype_at(c, 1, k == Kind::Float ? DType::F32 : scalar_dtype(k));
+  std::vector<TExpr> parts;
+  for (auto& e : items) parts.push_back(c.op("reshape", {c.cast(e.v, dt), c.i64s({1})}));
+  return {c.out(parts.size() == 1 ? parts[0] : c.op("concat", parts, Attrs{{"axis", int64_t(0)}}))};
+}
+
+// fill(self, value): self's shape and dtype filled with value; `x[a:b] = v` and traced
+// swin's mask fill are fill_ through a slice view, written back by the translator.
+V fill(NodeContext& c) {
+  TExpr x = c.tensor(0);
+  TExpr r = filled(c, c.tensor(1), x.dtype(), c.op("shape", {x}));
+  r.t = tensor_type(x.dtype(), x.tensor()->shape);
+  return {c.out(r)};
+}
+
 V arange(NodeContext& c) {
   const std::string& s = c.schema();
   size_t nums = s.rfind("aten::arange.start_step", 0) == 0 ? 3 : s.rfind("aten::arange.start", 0) == 0 ? 2 : 1;
@@ -71,9 +111,15 @@ void register_creation_converters(ConverterTable& t) {
   t.add("aten::zeros_like", constant_fill_like(0));
   t.add("aten::ones_like", constant_fill_like(1));
   t.add("aten::empty_like", constant_fill_like(0));
+  t.add("aten::new_zeros", constant_fill_new(0));
+  t.add("aten::new_ones", constant_fill_new(1));
+  t.add("aten::new_empty", constant_fill_new(0));
+  t.add("aten::new_full", new_full);
   t.add("aten::full", full);
   t.add("aten::full_like", full_like);
   t.add("aten::arange", arange);
+  t.add("aten::fill", fill);
+  t.add("aten::tensor", tensor_from_data);
 }
 
 }  // namespace weft::ts

@@ -1,4 +1,6 @@
 // ListConverters.cpp - TorchScript lists: construction by append, len, indexing, assignment, cat/stack.
+#include <algorithm>
+
 #include "importers/torchscript/NodeContext.h"
 
 namespace weft::ts {
@@ -68,6 +70,40 @@ std::vector<TsVal> append(NodeContext& c) {
   return {r};
 }
 
+// l[start:end:step] of a static list with bounds known at import time, by Python's rules
+// (x.shape[-2:] in torchvision's segmentation heads).
+std::vector<TsVal> slice_list(NodeContext& c) {
+  const TsVal& l = c.in(0);
+  if (l.kind != Kind::List || !l.is_static) c.fail("slicing a list whose length is known only at run time is not supported");
+  int64_t n = int64_t(l.elems.size()), step = c.num_inputs() > 3 && c.has(3) ? c.int_arg(3) : 1;
+  if (step == 0) c.fail("slice step cannot be zero");
+  auto bound = [&](size_t i, int64_t def) {
+    auto v = c.opt_int(i);
+    if (!v) return def;
+    int64_t b = *v < 0 ? *v + n : *v;
+    return step > 0 ? std::clamp<int64_t>(b, 0, n) : std::clamp<int64_t>(b, -1, n - 1);
+  };
+  int64_t start = bound(1, step > 0 ? 0 : n - 1), end = bound(2, step > 0 ? n : -1);
+  std::vector<TsVal> items;
+  for (int64_t i = start; step > 0 ? i < end : i > end; i += step) items.push_back(l.elems[size_t(i)]);
+  return {TsVal::static_list(l.elem_kind, items)};
+}
+
+// sum(l) of an int or float list (swin's `sum(shift_size) > 0`); a List value (one
+// written in a branch) is stacked and reduced at run time.
+Converter sum_list(DType dt) {
+  return [dt](NodeContext& c) {
+    const TsVal& l = c.in(0);
+    if (l.kind == Kind::List && !l.is_static) {
+      TExpr all = c.cast(c.ir().list_concat(c.block(), l.v, 0, true, c.span()), dt);
+      return std::vector<TsVal>{c.out(c.op("reduce_sum", {all}, Attrs{{"axes", std::vector<int64_t>{0}}, {"keepdims", false}}))};
+    }
+    TExpr r = c.scalar(0, dt);
+    for (auto& e : c.list_items(0)) r = c.op("add", {r, c.cast(e.v, dt)});
+    return std::vector<TsVal>{c.out(r)};
+  };
+}
+
 // cat / stack: a static list joins with one concat; a List value with a helper function.
 Converter concat(bool stack) {
   return [stack](NodeContext& c) {
@@ -121,7 +157,11 @@ void register_list_converters(ConverterTable& t) {
   t.add("aten::__getitem__", getitem);
   t.add("aten::_set_item", set_item);
   t.add("aten::append", append);
+  t.add("aten::slice.t", slice_list);
+  t.add("aten::sum.int", sum_list(DType::I64));
+  t.add("aten::sum.float", sum_list(DType::F64));
   t.add("aten::list", [](NodeContext& c) { return std::vector<TsVal>{c.in(0)}; });
+  t.add("aten::copy.t", *t.find("aten::list", ""));  // lists are values here: a copy is the same value
   t.add("aten::add.t", [](NodeContext& c) {  // list + list, e.g. (a,) + x.chunk(2) in MultiheadAttention
     std::vector<TsVal> items = c.list_items(0), more = c.list_items(1);
     items.insert(items.end(), more.begin(), more.end());

@@ -78,6 +78,22 @@ V group_norm(NodeContext& c) {
   return {c.out(c.op("group_norm", {x, w, b}, Attrs{{"num_groups", g}, {"epsilon", c.float_arg(4)}}))};
 }
 
+// instance_norm(input, weight?, bias?, running_mean?, running_var?, use_input_stats,
+// momentum, eps, cudnn_enabled): statistics of each (n, c) plane, or, without
+// use_input_stats, the running ones (then it is batch_norm).
+V instance_norm(NodeContext& c) {
+  TExpr x = c.tensor(0);
+  if (x.rank() < 3) c.fail("instance_norm expects [N, C, spatial...]");
+  const Dim& ch = x.tensor()->shape[1];
+  if (!ch.is_static()) c.fail("instance_norm needs a static channel count");
+  TExpr w = c.has(1) ? c.tensor(1) : ones_like_channels(c, x, ch.value(), 1);
+  TExpr b = c.has(2) ? c.tensor(2) : ones_like_channels(c, x, ch.value(), 0);
+  double eps = c.float_arg(7);
+  if (c.bool_arg(5)) return {c.out(c.op("instance_norm", {x, w, b}, Attrs{{"epsilon", eps}}))};
+  if (!c.has(3) || !c.has(4)) c.fail("use_input_stats=False needs running_mean and running_var");
+  return {c.out(c.op("batch_norm", {x, w, b, c.tensor(3), c.tensor(4)}, Attrs{{"epsilon", eps}}))};
+}
+
 V max_pool(NodeContext& c) {
   TExpr x = c.tensor(0);
   size_t n = size_t(x.rank() - 2);
@@ -195,6 +211,7 @@ void register_nn_converters(ConverterTable& t) {
   t.add("aten::batch_norm", batch_norm);
   t.add("aten::layer_norm", layer_norm);
   t.add("aten::group_norm", group_norm);
+  t.add("aten::instance_norm", instance_norm);
   for (auto n : {"aten::max_pool1d", "aten::max_pool2d", "aten::max_pool3d"}) t.add(n, max_pool);
   for (auto n : {"aten::avg_pool1d", "aten::avg_pool2d", "aten::avg_pool3d"}) t.add(n, avg_pool);
   for (auto n : {"aten::adaptive_avg_pool1d", "aten::adaptive_avg_pool2d", "aten::adaptive_avg_pool3d"}) t.add(n, adaptive_avg_pool);

@@ -192,6 +192,92 @@ V split(NodeContext& c) {
   return split_sizes(c, x, d, sizes);
 }
 
+// torch's pad list (begin, end) pairs from the last dim backwards, as weft's pads
+// [begins..., ends...] over all rank dims; a list known only at run time is reordered by
+// a gather (swin pads H and W to window multiples computed from the input's shape).
+TExpr weft_pads(NodeContext& c, TExpr p, int rank) {
+  int64_t k2 = p.tensor()->shape[0].is_static() ? p.tensor()->shape[0].value() : -1;
+  if (k2 < 0 || k2 % 2 != 0 || k2 / 2 > rank)
+    c.fail(Msg() << "the pad list must have an even length of at most 2 * rank (" << 2 * rank << ")");
+  std::vector<int64_t> idx(size_t(2 * rank), k2);  // k2: the zero appended below
+  for (int64_t i = 0; i < k2 / 2; ++i) {
+    idx[size_t(rank - 1 - i)] = 2 * i;
+    idx[size_t(2 * rank - 1 - i)] = 2 * i + 1;
+  }
+  if (auto k = p.constant()) {
+    std::vector<int64_t> v = k->to_int_vector(), r;
+    v.push_back(0);
+    for (int64_t i : idx) r.push_back(v[size_t(i)]);
+    return c.i64s(r);
+  }
+  TExpr pz = c.op("concat", {p, c.i64s({0})}, Attrs{{"axis", int64_t(0)}});
+  return c.op("gather", {pz, c.i64s(idx)}, Attrs{{"axis", int64_t(0)}});
+}
+
+// aten::pad(self, pad, mode="constant", value=None) and constant_pad_nd(self, pad, value=0).
+Converter pad(bool has_mode) {
+  return [has_mode](NodeContext& c) {
+    TExpr x = c.tensor(0);
+    std::string mode = has_mode && c.has(2) ? c.str_arg(2) : "constant";
+    size_t value_at = has_mode ? 3 : 2;
+    TExpr pads = weft_pads(c, c.int_list_tensor(1), x.rank());
+    if (mode == "constant") {
+      double v = c.has(value_at) ? c.float_arg(value_at) : 0;
+      return V{c.out(c.op("pad", {x, pads, c.scalar(v, x.dtype())}))};
+    }
+    if (mode != "reflect" && mode != "replicate") c.fail("pad mode '" + mode + "' is not supported (constant, reflect, replicate are)");
+    return V{c.out(c.op("pad", {x, pads}, Attrs{{"mode", std::string(mode == "reflect" ? "reflect" : "edge")}}))};
+  };
+}
+
+// roll(self, shifts, dims): per dim, the last k = shift mod n elements moved to the front
+// (two slices and a concat; n may be known only at run time, swin's padded windows).
+V roll(NodeContext& c) {
+  TExpr x = c.tensor(0);
+  std::vector<int64_t> dims = c.num_inputs() > 2 && c.has(2) ? c.ints_arg(2) : std::vector<int64_t>{};
+  if (dims.empty()) c.fail("roll without dims (of the flattened tensor) is not supported");
+  TExpr shifts = c.int_list_tensor(1);  // known at run time only in swin (shift_size written in a branch)
+  const Dim& count = shifts.tensor()->shape[0];
+  if (count.is_static() && count.value() != int64_t(dims.size())) c.fail("roll needs one shift per dim");
+  auto one = [&](TExpr v) { return c.op("reshape", {v, c.i64s({1})}); };
+  for (size_t i = 0; i < dims.size(); ++i) {
+    int64_t d = c.axis(dims[i], x.rank());
+    TExpr n = c.dim_size(x, d);
+    TExpr shift = c.op("gather", {shifts, c.i64(int64_t(i))}, Attrs{{"axis", int64_t(0)}});
+    TExpr split = c.op("sub", {n, c.op("mod", {shift, n})});
+    TExpr tail = c.op("slice", {x, one(split), one(n), c.i64s({d})});
+    TExpr head = c.op("slice", {x, c.i64s({0}), one(split), c.i64s({d})});
+    x = c.op("concat", {tail, head}, Attrs{{"axis", d}});
+  }
+  return {c.out(x)};
+}
+
+// meshgrid(tensors, indexing): each 1-D tensor expanded along its own axis of the grid
+// [n0, n1, ...]; "xy" swaps the first two axes of the grid (and of each placement).
+V meshgrid(NodeContext& c) {
+  std::vector<TsVal> ts = c.list_items(0);
+  std::string indexing = c.num_inputs() > 1 && c.has(1) ? c.str_arg(1) : "ij";
+  if (indexing != "ij" && indexing != "xy") c.fail("meshgrid indexing must be 'ij' or 'xy'");
+  size_t k = ts.size();
+  std::vector<size_t> axis_of(k);
+  for (size_t i = 0; i < k; ++i) axis_of[i] = indexing == "xy" && k >= 2 && i < 2 ? 1 - i : i;
+  std::vector<TExpr> sizes(k);
+  for (size_t i = 0; i < k; ++i) {
+    if (ts[i].v.rank() > 1) c.fail("meshgrid expects 0-D or 1-D tensors");
+    TExpr flat = c.op("reshape", {ts[i].v, c.i64s({-1})});
+    ts[i].v = flat;
+    sizes[axis_of[i]] = c.op("reshape", {c.dim_size(flat, 0), c.i64s({1})});
+  }
+  TExpr grid = k == 1 ? sizes[0] : c.op("concat", sizes, Attrs{{"axis", int64_t(0)}});
+  std::vector<TsVal> out;
+  for (size_t i = 0; i < k; ++i) {
+    std::vector<int64_t> shape(k, 1);
+    shape[axis_of[i]] = -1;
+    out.push_back(TsVal::tensor(c.op("expand", {c.op("reshape", {ts[i].v, c.i64s(shape)}), grid})));
+  }
+  return {TsVal::static_list(Kind::Tensor, out)};
+}
+
 // chunk(k) of a dim whose size n is known only at run time: k slices [i*s, min((i+1)*s, n))
 // with s = ceil(n / k). torch returns ceil(n / s) chunks, k whenever s divides into k pieces
 // (n >= k and, e.g., n % k == 0); where it returns fewer, these trailing slices are empty
@@ -396,6 +482,11 @@ void register_shape_converters(ConverterTable& t) {
   t.add("aten::expand_as", [](NodeContext& c) { return V{c.out(c.op("expand", {c.tensor(0), c.op("shape", {c.tensor(1)})}))}; });
   t.add("aten::repeat", repeat);
   t.add("aten::split", split);
+  t.add("aten::split_with_sizes", split);
+  t.add("aten::roll", roll);
+  t.add("aten::meshgrid", meshgrid);  // (self, int[] split_sizes, dim), as split's list overload
+  t.add("aten::pad", pad(true));
+  t.add("aten::constant_pad_nd", pad(false));
   t.add("aten::chunk", chunk);
   t.add("aten::unsafe_chunk", chunk);
   t.add("aten::unbind", unbind);
