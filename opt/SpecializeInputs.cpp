@@ -131,6 +131,28 @@ struct Refinement {
 
 }  // namespace
 
+InputShape parse_input_shape(const std::string& text) {
+  const std::string where = "--input-shape '" + text + "'";
+  const size_t eq = text.rfind('=');  // sizes never hold one; names might
+  if (eq == std::string::npos || eq == 0)
+    throw CompileError(where + " must have the form NAME=D0,D1,... (e.g. x=1,3,224,224; NAME= for a scalar)");
+  const std::string list = text.substr(eq + 1);
+  InputShape s{text.substr(0, eq), {}};
+  size_t pos = 0;
+  while (pos < list.size()) {
+    size_t comma = list.find(',', pos);
+    if (comma == std::string::npos) comma = list.size();
+    const std::string item = list.substr(pos, comma - pos);
+    bool digits = !item.empty() && item.size() <= 18;
+    for (char c : item) digits = digits && c >= '0' && c <= '9';
+    if (!digits) throw CompileError(where + ": '" + item + "' is not a size (a non-negative integer)");
+    s.dims.push_back(std::stoll(item));
+    pos = comma + 1;
+    if (comma + 1 == list.size()) throw CompileError(where + ": trailing ','");
+  }
+  return s;
+}
+
 Module specialize_inputs(const Module& m, const std::vector<InputShape>& shapes) {
   if (shapes.empty()) return m;
   Function main = m.main();
