@@ -102,8 +102,9 @@ TEST_P(PassGolden, Case) {
   std::vector<Value> args = generate_main_inputs(after, 1234);
   Outcome before_run = run(input, args), after_run = run(after, args);
   EXPECT_EQ(before_run.error, after_run.error);
-  if (before_run.value && after_run.value)
+  if (before_run.value && after_run.value) {
     EXPECT_EQ(values_close(after_run.value, before_run.value, "@main's result", c.rtol, 0), "");
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Opt, PassGolden, ::testing::ValuesIn(discover()), test_name);
