@@ -12,7 +12,6 @@
 #include "cli/PassFlags.h"
 #include "codegen/EmitCpu.h"
 #include "codegen/Toolchain.h"
-#include "opt/SpecializeInputs.h"
 
 namespace weft::cli {
 
@@ -90,7 +89,6 @@ int run_compile() {
   const std::string name = options.name.empty() ? name_from_output(options.output) : options.name;
   codegen::check_library_name(name);
   const InputTypes inputs = parse_input_type_flags(options.inputs);
-  const std::vector<InputShape>& shapes = inputs.shapes;
   codegen::ToolchainOptions toolchain;
   toolchain.cpu = options.cpu;
   toolchain.opt_level = options.cxx_opt;
@@ -102,7 +100,7 @@ int run_compile() {
         << ", -O" << options.passes.level << ", --cxx-opt " << options.cxx_opt << ", weights " << options.weights << ")\n";
   Module m = stage("import", [&] { return load_model(options.model, inputs); });
   PassContext pass_context;
-  pass_context.input_shapes = shapes;
+  pass_context.input_shapes = inputs.shapes;
   m = stage("passes (" + describe_pipeline(options.passes, pass_context) + ")",
             [&] { return run_pipeline_flags(m, options.passes, pass_context); });
   codegen::CpuSource src = stage("code generation", [&] { return codegen::emit_cpu(m, name, emit); });

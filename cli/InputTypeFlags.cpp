@@ -10,7 +10,7 @@ namespace weft::cli {
 
 namespace {
 
-// NAME and the text after the last '=' (types and sizes never hold one; names might).
+// NAME and the text after the last '=' (types never hold one; names might).
 std::pair<std::string, std::string> split_flag(const std::string& flag, const std::string& text, const std::string& form) {
   const size_t eq = text.rfind('=');
   if (eq == std::string::npos || eq == 0) throw CompileError(flag + " '" + text + "' must have the form " + form);
@@ -30,25 +30,6 @@ void add_input_type_flags(CLI::App& command, InputTypeFlags& flags) {
                   "NAME=D0,D1,...: a static shape for input NAME (NAME= for a scalar; repeatable); the dtype is the model's, "
                   "or f32 for a TorchScript Tensor")
       ->allow_extra_args(false);
-}
-
-InputShape parse_input_shape(const std::string& text) {
-  const std::string where = "--input-shape '" + text + "'";
-  auto [name, list] = split_flag("--input-shape", text, "NAME=D0,D1,... (e.g. x=1,3,224,224; NAME= for a scalar)");
-  InputShape s{name, {}};
-  size_t pos = 0;
-  while (pos < list.size()) {
-    size_t comma = list.find(',', pos);
-    if (comma == std::string::npos) comma = list.size();
-    const std::string item = list.substr(pos, comma - pos);
-    bool digits = !item.empty() && item.size() <= 18;
-    for (char c : item) digits = digits && c >= '0' && c <= '9';
-    if (!digits) throw CompileError(where + ": '" + item + "' is not a size (a non-negative integer)");
-    s.dims.push_back(std::stoll(item));
-    pos = comma + 1;
-    if (comma + 1 == list.size()) throw CompileError(where + ": trailing ','");
-  }
-  return s;
 }
 
 InputType parse_input_type(const std::string& text) {

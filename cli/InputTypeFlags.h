@@ -29,9 +29,8 @@ struct InputTypes {
 // named by two flags.
 InputTypes parse_input_type_flags(const InputTypeFlags& flags);
 
-// "x=1,3,224,224" (a scalar: "x="). The name ends at the last '=', so it may hold one.
-InputShape parse_input_shape(const std::string& text);
-// "x=f32[batch, 3, ?, 224]", any type of the weft text format (ir/TextFormat.md).
+// "x=f32[batch, 3, ?, 224]", any type of the weft text format (ir/TextFormat.md). One
+// --input-shape is read by parse_input_shape (opt/SpecializeInputs.h; golden pass tests share it).
 InputType parse_input_type(const std::string& text);
 
 }  // namespace weft::cli

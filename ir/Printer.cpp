@@ -272,14 +272,18 @@ class Printer {
     }
     if (!fn->attrs.empty()) {
       out_ += "attrs(";
-      bool first = true;
-      for (auto& [name, value] : fn->attrs.values()) {  // std::map: in name order
-        out_ += (first ? "" : ", ") + name + "=" + attr_text(value);
-        first = false;
-      }
+      attr_list(fn->attrs, true);
       out_ += ") ";
     }
     return named_here;
+  }
+
+  // `name=value, ...` in name order (a std::map), after a ", " unless `first`.
+  void attr_list(const Attrs& attrs, bool first) {
+    for (auto& [name, value] : attrs.values()) {
+      out_ += (first ? "" : ", ") + name + "=" + attr_text(value);
+      first = false;
+    }
   }
 
   void types(const std::vector<Type>& ts) {
@@ -363,11 +367,7 @@ class Printer {
     if (auto op = as<OpNode>(c->callee)) {
       out_ += op->name() + "(";
       exprs(c->args);
-      bool first = c->args.empty();
-      for (auto& [name, value] : c->attrs.values()) {  // std::map: in name order
-        out_ += (first ? "" : ", ") + name + "=" + attr_text(value);
-        first = false;
-      }
+      attr_list(c->attrs, c->args.empty());
       out_ += ")";
       return;
     }

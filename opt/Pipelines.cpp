@@ -1,67 +1,36 @@
 // Pipelines.cpp - one short list of passes per -O level; reading it is reading the optimizer.
 #include "opt/Pipelines.h"
 
+#include <iterator>
+
 #include "ir/Error.h"
 
 namespace weft {
 
 namespace {
 
-using Passes = std::vector<std::string>;
-
-// What every level starts with: the user's input shapes, so later passes see static dims.
-void front(Passes& p, const PassContext& context) {
-  if (!context.input_shapes.empty()) p.push_back("specialize-inputs");
-}
-
-// What every level ends with: the form code generation needs, then the checks.
-void back(Passes& p) {
-  p.push_back("to-a-normal-form");
-  p.push_back("verify");
-}
-
-// -O0: no optimization, only what compiling needs.
-Passes pipeline_o0(const PassContext& context) {
-  Passes p;
-  front(p, context);
-  back(p);
-  return p;
-}
-
-// -O1: cheap clean-ups (none yet: dead-code elimination and constant folding go here).
-Passes pipeline_o1(const PassContext& context) {
-  Passes p;
-  front(p, context);
-  back(p);
-  return p;
-}
-
-// -O2, the default: -O1 plus fusion and simplification (none yet).
-Passes pipeline_o2(const PassContext& context) {
-  Passes p;
-  front(p, context);
-  back(p);
-  return p;
-}
-
-// -O3: -O2 plus transformations that trade compile time or code size for speed (none yet).
-Passes pipeline_o3(const PassContext& context) {
-  Passes p;
-  front(p, context);
-  back(p);
-  return p;
-}
+// What each level runs between the common start and end, -O0 first: one short list per
+// level, each level holding the passes of the one before it.
+const std::vector<std::string> kLevelPasses[] = {
+    {},  // -O0: no optimization, only what compiling needs.
+    {},  // -O1: cheap clean-ups (none yet: dead-code elimination and constant folding go here).
+    {},  // -O2, the default: -O1 plus fusion and simplification (none yet).
+    {},  // -O3: -O2 plus transformations that trade compile time or code size for speed (none yet).
+};
 
 }  // namespace
 
 std::vector<std::string> pipeline_passes(int level, const PassContext& context) {
-  switch (level) {
-    case 0: return pipeline_o0(context);
-    case 1: return pipeline_o1(context);
-    case 2: return pipeline_o2(context);
-    case 3: return pipeline_o3(context);
-  }
-  throw CompileError("-O" + std::to_string(level) + ": the optimization levels are 0 to 3");
+  if (level < 0 || level >= int(std::size(kLevelPasses)))
+    throw CompileError("-O" + std::to_string(level) + ": the optimization levels are 0 to 3");
+  std::vector<std::string> p;
+  // Every level starts with the user's input shapes, so later passes see static dims.
+  if (!context.input_shapes.empty()) p.push_back("specialize-inputs");
+  p.insert(p.end(), kLevelPasses[level].begin(), kLevelPasses[level].end());
+  // Every level ends with the form code generation needs, then the checks.
+  p.push_back("to-a-normal-form");
+  p.push_back("verify");
+  return p;
 }
 
 Module run_pipeline(Module m, int level, const PassContext& context, const PassDump& dump) {

@@ -5,6 +5,7 @@
 
 #include "ir/Error.h"
 #include "ir/ExprFunctor.h"
+#include "ir/TypeFunctor.h"
 #include "ir/TypeInference.h"
 
 namespace weft {
@@ -26,69 +27,34 @@ std::string names_of(const Function& main) {
   return names.empty() ? "none" : names;
 }
 
-// Replaces bound symbols in every dim of every annotation; @main's specialized
-// parameters get their exact types (which also covers `?`). A dim that is one symbol
-// takes its replacement (a size or another symbol); an expression is evaluated when
-// the sizes bound determine it.
+// Replaces bound symbols in every dim of a type: a dim that is one symbol takes its
+// replacement (a size or another symbol); an expression is evaluated when the sizes bound
+// determine it.
+class DimBinder : public TypeMutator {
+ public:
+  DimBinder(const Env& env, Renames renames) : env_(env), renames_(std::move(renames)) {}
+
+  Dim mutate_dim(const Dim& d) override {
+    if (d.is_unknown() || d.is_static()) return d;
+    if (d.is_symbol())
+      if (auto it = renames_.find(d.symbol_name()); it != renames_.end()) return it->second;
+    if (auto v = d.evaluate(env_)) return Dim(*v);
+    return d;
+  }
+
+ private:
+  const Env& env_;
+  Renames renames_;
+};
+
+// Binds symbols (DimBinder) in every annotation; @main's specialized parameters get their
+// exact types (which also covers `?`).
 class Specializer : public ExprMutator {
  public:
   Specializer(const Env& env, std::map<const VarNode*, Type> params, Renames renames = {})
-      : env_(env), renames_(std::move(renames)), params_(std::move(params)) {}
+      : dims_(env, std::move(renames)), params_(std::move(params)) {}
 
-  Type mutate_type(const Type& t) override {
-    if (!t) return t;
-    if (auto* tt = as_tensor(t)) {
-      Shape shape = tt->shape;
-      bool changed = false;
-      for (Dim& d : shape) {
-        if (d.is_unknown() || d.is_static()) continue;
-        if (d.is_symbol())
-          if (auto it = renames_.find(d.symbol_name()); it != renames_.end()) {
-            d = it->second;
-            changed = true;
-            continue;
-          }
-        if (auto v = d.evaluate(env_)) {
-          d = Dim(*v);
-          changed = true;
-        }
-      }
-      return changed ? tensor_type(tt->dtype, shape) : t;
-    }
-    if (auto* tup = as_tuple(t)) {
-      std::vector<Type> fields;
-      bool changed = false;
-      for (auto& f : tup->fields) {
-        fields.push_back(mutate_type(f));
-        changed = changed || !fields.back().same_as(f);
-      }
-      return changed ? tuple_type(fields) : t;
-    }
-    if (auto* fn = as_func(t)) {
-      std::vector<Type> params;
-      bool changed = false;
-      for (auto& p : fn->params) {
-        params.push_back(mutate_type(p));
-        changed = changed || !params.back().same_as(p);
-      }
-      Type ret = mutate_type(fn->ret);
-      return changed || !ret.same_as(fn->ret) ? func_type(params, ret, fn->type_params) : t;
-    }
-    if (auto* adt = as_adt(t)) {
-      std::vector<Type> args;
-      bool changed = false;
-      for (auto& a : adt->args) {
-        args.push_back(mutate_type(a));
-        changed = changed || !args.back().same_as(a);
-      }
-      return changed ? adt_type(adt->name, args) : t;
-    }
-    if (auto* ref = as_ref(t)) {
-      Type inner = mutate_type(ref->inner);
-      return inner.same_as(ref->inner) ? t : ref_type(inner);
-    }
-    return t;
-  }
+  Type mutate_type(const Type& t) override { return dims_.mutate(t); }
 
  protected:
   Expr visit_(const VarNode* node) override {
@@ -97,8 +63,7 @@ class Specializer : public ExprMutator {
   }
 
  private:
-  const Env& env_;
-  Renames renames_;
+  DimBinder dims_;
   std::map<const VarNode*, Type> params_;
 };
 
@@ -165,6 +130,28 @@ struct Refinement {
 };
 
 }  // namespace
+
+InputShape parse_input_shape(const std::string& text) {
+  const std::string where = "--input-shape '" + text + "'";
+  const size_t eq = text.rfind('=');  // sizes never hold one; names might
+  if (eq == std::string::npos || eq == 0)
+    throw CompileError(where + " must have the form NAME=D0,D1,... (e.g. x=1,3,224,224; NAME= for a scalar)");
+  const std::string list = text.substr(eq + 1);
+  InputShape s{text.substr(0, eq), {}};
+  size_t pos = 0;
+  while (pos < list.size()) {
+    size_t comma = list.find(',', pos);
+    if (comma == std::string::npos) comma = list.size();
+    const std::string item = list.substr(pos, comma - pos);
+    bool digits = !item.empty() && item.size() <= 18;
+    for (char c : item) digits = digits && c >= '0' && c <= '9';
+    if (!digits) throw CompileError(where + ": '" + item + "' is not a size (a non-negative integer)");
+    s.dims.push_back(std::stoll(item));
+    pos = comma + 1;
+    if (comma + 1 == list.size()) throw CompileError(where + ": trailing ','");
+  }
+  return s;
+}
 
 Module specialize_inputs(const Module& m, const std::vector<InputShape>& shapes) {
   if (shapes.empty()) return m;
@@ -260,9 +247,9 @@ Module refine_input_types(const Module& m, const std::vector<InputType>& types) 
     given.push_back({param, t.type});
   }
   // The given types themselves may mention symbols other inputs bind.
-  Specializer bind(r.env, {}, r.renames);
+  DimBinder bind(r.env, r.renames);
   std::map<const VarNode*, Type> params;
-  for (auto& [p, ty] : given) params[p.get()] = bind.mutate_type(ty);
+  for (auto& [p, ty] : given) params[p.get()] = bind.mutate(ty);
   return rebuild(m, Specializer(r.env, params, r.renames));
 }
 

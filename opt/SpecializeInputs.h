@@ -15,6 +15,10 @@ struct InputShape {
   std::vector<int64_t> dims;
 };
 
+// "x=1,3,224,224" (a scalar: "x="), as `--input-shape` and golden pass tests give it. The
+// name ends at the last '=', so it may hold one. CompileError quoting the text when malformed.
+InputShape parse_input_shape(const std::string& text);
+
 // One `--input-type NAME=TYPE`. `text` is the type as the user wrote it, for messages.
 struct InputType {
   std::string name;

@@ -37,17 +37,18 @@ namespace {
 // The scope tree of one function body and the scope of every shared node.
 class ScopeAnalysis {
  public:
-  explicit ScopeAnalysis(const Expr& root) : edges_(count_parent_edges(root)) {
+  explicit ScopeAnalysis(const Expr& root) {
     scopes_.push_back({-1, 0});  // 0: the function body
     if (is_atomic(root)) return;  // `{ %x }`: nothing to bind
+    const std::unordered_map<const ExprNode*, int> edges = count_parent_edges(root);
     std::unordered_map<const ExprNode*, int> scope_of{{root.get(), 0}};
-    std::unordered_map<const ExprNode*, int> left = edges_;  // parent edges not yet processed
+    std::unordered_map<const ExprNode*, int> left = edges;  // parent edges not yet processed
     std::vector<Expr> ready{root};
     while (!ready.empty()) {
       Expr e = std::move(ready.back());
       ready.pop_back();
       const int here = scope_of.at(e.get());
-      if (edges_.at(e.get()) > 1) shared_scope_[e.get()] = here;
+      if (edges.at(e.get()) > 1) shared_scope_[e.get()] = here;
       for_each_child(e, [&](const Expr& child, int pos, bool opens) {
         if (is_atomic(child)) return;
         int s = here;
@@ -86,7 +87,6 @@ class ScopeAnalysis {
     return a;
   }
 
-  std::unordered_map<const ExprNode*, int> edges_;
   std::vector<Scope> scopes_;
   std::unordered_map<const ExprNode*, int> shared_scope_;
   std::unordered_map<std::pair<const ExprNode*, int>, int, EdgeHash> opened_;
@@ -106,8 +106,10 @@ class Binder {
   };
 
   // `e` at an edge that opens `scope`: built, then wrapped in the bindings the scope collected.
-  Expr in_scope(const Expr& e, int scope) {
-    Expr built = build(e);
+  Expr in_scope(const Expr& e, int scope) { return wrap_pending(build(e), scope); }
+
+  // `built` inside the lets `scope` collected (first collected outermost); none left pending.
+  Expr wrap_pending(Expr built, int scope) {
     auto it = pending_.find(scope);
     if (it == pending_.end()) return built;
     std::vector<Binding> bindings = std::move(it->second);
@@ -216,12 +218,7 @@ class Binder {
     Expr result = build(cur);
     for (size_t i = links.size(); i-- > 0;) {
       const LetNode* let = links[i].let;
-      auto it = pending_.find(scopes_.opened(let, 2));
-      if (it != pending_.end()) {
-        std::vector<Binding> bindings = std::move(it->second);
-        pending_.erase(it);
-        for (size_t k = bindings.size(); k-- > 0;) result = make_let(bindings[k].var, bindings[k].value, result, bindings[k].value->span);
-      }
+      result = wrap_pending(std::move(result), scopes_.opened(let, 2));
       if (links[i].value.same_as(let->value) && result.same_as(let->body)) result = Expr(const_cast<LetNode*>(let));
       else result = make_let(let->var, links[i].value, result, let->span);
     }

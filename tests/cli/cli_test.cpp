@@ -3,46 +3,16 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
-#include <unistd.h>
 
+#include "CliFixture.h"
 #include "ir/NpyIO.h"
 #include "tests/support/TestSupport.h"
 
 namespace weft {
 namespace {
 
-namespace fs = std::filesystem;
-
-testing::CommandResult run_weft(const std::string& args) {
-  return testing::run_command(std::string(WEFT_BINARY) + " " + args);
-}
-
 const std::string kRepo = WEFT_REPO_DIR;
 const std::string kExample = kRepo + "/models/examples/recurrent.weft";
-
-class Cli : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("weft_cli_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string write(const std::string& name, const std::string& text) {
-    std::string path = (dir_ / name).string();
-    std::ofstream(path) << text;
-    return path;
-  }
-  std::string npy(const std::string& name, const Tensor& t) {
-    std::string path = (dir_ / name).string();
-    write_npy(path, t);
-    return path;
-  }
-  fs::path dir_;
-};
 
 TEST_F(Cli, Version) {
   testing::CommandResult r = run_weft("--version");

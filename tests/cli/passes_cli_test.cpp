@@ -3,9 +3,8 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <unistd.h>
 
+#include "CliFixture.h"
 #include "ir/Parser.h"
 #include "ir/StructuralEqual.h"
 #include "tests/support/TestSupport.h"
@@ -15,46 +14,39 @@ namespace {
 
 namespace fs = std::filesystem;
 
-testing::CommandResult weft(const std::string& args) { return testing::run_command(std::string(WEFT_BINARY) + " " + args); }
-
-class PassesCli : public ::testing::Test {
+// The suite's model, written to each test's directory.
+class PassesCli : public Cli {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("weft_passes_cli_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    model_ = (dir_ / "m.weft").string();
-    std::ofstream(model_) << "def @main(%x: f32[n]) -> f32[n] { relu(%x) }\n";
+    Cli::SetUp();
+    model_ = write("m.weft", "def @main(%x: f32[n]) -> f32[n] { relu(%x) }\n");
   }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
   std::string model_;
 };
 
 TEST_F(PassesCli, ListPassesNamesEveryPassWithItsSummary) {
-  testing::CommandResult r = weft("inspect --list-passes");
+  testing::CommandResult r = run_weft("inspect --list-passes");
   ASSERT_EQ(r.status, 0) << r.output;
   for (const char* p : {"specialize-inputs ", "to-a-normal-form ", "verify "}) EXPECT_NE(r.output.find(p), std::string::npos) << r.output;
 }
 
 TEST_F(PassesCli, InspectRunsTheNamedPassesOrStopsAfterOneOfThePipeline) {
-  testing::CommandResult r = weft("inspect " + model_ + " --passes to-a-normal-form,verify");
+  testing::CommandResult r = run_weft("inspect " + model_ + " --passes to-a-normal-form,verify");
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("def @main(%x: f32[n]) -> f32[n]"), std::string::npos) << r.output;
-  r = weft("inspect " + model_ + " --after to-a-normal-form -O0");
+  r = run_weft("inspect " + model_ + " --after to-a-normal-form -O0");
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("relu(%x)"), std::string::npos) << r.output;
 
-  r = weft("inspect " + model_ + " --passes no-such-pass");
+  r = run_weft("inspect " + model_ + " --passes no-such-pass");
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.output.find("unknown pass 'no-such-pass' (passes: specialize-inputs, to-a-normal-form, verify)"), std::string::npos) << r.output;
-  r = weft("inspect " + model_ + " --after specialize-inputs");
+  r = run_weft("inspect " + model_ + " --after specialize-inputs");
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.output.find("--after specialize-inputs: the -O2 pipeline does not run it (it runs: to-a-normal-form, verify)"),
             std::string::npos)
       << r.output;
-  r = weft("inspect " + model_ + " --passes verify --after verify");
+  r = run_weft("inspect " + model_ + " --passes verify --after verify");
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.output.find("give --passes or --after, not both"), std::string::npos) << r.output;
 }
@@ -62,7 +54,7 @@ TEST_F(PassesCli, InspectRunsTheNamedPassesOrStopsAfterOneOfThePipeline) {
 TEST_F(PassesCli, CompileDumpsTheModuleAfterEveryPass) {
   const std::string dump = (dir_ / "dump").string();
   testing::CommandResult r =
-      weft("compile " + model_ + " -o " + (dir_ / "libm.so").string() + " --input-shape x=4 -O1 --cxx-opt 0 --dump-ir " + dump);
+      run_weft("compile " + model_ + " -o " + (dir_ / "libm.so").string() + " --input-shape x=4 -O1 --cxx-opt 0 --dump-ir " + dump);
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("passes (-O1: specialize-inputs to-a-normal-form verify)"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("C++ compile (-O0)"), std::string::npos) << r.output;

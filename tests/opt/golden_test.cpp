@@ -11,6 +11,7 @@
 #include "ir/StructuralEqual.h"
 #include "ir/TypeInference.h"
 #include "opt/Pass.h"
+#include "opt/SpecializeInputs.h"
 #include "tests/support/TestSupport.h"
 
 namespace weft::testing {
@@ -51,21 +52,6 @@ std::string test_name(const ::testing::TestParamInfo<Discovered>& info) {
   return rel;
 }
 
-// "NAME=D0,D1" as the command line reads it.
-InputShape input_shape(const std::string& text) {
-  InputShape s;
-  size_t eq = text.find('=');
-  if (eq == std::string::npos) throw std::runtime_error("'// input-shape: " + text + "' is not NAME=D0,D1,...");
-  s.name = text.substr(0, eq);
-  for (size_t pos = eq + 1; pos < text.size();) {
-    size_t comma = text.find(',', pos);
-    if (comma == std::string::npos) comma = text.size();
-    s.dims.push_back(std::stoll(text.substr(pos, comma - pos)));
-    pos = comma + 1;
-  }
-  return s;
-}
-
 std::string error_text(const CompileError& e) { return e.diagnostic().str(); }
 
 // @main's result, or the run-time error it raised.
@@ -92,7 +78,7 @@ TEST_P(PassGolden, Case) {
   Module input = parse_module(c.input, c.file);
   infer_types(input);
   PassContext context;
-  for (const std::string& s : c.input_shapes) context.input_shapes.push_back(input_shape(s));
+  for (const std::string& s : c.input_shapes) context.input_shapes.push_back(parse_input_shape(s));  // as the command line reads it
 
   if (!c.expect_error.empty()) {
     try {
@@ -116,8 +102,9 @@ TEST_P(PassGolden, Case) {
   std::vector<Value> args = generate_main_inputs(after, 1234);
   Outcome before_run = run(input, args), after_run = run(after, args);
   EXPECT_EQ(before_run.error, after_run.error);
-  if (before_run.value && after_run.value)
+  if (before_run.value && after_run.value) {
     EXPECT_EQ(values_close(after_run.value, before_run.value, "@main's result", c.rtol, 0), "");
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Opt, PassGolden, ::testing::ValuesIn(discover()), test_name);
