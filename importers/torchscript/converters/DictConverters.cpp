@@ -53,7 +53,7 @@ V get_item(NodeContext& c) {
 V contains(NodeContext& c) {
   const TsVal& d = dict_arg(c, 0);
   bool found = find_key(d, c.str_arg(1)) >= 0;
-  return {TsVal::make(Kind::Bool, IrBuilder::constant(Tensor::scalar<bool>(found)))};
+  return {bool_const(found)};
 }
 
 V keys(NodeContext& c) {
@@ -77,7 +77,7 @@ V items(NodeContext& c) {
 
 V len(NodeContext& c) {
   const TsVal& d = dict_arg(c, 0);
-  return {TsVal::make(Kind::Int, IrBuilder::constant(Tensor::scalar<int64_t>(int64_t(d.keys.size()))))};
+  return {int_const(int64_t(d.keys.size()))};
 }
 
 }  // namespace
