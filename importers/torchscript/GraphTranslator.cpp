@@ -299,9 +299,7 @@ void GraphTranslator::translate_node(Node* n) {
     for (size_t i = 0; i + 1 < n->inputs().size(); i += 2) {
       const TsVal& key = in(i);
       if (key.kind != Kind::String || !key.str) throw CompileError(span, "a dict key must be a str known at import time");
-      auto at = std::find(d.keys.begin(), d.keys.end(), *key.str);
-      if (at != d.keys.end()) d.elems[size_t(at - d.keys.begin())] = in(i + 1);
-      else { d.keys.push_back(*key.str); d.elems.push_back(in(i + 1)); }
+      d.set_key(*key.str, in(i + 1));
     }
     env_[n->output()] = d;
     return;
