@@ -14,6 +14,14 @@ TExpr as_i64_index(NodeContext& c, const TExpr& x, int64_t axis, TExpr i) {
   return c.op("where", {c.op("less", {i, c.i64(0)}), c.op("add", {i, c.dim_size(x, axis)}), i});
 }
 
+// An i64[] scalar as the i64[1] that `slice` takes for a bound.
+TExpr as_1d(NodeContext& c, const TExpr& v) { return c.op("reshape", {v, c.i64s({1})}); }
+
+// x[start:end] along dim d; start and end are i64[] scalars.
+TExpr slice_along(NodeContext& c, const TExpr& x, int64_t d, const TExpr& start, const TExpr& end) {
+  return c.op("slice", {x, as_1d(c, start), as_1d(c, end), c.i64s({d})});
+}
+
 TsVal dim_val(NodeContext& c, const TExpr& x, int64_t axis) {
   TsVal v = TsVal::make(Kind::Int, c.dim_size(x, axis));
   const Dim& d = x.tensor()->shape[size_t(c.axis(axis, x.rank()))];
@@ -107,8 +115,7 @@ V slice(NodeContext& c) {
   TExpr s = c.has(2) ? c.cast(c.tensor(2), DType::I64) : c.i64(0);
   TExpr e = c.has(3) ? c.cast(c.tensor(3), DType::I64) : c.i64(INT64_MAX);
   TExpr st = c.has(4) ? c.cast(c.tensor(4), DType::I64) : c.i64(1);
-  auto one = [&](TExpr v) { return c.op("reshape", {v, c.i64s({1})}); };
-  return {c.out(c.op("slice", {x, one(s), one(e), c.i64s({d}), one(st)}))};
+  return {c.out(c.op("slice", {x, as_1d(c, s), as_1d(c, e), c.i64s({d}), as_1d(c, st)}))};
 }
 
 V narrow(NodeContext& c) {
@@ -116,8 +123,7 @@ V narrow(NodeContext& c) {
   int64_t d = c.axis(c.int_arg(1), x.rank());
   TExpr s = as_i64_index(c, x, d, c.tensor(2));
   TExpr e = c.op("add", {s, c.cast(c.tensor(3), DType::I64)});
-  auto one = [&](TExpr v) { return c.op("reshape", {v, c.i64s({1})}); };
-  return {c.out(c.op("slice", {x, one(s), one(e), c.i64s({d})}))};
+  return {c.out(slice_along(c, x, d, s, e))};
 }
 
 V unsqueeze(NodeContext& c) {
@@ -239,14 +245,13 @@ V roll(NodeContext& c) {
   TExpr shifts = c.int_list_tensor(1);  // known at run time only in swin (shift_size written in a branch)
   const Dim& count = shifts.tensor()->shape[0];
   if (count.is_static() && count.value() != int64_t(dims.size())) c.fail("roll needs one shift per dim");
-  auto one = [&](TExpr v) { return c.op("reshape", {v, c.i64s({1})}); };
   for (size_t i = 0; i < dims.size(); ++i) {
     int64_t d = c.axis(dims[i], x.rank());
     TExpr n = c.dim_size(x, d);
     TExpr shift = c.op("gather", {shifts, c.i64(int64_t(i))}, Attrs{{"axis", int64_t(0)}});
     TExpr split = c.op("sub", {n, c.op("mod", {shift, n})});
-    TExpr tail = c.op("slice", {x, one(split), one(n), c.i64s({d})});
-    TExpr head = c.op("slice", {x, c.i64s({0}), one(split), c.i64s({d})});
+    TExpr tail = slice_along(c, x, d, split, n);
+    TExpr head = slice_along(c, x, d, c.i64(0), split);
     x = c.op("concat", {tail, head}, Attrs{{"axis", d}});
   }
   return {c.out(x)};
@@ -285,12 +290,11 @@ V meshgrid(NodeContext& c) {
 V chunk_dynamic(NodeContext& c, const TExpr& x, int64_t d, int64_t k) {
   TExpr n = c.dim_size(x, d);
   TExpr step = c.op("div", {c.op("add", {n, c.i64(k - 1)}), c.i64(k)});
-  auto one = [&](TExpr v) { return c.op("reshape", {v, c.i64s({1})}); };
   std::vector<TsVal> items;
   for (int64_t i = 0; i < k; ++i) {
     TExpr s = c.op("minimum", {c.op("mul", {step, c.i64(i)}), n});
     TExpr e = c.op("minimum", {c.op("mul", {step, c.i64(i + 1)}), n});
-    items.push_back(TsVal::tensor(c.op("slice", {x, one(s), one(e), c.i64s({d})})));
+    items.push_back(TsVal::tensor(slice_along(c, x, d, s, e)));
   }
   return {TsVal::static_list(Kind::Tensor, items)};
 }
