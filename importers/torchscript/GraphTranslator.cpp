@@ -137,6 +137,17 @@ void walk(JBlock* b, const std::function<void(Node*)>& f) {
     for (JBlock* inner : n->blocks()) walk(inner, f);
   }
 }
+
+// A constant tensor, number or str (a prim::Constant, or a value of a constant dict);
+// nullopt for anything else.
+std::optional<TsVal> leaf_constant(const c10::IValue& iv, const Span& span) {
+  if (iv.isTensor()) return TsVal::tensor(IrBuilder::constant(to_weft_tensor(iv.toTensor(), span)));
+  if (iv.isInt()) return int_const(iv.toInt());
+  if (iv.isDouble()) return float_const(iv.toDouble());
+  if (iv.isBool()) return bool_const(iv.toBool());
+  if (iv.isString()) return TsVal::string(iv.toStringRef());
+  return std::nullopt;
+}
 }  // namespace
 
 std::vector<Value*> GraphTranslator::mutated_outer(JBlock* b) const {
@@ -228,23 +239,19 @@ void GraphTranslator::translate_constant(Node* n) {
   auto iv = torch::jit::toIValue(out);
   TsVal v;
   if (!iv || iv->isNone()) v = TsVal::none();
-  else if (iv->isTensor()) v = TsVal::tensor(IrBuilder::constant(to_weft_tensor(iv->toTensor(), span)));
-  else if (iv->isInt()) v = TsVal::make(Kind::Int, IrBuilder::constant(Tensor::scalar<int64_t>(iv->toInt())));
-  else if (iv->isDouble()) v = TsVal::make(Kind::Float, IrBuilder::constant(Tensor::scalar<double>(iv->toDouble())));
-  else if (iv->isBool()) v = TsVal::make(Kind::Bool, IrBuilder::constant(Tensor::scalar<bool>(iv->toBool())));
-  else if (iv->isString()) v = TsVal::string(iv->toStringRef());
+  else if (auto leaf = leaf_constant(*iv, span)) v = *leaf;
   else if (iv->isDevice()) { v = TsVal::string(iv->toDevice().str()); v.kind = Kind::Device; }
   else if (iv->isIntList()) {
     std::vector<TsVal> e;
-    for (int64_t x : iv->toIntVector()) e.push_back(TsVal::make(Kind::Int, IrBuilder::constant(Tensor::scalar<int64_t>(x))));
+    for (int64_t x : iv->toIntVector()) e.push_back(int_const(x));
     v = TsVal::static_list(Kind::Int, e);
   } else if (iv->isDoubleList()) {
     std::vector<TsVal> e;
-    for (double x : iv->toDoubleVector()) e.push_back(TsVal::make(Kind::Float, IrBuilder::constant(Tensor::scalar<double>(x))));
+    for (double x : iv->toDoubleVector()) e.push_back(float_const(x));
     v = TsVal::static_list(Kind::Float, e);
   } else if (iv->isBoolList()) {
     std::vector<TsVal> e;
-    for (bool x : iv->toBoolList()) e.push_back(TsVal::make(Kind::Bool, IrBuilder::constant(Tensor::scalar<bool>(x))));
+    for (bool x : iv->toBoolList()) e.push_back(bool_const(x));
     v = TsVal::static_list(Kind::Bool, e);
   } else if (iv->isTensorList()) {
     std::vector<TsVal> e;
@@ -264,12 +271,9 @@ void GraphTranslator::translate_constant(Node* n) {
       const c10::IValue& x = kv.value();
       if (!kv.key().isString()) throw CompileError(span, Msg() << "prim::Constant dict with non-str keys: " << out->type()->str());
       v.keys.push_back(kv.key().toStringRef());
-      if (x.isString()) v.elems.push_back(TsVal::string(x.toStringRef()));
-      else if (x.isTensor()) v.elems.push_back(TsVal::tensor(IrBuilder::constant(to_weft_tensor(x.toTensor(), span))));
-      else if (x.isInt()) v.elems.push_back(TsVal::make(Kind::Int, IrBuilder::constant(Tensor::scalar<int64_t>(x.toInt()))));
-      else if (x.isDouble()) v.elems.push_back(TsVal::make(Kind::Float, IrBuilder::constant(Tensor::scalar<double>(x.toDouble()))));
-      else if (x.isBool()) v.elems.push_back(TsVal::make(Kind::Bool, IrBuilder::constant(Tensor::scalar<bool>(x.toBool()))));
-      else throw CompileError(span, Msg() << "prim::Constant of unsupported type " << out->type()->str());
+      auto leaf = leaf_constant(x, span);
+      if (!leaf) throw CompileError(span, Msg() << "prim::Constant of unsupported type " << out->type()->str());
+      v.elems.push_back(*leaf);
     }
   } else {
     throw CompileError(span, Msg() << "prim::Constant of unsupported type " << out->type()->str());
@@ -295,9 +299,7 @@ void GraphTranslator::translate_node(Node* n) {
     for (size_t i = 0; i + 1 < n->inputs().size(); i += 2) {
       const TsVal& key = in(i);
       if (key.kind != Kind::String || !key.str) throw CompileError(span, "a dict key must be a str known at import time");
-      auto at = std::find(d.keys.begin(), d.keys.end(), *key.str);
-      if (at != d.keys.end()) d.elems[size_t(at - d.keys.begin())] = in(i + 1);
-      else { d.keys.push_back(*key.str); d.elems.push_back(in(i + 1)); }
+      d.set_key(*key.str, in(i + 1));
     }
     env_[n->output()] = d;
     return;
@@ -343,13 +345,13 @@ void GraphTranslator::translate_node(Node* n) {
     return;
   }
   if (k == prim::dtype) {
-    env_[n->output()] = TsVal::make(Kind::Int, IrBuilder::constant(Tensor::scalar<int64_t>(torch_dtype_code(in(0).v.dtype()))));
+    env_[n->output()] = int_const(torch_dtype_code(in(0).v.dtype()));
     return;
   }
   if (k == prim::device) { TsVal d = TsVal::string(std::string("cpu")); d.kind = Kind::Device; env_[n->output()] = d; return; }
   std::string kq = k.toQualString();
   if (kq == "prim::is_cuda" || kq == "prim::requires_grad" || kq == "prim::is_nested" || kq == "prim::is_mkldnn" || kq == "prim::is_quantized" || kq == "prim::is_xpu") {
-    env_[n->output()] = TsVal::make(Kind::Bool, IrBuilder::constant(Tensor::scalar<bool>(false)));
+    env_[n->output()] = bool_const(false);
     return;
   }
   if (k == prim::NumToTensor) {

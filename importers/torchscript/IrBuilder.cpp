@@ -39,6 +39,10 @@ const char* kind_name(Kind k) {
 
 DType scalar_dtype(Kind k) { return k == Kind::Int ? DType::I64 : k == Kind::Float ? DType::F64 : DType::Bool; }
 
+TsVal int_const(int64_t v) { return TsVal::make(Kind::Int, IrBuilder::constant(Tensor::scalar<int64_t>(v))); }
+TsVal float_const(double v) { return TsVal::make(Kind::Float, IrBuilder::constant(Tensor::scalar<double>(v))); }
+TsVal bool_const(bool b) { return TsVal::make(Kind::Bool, IrBuilder::constant(Tensor::scalar<bool>(b))); }
+
 TExpr Block::bind(TExpr value, const std::string& hint) {
   if (as<ConstantNode>(value.e) || as<VarNode>(value.e) || as<GlobalVarNode>(value.e)) return value;
   Var v = make_var(hint, nullptr, value.e->span);

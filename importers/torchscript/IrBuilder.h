@@ -33,6 +33,11 @@ Type concrete(const Type& t);  // unknown_type() replaced by f32[] anywhere insi
 // Null when they cannot meet (different dtypes, ranks or structure).
 Type join_types(const Type& a, const Type& b);
 
+// Numbers known at import time: rank-0 constants of kind Int (i64[]), Float (f64[]), Bool (bool[]).
+TsVal int_const(int64_t v);
+TsVal float_const(double v);
+TsVal bool_const(bool b);
+
 class IrBuilder {
  public:
   explicit IrBuilder(Module& m) : module_(m) {}

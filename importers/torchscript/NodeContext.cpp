@@ -174,6 +174,7 @@ const ConverterTable& ConverterTable::global() {
     register_scalar_converters(t);
     register_nn_converters(t);
     register_shape_converters(t);
+    register_reduce_converters(t);
     register_list_converters(t);
     register_creation_converters(t);
     register_attention_converters(t);

@@ -85,6 +85,7 @@ void register_elementwise_converters(ConverterTable& t);
 void register_scalar_converters(ConverterTable& t);
 void register_nn_converters(ConverterTable& t);
 void register_shape_converters(ConverterTable& t);
+void register_reduce_converters(ConverterTable& t);
 void register_list_converters(ConverterTable& t);
 void register_creation_converters(ConverterTable& t);
 void register_attention_converters(ConverterTable& t);

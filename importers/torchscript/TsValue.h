@@ -72,6 +72,18 @@ struct TsVal {
     v.elem_kind = value_kind;
     return v;
   }
+  // Dict: the position of `key` in `keys`, or -1.
+  int64_t key_index(const std::string& key) const {
+    for (size_t i = 0; i < keys.size(); ++i)
+      if (keys[i] == key) return int64_t(i);
+    return -1;
+  }
+  // Dict: d[key] = value, as Python does it: an existing key keeps its place, a new one goes last.
+  void set_key(const std::string& key, TsVal value) {
+    int64_t at = key_index(key);
+    if (at >= 0) elems[size_t(at)] = std::move(value);
+    else { keys.push_back(key); elems.push_back(std::move(value)); }
+  }
   bool is_scalar() const { return kind == Kind::Int || kind == Kind::Float || kind == Kind::Bool; }
   bool is_tensor_like() const { return kind == Kind::Tensor || is_scalar(); }
   // The compile-time value of a scalar or tensor when known.

@@ -2,10 +2,11 @@
 corners ONNX Runtime accepts, and wiring defects that must be refused.
 
 Called by make_test_models.py, which owns the output directory and cases.json; `case` is its
-case(name, model, runs) writer. Expected outputs come from NumPy or onnx's reference evaluator.
+case(name, model, runs) writer. Expected outputs come from NumPy.
 """
 import numpy as np
 from onnx import TensorProto, helper as H, numpy_helper
+from onnx_builders import f32, model, vi
 
 F, I64, BOOL = TensorProto.FLOAT, TensorProto.INT64, TensorProto.BOOL
 
@@ -13,21 +14,6 @@ F, I64, BOOL = TensorProto.FLOAT, TensorProto.INT64, TensorProto.BOOL
 # with double quotes, a C comment closer, a newline, a backslash at the end, and two names
 # that sanitize alike (`a:b`, `a_b`), which must stay two inputs in generated code.
 ODD_NAMES = ["onnx::Flatten_0", 'say "hi"', "end */ here", "two\nlines", "back\\", "a:b", "a_b"]
-
-
-def vi(name, elem, shape):
-    return H.make_tensor_value_info(name, elem, shape)
-
-
-def model(nodes, inputs, outputs, inits=(), opset=16, ir=8):
-    m = H.make_model(H.make_graph(nodes, "g", inputs, outputs, initializer=list(inits)),
-                     opset_imports=[H.make_opsetid("", opset)])
-    m.ir_version = ir
-    return m
-
-
-def f32(*v):
-    return np.array(v, dtype=np.float32)
 
 
 def name_cases(case):

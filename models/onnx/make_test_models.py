@@ -15,33 +15,11 @@ import make_interface_cases
 import numpy as np
 import onnx
 from onnx import TensorProto, helper as H, mapping, numpy_helper
+from onnx_builders import const, f32, model, opt_vi, seq_vi, vi
 
 F, I64, BOOL = TensorProto.FLOAT, TensorProto.INT64, TensorProto.BOOL
 OUT = None
 CASES = []
-
-
-def vi(name, elem, shape):
-    return H.make_tensor_value_info(name, elem, shape)
-
-
-def seq_vi(name, elem, shape):
-    return H.make_value_info(name, H.make_sequence_type_proto(H.make_tensor_type_proto(elem, shape)))
-
-
-def opt_vi(name, elem, shape):
-    return H.make_value_info(name, H.make_optional_type_proto(H.make_tensor_type_proto(elem, shape)))
-
-
-def model(nodes, inputs, outputs, inits=(), opset=16, ir=8, name="g"):
-    g = H.make_graph(nodes, name, inputs, outputs, initializer=list(inits))
-    m = H.make_model(g, opset_imports=[H.make_opsetid("", opset)])
-    m.ir_version = ir
-    return m
-
-
-def const(name, array):
-    return H.make_node("Constant", [], [name], value=numpy_helper.from_array(np.asarray(array), name))
 
 
 def save_value(case, tag, v):
@@ -71,9 +49,6 @@ def case(name, m, runs=(), subdir=None):
         entries.append({"inputs": [save_value(name, f"run{r}_in{i}", v) for i, v in enumerate(ins)],
                         "outputs": [save_value(name, f"run{r}_out{i}", v) for i, v in enumerate(outs)]})
     CASES.append({"name": name, "model": path, "runs": entries})
-
-
-f32 = lambda *v: np.array(v, dtype=np.float32)  # noqa: E731
 
 
 # ---- If -----------------------------------------------------------------------------------------

@@ -66,7 +66,7 @@ V new_full(NodeContext& c) {
 V tensor_from_data(NodeContext& c) {
   const TsVal& d = c.in(0);
   if (d.is_scalar()) {
-    DType dt = dtype_at(c, 1, d.kind == Kind::Float ? DType::F32 : scalar_dtype(d.kind));
+    DType dt = dtype_at(c, 1, fill_default(d));
     return {c.out(c.cast(d.v, dt))};
   }
   std::vector<TsVal> items = c.list_items(0);
@@ -74,19 +74,10 @@ V tensor_from_data(NodeContext& c) {
   Kind k = items[0].kind;
   for (auto& e : items)
     if (!e.is_scalar() || e.kind != k) c.fail("torch.tensor of a list that is not flat numbers of one kind is not supported");
-  DType dt = dtype_at(c, 1, k == Kind::Float ? DType::F32 : scalar_dtype(k));
+  DType dt = dtype_at(c, 1, fill_default(items[0]));
   std::vector<TExpr> parts;
   for (auto& e : items) parts.push_back(c.op("reshape", {c.cast(e.v, dt), c.i64s({1})}));
   return {c.out(parts.size() == 1 ? parts[0] : c.op("concat", parts, Attrs{{"axis", int64_t(0)}}))};
-}
-
-// fill(self, value): self's shape and dtype filled with value; `x[a:b] = v` and traced
-// swin's mask fill are fill_ through a slice view, written back by the translator.
-V fill(NodeContext& c) {
-  TExpr x = c.tensor(0);
-  TExpr r = filled(c, c.tensor(1), x.dtype(), c.op("shape", {x}));
-  r.t = tensor_type(x.dtype(), x.tensor()->shape);
-  return {c.out(r)};
 }
 
 V arange(NodeContext& c) {
@@ -118,7 +109,9 @@ void register_creation_converters(ConverterTable& t) {
   t.add("aten::full", full);
   t.add("aten::full_like", full_like);
   t.add("aten::arange", arange);
-  t.add("aten::fill", fill);
+  // fill(self, value) is full_like(self, value) (no dtype argument: self's); `x[a:b] = v` and
+  // traced swin's mask fill are fill_ through a slice view, written back by the translator.
+  t.add("aten::fill", full_like);
   t.add("aten::tensor", tensor_from_data);
 }
 

@@ -13,13 +13,6 @@ const TsVal& dict_arg(NodeContext& c, size_t i) {
   return d;
 }
 
-// The position of `key` in the dict, or -1.
-int64_t find_key(const TsVal& d, const std::string& key) {
-  for (size_t i = 0; i < d.keys.size(); ++i)
-    if (d.keys[i] == key) return int64_t(i);
-  return -1;
-}
-
 // dict() and OrderedDict(): empty; the value kind comes from TorchScript's output type.
 V make_dict(NodeContext& c) {
   if (c.num_inputs() != 0) c.fail("dict(...) from a list of pairs is not supported");
@@ -30,14 +23,7 @@ V make_dict(NodeContext& c) {
 // d[key] = v: a new dict value that the write-back rebinds (a new key goes last, as in Python).
 V set_item(NodeContext& c) {
   TsVal d = dict_arg(c, 0);
-  std::string key = c.str_arg(1);
-  int64_t at = find_key(d, key);
-  if (at >= 0) {
-    d.elems[size_t(at)] = c.in(2);
-  } else {
-    d.keys.push_back(key);
-    d.elems.push_back(c.in(2));
-  }
+  d.set_key(c.str_arg(1), c.in(2));
   d.elem_kind = c.in(2).kind;
   return {d};
 }
@@ -45,15 +31,15 @@ V set_item(NodeContext& c) {
 V get_item(NodeContext& c) {
   const TsVal& d = dict_arg(c, 0);
   std::string key = c.str_arg(1);
-  int64_t at = find_key(d, key);
+  int64_t at = d.key_index(key);
   if (at < 0) c.fail("KeyError: '" + key + "' is not in the dict");
   return {d.elems[size_t(at)]};
 }
 
 V contains(NodeContext& c) {
   const TsVal& d = dict_arg(c, 0);
-  bool found = find_key(d, c.str_arg(1)) >= 0;
-  return {TsVal::make(Kind::Bool, IrBuilder::constant(Tensor::scalar<bool>(found)))};
+  bool found = d.key_index(c.str_arg(1)) >= 0;
+  return {bool_const(found)};
 }
 
 V keys(NodeContext& c) {
@@ -77,7 +63,7 @@ V items(NodeContext& c) {
 
 V len(NodeContext& c) {
   const TsVal& d = dict_arg(c, 0);
-  return {TsVal::make(Kind::Int, IrBuilder::constant(Tensor::scalar<int64_t>(int64_t(d.keys.size()))))};
+  return {int_const(int64_t(d.keys.size()))};
 }
 
 }  // namespace

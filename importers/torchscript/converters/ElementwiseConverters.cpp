@@ -45,7 +45,7 @@ Converter binary(const std::string& op, bool is_compare = false, bool has_alpha 
     if (c.in(0).kind == Kind::String || c.in(0).kind == Kind::Device) {  // str == str, known at import time
       if (!c.in(0).str || !c.in(1).str || (op != "equal" && op != "not_equal")) c.fail("string comparison not known at import time");
       bool eq = *c.in(0).str == *c.in(1).str;
-      return std::vector<TsVal>{TsVal::make(Kind::Bool, IrBuilder::constant(Tensor::scalar<bool>(eq == (op == "equal"))))};
+      return std::vector<TsVal>{bool_const(eq == (op == "equal"))};
     }
     DType dt = operand_dtype(c, is_compare);
     TExpr a = c.cast(c.tensor(0), dt), b = c.cast(c.tensor(1), dt);

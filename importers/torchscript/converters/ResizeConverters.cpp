@@ -37,13 +37,11 @@ TExpr full_sizes(NodeContext& c, const TExpr& x, TExpr spatial) {
 }
 
 // `sizes` (i64[rank]) or `scales` (f32[rank]) given.
-TsVal emit(NodeContext& c, const TExpr& x, const Flavor& f, bool align, std::optional<TExpr> sizes, std::optional<TExpr> scales_in) {
+TsVal emit(NodeContext& c, const TExpr& x, const Flavor& f, bool align, std::optional<TExpr> sizes, std::optional<TExpr> scales) {
   TExpr none_f = IrBuilder::constant(Tensor(DType::F32, {0}));
   TExpr none_i = IrBuilder::constant(Tensor(DType::I64, {0}));
-  TExpr scales = scales_in ? *scales_in : none_f;
-  TExpr in = x;
-  if (!is_float(in.dtype()) && f.mode != "nearest") c.fail("linear/cubic upsampling of a non-float tensor");
-  return c.out(c.op("resize", {in, none_f, scales, sizes ? *sizes : none_i}, resize_attrs(f, align)));
+  if (!is_float(x.dtype()) && f.mode != "nearest") c.fail("linear/cubic upsampling of a non-float tensor");
+  return c.out(c.op("resize", {x, none_f, scales.value_or(none_f), sizes.value_or(none_i)}, resize_attrs(f, align)));
 }
 
 // f32[2 + spatial]: 1, 1, then the factors: constants when the list is static, else read at
@@ -55,19 +53,13 @@ TExpr scale_factors(NodeContext& c, size_t at, size_t spatial) {
     TExpr v = c.cast(c.ir().list_concat(c.block(), l.v, 0, true, c.span()), DType::F32);
     return c.op("concat", {lead, v}, Attrs{{"axis", int64_t(0)}});
   }
-  std::vector<float> s{1.0f, 1.0f};
   std::vector<TExpr> parts{lead};
-  bool all_const = true;
   for (auto& e : c.list_items(at)) {
     if (!e.is_tensor_like()) c.fail("scale_factors must be numbers");
-    TExpr v = c.cast(e.v, DType::F32);
-    if (auto k = v.constant()) s.push_back(float(k->as_double()));
-    else all_const = false;
-    parts.push_back(c.op("reshape", {v, c.i64s({1})}));
+    parts.push_back(c.op("reshape", {c.cast(e.v, DType::F32), c.i64s({1})}));
   }
   if (parts.size() != spatial + 1) c.fail(Msg() << "expected " << spatial << " scale factors, found " << parts.size() - 1);
-  if (all_const) return IrBuilder::constant(Tensor::from_vector<float>(s, {int64_t(s.size())}));
-  return c.op("concat", parts, Attrs{{"axis", int64_t(0)}});
+  return c.op("concat", parts, Attrs{{"axis", int64_t(0)}});  // IrBuilder::op folds it when every factor is known
 }
 
 void check_rank(NodeContext& c, const TExpr& x, size_t spatial) {

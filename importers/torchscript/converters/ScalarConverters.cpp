@@ -5,9 +5,6 @@ namespace weft::ts {
 
 namespace {
 
-TsVal bool_const(bool b) { return TsVal::make(Kind::Bool, IrBuilder::constant(Tensor::scalar<bool>(b))); }
-TsVal int_const(int64_t v) { return TsVal::make(Kind::Int, IrBuilder::constant(Tensor::scalar<int64_t>(v))); }
-
 // A number from a one-element tensor (int(t), float(t), bool(t), t.item()).
 Converter to_number(Kind k) {
   return [k](NodeContext& c) {

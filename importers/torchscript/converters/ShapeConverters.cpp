@@ -1,4 +1,4 @@
-// ShapeConverters.cpp - views, reshapes, indexing, splitting, sorting and reductions.
+// ShapeConverters.cpp - views, reshapes, indexing, splitting, padding and rolling, dtype casts.
 #include "importers/torchscript/NodeContext.h"
 
 namespace weft::ts {
@@ -12,6 +12,14 @@ TExpr as_i64_index(NodeContext& c, const TExpr& x, int64_t axis, TExpr i) {
   i = c.cast(i, DType::I64);
   if (i.constant() && i.constant()->as_int() >= 0) return i;
   return c.op("where", {c.op("less", {i, c.i64(0)}), c.op("add", {i, c.dim_size(x, axis)}), i});
+}
+
+// An i64[] scalar as the i64[1] that `slice` takes for a bound.
+TExpr as_1d(NodeContext& c, const TExpr& v) { return c.op("reshape", {v, c.i64s({1})}); }
+
+// x[start:end] along dim d; start and end are i64[] scalars.
+TExpr slice_along(NodeContext& c, const TExpr& x, int64_t d, const TExpr& start, const TExpr& end) {
+  return c.op("slice", {x, as_1d(c, start), as_1d(c, end), c.i64s({d})});
 }
 
 TsVal dim_val(NodeContext& c, const TExpr& x, int64_t axis) {
@@ -107,8 +115,7 @@ V slice(NodeContext& c) {
   TExpr s = c.has(2) ? c.cast(c.tensor(2), DType::I64) : c.i64(0);
   TExpr e = c.has(3) ? c.cast(c.tensor(3), DType::I64) : c.i64(INT64_MAX);
   TExpr st = c.has(4) ? c.cast(c.tensor(4), DType::I64) : c.i64(1);
-  auto one = [&](TExpr v) { return c.op("reshape", {v, c.i64s({1})}); };
-  return {c.out(c.op("slice", {x, one(s), one(e), c.i64s({d}), one(st)}))};
+  return {c.out(c.op("slice", {x, as_1d(c, s), as_1d(c, e), c.i64s({d}), as_1d(c, st)}))};
 }
 
 V narrow(NodeContext& c) {
@@ -116,8 +123,7 @@ V narrow(NodeContext& c) {
   int64_t d = c.axis(c.int_arg(1), x.rank());
   TExpr s = as_i64_index(c, x, d, c.tensor(2));
   TExpr e = c.op("add", {s, c.cast(c.tensor(3), DType::I64)});
-  auto one = [&](TExpr v) { return c.op("reshape", {v, c.i64s({1})}); };
-  return {c.out(c.op("slice", {x, one(s), one(e), c.i64s({d})}))};
+  return {c.out(slice_along(c, x, d, s, e))};
 }
 
 V unsqueeze(NodeContext& c) {
@@ -239,14 +245,13 @@ V roll(NodeContext& c) {
   TExpr shifts = c.int_list_tensor(1);  // known at run time only in swin (shift_size written in a branch)
   const Dim& count = shifts.tensor()->shape[0];
   if (count.is_static() && count.value() != int64_t(dims.size())) c.fail("roll needs one shift per dim");
-  auto one = [&](TExpr v) { return c.op("reshape", {v, c.i64s({1})}); };
   for (size_t i = 0; i < dims.size(); ++i) {
     int64_t d = c.axis(dims[i], x.rank());
     TExpr n = c.dim_size(x, d);
     TExpr shift = c.op("gather", {shifts, c.i64(int64_t(i))}, Attrs{{"axis", int64_t(0)}});
     TExpr split = c.op("sub", {n, c.op("mod", {shift, n})});
-    TExpr tail = c.op("slice", {x, one(split), one(n), c.i64s({d})});
-    TExpr head = c.op("slice", {x, c.i64s({0}), one(split), c.i64s({d})});
+    TExpr tail = slice_along(c, x, d, split, n);
+    TExpr head = slice_along(c, x, d, c.i64(0), split);
     x = c.op("concat", {tail, head}, Attrs{{"axis", d}});
   }
   return {c.out(x)};
@@ -285,12 +290,11 @@ V meshgrid(NodeContext& c) {
 V chunk_dynamic(NodeContext& c, const TExpr& x, int64_t d, int64_t k) {
   TExpr n = c.dim_size(x, d);
   TExpr step = c.op("div", {c.op("add", {n, c.i64(k - 1)}), c.i64(k)});
-  auto one = [&](TExpr v) { return c.op("reshape", {v, c.i64s({1})}); };
   std::vector<TsVal> items;
   for (int64_t i = 0; i < k; ++i) {
     TExpr s = c.op("minimum", {c.op("mul", {step, c.i64(i)}), n});
     TExpr e = c.op("minimum", {c.op("mul", {step, c.i64(i + 1)}), n});
-    items.push_back(TsVal::tensor(c.op("slice", {x, one(s), one(e), c.i64s({d})})));
+    items.push_back(TsVal::tensor(slice_along(c, x, d, s, e)));
   }
   return {TsVal::static_list(Kind::Tensor, items)};
 }
@@ -350,83 +354,6 @@ V index_put(NodeContext& c) {
   return {c.out(r)};
 }
 
-// Reductions: sum/mean/prod/amax/amin over `dim` (None or [] = all).
-Converter reduce(const std::string& op) {
-  return [op](NodeContext& c) {
-    TExpr x = c.tensor(0);
-    std::vector<int64_t> axes;
-    bool keep = false;
-    if (c.num_inputs() > 1 && (c.in(1).kind == Kind::List || c.in(1).kind == Kind::Int) && c.num_inputs() > 2 && c.in(2).kind == Kind::Bool) {
-      for (int64_t a : c.ints_arg(1)) axes.push_back(c.axis(a, x.rank()));
-      keep = c.bool_arg(2);
-    }
-    if (axes.empty())
-      for (int i = 0; i < x.rank(); ++i) axes.push_back(i);
-    if ((op == "reduce_sum" || op == "reduce_prod") && !is_float(x.dtype())) x = c.cast(x, DType::I64);
-    if (x.rank() == 0) return V{c.out(x)};
-    return V{c.out(c.op(op, {x}, Attrs{{"axes", axes}, {"keepdims", keep}}))};
-  };
-}
-
-// max/min: of everything, along a dim with indices, or of two tensors.
-Converter max_min(bool is_max) {
-  return [is_max](NodeContext& c) {
-    TExpr x = c.tensor(0);
-    if (c.num_inputs() == 1) return reduce(is_max ? "reduce_max" : "reduce_min")(c);
-    if (c.in(1).kind == Kind::Tensor) {
-      DType dt = c.result_dtype({0, 1});
-      return V{c.out(c.op(is_max ? "maximum" : "minimum", {c.cast(x, dt), c.cast(c.tensor(1), dt)}))};
-    }
-    int64_t d = c.axis(c.int_arg(1), x.rank());
-    bool keep = c.num_inputs() > 2 && c.bool_arg(2);
-    TExpr v = c.op(is_max ? "reduce_max" : "reduce_min", {x}, Attrs{{"axes", std::vector<int64_t>{d}}, {"keepdims", keep}});
-    TExpr i = c.op(is_max ? "argmax" : "argmin", {x}, Attrs{{"axis", d}, {"keepdims", keep}});
-    return V{TsVal::tensor(v), TsVal::tensor(i)};
-  };
-}
-
-Converter arg_max_min(bool is_max) {
-  return [is_max](NodeContext& c) {
-    TExpr x = c.tensor(0);
-    if (!c.has(1)) {
-      x = c.op("reshape", {x, c.i64s({-1})});
-      return V{c.out(c.op(is_max ? "argmax" : "argmin", {x}, Attrs{{"axis", int64_t(0)}, {"keepdims", false}}))};
-    }
-    int64_t d = c.axis(c.int_arg(1), x.rank());
-    bool keep = c.num_inputs() > 2 && c.bool_arg(2);
-    return V{c.out(c.op(is_max ? "argmax" : "argmin", {x}, Attrs{{"axis", d}, {"keepdims", keep}}))};
-  };
-}
-
-V topk(NodeContext& c) {
-  TExpr x = c.tensor(0);
-  int64_t d = c.axis(c.num_inputs() > 2 ? c.int_arg(2) : -1, x.rank());
-  bool largest = c.num_inputs() > 3 ? c.bool_arg(3) : true;
-  TExpr r = c.op("topk", {x, c.cast(c.tensor(1), DType::I64)}, Attrs{{"axis", d}, {"largest", largest}});
-  return {TsVal::tensor(c.ir().tuple_get(c.block(), r, 0)), TsVal::tensor(c.ir().tuple_get(c.block(), r, 1))};
-}
-
-V sort(NodeContext& c) {
-  TExpr x = c.tensor(0);
-  bool stable_overload = c.num_inputs() > 1 && c.in(1).kind == Kind::Bool && c.num_inputs() == 4;
-  size_t di = stable_overload ? 2 : 1;
-  int64_t d = c.axis(c.num_inputs() > di ? c.int_arg(di) : -1, x.rank());
-  bool desc = c.num_inputs() > di + 1 ? c.bool_arg(di + 1) : false;
-  TExpr r = c.op("sort", {x}, Attrs{{"axis", d}, {"descending", desc}});
-  return {TsVal::tensor(c.ir().tuple_get(c.block(), r, 0)), TsVal::tensor(c.ir().tuple_get(c.block(), r, 1))};
-}
-
-V argsort(NodeContext& c) {
-  V s = sort(c);
-  return {s[1]};
-}
-
-V cumsum(NodeContext& c) {
-  TExpr x = c.tensor(0);
-  if (!is_float(x.dtype())) x = c.cast(x, DType::I64);
-  return {c.out(c.op("cumsum", {x}, Attrs{{"axis", c.axis(c.int_arg(1), x.rank())}}))};
-}
-
 DType dtype_from_code(NodeContext& c, int64_t code) {
   switch (code) {
     case 0: return DType::U8;
@@ -482,9 +409,9 @@ void register_shape_converters(ConverterTable& t) {
   t.add("aten::expand_as", [](NodeContext& c) { return V{c.out(c.op("expand", {c.tensor(0), c.op("shape", {c.tensor(1)})}))}; });
   t.add("aten::repeat", repeat);
   t.add("aten::split", split);
-  t.add("aten::split_with_sizes", split);
+  t.add("aten::split_with_sizes", split);  // (self, int[] split_sizes, dim), as split's list overload
   t.add("aten::roll", roll);
-  t.add("aten::meshgrid", meshgrid);  // (self, int[] split_sizes, dim), as split's list overload
+  t.add("aten::meshgrid", meshgrid);
   t.add("aten::pad", pad(true));
   t.add("aten::constant_pad_nd", pad(false));
   t.add("aten::chunk", chunk);
@@ -502,19 +429,6 @@ void register_shape_converters(ConverterTable& t) {
     return V{c.out(c.op("gather_elements", {x, c.cast(c.tensor(2), DType::I64)}, Attrs{{"axis", d}}))};
   });
   t.add("aten::index_put", index_put);
-  t.add("aten::sum", reduce("reduce_sum"));
-  t.add("aten::mean", reduce("reduce_mean"));
-  t.add("aten::prod", reduce("reduce_prod"));
-  t.add("aten::amax", reduce("reduce_max"));
-  t.add("aten::amin", reduce("reduce_min"));
-  t.add("aten::max", max_min(true));
-  t.add("aten::min", max_min(false));
-  t.add("aten::argmax", arg_max_min(true));
-  t.add("aten::argmin", arg_max_min(false));
-  t.add("aten::topk", topk);
-  t.add("aten::sort", sort);
-  t.add("aten::argsort", argsort);
-  t.add("aten::cumsum", cumsum);
   t.add("aten::to", to);
   t.add("aten::type_as", [](NodeContext& c) { return V{c.out(c.cast(c.tensor(0), c.tensor(1).dtype()))}; });
   t.add("aten::float", cast_to(DType::F32));
