@@ -10,8 +10,12 @@ to out<i>.npy (tuples flattened; an int as a rank-0 array). A scripted or traced
 does not reproduce the eager outputs, and any export that throws, is recorded as not exported
 with the exception's text; an ONNX graph that holds the example's sizes as constants is checked at that
 size alone. OUT_DIR/manifest.json lists every model/form (see write_manifest).
+
+A finished corpus is not written again while it is up to date (see up_to_date): ctest runs this
+before every corpus test, and the export takes minutes. Remove OUT_DIR to regenerate it anyway.
 """
 import argparse
+import hashlib
 import io
 import json
 import os
@@ -172,15 +176,47 @@ def export_model(spec, out_dir):
     return entries
 
 
-def write_manifest(out_dir, entries, subset):
+def source_key(subset, names):
+    """What a corpus is made from: this folder's generator and model files, the library
+    versions and the models selected. Every export is seeded, so equal keys give equal data."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    h = hashlib.sha256()
+    for f in sorted(os.listdir(here)):
+        if f.endswith(".py"):
+            with open(os.path.join(here, f), "rb") as src:
+                h.update(f.encode() + b"\0" + src.read())
+    h.update(json.dumps([sys.version, np.__version__, torch.__version__, torchvision.__version__, onnx.__version__,
+                         subset, names]).encode())
+    return h.hexdigest()
+
+
+def up_to_date(out_dir, key):
+    """OUT_DIR holds a finished run (only the last write_manifest records the key) from the
+    same sources, and every file its manifest names is still there."""
+    try:
+        with open(os.path.join(out_dir, "manifest.json")) as f:
+            manifest = json.load(f)
+    except (OSError, ValueError):
+        return False
+    if manifest.get("source_key") != key:
+        return False
+    cases = manifest["cases"]
+    files = [e["file"] for e in cases if "file" in e]
+    files += [p for e in cases for s in e.get("sizes", []) for p in s["inputs"] + s["outputs"]]
+    return all(os.path.isfile(p) for p in files)
+
+
+def write_manifest(out_dir, entries, subset, key=None):
     """manifest.json: {"versions": {...}, "subset", "cases": [{model, form, status ("ok" or
     "export_failed"), error, file, format ("torchscript"|"onnx"), args [{name, type: weft type or
     null for an int}], onnx_inputs (the exporter's input names), sizes [{inputs: [npy], outputs:
     [npy]}], one_size (why an ONNX graph is checked at the first size only), rtol, atol,
-    representative, note}]}."""
+    representative, note}], source_key (see source_key; only once every model is written)}."""
     manifest = {"generator": "models/corpus/make_corpus.py", "subset": subset,
                 "versions": {"torch": torch.__version__, "torchvision": torchvision.__version__, "onnx": onnx.__version__},
                 "cases": entries}
+    if key is not None:
+        manifest["source_key"] = key
     with open(os.path.join(out_dir, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)
 
@@ -193,12 +229,18 @@ def main():
     a = p.parse_intermixed_args()  # so that `OUT --subset all name...` works too
     warnings.filterwarnings("ignore")
     torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+    subset = a.subset if not a.names else "named"
+    key = source_key(subset, a.names)
+    if up_to_date(a.out_dir, key):
+        print(f"corpus: {a.out_dir}/manifest.json is up to date (same generator, models and library versions)")
+        return
     os.makedirs(a.out_dir, exist_ok=True)
     entries = []
-    for spec in corpus_models.find(a.names, a.subset):
+    specs = corpus_models.find(a.names, a.subset)
+    for spec in specs:
         entries.extend(export_model(spec, a.out_dir))
         # After each model, so a long run can be looked at (or tried) while it goes on.
-        write_manifest(a.out_dir, entries, a.subset if not a.names else "named")
+        write_manifest(a.out_dir, entries, subset, key if spec is specs[-1] else None)
     ok = sum(e["status"] == "ok" for e in entries)
     print(f"corpus: {ok} model/form pairs exported, {len(entries) - ok} exports failed; {a.out_dir}/manifest.json")
 

@@ -29,21 +29,11 @@ Module parse_checked(const std::string& text) {
   return m;
 }
 
-namespace {
-void flatten(const Value& v, std::vector<Tensor>& out) {
-  if (auto* t = value_as<TupleValueNode>(v)) {
-    for (auto& f : t->fields) flatten(f, out);
-    return;
-  }
-  out.push_back(value_tensor(v));
-}
-}  // namespace
-
 std::vector<Tensor> interpret_flat(const Module& m, const std::vector<Tensor>& inputs) {
   std::vector<Value> args;
   for (auto& t : inputs) args.push_back(tensor_value(t));
   std::vector<Tensor> out;
-  flatten(run_main(m, args), out);
+  for (const Value& v : flatten_result(run_main(m, args))) out.push_back(value_tensor(v));
   return out;
 }
 

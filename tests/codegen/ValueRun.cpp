@@ -10,22 +10,8 @@
 
 namespace weft::testing {
 
-namespace {
-
-void flatten(const Value& v, std::vector<Value>& out) {
-  if (auto* t = value_as<TupleValueNode>(v)) {
-    for (auto& f : t->fields) flatten(f, out);
-    return;
-  }
-  out.push_back(v);
-}
-
-}  // namespace
-
 std::vector<Value> interpret_values(const Module& m, const std::vector<Value>& inputs) {
-  std::vector<Value> out;
-  flatten(run_main(m, inputs), out);
-  return out;
+  return flatten_result(run_main(m, inputs));
 }
 
 std::vector<Value> run_values(const Module& m, const CompiledModel& lib, const std::vector<Value>& inputs) {

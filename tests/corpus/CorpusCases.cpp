@@ -1,4 +1,4 @@
-// CorpusCases.cpp - reading the corpus manifest, importing each model/form and comparing with LibTorch (see CorpusCases.h).
+// CorpusCases.cpp - reading the corpus manifest, importing each model/form and reading its sizes (see CorpusCases.h).
 #include "tests/corpus/CorpusCases.h"
 
 #include <filesystem>
@@ -9,8 +9,6 @@
 #include "importers/torchscript/TorchScriptImporter.h"
 #include "ir/NpyIO.h"
 #include "ir/Parser.h"
-#include "tests/support/ExpectedList.h"
-#include "tests/support/TestSupport.h"
 
 namespace weft::testing {
 
@@ -61,26 +59,6 @@ std::vector<CorpusSize> read_corpus_sizes(const nlohmann::json& entry) {
     for (const auto& f : s["outputs"]) size.expected.push_back(tensor_value(read_npy(f.get<std::string>())));
   }
   return sizes;
-}
-
-std::vector<Value> flatten_result(const Value& v) {
-  std::vector<Value> out;
-  if (const auto* t = value_as<TupleValueNode>(v)) {
-    for (const Value& f : t->fields)
-      for (const Value& x : flatten_result(f)) out.push_back(x);
-    return out;
-  }
-  out.push_back(v);
-  return out;
-}
-
-std::string compare_outputs(const std::vector<Value>& got, const std::vector<Value>& want, double rtol, double atol) {
-  if (got.size() != want.size())
-    return std::to_string(got.size()) + " outputs, LibTorch " + std::to_string(want.size());
-  for (size_t i = 0; i < want.size(); ++i)
-    if (std::string diff = values_close(got[i], want[i], "output " + std::to_string(i), rtol, atol); !diff.empty())
-      return one_line(diff);
-  return "";
 }
 
 }  // namespace weft::testing

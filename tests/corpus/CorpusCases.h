@@ -1,5 +1,5 @@
 // CorpusCases.h - the real-model corpus (models/corpus/make_corpus.py): its manifest, each model/form imported
-// as a user's file would be, its inputs and LibTorch's outputs at each size, and the comparison with them.
+// as a user's file would be, and its inputs and LibTorch's outputs at each size.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -29,12 +29,5 @@ struct CorpusSize {
   std::vector<Value> expected;
 };
 std::vector<CorpusSize> read_corpus_sizes(const nlohmann::json& entry);
-
-// @main's result flattened in order (tuples only), as the C API returns it.
-std::vector<Value> flatten_result(const Value& v);
-
-// "" when `got` matches `want` within the entry's rtol/atol (floats; other dtypes exactly),
-// else the first difference on one line.
-std::string compare_outputs(const std::vector<Value>& got, const std::vector<Value>& want, double rtol, double atol);
 
 }  // namespace weft::testing

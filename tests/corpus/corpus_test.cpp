@@ -19,6 +19,7 @@
 #include "tests/support/CompiledCases.h"
 #include "tests/support/ExpectedList.h"
 #include "tests/support/RunnerFlags.h"
+#include "tests/support/TestSupport.h"
 
 using namespace weft;
 namespace wt = weft::testing;
@@ -63,7 +64,7 @@ bool interpret_case(const nlohmann::json& entry, wt::CorpusRow& row, wt::Compile
   for (size_t s = 0; s < sizes.size(); ++s) {
     std::string why;
     try {
-      why = wt::compare_outputs(wt::flatten_result(run_main(m, sizes[s].inputs)), sizes[s].expected, rtol, atol);
+      why = wt::outputs_close(wt::flatten_result(run_main(m, sizes[s].inputs)), sizes[s].expected, rtol, atol, "LibTorch");
     } catch (const std::exception& e) {
       why = first_line(e.what());
     }
@@ -84,7 +85,7 @@ bool interpret_case(const nlohmann::json& entry, wt::CorpusRow& row, wt::Compile
     expected.push_back(s.expected);
   }
   compiled->check = [expected, rtol, atol](size_t set, const std::vector<Value>& got) {
-    return wt::compare_outputs(got, expected[set], rtol, atol);
+    return wt::outputs_close(got, expected[set], rtol, atol, "LibTorch");
   };
   return true;
 }

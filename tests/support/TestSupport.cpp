@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/support/ExpectedList.h"
 
 namespace weft::testing {
 
@@ -90,6 +91,27 @@ std::string values_close(const Value& got, const Value& want, const std::string&
     return "";
   }
   return values_identical(got, want) ? "" : where + ": values differ";
+}
+
+std::vector<Value> flatten_result(const Value& v) {
+  std::vector<Value> out;
+  if (const auto* t = value_as<TupleValueNode>(v)) {
+    for (const Value& f : t->fields)
+      for (const Value& x : flatten_result(f)) out.push_back(x);
+    return out;
+  }
+  out.push_back(v);
+  return out;
+}
+
+std::string outputs_close(const std::vector<Value>& got, const std::vector<Value>& want, double rtol, double atol,
+                          const std::string& oracle) {
+  if (got.size() != want.size())
+    return std::to_string(got.size()) + " outputs, " + oracle + " " + std::to_string(want.size());
+  for (size_t i = 0; i < want.size(); ++i)
+    if (std::string diff = values_close(got[i], want[i], "output " + std::to_string(i), rtol, atol); !diff.empty())
+      return one_line(diff);
+  return "";
 }
 
 }  // namespace weft::testing

@@ -1,10 +1,11 @@
-// TestSupport.h - what many test suites share: tensor comparison with tolerances,
-// running a command, reading a file.
+// TestSupport.h - what many test suites share: tensor and output comparison with tolerances,
+// @main's result flattened, running a command, reading a file.
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "ir/Tensor.h"
 #include "ir/Value.h"
@@ -20,6 +21,14 @@ namespace weft::testing {
 // element by element; options by constructor, then contents; anything else exactly.
 // Returns "" when they agree, else what differs, starting with `where` (e.g. "output y").
 std::string values_close(const Value& got, const Value& want, const std::string& where, double rtol, double atol);
+
+// @main's result flattened in order (tuples only), as the C API returns it.
+std::vector<Value> flatten_result(const Value& v);
+
+// values_close over a run's outputs in order: "" when they agree, else, on one line, the count
+// that differs (`oracle` names where `want` came from, e.g. "LibTorch") or the first difference.
+std::string outputs_close(const std::vector<Value>& got, const std::vector<Value>& want, double rtol, double atol,
+                          const std::string& oracle = "expected");
 
 struct CommandResult {
   int status;          // exit code, or 128 + signal

@@ -20,18 +20,8 @@ Module parse(const std::string& text) {
   return m;
 }
 
-void flatten(const Value& v, std::vector<Value>& out) {
-  if (auto* t = value_as<TupleValueNode>(v))
-    for (auto& f : t->fields) flatten(f, out);
-  else out.push_back(v);
-}
-
 // @main's result flattened, as the C API returns it.
-std::vector<Value> interpret(const Module& m, const std::vector<Value>& inputs) {
-  std::vector<Value> out;
-  flatten(run_main(m, inputs), out);
-  return out;
-}
+std::vector<Value> interpret(const Module& m, const std::vector<Value>& inputs) { return flatten_result(run_main(m, inputs)); }
 
 Value floats(std::vector<float> v) { return tensor_value(Tensor::from_vector(v, {int64_t(v.size())})); }
 
@@ -42,12 +32,7 @@ CompiledCase make_case(const std::string& name, const std::string& text, std::ve
   Module oracle = oracle_text.empty() ? c.module : parse(oracle_text);
   std::vector<std::vector<Value>> want;
   for (auto& s : sets) want.push_back(interpret(oracle, s));
-  c.check = [want](size_t set, const std::vector<Value>& got) -> std::string {
-    if (got.size() != want[set].size()) return "output count";
-    for (size_t i = 0; i < got.size(); ++i)
-      if (std::string diff = values_close(got[i], want[set][i], "output " + std::to_string(i), 1e-6, 1e-6); !diff.empty()) return diff;
-    return "";
-  };
+  c.check = [want](size_t set, const std::vector<Value>& got) { return outputs_close(got, want[set], 1e-6, 1e-6); };
   return c;
 }
 
