@@ -118,13 +118,8 @@ wt::CompiledCase prepare(const nlohmann::json& entry) {
     expected.push_back(want);
     c.data_sets.push_back(in.weft);
   }
-  c.check = [expected](size_t set, const std::vector<Value>& got) -> std::string {
-    const std::vector<Value>& want = expected[set];
-    if (got.size() != want.size()) return std::to_string(got.size()) + " outputs, LibTorch " + std::to_string(want.size());
-    for (size_t i = 0; i < want.size(); ++i)
-      if (std::string diff = wt::values_close(got[i], want[i], "output " + std::to_string(i), kRtol, kAtol); !diff.empty())
-        return one_line(diff);
-    return "";
+  c.check = [expected](size_t set, const std::vector<Value>& got) {
+    return wt::outputs_close(got, expected[set], kRtol, kAtol, "LibTorch");
   };
   return c;
 }
