@@ -1,4 +1,5 @@
 // OnnxTestModels.cpp - reading the ONNX test models' cases.json and run values.
+#include "tests/support/TestSupport.h"
 #include "tests/importers/OnnxTestModels.h"
 
 #include <cstdlib>
@@ -13,8 +14,7 @@ namespace weft::testing {
 using json = nlohmann::json;
 
 std::string onnx_test_models_dir() {
-  const char* env = std::getenv("WEFT_ONNX_TEST_MODELS");
-  return env ? env : WEFT_ONNX_TEST_MODELS_DEFAULT;
+  return testing::env_or("WEFT_ONNX_TEST_MODELS", WEFT_ONNX_TEST_MODELS_DEFAULT);
 }
 
 const json& onnx_test_case(const std::string& name) {

@@ -18,8 +18,7 @@ namespace {
 using json = nlohmann::json;
 
 std::string models_dir() {
-  const char* env = std::getenv("WEFT_TORCH_TEST_MODELS");
-  return env ? env : WEFT_TORCH_TEST_MODELS_DEFAULT;
+  return testing::env_or("WEFT_TORCH_TEST_MODELS", WEFT_TORCH_TEST_MODELS_DEFAULT);
 }
 
 const json& find_case(const std::string& name) {

@@ -24,8 +24,7 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 
 std::string cases_dir() {
-  const char* env = std::getenv("WEFT_OP_CASES_DIR");
-  return env ? env : WEFT_OP_CASES_DEFAULT_DIR;
+  return testing::env_or("WEFT_OP_CASES_DIR", WEFT_OP_CASES_DEFAULT_DIR);
 }
 
 using testing::decode_attr;

@@ -1,4 +1,5 @@
 // TestSupport.cpp - shared test helpers (see TestSupport.h).
+#include <cstdlib>
 #include "tests/support/TestSupport.h"
 
 #include <sys/wait.h>
@@ -102,6 +103,11 @@ std::vector<Value> flatten_result(const Value& v) {
   }
   out.push_back(v);
   return out;
+}
+
+std::string env_or(const char* var, const std::string& fallback) {
+  const char* v = std::getenv(var);
+  return v ? v : fallback;
 }
 
 std::string outputs_close(const std::vector<Value>& got, const std::vector<Value>& want, double rtol, double atol,

@@ -27,6 +27,9 @@ std::vector<Value> flatten_result(const Value& v);
 
 // values_close over a run's outputs in order: "" when they agree, else, on one line, the count
 // that differs (`oracle` names where `want` came from, e.g. "LibTorch") or the first difference.
+// The environment variable `var` when set (a test run pointing at other data), else `fallback`.
+std::string env_or(const char* var, const std::string& fallback);
+
 std::string outputs_close(const std::vector<Value>& got, const std::vector<Value>& want, double rtol, double atol,
                           const std::string& oracle = "expected");
 

@@ -15,14 +15,12 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string models_dir() {
-  const char* d = std::getenv("WEFT_TS_PLAIN_MODELS_DIR");
-  return d ? d : WEFT_TS_PLAIN_MODELS_DEFAULT_DIR;
+  return testing::env_or("WEFT_TS_PLAIN_MODELS_DIR", WEFT_TS_PLAIN_MODELS_DEFAULT_DIR);
 }
 
 // The models of make_models.py, saved with weft_inputs.
 std::string weft_inputs_model(const std::string& name) {
-  const char* d = std::getenv("WEFT_TS_MODELS_DIR");
-  return std::string(d ? d : WEFT_TS_MODELS_DEFAULT_DIR) + "/" + name + ".pt";
+  return testing::env_or("WEFT_TS_MODELS_DIR", WEFT_TS_MODELS_DEFAULT_DIR) + "/" + name + ".pt";
 }
 
 testing::CommandResult weft(const std::string& args) { return testing::run_command(std::string(WEFT_BINARY) + " " + args); }

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "tests/support/TestSupport.h"
 #include "importers/torchscript/TorchScriptImporter.h"
 #include "tests/importers/torchscript/TorchScriptCases.h"
 #include "ir/Interpreter.h"
@@ -14,8 +15,7 @@ namespace weft {
 namespace {
 
 std::string models_dir() {
-  const char* d = std::getenv("WEFT_TS_MODELS_DIR");
-  return d ? d : WEFT_TS_MODELS_DEFAULT_DIR;
+  return testing::env_or("WEFT_TS_MODELS_DIR", WEFT_TS_MODELS_DEFAULT_DIR);
 }
 
 // Compares a LibTorch result with a weft value; appends what differs to `why`.
