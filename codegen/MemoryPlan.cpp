@@ -3,7 +3,6 @@
 #include "codegen/MemoryPlan.h"
 
 #include <algorithm>
-#include <set>
 
 #include "ir/OpRegistry.h"
 
@@ -129,11 +128,8 @@ class Planner {
     std::vector<const ExprNode*> args;
     for (const Expr& a : c->args) args.push_back(visit(a));
     const int pos = ++counter_;
-    if (!seen_.insert(e.get()).second) {  // a node shared in the tree is emitted twice: leave it alone
-      escape(e.get());
-      for (const ExprNode* a : args) escape(a);
-      return nullptr;
-    }
+    // Each call node occurs once in the tree: emit_cpu checks the module is unshared
+    // (ir/Sharing.h, established by the to-a-normal-form pass) before planning.
     Producer& self = producers_[e.get()];
     self.pos = pos;
     for (const ExprNode* a : args)
@@ -225,7 +221,6 @@ class Planner {
   std::vector<std::pair<const ExprNode*, const ExprNode*>> aliases_;  // (argument, its possible view)
   std::vector<Open> open_;
   std::map<const ExprNode*, std::vector<std::pair<const ExprNode*, size_t>>> pending_;  // uses resolved when a construct closes
-  std::set<const ExprNode*> seen_;
   int counter_ = 0;
   int in_closure_ = 0;
 };
