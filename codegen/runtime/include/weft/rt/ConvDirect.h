@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
+#include <type_traits>
 #include <utility>
 
 #include "weft/rt/NnCommon.h"
@@ -17,21 +19,57 @@ inline std::pair<int64_t, int64_t> tap_valid_range(int64_t off, int64_t s, int64
   return {lo, std::max(lo, hi)};
 }
 
-// acc[o] += w * src[o * S] for o < n: one kernel tap over one output row. S is a compile-time
-// stride where it is 1 or 2 so the loop vectorizes (contiguous, or an even/odd split).
-template <int64_t S, typename T>
-inline void tap_axpy(T* __restrict acc, const T* __restrict src, T w, int64_t n, int64_t s) {
-  if constexpr (S > 0) {
-    for (int64_t o = 0; o < n; ++o) acc[o] += w * src[o * S];
+// The vector width the row kernels use: one zmm on AVX-512, else one ymm (two xmm without AVX).
+#if defined(__AVX512F__)
+inline constexpr int64_t kRowVecBytes = 64;
+#else
+inline constexpr int64_t kRowVecBytes = 32;
+#endif
+
+// op(acc[o], src[o * s]) folds src into acc in place for o < n; op works on scalars and on
+// GCC vectors alike (by reference: a vector passed or returned by value changes the ABI
+// without AVX, which GCC warns about). Stride 1 and 2 run kRowVecBytes vectors (stride 2 loads 2 vectors and keeps the
+// even elements; it stops one vector early so it never reads past src[(n-1)*2]); other
+// strides and the tails run scalar. Used by the depthwise conv and the pools.
+template <typename T, typename Op>
+inline void fold_tap(T* __restrict acc, const T* __restrict src, int64_t n, int64_t s, Op op) {
+  constexpr int64_t N = kRowVecBytes / int64_t(sizeof(T));
+  typedef T V __attribute__((vector_size(kRowVecBytes)));
+  using I = std::conditional_t<sizeof(T) == 4, int32_t, int64_t>;
+  typedef I M __attribute__((vector_size(kRowVecBytes)));
+  int64_t o = 0;
+  if (s == 1) {
+    for (; o + N <= n; o += N) {
+      V a, v;
+      std::memcpy(&a, acc + o, sizeof a);
+      std::memcpy(&v, src + o, sizeof v);
+      op(a, v);
+      std::memcpy(acc + o, &a, sizeof a);
+    }
+    for (; o < n; ++o) op(acc[o], src[o]);
+  } else if (s == 2) {
+    M even;
+    for (int64_t i = 0; i < N; ++i) even[i] = I(2 * i);
+    for (; o + N < n; o += N) {
+      V a, lo, hi;
+      std::memcpy(&a, acc + o, sizeof a);
+      std::memcpy(&lo, src + 2 * o, sizeof lo);
+      std::memcpy(&hi, src + 2 * o + N, sizeof hi);
+      const V v = __builtin_shuffle(lo, hi, even);
+      op(a, v);
+      std::memcpy(acc + o, &a, sizeof a);
+    }
+    for (; o < n; ++o) op(acc[o], src[2 * o]);
   } else {
-    for (int64_t o = 0; o < n; ++o) acc[o] += w * src[o * s];
+    for (; o < n; ++o) op(acc[o], src[o * s]);
   }
 }
 
 // One output row of one depthwise channel: out[ow] = bias + sum over taps, over a 2-D plane
 // (a 1-D conv is a plane of height 1). Each tap is one contiguous pass over the row, which
-// stays in L1; the padding is never read (each tap's valid output range is computed up front).
-template <int64_t S, typename T>
+// stays in L1 (fold_tap); the padding is never read (each tap's valid output range is
+// computed up front).
+template <typename T>
 inline void depthwise_row(const T* in, const T* wk, T bias, T* out, int64_t oh, const Shape& isz, const Shape& osz,
                           const Shape& ksz, const Window& w) {
   const int64_t H = isz[0], W = isz[1], OW = osz[1], KH = ksz[0], KW = ksz[1];
@@ -44,7 +82,8 @@ inline void depthwise_row(const T* in, const T* wk, T bias, T* out, int64_t oh, 
     for (int64_t kw = 0; kw < KW; ++kw) {
       const int64_t off = kw * dw - w.pads_begin[1];
       const auto [lo, hi] = tap_valid_range(off, sw, W, OW);
-      if (lo < hi) tap_axpy<S>(out + lo, row + lo * sw + off, wk[kh * KW + kw], hi - lo, sw);
+      const T wv = wk[kh * KW + kw];
+      if (lo < hi) fold_tap(out + lo, row + lo * sw + off, hi - lo, sw, [wv](auto& a, const auto& v) { a += wv * v; });
     }
   }
 }
@@ -70,11 +109,7 @@ void depthwise_conv(const T* x, const T* wt, const T* bias, T* out, int64_t n, i
       const T* wk = wt + oc * ks;
       const T bv = bias ? bias[oc] : T(0);
       T* o = out + (b * cout + oc) * os;
-      for (int64_t oh = 0; oh < osz[0]; ++oh, o += osz[1]) {
-        if (w2.strides[1] == 1) depthwise_row<1>(in, wk, bv, o, oh, isz, osz, ksz, w2);
-        else if (w2.strides[1] == 2) depthwise_row<2>(in, wk, bv, o, oh, isz, osz, ksz, w2);
-        else depthwise_row<0>(in, wk, bv, o, oh, isz, osz, ksz, w2);
-      }
+      for (int64_t oh = 0; oh < osz[0]; ++oh, o += osz[1]) depthwise_row(in, wk, bv, o, oh, isz, osz, ksz, w2);
     }
 }
 

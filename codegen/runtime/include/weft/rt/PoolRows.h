@@ -27,6 +27,8 @@ template <typename T>
 inline T max_keep_nan(T m, T v) {
   return (v > m || v != v) ? v : m;
 }
+// The same on GCC vectors (fold_tap's op).
+inline constexpr auto max_keep_nan_op = [](auto& m, const auto& v) { m = ((v > m) | (v != v)) ? v : m; };
 
 // For each output row oh of every plane: tap(acc, src, n, stride) folds one window tap
 // (acc[o] with src[o * stride], o < n, all in bounds) into the row; init fills the row
@@ -51,22 +53,11 @@ void pool_rows(const T* x, T* y, int64_t planes, const PoolPlane& pp, Init init,
     }
 }
 
-// acc[o] = op(acc[o], src[o * s]) for o < n, with the stride a constant where it is 1 or 2.
-template <typename T, typename Op>
-inline void fold_strided(T* __restrict acc, const T* __restrict src, int64_t n, int64_t s, Op op) {
-  if (s == 1)
-    for (int64_t o = 0; o < n; ++o) acc[o] = op(acc[o], src[o]);
-  else if (s == 2)
-    for (int64_t o = 0; o < n; ++o) acc[o] = op(acc[o], src[o * 2]);
-  else
-    for (int64_t o = 0; o < n; ++o) acc[o] = op(acc[o], src[o * s]);
-}
-
 template <typename T>
 void max_pool_rows(const T* x, T* y, int64_t planes, const PoolPlane& pp) {
   pool_rows<T>(
       x, y, planes, pp, [](T* row, int64_t n) { std::fill(row, row + n, -std::numeric_limits<T>::infinity()); },
-      [](T* acc, const T* src, int64_t n, int64_t s) { fold_strided(acc, src, n, s, max_keep_nan<T>); }, [](T*, int64_t) {});
+      [](T* acc, const T* src, int64_t n, int64_t s) { fold_tap(acc, src, n, s, max_keep_nan_op); }, [](T*, int64_t) {});
 }
 
 // Taps of window o along one dim of length `in` (o*s - pb + j*d, j < k): those inside the
@@ -94,7 +85,7 @@ void avg_pool_rows(const T* x, T* y, int64_t planes, const PoolPlane& pp, bool c
   const int64_t OW = pp.out[1];
   pool_rows<T>(
       x, y, planes, pp, [](T* row, int64_t n) { std::fill(row, row + n, T(0)); },
-      [](T* acc, const T* src, int64_t n, int64_t s) { fold_strided(acc, src, n, s, [](T a, T v) { return a + v; }); },
+      [](T* acc, const T* src, int64_t n, int64_t s) { fold_tap(acc, src, n, s, [](auto& a, const auto& v) { a += v; }); },
       [&](T* row, int64_t oh) {
         const int64_t r = rows[size_t(oh)];
         for (int64_t o = 0; o < OW; ++o) row[o] /= T(r * cols[size_t(o)]);
