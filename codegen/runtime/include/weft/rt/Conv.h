@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "weft/rt/ConvDepthwise.h"
 #include "weft/rt/ConvDirect.h"
 #include "weft/rt/Gemm.h"
 #include "weft/rt/NnCommon.h"
