@@ -24,7 +24,7 @@ inline bool is_depthwise(int64_t cin, int64_t cin_g, int64_t groups, size_t nsp)
 // read from a fixed offset. Columns ow >= OW are computed and dropped.
 struct DepthwiseGeometry {
   int64_t H, W, OH, OW, KH, KW, sh, sw, dh, dw, pt, pl;
-  int64_t Hq, Wq, plane, flat, lanes;  // phase plane dims and size; flat = OH*Wq rounded up to lanes
+  int64_t Hq, Wq, plane, flat, lanes;  // phase plane dims and size; flat = OH*Wq rounded up to lanes (2 vectors)
 
   DepthwiseGeometry(const Shape& isz, const Shape& osz, const Shape& ksz, const Window& w, int64_t vec)
       : H(isz[0]), W(isz[1]), OH(osz[0]), OW(osz[1]), KH(ksz[0]), KW(ksz[1]), sh(w.strides[0]), sw(w.strides[1]),
@@ -53,9 +53,10 @@ struct DepthwiseGeometry {
       if (sw == 1) {
         std::copy(src, src + W, prow + pl);
       } else {
-        for (int64_t j = 0; j < W; ++j) {
-          const int64_t c = j + pl;
-          prow[(c % sw) * plane + c / sw] = src[j];
+        for (int64_t p = 0; p < sw; ++p) {  // phase p takes the columns j with (j + pl) % sw == p
+          const int64_t j0 = ((p - pl) % sw + sw) % sw;
+          T* d = prow + p * plane + (j0 + pl) / sw;
+          for (int64_t j = j0; j < W; j += sw) *d++ = src[j];
         }
       }
     }
@@ -70,14 +71,17 @@ void depthwise_plane(const T* phases, const int64_t* offs, const T* wk, int64_t 
                      const DepthwiseGeometry& g) {
   constexpr int64_t N = kRowVecBytes / int64_t(sizeof(T));
   typedef T V __attribute__((vector_size(kRowVecBytes)));
-  for (int64_t i = 0; i < g.flat; i += N) {
-    V a = V{} + bias;
+  for (int64_t i = 0; i < g.flat; i += 2 * N) {  // two independent FMA chains hide the latency
+    V a0 = V{} + bias, a1 = a0;
     for (int64_t t = 0; t < taps; ++t) {
-      V v;
-      std::memcpy(&v, phases + offs[t] + i, sizeof v);
-      a += wk[t] * v;
+      V v0, v1;
+      std::memcpy(&v0, phases + offs[t] + i, sizeof v0);
+      std::memcpy(&v1, phases + offs[t] + i + N, sizeof v1);
+      a0 += wk[t] * v0;
+      a1 += wk[t] * v1;
     }
-    std::memcpy(acc + i, &a, sizeof a);
+    std::memcpy(acc + i, &a0, sizeof a0);
+    std::memcpy(acc + i + N, &a1, sizeof a1);
   }
   for (int64_t oh = 0; oh < g.OH; ++oh) std::copy(acc + oh * g.Wq, acc + oh * g.Wq + g.OW, out + oh * g.OW);
 }
@@ -91,7 +95,7 @@ void depthwise_conv(const T* x, const T* wt, const T* bias, T* out, int64_t n, i
   const bool one_d = isp.size() == 1;
   const Shape isz = one_d ? Shape{1, isp[0]} : isp, ksz = one_d ? Shape{1, ksp[0]} : ksp, osz = one_d ? Shape{1, osp[0]} : osp;
   const Window w2 = one_d ? Window{{1, w.strides[0]}, {0, w.pads_begin[0]}, {0, w.pads_end[0]}, {1, w.dilations[0]}} : w;
-  const DepthwiseGeometry g(isz, osz, ksz, w2, kRowVecBytes / int64_t(sizeof(T)));
+  const DepthwiseGeometry g(isz, osz, ksz, w2, 2 * kRowVecBytes / int64_t(sizeof(T)));
   const int64_t is = isz[0] * isz[1], os = osz[0] * osz[1], taps = ksz[0] * ksz[1], mult = cout / cin;
   std::vector<int64_t> offs(static_cast<size_t>(taps));
   for (int64_t kh = 0; kh < g.KH; ++kh)
