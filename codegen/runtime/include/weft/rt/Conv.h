@@ -219,7 +219,8 @@ inline Shape conv_transpose_output_shape(const Tensor& x, const Tensor& wt, cons
 // depthwise conv (1-D/2-D) runs the direct kernel of ConvDirect.h. Otherwise each image and
 // group is one GEMM: W_g [M/g, C/g*K] times its implicit im2col matrix [C/g*K, out
 // positions], packed panel by panel (a 1x1 kernel with unit strides and no padding
-// multiplies the image directly); the group's bias goes on right after its GEMM.
+// multiplies the image directly, over one position as a matrix-vector product); the group's
+// bias goes on right after its GEMM.
 template <typename T>
 Tensor conv(const Tensor& x, const Tensor& wt, const Tensor& bias, const Window& w, int64_t groups) {
   const size_t nsp = w.strides.size();
@@ -245,6 +246,12 @@ Tensor conv(const Tensor& x, const Tensor& wt, const Tensor& bias, const Window&
       const T* xg = xd + (b * cin + gi * cin_g) * is;
       const T* wg = wt.data<T>() + gi * cout_g * kk;
       T* og = od + (b * cout + gi * cout_g) * os;
+      if constexpr (std::is_floating_point_v<T>) {
+        if (pointwise && os == 1) {
+          pointwise_gemv(wg, xg, bd ? bd + gi * cout_g : nullptr, cout_g, kk, og);
+          continue;
+        }
+      }
       if (pointwise) {  // B is the image itself, [C/g, positions] row-major
         gemm_blocked<T>(cout_g, os, kk, wg, kk, 1, xg, os, 1, og, os, false);
       } else {

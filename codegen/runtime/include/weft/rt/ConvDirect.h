@@ -65,6 +65,36 @@ inline void fold_tap(T* __restrict acc, const T* __restrict src, int64_t n, int6
   }
 }
 
+// sum of a[i] * b[i] for i < n, in kRowVecBytes lanes (two chains) then combined.
+template <typename T>
+inline T dot_lanes(const T* __restrict a, const T* __restrict b, int64_t n) {
+  constexpr int64_t N = kRowVecBytes / int64_t(sizeof(T));
+  typedef T V __attribute__((vector_size(kRowVecBytes)));
+  V s0 = V{}, s1 = V{};
+  int64_t i = 0;
+  for (; i + 2 * N <= n; i += 2 * N) {
+    V a0, a1, b0, b1;
+    std::memcpy(&a0, a + i, sizeof a0);
+    std::memcpy(&a1, a + i + N, sizeof a1);
+    std::memcpy(&b0, b + i, sizeof b0);
+    std::memcpy(&b1, b + i + N, sizeof b1);
+    s0 += a0 * b0;
+    s1 += a1 * b1;
+  }
+  s0 += s1;
+  T r = 0;
+  for (int64_t l = 0; l < N; ++l) r += s0[l];
+  for (; i < n; ++i) r += a[i] * b[i];
+  return r;
+}
+
+// A pointwise conv over a single position (squeeze-excite's 1x1 convs on pooled [N, C, 1, 1]):
+// out[m] = bias[m] + W[m, :] . x, a matrix-vector product read straight from the weight.
+template <typename T>
+inline void pointwise_gemv(const T* wt, const T* x, const T* bias, int64_t m, int64_t k, T* out) {
+  for (int64_t i = 0; i < m; ++i) out[i] = dot_lanes(wt + i * k, x, k) + (bias ? bias[i] : T(0));
+}
+
 // out[c, j] += bias[c] for c < rows, j < plane: one group's block of the output, right after
 // its GEMM wrote it (so much of it is still in cache).
 template <typename T>
