@@ -37,17 +37,26 @@ template <typename T, typename Init, typename Tap, typename Finish>
 void pool_rows(const T* x, T* y, int64_t planes, const PoolPlane& pp, Init init, Tap tap, Finish finish) {
   const int64_t H = pp.in[0], W = pp.in[1], OH = pp.out[0], OW = pp.out[1], KH = pp.kernel[0], KW = pp.kernel[1];
   const Window& w = pp.w;
+  const int64_t sw = w.strides[1];
+  // Per column tap kw: its valid output range and where its first read lies in the row (the
+  // same for every row, so computed once: no division in the loop).
+  const size_t kws = static_cast<size_t>(KW);
+  std::vector<int64_t> lo(kws), hi(kws), start(kws);
+  for (int64_t kw = 0; kw < KW; ++kw) {
+    const int64_t off = kw * w.dilations[1] - w.pads_begin[1];
+    const auto r = tap_valid_range(off, sw, W, OW);
+    lo[size_t(kw)] = r.first;
+    hi[size_t(kw)] = r.second;
+    start[size_t(kw)] = r.first * sw + off;
+  }
   for (int64_t p = 0; p < planes; ++p, x += H * W)
     for (int64_t oh = 0; oh < OH; ++oh, y += OW) {
       init(y, OW);
       for (int64_t kh = 0; kh < KH; ++kh) {
         const int64_t ih = oh * w.strides[0] - w.pads_begin[0] + kh * w.dilations[0];
         if (ih < 0 || ih >= H) continue;
-        for (int64_t kw = 0; kw < KW; ++kw) {
-          const int64_t off = kw * w.dilations[1] - w.pads_begin[1];
-          const auto [lo, hi] = tap_valid_range(off, w.strides[1], W, OW);
-          if (lo < hi) tap(y + lo, x + ih * W + lo * w.strides[1] + off, hi - lo, w.strides[1]);
-        }
+        for (size_t kw = 0; kw < size_t(KW); ++kw)
+          if (lo[kw] < hi[kw]) tap(y + lo[kw], x + ih * W + start[kw], hi[kw] - lo[kw], sw);
       }
       finish(y, oh);
     }
