@@ -1,4 +1,4 @@
-// ConvDirect.h - the row kernels direct convolution and the pools share (tap ranges, vector folds) and the per-channel bias pass.
+// ConvDirect.h - the conv kernels beside the GEMM: the row vector width, a pointwise matrix-vector product, the per-channel bias pass.
 #pragma once
 
 #include <algorithm>
@@ -11,59 +11,14 @@
 
 namespace weft_rt {
 
-// [lo, hi): the output positions o < out_len whose tap reads input position o*s + off inside
-// [0, in_len). Shared by the depthwise kernel and the row pools (one tap, one output row).
-inline std::pair<int64_t, int64_t> tap_valid_range(int64_t off, int64_t s, int64_t in_len, int64_t out_len) {
-  const int64_t lo = std::min(out_len, off >= 0 ? 0 : (-off + s - 1) / s);
-  const int64_t hi = std::min(out_len, in_len - off <= 0 ? 0 : (in_len - off - 1) / s + 1);
-  return {lo, std::max(lo, hi)};
-}
-
-// The vector width the row kernels use: one zmm on AVX-512, else one ymm (two xmm without AVX).
+// The vector width of the direct kernels (depthwise, pools, dot products): one zmm on
+// AVX-512, else one ymm (two xmm without AVX). GCC vectors are passed by reference only:
+// one passed or returned by value changes the ABI without AVX, which GCC warns about.
 #if defined(__AVX512F__)
 inline constexpr int64_t kRowVecBytes = 64;
 #else
 inline constexpr int64_t kRowVecBytes = 32;
 #endif
-
-// op(acc[o], src[o * s]) folds src into acc in place for o < n; op works on scalars and on
-// GCC vectors alike (by reference: a vector passed or returned by value changes the ABI
-// without AVX, which GCC warns about). Stride 1 and 2 run kRowVecBytes vectors (stride 2 loads 2 vectors and keeps the
-// even elements; it stops one vector early so it never reads past src[(n-1)*2]); other
-// strides and the tails run scalar. Used by the depthwise conv and the pools.
-template <typename T, typename Op>
-inline void fold_tap(T* __restrict acc, const T* __restrict src, int64_t n, int64_t s, Op op) {
-  constexpr int64_t N = kRowVecBytes / int64_t(sizeof(T));
-  typedef T V __attribute__((vector_size(kRowVecBytes)));
-  using I = std::conditional_t<sizeof(T) == 4, int32_t, int64_t>;
-  typedef I M __attribute__((vector_size(kRowVecBytes)));
-  int64_t o = 0;
-  if (s == 1) {
-    for (; o + N <= n; o += N) {
-      V a, v;
-      std::memcpy(&a, acc + o, sizeof a);
-      std::memcpy(&v, src + o, sizeof v);
-      op(a, v);
-      std::memcpy(acc + o, &a, sizeof a);
-    }
-    for (; o < n; ++o) op(acc[o], src[o]);
-  } else if (s == 2) {
-    M even;
-    for (int64_t i = 0; i < N; ++i) even[i] = I(2 * i);
-    for (; o + N < n; o += N) {
-      V a, lo, hi;
-      std::memcpy(&a, acc + o, sizeof a);
-      std::memcpy(&lo, src + 2 * o, sizeof lo);
-      std::memcpy(&hi, src + 2 * o + N, sizeof hi);
-      const V v = __builtin_shuffle(lo, hi, even);
-      op(a, v);
-      std::memcpy(acc + o, &a, sizeof a);
-    }
-    for (; o < n; ++o) op(acc[o], src[2 * o]);
-  } else {
-    for (; o < n; ++o) op(acc[o], src[o * s]);
-  }
-}
 
 // sum of a[i] * b[i] for i < n, in kRowVecBytes lanes (two chains) then combined.
 template <typename T>

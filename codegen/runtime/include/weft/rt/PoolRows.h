@@ -1,12 +1,14 @@
-// PoolRows.h - 1-D/2-D max and average pooling row by row (each window tap one contiguous pass over an output row).
+// PoolRows.h - 1-D/2-D max and average pooling over stride-phase planes (each window tap one contiguous stream).
 #pragma once
 
 #include <algorithm>
+#include <cstring>
 #include <cstdint>
 #include <limits>
 #include <vector>
 
 #include "weft/rt/ConvDirect.h"
+#include "weft/rt/PhasePlanes.h"
 
 namespace weft_rt {
 
@@ -27,46 +29,46 @@ template <typename T>
 inline T max_keep_nan(T m, T v) {
   return (v > m || v != v) ? v : m;
 }
-// The same on GCC vectors (fold_tap's op).
+// The same in place, on scalars and GCC vectors alike (pool_phases' op).
 inline constexpr auto max_keep_nan_op = [](auto& m, const auto& v) { m = ((v > m) | (v != v)) ? v : m; };
 
-// For each output row oh of every plane: tap(acc, src, n, stride) folds one window tap
-// (acc[o] with src[o * stride], o < n, all in bounds) into the row; init fills the row
-// first and finish(row, oh) runs after its last tap. Taps in the padding are skipped.
-template <typename T, typename Init, typename Tap, typename Finish>
-void pool_rows(const T* x, T* y, int64_t planes, const PoolPlane& pp, Init init, Tap tap, Finish finish) {
-  const int64_t H = pp.in[0], W = pp.in[1], OH = pp.out[0], OW = pp.out[1], KH = pp.kernel[0], KW = pp.kernel[1];
-  const Window& w = pp.w;
-  const int64_t sw = w.strides[1];
-  // Per column tap kw: its valid output range and where its first read lies in the row (the
-  // same for every row, so computed once: no division in the loop).
-  const size_t kws = static_cast<size_t>(KW);
-  std::vector<int64_t> lo(kws), hi(kws), start(kws);
-  for (int64_t kw = 0; kw < KW; ++kw) {
-    const int64_t off = kw * w.dilations[1] - w.pads_begin[1];
-    const auto r = tap_valid_range(off, sw, W, OW);
-    lo[size_t(kw)] = r.first;
-    hi[size_t(kw)] = r.second;
-    start[size_t(kw)] = r.first * sw + off;
-  }
-  for (int64_t p = 0; p < planes; ++p, x += H * W)
-    for (int64_t oh = 0; oh < OH; ++oh, y += OW) {
-      init(y, OW);
-      for (int64_t kh = 0; kh < KH; ++kh) {
-        const int64_t ih = oh * w.strides[0] - w.pads_begin[0] + kh * w.dilations[0];
-        if (ih < 0 || ih >= H) continue;
-        for (size_t kw = 0; kw < size_t(KW); ++kw)
-          if (lo[kw] < hi[kw]) tap(y + lo[kw], x + ih * W + start[kw], hi[kw] - lo[kw], sw);
+// Folds every window over phase planes (PhasePlanes.h): the padding (and any window past the
+// end in ceil mode) holds `fill`, which op never lets win, so each tap is one contiguous
+// stream folded into register accumulators by op (in place, scalars and GCC vectors alike);
+// finish(acc row, oh, out row) writes each output row from its accumulators.
+template <typename T, typename Op, typename Finish>
+void pool_phases(const T* x, T* y, int64_t planes, const PoolPlane& pp, T fill, Op op, Finish finish) {
+  constexpr int64_t N = kRowVecBytes / int64_t(sizeof(T));
+  typedef T V __attribute__((vector_size(kRowVecBytes)));
+  const PhaseGeometry g(pp.in, pp.out, pp.kernel, pp.w, 2 * N);
+  const std::vector<int64_t> offs = g.tap_offsets();
+  const size_t taps = offs.size();
+  thread_local std::vector<T> phases, acc;
+  phases.assign(size_t(g.buffer()), fill);
+  acc.resize(size_t(g.flat));
+  for (int64_t p = 0; p < planes; ++p) {
+    g.split(x + p * g.H * g.W, phases.data());
+    for (int64_t i = 0; i < g.flat; i += 2 * N) {
+      V a0 = V{} + fill, a1 = a0;
+      for (size_t t = 0; t < taps; ++t) {
+        V v0, v1;
+        std::memcpy(&v0, phases.data() + offs[t] + i, sizeof v0);
+        std::memcpy(&v1, phases.data() + offs[t] + i + N, sizeof v1);
+        op(a0, v0);
+        op(a1, v1);
       }
-      finish(y, oh);
+      std::memcpy(acc.data() + i, &a0, sizeof a0);
+      std::memcpy(acc.data() + i + N, &a1, sizeof a1);
     }
+    for (int64_t oh = 0; oh < g.OH; ++oh) finish(acc.data() + oh * g.Wq, oh, y + (p * g.OH + oh) * g.OW);
+  }
 }
 
 template <typename T>
 void max_pool_rows(const T* x, T* y, int64_t planes, const PoolPlane& pp) {
-  pool_rows<T>(
-      x, y, planes, pp, [](T* row, int64_t n) { std::fill(row, row + n, -std::numeric_limits<T>::infinity()); },
-      [](T* acc, const T* src, int64_t n, int64_t s) { fold_tap(acc, src, n, s, max_keep_nan_op); }, [](T*, int64_t) {});
+  const int64_t OW = pp.out[1];
+  pool_phases<T>(x, y, planes, pp, -std::numeric_limits<T>::infinity(), max_keep_nan_op,
+                 [OW](const T* acc, int64_t, T* out) { std::copy(acc, acc + OW, out); });
 }
 
 // Taps of window o along one dim of length `in` (o*s - pb + j*d, j < k): those inside the
@@ -82,8 +84,8 @@ inline std::vector<int64_t> pool_tap_counts(int64_t in, int64_t out, int64_t k, 
   return c;
 }
 
-// Sums the taps in the reference's order (row by row, left to right), then divides by the
-// window's tap count (separable: its row count times its column count).
+// Sums the taps in the reference's order (row by row, left to right; the padding adds exact
+// zeros), then divides by the window's tap count (separable: its row count times its column count).
 template <typename T>
 void avg_pool_rows(const T* x, T* y, int64_t planes, const PoolPlane& pp, bool count_include_pad) {
   const Window& w = pp.w;
@@ -92,13 +94,10 @@ void avg_pool_rows(const T* x, T* y, int64_t planes, const PoolPlane& pp, bool c
   const auto cols = pool_tap_counts(pp.in[1], pp.out[1], pp.kernel[1], w.strides[1], w.pads_begin[1], w.pads_end[1],
                                     w.dilations[1], count_include_pad);
   const int64_t OW = pp.out[1];
-  pool_rows<T>(
-      x, y, planes, pp, [](T* row, int64_t n) { std::fill(row, row + n, T(0)); },
-      [](T* acc, const T* src, int64_t n, int64_t s) { fold_tap(acc, src, n, s, [](auto& a, const auto& v) { a += v; }); },
-      [&](T* row, int64_t oh) {
-        const int64_t r = rows[size_t(oh)];
-        for (int64_t o = 0; o < OW; ++o) row[o] /= T(r * cols[size_t(o)]);
-      });
+  pool_phases<T>(x, y, planes, pp, T(0), [](auto& a, const auto& v) { a += v; }, [&](const T* acc, int64_t oh, T* out) {
+    const int64_t r = rows[size_t(oh)];
+    for (int64_t o = 0; o < OW; ++o) out[o] = acc[o] / T(r * cols[size_t(o)]);
+  });
 }
 
 }  // namespace weft_rt
