@@ -30,10 +30,12 @@ example: configure
 	@cmake --build $(BUILD) -j$(JOBS) --target weft
 	@scripts/run-example.sh $(BUILD)
 
-# Speed and memory against LibTorch: configures bench/ (off otherwise), builds only its targets
-# (and weft), generates the models and prints the table. Numbers are only as quiet as the machine.
+# GEMM GFLOP/s against the measured FMA peak (no LibTorch needed), then speed and memory against
+# LibTorch where it is installed: configures bench/ (off otherwise), builds only its targets (and
+# weft), generates the models and prints the tables. Numbers are only as quiet as the machine.
 bench: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWEFT_BUILD_BENCH=ON > /dev/null
+	@cmake --build $(BUILD) -j$(JOBS) --target gemm_bench_run
 	@cmake --build $(BUILD) -j$(JOBS) --target weft_bench
 
 clean:

@@ -52,6 +52,7 @@ WeftLibrary::WeftLibrary(const std::string& path) : path_(path) {
   api_ = get();
   if (!api_ || api_->version < 3) throw std::runtime_error(path + ": not a C API version 3 library (memory_stats)");
   weft_options options = {};
+  options.num_threads = 1;  // the tables compare against LibTorch on 1 thread
   if (api_->create(&options, &model_) != 0) throw std::runtime_error(path + ": create: " + api_->last_error());
 }
 

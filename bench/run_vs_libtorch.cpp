@@ -1,7 +1,7 @@
 // run_vs_libtorch.cpp - run_vs_libtorch MODELS_DIR: each model of make_models.py compiled by `weft compile`, timed
 // against LibTorch on the same inputs, outputs compared, memory measured; one table of ratios.
 //
-// Weft's kernels are single-threaded today, so the ratio is against LibTorch on 1 thread;
+// weft runs on 1 thread here (WeftLibrary sets num_threads = 1), so the ratio is against LibTorch on 1 thread;
 // LibTorch on its default threads is printed beside it. Peak RSS comes from one fresh child
 // process per engine (weft_rss_child for weft, this program with --rss-child for LibTorch),
 // so that neither engine's memory is counted in the other's.
@@ -136,8 +136,8 @@ void print_table(const std::vector<Row>& rows, int default_threads) {
                 r.weft.median_ms / r.torch1.median_ms, r.torch_default.median_ms, r.torch_default.min_ms, stats,
                 r.rss_weft, r.rss_torch, r.compile_s, r.max_diff);
   }
-  std::printf("\nweft/torch1t < 1 means weft is faster (LibTorch on 1 thread, as weft's kernels are\n"
-              "single-threaded). Medians over >= 10 runs (about 0.5 s) after 3 warm-up runs.\n"
+  std::printf("\nweft/torch1t < 1 means weft is faster (both on 1 thread: weft's handle is made\n"
+              "with num_threads = 1). Medians over >= 10 runs (about 0.5 s) after 3 warm-up runs.\n"
               "planned/pool/new: weft memory_stats of the last run (intermediates placed by the memory plan,\n"
               "buffers reused from the run's pool, buffers from the system). RSS: peak of a fresh process that\n"
               "loads the model and runs it %d times (LibTorch on 1 thread; its RSS includes LibTorch's own libraries).\n"

@@ -139,6 +139,46 @@ TEST_F(CApi, EightThreadsOnOneHandleMatchSerial) {
   for (int t = 0; t < 8; ++t) EXPECT_EQ(mismatches[size_t(t)], 0) << "thread " << t;
 }
 
+// num_threads: each handle gets its pool; a product split over 1, 2 or 3 threads computes every
+// element with the same k order, so the outputs are the same bits, and they match the interpreter.
+TEST(CApiThreads, NumThreadsGivesTheSameBitsAndNegativeIsAnError) {
+  const Module mod = parse_checked(R"(
+def @main(%x: f32[m, 256], %w: f32[256, 300]) -> f32[m, 300] {
+  matmul(%x, %w)
+})");
+  CompiledModel lib(mod, "threads");
+  const weft_api* api = lib.api();
+  weft_options bad = {};
+  bad.num_threads = -1;
+  weft_model* none = nullptr;
+  EXPECT_NE(api->create(&bad, &none), 0);
+  EXPECT_NE(std::string(api->last_error()).find("num_threads is negative (-1)"), std::string::npos) << api->last_error();
+  for (int64_t m : {1, 8, 64}) {
+    const std::vector<Tensor> in = {random_tensor(DType::F32, {m, 256}, 5), random_tensor(DType::F32, {256, 300}, 6)};
+    const std::vector<Tensor> want = interpret_flat(mod, in);
+    // lib's own handle (num_threads 0). 1e-4: 256 f32 products summed in another order than the
+    // interpreter's differ by up to about k * 2^-24 relative to the magnitudes summed.
+    EXPECT_EQ(compare(want[0], lib.run(in)[0], 1e-4), "") << "m = " << m;
+    std::vector<DLTensor> dl;
+    for (auto& t : in) dl.push_back(as_dl(t));
+    std::vector<char> first;
+    for (int threads : {1, 2, 3}) {
+      weft_options o = {};
+      o.num_threads = threads;
+      weft_model* h = nullptr;
+      ASSERT_EQ(api->create(&o, &h), 0) << api->last_error();
+      DLManagedTensor* out = nullptr;
+      ASSERT_EQ(api->run(h, dl.data(), 2, &out, 1), 0) << api->last_error();
+      const auto* bytes = static_cast<const char*>(out->dl_tensor.data);
+      const std::vector<char> got(bytes, bytes + want[0].nbytes());
+      if (threads == 1) first = got;
+      EXPECT_EQ(got, first) << "m = " << m << ", " << threads << " threads";
+      out->deleter(out);
+      api->destroy(h);
+    }
+  }
+}
+
 TEST_F(CApi, C99ClientLoadsListsAndRuns) {
   CommandResult client = run_command(std::string(WEFT_C_CLIENT) + " " + lib_->path());
   const std::string& out = client.output;

@@ -21,7 +21,7 @@ typedef struct weft_model weft_model; /* one loaded model; run() may be called o
 /* Zero-initialize it (weft_options o = {0};): members are only ever appended, and 0 or
    NULL always means the default. */
 typedef struct weft_options {
-  int num_threads;          /* 0: the library's choice */
+  int num_threads;          /* threads a run may use (one pool per handle); 0: the machine's cores, at most 16 */
   const char* weights_path; /* a library built with --weights external: its sidecar file; NULL: the one beside the library */
 } weft_options;
 

@@ -4,12 +4,14 @@
 #include <pthread.h>
 
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <new>
 #include <string>
 #include <utility>
 
 #include "weft/rt/Tensor.h"
+#include "weft/rt/ThreadPool.h"
 #include "weft/rt/Values.h"
 #include "weft/rt/Weights.h"
 
@@ -73,10 +75,11 @@ void on_deep_stack(F& f) {
   if (ctx.error) std::rethrow_exception(ctx.error);
 }
 
-// Runs the model in a workspace of its own; `stats` receives how the run got its memory, even
-// when it fails.
-inline void run_desc(const ModelDesc& d, const IoValue* in, IoValue* out, Workspace::Stats& stats) {
+// Runs the model in a workspace of its own, with `pool` (may be nullptr) as its kernels' thread
+// pool; `stats` receives how the run got its memory, even when it fails.
+inline void run_desc(const ModelDesc& d, const IoValue* in, IoValue* out, Workspace::Stats& stats, ThreadPool* pool = nullptr) {
   auto go = [&] {
+    PoolScope pool_scope(pool);  // on the thread that runs the code (the deep stack's, when it has one)
     auto ws = std::make_shared<Workspace>();  // intermediates: the memory plan's frames, else reused freed buffers
     struct Report {
       const Workspace& ws;
@@ -226,12 +229,15 @@ inline DLManagedTensor* to_managed(Tensor t) {
 
 }  // namespace weft_rt
 
-// The handle behind weft_model*: runs may share it; only the memory statistics change, under a lock.
+// The handle behind weft_model*: runs may share it; only the memory statistics change, under a
+// lock. `pool` (nullptr for one thread) is made at create and joined at destroy; concurrent
+// runs share it as ThreadPool.h describes (a run that finds it busy runs its kernels serially).
 struct weft_model {
   const weft_rt::ModelDesc* desc;
   int num_threads;
   std::mutex stats_mu{};
   weft_memory_stats stats{};
+  std::unique_ptr<weft_rt::ThreadPool> pool{};
 };
 
 namespace weft_rt {
@@ -362,7 +368,17 @@ inline void run_on(weft_model* m, const IoValue* in, IoValue* out) {
       m->stats.fresh = ws.fresh;
     }
   } record{m, ws};
-  run_desc(*m->desc, in, out, ws);
+  run_desc(*m->desc, in, out, ws, m->pool.get());
+}
+
+// A handle for `desc` with weft_options' thread count (0: the machine's cores; see pool_threads).
+inline weft_model* make_model(const ModelDesc& desc, const weft_options* o) {
+  const int requested = o ? o->num_threads : 0;
+  if (requested < 0) throw Error("num_threads is negative (" + std::to_string(requested) + "); use 0 for the machine's cores");
+  const int threads = pool_threads(requested);
+  std::unique_ptr<weft_model> m(new weft_model{&desc, threads});
+  if (threads > 1) m->pool = std::make_unique<ThreadPool>(threads);
+  return m.release();
 }
 
 inline int memory_stats(const weft_model* m, weft_memory_stats* stats) {
@@ -429,7 +445,7 @@ inline int run_model(weft_model* m, const DLTensor* inputs, int num_inputs, DLMa
     return weft_rt::guarded("create", [&] {                                                                          \
       if (!out) throw weft_rt::Error("out is NULL");                                                                 \
       weft_rt::load_weights((DESC).weights, o ? o->weights_path : nullptr);                                          \
-      *out = new weft_model{&(DESC), o ? o->num_threads : 0};                                                        \
+      *out = weft_rt::make_model((DESC), o);                                                                         \
     });                                                                                                              \
   }                                                                                                                  \
   void weft_api_destroy(weft_model* m) { delete m; }                                                                \

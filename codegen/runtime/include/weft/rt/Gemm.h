@@ -7,6 +7,10 @@
 #include <type_traits>
 #include <vector>
 
+#include "weft/rt/GemmMicroF32.h"
+#include "weft/rt/GemmSmall.h"
+#include "weft/rt/ThreadPool.h"
+
 namespace weft_rt {
 
 // The loop nest is Goto/BLIS: C is cut into NC-wide column blocks, K into KC-deep slices;
@@ -14,8 +18,10 @@ namespace weft_rt {
 // MR-tall panels (contiguous, zero-padded at the edges), so any operand strides
 // (transposes, im2col columns, strided batches) become unit-stride streams. The
 // microkernel multiplies one MR x KC panel of A by one KC x NR panel of B into an MR x NR
-// tile. A faster microkernel (AVX2/AVX-512 FMA intrinsics, wider tiles, threads over the
-// column blocks) replaces gemm_micro<A> and GemmTile<A> without touching any caller.
+// tile of C. f32 uses the ISA's FMA microkernel (GemmMicroF32.h) and writes full tiles
+// straight into C; a few rows of A take GemmSmall.h's unpacked paths instead; other types
+// use the portable gemm_micro below. With a thread pool in the run's context, C is split
+// into column blocks (row blocks when it has too few columns), one per thread.
 //
 // Integers multiply with wrapping unsigned arithmetic of at least 32 bits (so uint16 * uint16
 // never promotes to a signed int that overflows); truncating to T gives the same bits as
@@ -27,13 +33,20 @@ using gemm_acc_t = std::conditional_t<std::is_floating_point_v<T>, T,
 template <typename A>
 struct GemmTile {
   static constexpr int64_t MR = 6;
-  static constexpr int64_t NR = 64 / sizeof(A);  // one 64-byte vector: 16 floats (one zmm, two ymm)
+  static constexpr int64_t NR = 64 / sizeof(A);  // one 64-byte vector
   static constexpr int64_t MC = 72, KC = 256, NC = 512;
 };
 
+// f32: a KC x NR panel of B (16 KiB AVX2, 32 KiB AVX-512) stays in L1 while the MC rows of
+// A (in L2) pass over it; the KC x NC block of B stays in L2/L3 for the next MC rows.
+template <>
+struct GemmTile<float> {
+  static constexpr int64_t MR = kF32Mr, NR = kF32Nr;
+  static constexpr int64_t MC = MR * 16, KC = 256, NC = 2048;
+};
+
 // tile[MR x NR] = sum over k of a[k*MR + i] * b[k*NR + j]; a and b are packed panels. Each
-// row of the tile is one 64-byte GCC/Clang vector, so the FMAs run along j (the compiler
-// splits the vector into the target's registers) and the MR accumulators stay in registers.
+// row of the tile is one 64-byte GCC/Clang vector (the portable kernel, for non-f32 types).
 template <typename A>
 inline void gemm_micro(int64_t kc, const A* __restrict a, const A* __restrict b, A* __restrict tile) {
   constexpr int64_t MR = GemmTile<A>::MR, NR = GemmTile<A>::NR;
@@ -48,98 +61,214 @@ inline void gemm_micro(int64_t kc, const A* __restrict a, const A* __restrict b,
   std::memcpy(tile, r, sizeof r);
 }
 
-// Packs rows [0, mc) x cols [0, kc) of A (element (i, k) at a[i*rs + k*cs]) into MR-tall panels.
+// Packs rows [0, mc) x cols [0, kc) of A (element (i, k) at a[i*rs + k*cs]) into MR-tall panels,
+// reading along whichever of rows (rs == 1, a transposed A) or k is unit-stride.
 template <typename T, typename A>
 void gemm_pack_a(const T* a, int64_t rs, int64_t cs, int64_t mc, int64_t kc, A* out) {
   constexpr int64_t MR = GemmTile<A>::MR;
   for (int64_t p = 0; p < mc; p += MR, out += kc * MR) {
     const int64_t rows = std::min(MR, mc - p);
-    for (int64_t k = 0; k < kc; ++k) {
-      for (int64_t i = 0; i < rows; ++i) out[k * MR + i] = A(a[(p + i) * rs + k * cs]);
-      for (int64_t i = rows; i < MR; ++i) out[k * MR + i] = A(0);
+    const T* src = a + p * rs;
+    if (rs == 1) {
+      for (int64_t k = 0; k < kc; ++k) {
+        const T* s = src + k * cs;
+        A* d = out + k * MR;
+        for (int64_t i = 0; i < rows; ++i) d[i] = A(s[i]);
+        for (int64_t i = rows; i < MR; ++i) d[i] = A(0);
+      }
+    } else {
+      for (int64_t i = 0; i < rows; ++i) {
+        const T* s = src + i * rs;
+        for (int64_t k = 0; k < kc; ++k) out[k * MR + i] = A(s[k * cs]);
+      }
+      for (int64_t i = rows; i < MR; ++i)
+        for (int64_t k = 0; k < kc; ++k) out[k * MR + i] = A(0);
     }
   }
 }
 
-// Packs rows [0, kc) x cols [0, nc) of B into NR-wide panels, k-major within a panel.
+// Packs rows [0, kc) x cols [0, nc) of B into NR-wide panels, k-major within a panel: row by
+// row when rows are unit-stride (cs == 1), else column by column (unit-stride when rs == 1).
 template <typename T, typename A>
 void gemm_pack_b(const T* b, int64_t rs, int64_t cs, int64_t kc, int64_t nc, A* out) {
   constexpr int64_t NR = GemmTile<A>::NR;
   for (int64_t p = 0; p < nc; p += NR, out += kc * NR) {
     const int64_t cols = std::min(NR, nc - p);
-    for (int64_t k = 0; k < kc; ++k) {
-      const T* row = b + k * rs + p * cs;
-      A* dst = out + k * NR;
-      if (cs == 1)
+    if (cs == 1) {
+      for (int64_t k = 0; k < kc; ++k) {
+        const T* row = b + k * rs + p;
+        A* dst = out + k * NR;
         for (int64_t j = 0; j < cols; ++j) dst[j] = A(row[j]);
-      else
-        for (int64_t j = 0; j < cols; ++j) dst[j] = A(row[j * cs]);
-      for (int64_t j = cols; j < NR; ++j) dst[j] = A(0);
+        for (int64_t j = cols; j < NR; ++j) dst[j] = A(0);
+      }
+    } else {
+      for (int64_t j = 0; j < cols; ++j) {
+        const T* col = b + (p + j) * cs;
+        for (int64_t k = 0; k < kc; ++k) out[k * NR + j] = A(col[k * rs]);
+      }
+      for (int64_t j = cols; j < NR; ++j)
+        for (int64_t k = 0; k < kc; ++k) out[k * NR + j] = A(0);
     }
   }
 }
 
-// C[i, j] (+)= sum over p < k of A[i, p] * B[p, j] for i < m, j < n, with A[i, p] at
-// a[i*a_rs + p*a_cs] and B given by its packer: pack_b(k0, j0, kc, nc, out) writes
-// B[k0 : k0+kc, j0 : j0+nc] as gemm_pack_b does (NR-wide panels, k-major, zero-padded), so
-// B can be an implicit matrix (conv's im2col) that is never materialized. C is row-major
-// with row stride ldc; `accumulate` adds to C instead of storing.
+namespace gemm_detail {
+
+// 64-byte-aligned scratch of this thread (slot 0: A panels, 1: B panels): concurrent runs and
+// pool workers each have their own, and a thread reuses its buffers from call to call.
+template <typename A>
+A* scratch(int slot, int64_t count) {
+  thread_local std::vector<A> bufs[2];
+  std::vector<A>& v = bufs[slot];
+  const size_t want = size_t(count) + 64 / sizeof(A);
+  if (v.size() < want) v.resize(want);
+  const auto addr = reinterpret_cast<std::uintptr_t>(v.data());
+  return reinterpret_cast<A*>((addr + 63) & ~std::uintptr_t(63));
+}
+
+// One MR x NR tile of C (rows x cols of it live) from packed panels.
+template <typename T, typename A>
+inline void tile(int64_t kc, const A* ap, const A* bp, int64_t ldb, T* c, int64_t ldc, int64_t rows, int64_t cols,
+                 bool add) {
+  if constexpr (std::is_same_v<T, float>) {
+    gemm_tile_f32(kc, ap, bp, ldb, c, ldc, rows, cols, add);
+  } else {
+    constexpr int64_t MR = GemmTile<A>::MR, NR = GemmTile<A>::NR;
+    alignas(64) A t[MR * NR];
+    gemm_micro<A>(kc, ap, bp, t);  // ldb is NR: other types always pack B
+    for (int64_t i = 0; i < rows; ++i) {
+      T* crow = c + i * ldc;
+      const A* trow = t + i * NR;
+      if (add)
+        for (int64_t j = 0; j < cols; ++j) crow[j] = T(A(crow[j]) + trow[j]);
+      else
+        for (int64_t j = 0; j < cols; ++j) crow[j] = T(trow[j]);
+    }
+  }
+}
+
+// The blocked product on this thread for C[0:m, 0:n], whose column 0 is column j_off of B as
+// pack_b numbers them. b_rows (f32 only; nullptr otherwise): B itself, row-major with row
+// stride b_rs from this block's column 0, read in place for full panels instead of packed
+// (worth it when m <= MR: each element of B is then used once).
 template <typename T, typename PackB>
-void gemm_blocked_with(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a_cs, PackB&& pack_b, T* c,
-                       int64_t ldc, bool accumulate) {
+void serial(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a_cs, PackB& pack_b, int64_t j_off,
+            const T* b_rows, int64_t b_rs, T* c, int64_t ldc, bool accumulate) {
   using A = gemm_acc_t<T>;
   using G = GemmTile<A>;
   constexpr int64_t MR = G::MR, NR = G::NR;
-  if (m <= 0 || n <= 0) return;
-  if (k <= 0) {
-    if (!accumulate)
-      for (int64_t i = 0; i < m; ++i) std::fill(c + i * ldc, c + i * ldc + n, T(0));
-    return;
-  }
-  // Per-thread scratch: concurrent runs on one model each get their own panels.
-  thread_local std::vector<A> apack, bpack;
-  apack.resize(size_t(G::KC * ((std::min(G::MC, m) + MR - 1) / MR * MR)));
-  bpack.resize(size_t(G::KC * ((std::min(G::NC, n) + NR - 1) / NR * NR)));
-  alignas(64) A tile[MR * NR];
+  A* apack = scratch<A>(0, G::KC * ((std::min(G::MC, m) + MR - 1) / MR * MR));
+  A* bpack = scratch<A>(1, G::KC * ((std::min(G::NC, n) + NR - 1) / NR * NR));
   for (int64_t j0 = 0; j0 < n; j0 += G::NC) {
-    const int64_t nc = std::min(G::NC, n - j0);
+    const int64_t nc = std::min(G::NC, n - j0), full = nc / NR * NR;
     for (int64_t k0 = 0; k0 < k; k0 += G::KC) {
       const int64_t kc = std::min(G::KC, k - k0);
       const bool add = accumulate || k0 > 0;
-      pack_b(k0, j0, kc, nc, bpack.data());
+      if (!b_rows) pack_b(k0, j_off + j0, kc, nc, bpack);
+      else if (full < nc) pack_b(k0, j_off + j0 + full, kc, nc - full, bpack + (full / NR) * kc * NR);
       for (int64_t i0 = 0; i0 < m; i0 += G::MC) {
         const int64_t mc = std::min(G::MC, m - i0);
-        gemm_pack_a(a + i0 * a_rs + k0 * a_cs, a_rs, a_cs, mc, kc, apack.data());
+        gemm_pack_a(a + i0 * a_rs + k0 * a_cs, a_rs, a_cs, mc, kc, apack);
         for (int64_t jr = 0; jr < nc; jr += NR) {
           const int64_t cols = std::min(NR, nc - jr);
-          const A* bp = bpack.data() + (jr / NR) * kc * NR;
-          for (int64_t ir = 0; ir < mc; ir += MR) {
-            const int64_t rows = std::min(MR, mc - ir);
-            gemm_micro<A>(kc, apack.data() + (ir / MR) * kc * MR, bp, tile);
-            T* cblk = c + (i0 + ir) * ldc + j0 + jr;
-            for (int64_t i = 0; i < rows; ++i) {
-              T* crow = cblk + i * ldc;
-              const A* trow = tile + i * NR;
-              if (add)
-                for (int64_t j = 0; j < cols; ++j) crow[j] = T(A(crow[j]) + trow[j]);
-              else
-                for (int64_t j = 0; j < cols; ++j) crow[j] = T(trow[j]);
-            }
-          }
+          const A* bp = bpack + (jr / NR) * kc * NR;
+          int64_t ldb = NR;
+          if constexpr (std::is_same_v<T, float>)
+            if (b_rows && jr < full) bp = b_rows + k0 * b_rs + j0 + jr, ldb = b_rs;
+          for (int64_t ir = 0; ir < mc; ir += MR)
+            tile<T, A>(kc, apack + (ir / MR) * kc * MR, bp, ldb, c + (i0 + ir) * ldc + j0 + jr, ldc, std::min(MR, mc - ir),
+                       cols, add);
         }
       }
     }
   }
 }
 
+// Threads worth using for an m x n x k product: one per ~2 MFLOP (tens of microseconds of
+// work), so waking a worker pays for itself; at most the run's pool.
+inline int threads_for(int64_t m, int64_t n, int64_t k) {
+  const int avail = parallel_threads();
+  if (avail <= 1) return 1;
+  const double flops = 2.0 * double(m) * double(n) * double(k);
+  return int(std::clamp(flops / 2e6, 1.0, double(avail)));
+}
+
+// serial() over a grid of blocks of C, one per thread: column blocks first (B, the conv
+// image or the weights, is usually the larger operand, and each thread then packs only its
+// own part of it), rows only when there are fewer column panels than threads. pack_b is
+// called from several threads at once, for disjoint columns.
+template <typename T, typename PackB>
+void run(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a_cs, PackB& pack_b, const T* b_rows,
+         int64_t b_rs, T* c, int64_t ldc, bool accumulate) {
+  using G = GemmTile<gemm_acc_t<T>>;
+  const int threads = threads_for(m, n, k);
+  if (threads <= 1) {
+    serial(m, n, k, a, a_rs, a_cs, pack_b, 0, b_rows, b_rs, c, ldc, accumulate);
+    return;
+  }
+  const int64_t npanels = (n + G::NR - 1) / G::NR, mpanels = (m + G::MR - 1) / G::MR;
+  const int64_t tn = std::min<int64_t>(threads, npanels), tm = std::min<int64_t>(std::max<int64_t>(1, threads / tn), mpanels);
+  parallel_for(tn * tm, 1, [&](int64_t t0, int64_t t1) {
+    for (int64_t t = t0; t < t1; ++t) {
+      const int64_t jt = t % tn, it = t / tn;
+      const int64_t jb = npanels * jt / tn * G::NR, je = std::min(n, npanels * (jt + 1) / tn * G::NR);
+      const int64_t ib = mpanels * it / tm * G::MR, ie = std::min(m, mpanels * (it + 1) / tm * G::MR);
+      if (jb < je && ib < ie)
+        serial(ie - ib, je - jb, k, a + ib * a_rs, a_rs, a_cs, pack_b, jb, b_rows ? b_rows + jb : nullptr, b_rs,
+               c + ib * ldc + jb, ldc, accumulate);
+    }
+  });
+}
+
+// f32 with a few rows of A and B read in place (GemmSmall.h), columns split over the pool;
+// false when the operands' strides do not suit it.
+inline bool small_f32(int64_t m, int64_t n, int64_t k, const float* a, int64_t a_rs, int64_t a_cs, const float* b,
+                      int64_t b_rs, int64_t b_cs, float* c, int64_t ldc, bool accumulate) {
+  const bool rows = m == 1 && b_cs == 1, cols = b_rs == 1 && a_cs == 1;
+  if (m > kGemmSmallM || !(rows || cols)) return false;
+  const int threads = threads_for(m, n, k);
+  parallel_for(n, (n + threads - 1) / threads, [&](int64_t j0, int64_t j1) {
+    if (rows) gemv_rows_f32(k, a, a_cs, b, b_rs, c, j0, j1, accumulate);
+    else gemm_small_cols_f32(m, k, a, a_rs, b, b_cs, c, ldc, j0, j1, accumulate);
+  });
+  return true;
+}
+
+}  // namespace gemm_detail
+
+// C[i, j] (+)= sum over p < k of A[i, p] * B[p, j] for i < m, j < n, with A[i, p] at
+// a[i*a_rs + p*a_cs] and B given by its packer: pack_b(k0, j0, kc, nc, out) writes
+// B[k0 : k0+kc, j0 : j0+nc] as gemm_pack_b does (NR-wide panels, k-major, zero-padded), so
+// B can be an implicit matrix (conv's im2col) that is never materialized. pack_b may run on
+// several threads at once (for disjoint column ranges): it must only write `out`. C is
+// row-major with row stride ldc; `accumulate` adds to C instead of storing.
+template <typename T, typename PackB>
+void gemm_blocked_with(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a_cs, PackB&& pack_b, T* c,
+                       int64_t ldc, bool accumulate) {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    if (!accumulate)
+      for (int64_t i = 0; i < m; ++i) std::fill(c + i * ldc, c + i * ldc + n, T(0));
+    return;
+  }
+  gemm_detail::run<T>(m, n, k, a, a_rs, a_cs, pack_b, nullptr, 0, c, ldc, accumulate);
+}
+
 // gemm_blocked_with for an explicit B: B[p, j] is b[p*b_rs + j*b_cs], so a transposed
-// operand costs nothing.
+// operand costs nothing. f32 with few rows of A skips packing (see GemmSmall.h).
 template <typename T>
 void gemm_blocked(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a_cs, const T* b, int64_t b_rs,
                   int64_t b_cs, T* c, int64_t ldc, bool accumulate) {
-  gemm_blocked_with<T>(m, n, k, a, a_rs, a_cs, [=](int64_t k0, int64_t j0, int64_t kc, int64_t nc, gemm_acc_t<T>* out) {
+  auto pack_b = [=](int64_t k0, int64_t j0, int64_t kc, int64_t nc, gemm_acc_t<T>* out) {
     gemm_pack_b(b + k0 * b_rs + j0 * b_cs, b_rs, b_cs, kc, nc, out);
-  }, c, ldc, accumulate);
+  };
+  if (m <= 0 || n <= 0 || k <= 0) return gemm_blocked_with<T>(m, n, k, a, a_rs, a_cs, pack_b, c, ldc, accumulate);
+  const T* b_rows = nullptr;
+  if constexpr (std::is_same_v<T, float>) {
+    if (gemm_detail::small_f32(m, n, k, a, a_rs, a_cs, b, b_rs, b_cs, c, ldc, accumulate)) return;
+    if (m <= GemmTile<float>::MR && b_cs == 1) b_rows = b;
+  }
+  gemm_detail::run<T>(m, n, k, a, a_rs, a_cs, pack_b, b_rows, b_rs, c, ldc, accumulate);
 }
 
 }  // namespace weft_rt

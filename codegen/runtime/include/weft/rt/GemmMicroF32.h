@@ -1,0 +1,79 @@
+// GemmMicroF32.h - the f32 GEMM microkernel: an MR x NR register tile of FMAs over packed panels.
+#pragma once
+
+#include <cstdint>
+
+#include "weft/rt/SimdF32.h"
+
+namespace weft_rt {
+
+// Register tile per ISA (NR = kF32Vecs vectors): AVX2 6x16 keeps 12 ymm accumulators, two B
+// vectors and one broadcast in the 16 registers; AVX-512 12x32 keeps 24 zmm accumulators of
+// 32. Each k step loads NR floats of B and broadcasts MR floats of A: MR*kF32Vecs FMAs per
+// (kF32Vecs loads + MR broadcasts), enough for two FMA ports.
+#if defined(__AVX512F__)
+inline constexpr int kF32Mr = 12, kF32Vecs = 2;
+#elif defined(__AVX2__) && defined(__FMA__)
+inline constexpr int kF32Mr = 6, kF32Vecs = 2;
+#else  // 16-byte vectors: 4x8, 8 accumulators, fits SSE's 16 registers
+inline constexpr int kF32Mr = 4, kF32Vecs = 2;
+#endif
+inline constexpr int kF32Nr = kF32Vecs * simd::kLanes;
+
+// c[i*ldc + j] = (add ? c[i*ldc + j] : 0) + sum over p < kc of a[p*MR + i] * b[p*ldb + j], for
+// i < MR, j < NR. a is a packed MR-tall panel; b is a packed NR-wide panel (ldb = NR) or, for
+// small m, rows of B itself (ldb = its row stride). The accumulators live in registers for the
+// whole k loop (the loops over i and v unroll fully); C is read and written once.
+template <int MR, int NV>
+inline void gemm_micro_f32(int64_t kc, const float* __restrict a, const float* __restrict b, int64_t ldb,
+                           float* __restrict c, int64_t ldc, bool add) {
+  using namespace simd;
+  VF acc[MR][NV];
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) acc[i][v] = vzero();
+#pragma GCC unroll 2
+  for (int64_t p = 0; p < kc; ++p) {
+    VF bv[NV];
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) bv[v] = vload(b + v * kLanes);
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) {
+      const VF ai = vbroadcast(a + i);
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) acc[i][v] = vfma(ai, bv[v], acc[i][v]);
+    }
+    a += MR;
+    b += ldb;
+  }
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) {
+      float* cp = c + i * ldc + v * kLanes;
+      vstore(cp, add ? vadd(vload(cp), acc[i][v]) : acc[i][v]);
+    }
+}
+
+// One tile of C: a full MR x NR tile goes straight into C; an edge tile (rows < MR or
+// cols < NR) is computed into a temporary and only its live part is stored or added.
+inline void gemm_tile_f32(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc, int64_t rows,
+                          int64_t cols, bool add) {
+  if (rows == kF32Mr && cols == kF32Nr) {
+    gemm_micro_f32<kF32Mr, kF32Vecs>(kc, a, b, ldb, c, ldc, add);
+    return;
+  }
+  alignas(64) float tile[kF32Mr * kF32Nr];
+  gemm_micro_f32<kF32Mr, kF32Vecs>(kc, a, b, ldb, tile, kF32Nr, false);
+  for (int64_t i = 0; i < rows; ++i) {
+    float* crow = c + i * ldc;
+    const float* trow = tile + i * kF32Nr;
+    if (add)
+      for (int64_t j = 0; j < cols; ++j) crow[j] += trow[j];
+    else
+      for (int64_t j = 0; j < cols; ++j) crow[j] = trow[j];
+  }
+}
+
+}  // namespace weft_rt
