@@ -312,7 +312,7 @@ std::string CpuFunctionEmitter::op_call(const CallNode& call, const std::string&
       if (!def->shape_cpu) unsupported(self, "operator '" + def->name + "' with run-time dims (it has no run-time shape function)");
       shapes = def->shape_cpu(a);
     }
-    expr = cpu_emit_op(def->emit_cpu, std::move(a));
+    expr = functors_.hoist(cpu_emit_op(def->emit_cpu, std::move(a)));
     if (!shapes.empty()) expr = "weft_rt::shaped_call(" + shapes + ", [&] { return " + expr + "; }, \"" + def->name + "\")";
   } catch (const CompileError& err) {
     if (err.diagnostic().span.known()) throw;
