@@ -289,7 +289,7 @@ BuildReport build_shared_library(const CpuSource& src, const std::string& name, 
     const fs::path log = tmp.path / "compiler.log";
     // Compile, then link: separate steps, so each one's time can be reported.
     const std::vector<std::pair<std::string, std::vector<std::string>>> steps = {
-        {"C++ compile " + name + ".cpp (-O" + std::to_string(o.opt_level) + ")", compile_command(name, o, archive)},
+        {"C++ compile (-O" + std::to_string(o.opt_level) + ")", compile_command(name, o, archive)},
         {"link", link_command(name, o, archive, partial.string(), !src.weights_file.empty())}};
     for (const auto& [what, argv] : steps) {
       const auto t0 = std::chrono::steady_clock::now();
