@@ -1,0 +1,38 @@
+// PeerReport.h - one peer benchmark's results: do the two engines agree, and the table of peer/weft speed ratios.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "bench/Timing.h"
+#include "bench/WeftLibrary.h"
+
+namespace weft::bench {
+
+// Outputs agree as numpy.allclose(weft, peer, rtol, atol) does, elementwise: f32 sums taken in a
+// different order (blocked, vectorized, threaded kernels) stay far inside it, a wrong kernel does not.
+// The tolerance of the real-model corpus (models/corpus/make_corpus.py).
+constexpr double kRtol = 1e-3, kAtol = 1e-4;
+
+struct Agreement {
+  double max_diff = 0;  // max |weft - peer| over every output element
+  bool agree = false;
+};
+
+// Throws std::runtime_error if the output counts or shapes differ.
+Agreement compare_outputs(const std::vector<FloatTensor>& weft, const std::vector<FloatTensor>& peer);
+
+struct PeerRow {
+  std::string model;
+  int threads = 0;
+  PairTimes times;  // a: the peer, b: weft
+  Agreement agreement;
+  std::string failure;  // not empty: the model was not measured, and why
+};
+
+// The table (model, threads, peer ms, weft ms, peer/weft, runs, max|diff|, outputs), then the
+// geometric mean of peer/weft per thread count over the rows whose outputs agree: a fast wrong
+// answer does not count.
+void print_peer_table(const std::string& peer_name, const std::vector<PeerRow>& rows);
+
+}  // namespace weft::bench
