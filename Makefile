@@ -30,11 +30,15 @@ example: configure
 	@cmake --build $(BUILD) -j$(JOBS) --target weft
 	@scripts/run-example.sh $(BUILD)
 
-# Speed and memory against LibTorch: configures bench/ (off otherwise), builds only its targets
-# (and weft), generates the models and prints the table. Numbers are only as quiet as the machine.
+# Speed against ONNX Runtime and LibTorch, and memory (README.md, "Benchmarks"): configures bench/
+# (off otherwise), builds only its targets (and weft), generates the models and prints a table per
+# benchmark. Every benchmark runs even if one before it fails; the status says whether any did.
+BENCH_TARGETS = weft_bench_onnxruntime weft_bench_libtorch_peers weft_bench
 bench: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWEFT_BUILD_BENCH=ON > /dev/null
-	@cmake --build $(BUILD) -j$(JOBS) --target weft_bench
+	@status=0; for target in $(BENCH_TARGETS); do \
+	  cmake --build $(BUILD) -j$(JOBS) --target $$target || status=1; \
+	done; exit $$status
 
 clean:
 	rm -rf $(BUILD)

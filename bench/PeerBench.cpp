@@ -111,7 +111,8 @@ int run_peer_benchmark(const PeerBenchConfig& config, const MakePeer& make_peer)
       try {
         rows.push_back(measure(config, make_peer, model, lib_path, inputs, threads));
         const PeerRow& r = rows.back();
-        std::printf("  %d thread(s): peer %.3f ms, weft %.3f ms%s\n", threads, r.times.a.median_ms, r.times.b.median_ms,
+        std::printf("  %d thread(s): %s %.3f ms, weft %.3f ms%s\n", threads, config.peer_label.c_str(), r.times.a.median_ms,
+                    r.times.b.median_ms,
                     r.agreement.agree ? "" : " (outputs differ)");
       } catch (const std::exception& e) {
         rows.push_back({model.name, threads, {}, {}, e.what()});
@@ -119,7 +120,7 @@ int run_peer_benchmark(const PeerBenchConfig& config, const MakePeer& make_peer)
       std::fflush(stdout);
     }
   }
-  print_peer_table(config.peer_name, rows);
+  print_peer_table(config.peer_label, config.peer_name, rows);
   std::printf("CPU: %s; nproc: %d; load average at start: see above; at end: %s\n", cpu_model_name().c_str(),
               usable_cores(), load_average().c_str());
   const bool all_good = std::all_of(rows.begin(), rows.end(),

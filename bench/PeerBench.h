@@ -24,7 +24,8 @@ using MakePeer = std::function<std::unique_ptr<PeerEngine>(const std::string& mo
                                                            const std::vector<FloatTensor>& inputs)>;
 
 struct PeerBenchConfig {
-  std::string peer_name;   // as printed, e.g. "ONNX Runtime 1.30.0 (C API)"
+  std::string peer_label;  // heads the peer's columns, e.g. "ORT"
+  std::string peer_name;   // as printed below the table, e.g. "ONNX Runtime 1.30.0 (C API)"
   std::string extension;   // the models' form: ".onnx" or ".pt"
   bool pass_shapes = true;  // give weft each input's shape with --input-shape (a .pt declares them itself)
   std::string weft_bin;    // the weft command

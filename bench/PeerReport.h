@@ -16,6 +16,7 @@ constexpr double kRtol = 1e-3, kAtol = 1e-4;
 
 struct Agreement {
   double max_diff = 0;  // max |weft - peer| over every output element
+  double max_peer = 0;  // max |peer|: the outputs' scale, against which max_diff is small or not
   bool agree = false;
 };
 
@@ -30,9 +31,10 @@ struct PeerRow {
   std::string failure;  // not empty: the model was not measured, and why
 };
 
-// The table (model, threads, peer ms, weft ms, peer/weft, runs, max|diff|, outputs), then the
+// The table (model, threads, peer ms, weft ms, peer/weft, runs, max|diff|, max|peer|, outputs), then the
 // geometric mean of peer/weft per thread count over the rows whose outputs agree: a fast wrong
 // answer does not count.
-void print_peer_table(const std::string& peer_name, const std::vector<PeerRow>& rows);
+// `peer_label` heads the peer's columns ("ORT"), `peer_name` describes it below the table.
+void print_peer_table(const std::string& peer_label, const std::string& peer_name, const std::vector<PeerRow>& rows);
 
 }  // namespace weft::bench

@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   config.pass_shapes = false;  // each .pt declares its shapes in its weft_inputs extra file
   config.weft_bin = WEFT_BIN;
   if (!parse_peer_args(argc, argv, 1, usage, config)) return 2;
+  config.peer_label = "LibTorch";
   config.peer_name = torch_build_info() + " (torch::set_num_threads(thr), TorchScript, no grad)";
   return run_peer_benchmark(config, [](const std::string& model, int threads, const std::vector<FloatTensor>& inputs) {
     return std::make_unique<TorchPeer>(model, threads, inputs);

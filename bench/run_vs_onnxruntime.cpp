@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   if (!parse_peer_args(argc, argv, 2, usage, config)) return 2;
   try {
     OrtLibrary ort(argv[1]);
+    config.peer_label = "ORT";
     config.peer_name = "ONNX Runtime " + ort.version() + " (C API, intra-op threads = thr, all graph optimizations)";
     return run_peer_benchmark(config, [&](const std::string& model, int threads, const std::vector<FloatTensor>& inputs) {
       return std::make_unique<OrtPeer>(ort, model, threads, inputs);
