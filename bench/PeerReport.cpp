@@ -1,6 +1,7 @@
 // PeerReport.cpp - output comparison and the ratio table with its geometric means (see PeerReport.h).
 #include "bench/PeerReport.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -13,18 +14,20 @@ Agreement compare_outputs(const std::vector<FloatTensor>& weft, const std::vecto
     throw std::runtime_error("weft returns " + std::to_string(weft.size()) + " outputs, the peer " +
                              std::to_string(peer.size()));
   Agreement a;
-  a.agree = true;
+  bool nan = false;
   for (size_t i = 0; i < weft.size(); ++i) {
     if (weft[i].shape != peer[i].shape)
       throw std::runtime_error("output " + std::to_string(i) + " has shape " + shape_text(weft[i].shape) + " in weft, " +
                                shape_text(peer[i].shape) + " in the peer");
     for (size_t k = 0; k < weft[i].data.size(); ++k) {
-      const double w = weft[i].data[k], p = peer[i].data[k], diff = std::fabs(w - p);
-      if (!(diff <= kAtol + kRtol * std::fabs(p))) a.agree = false;  // NaN counts as a disagreement
-      a.max_diff = std::isnan(diff) ? diff : std::max(a.max_diff, diff);
+      const double w = weft[i].data[k], p = peer[i].data[k];
+      nan = nan || std::isnan(w) != std::isnan(p);
+      if (std::isnan(w) || std::isnan(p)) continue;
+      a.max_diff = std::max(a.max_diff, std::fabs(w - p));
       a.max_peer = std::max(a.max_peer, std::fabs(p));
     }
   }
+  a.agree = !nan && a.max_diff <= kRelTolerance * a.max_peer;
   return a;
 }
 
@@ -61,10 +64,10 @@ void print_peer_table(const std::string& peer_label, const std::string& peer_nam
   }
   std::printf("\n%s = %s.\n%s/weft = %s median / weft median: above 1 weft is faster.\n"
               "Medians over every timed run; runs = rounds x runs per round, the two engines alternating\n"
-              "round by round after 3 warm-up runs each. Outputs agree when |weft - peer| <= %g + %g |peer|\n"
-              "elementwise (max|diff| is the largest |weft - peer|, max|peer| the outputs' scale); the geomean\n"
-              "counts only the rows whose outputs agree.\n",
-              peer_label.c_str(), peer_name.c_str(), peer_label.c_str(), peer_label.c_str(), kAtol, kRtol);
+              "round by round after 3 warm-up runs each. Outputs agree when max|diff| <= %g max|peer| (max|diff|:\n"
+              "the largest |weft - peer| over all outputs; max|peer|: the largest |peer|, the outputs' scale);\n"
+              "the geomean counts only the rows whose outputs agree.\n",
+              peer_label.c_str(), peer_name.c_str(), peer_label.c_str(), peer_label.c_str(), kRelTolerance);
   const PeerRow* last = nullptr;  // a compile failure fails every thread count: said once
   for (const PeerRow& r : rows) {
     if (r.failure.empty() || (last && last->model == r.model && last->failure == r.failure)) continue;

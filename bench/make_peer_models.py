@@ -11,6 +11,8 @@ so the libraries compiled from it stay valid.
 
 The weights are random (torch.manual_seed(0)), nothing is downloaded: the time of a dense model
 does not depend on its weight values, and the benchmarks check the two engines agree on the outputs.
+Batch norm statistics are calibrated on random inputs (calibrate_batch_norm) so that activations
+keep a trained net's scale.
 """
 import hashlib
 import inspect
@@ -86,7 +88,10 @@ class GreedyDecoder(nn.Module):
 
     def forward(self, h0):
         h = h0.unsqueeze(0)
-        tok = torch.zeros([1], dtype=torch.long)
+        # The start token's batch read from h0, as a decoder written for any batch does. (A literal
+        # torch.zeros([1]) here folds, in weft's TorchScript importer, into a tuple constant that it
+        # rejects: "prim::Constant of unsupported type (int, int, int)".)
+        tok = torch.zeros([h0.size(0)], dtype=torch.long)
         steps = []
         for _ in range(20):
             y, h = self.cell(self.embed(tok).unsqueeze(1), h)
@@ -126,9 +131,29 @@ def up_to_date(out):
     return all(os.path.exists(os.path.join(out, n + ext)) for n in MODELS for ext in (".onnx", ".pt"))
 
 
+def calibrate_batch_norm(model, shapes):
+    """Sets every batch norm's running statistics to those of random inputs (a few forward passes
+    in training mode), as training would: with the fresh defaults (mean 0, variance 1) activations
+    of a randomly initialized deep net such as mobilenet_v3 shrink layer after layer to ~1e-9 at the
+    output, which would make the output comparison meaningless and could reach subnormal floats,
+    whose arithmetic is slow on x86 and would distort the timing."""
+    norms = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    if not norms:
+        return
+    for m in norms:
+        m.reset_running_stats()
+        m.momentum = None  # a plain average over the calibration passes
+    model.train()
+    with torch.no_grad():
+        for _ in range(4):
+            model(*(torch.rand(2, *s[1:]) * 2 - 1 for s in shapes))
+    model.eval()
+
+
 def export(name, ctor, shapes, scripted, out):
     torch.manual_seed(0)
     model = ctor().eval()
+    calibrate_batch_norm(model, shapes)
     names = [p for p in inspect.signature(model.forward).parameters]
     example = tuple(torch.rand(*s) * 2 - 1 for s in shapes)
     # Not under torch.no_grad(): with grad enabled nn.TransformerEncoderLayer takes its plain path
