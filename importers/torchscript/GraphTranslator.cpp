@@ -3,6 +3,8 @@
 
 #include <ATen/core/function_schema.h>
 
+#include <set>
+
 namespace weft::ts {
 
 using JBlock = torch::jit::Block;
@@ -390,7 +392,39 @@ void GraphTranslator::translate_aten(Node* n) {
   if (in_place) write_back(n->input(0), outs[0], span);
 }
 
-// Writes `value` into `target`; a view (select/slice/narrow) passes the write to its base.
+namespace {
+
+// When view kind `vk` only reorders or regroups its base's elements (flatten, view, squeeze,
+// transpose, permute, ...), `whole` becomes the base holding `value` written through the view:
+// the view's values read back in the base's shape. False for views that pick some elements.
+bool base_of_reshaping_view(NodeContext& ctx, const std::string& vk, const TExpr& base, const TExpr& value, TExpr& whole) {
+  // reshape and contiguous are left out: torch makes them copies, not views, of a strided input.
+  static const std::set<std::string> regroup = {"aten::flatten", "aten::view", "aten::squeeze", "aten::unsqueeze",
+                                                "aten::view_as", "aten::unflatten", "aten::detach", "aten::alias"};
+  TExpr x = ctx.cast(value, base.dtype());
+  if (regroup.count(vk)) {
+    whole = ctx.op("reshape", {x, ctx.op("shape", {base})});
+  } else if (vk == "aten::transpose") {
+    std::vector<int64_t> perm;
+    for (int i = 0; i < base.rank(); ++i) perm.push_back(i);
+    std::swap(perm[size_t(ctx.axis(ctx.int_arg(1), base.rank()))], perm[size_t(ctx.axis(ctx.int_arg(2), base.rank()))]);
+    whole = ctx.op("transpose", {x}, Attrs{{"perm", perm}});
+  } else if (vk == "aten::permute") {
+    std::vector<int64_t> inverse(size_t(base.rank()));
+    std::vector<int64_t> perm = ctx.ints_arg(1);
+    for (size_t i = 0; i < perm.size() && i < inverse.size(); ++i) inverse[size_t(ctx.axis(perm[i], base.rank()))] = int64_t(i);
+    whole = ctx.op("transpose", {x}, Attrs{{"perm", inverse}});
+  } else {
+    return false;
+  }
+  if (base.tensor()) whole.t = base.t;  // same shape as before the write
+  return true;
+}
+
+}  // namespace
+
+// Writes `value` into `target`; a view passes the write to its base (select/slice/narrow
+// splice it in, views that regroup elements reshape it back).
 void GraphTranslator::write_back(Value* target, TsVal value, const Span& span) {
   for (;;) {
     env_[target] = value;
@@ -404,6 +438,11 @@ void GraphTranslator::write_back(Value* target, TsVal value, const Span& span) {
     for (Value* v : vn->inputs()) args.push_back(env(v, span));
     NodeContext ctx(ir_, *block_, vk, span, args, {Kind::Tensor});
     int rank = b.rank();
+    if (TExpr whole; base_of_reshaping_view(ctx, vk, b, value.v, whole)) {
+      target = base;
+      value = TsVal::tensor(whole);
+      continue;
+    }
     int64_t d = ctx.axis(ctx.int_arg(1), rank);
     TExpr x = ctx.cast(value.v, b.dtype());
     TExpr axes = ctx.i64s({d});
