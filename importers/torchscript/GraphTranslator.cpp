@@ -326,6 +326,7 @@ void GraphTranslator::translate_node(Node* n) {
     env_[n->output()] = t.elems[size_t(i)];
     return;
   }
+  if (k == prim::GetAttr || k == prim::SetAttr) return translate_attr(n);
   if (k == prim::RaiseException) {
     const TsVal& m = in(0);
     // A message built from values known only at run time (f-strings of shapes) is not kept.
@@ -365,6 +366,33 @@ void GraphTranslator::translate_node(Node* n) {
   if (k == prim::Print) return;
   if (k.is_aten() || k == prim::min || k == prim::max || k == prim::abs) return translate_aten(n);
   throw CompileError(span, Msg() << "unsupported TorchScript operator " << k.toQualString());
+}
+
+// Module attributes left by freezing: only those forward assigns (RAFT's CorrBlock keeps its
+// correlation pyramid in `self.corr_pyramid`). A submodule is a path ("self.m.corr_block");
+// an attribute holds the last value forward assigned it, in forward's own block (an
+// assignment inside an if or a loop would need the attribute as carried state).
+void GraphTranslator::translate_attr(Node* n) {
+  Span span = span_of(n);
+  const TsVal& obj = env(n->input(0), span);
+  if (obj.kind != Kind::Other || !obj.str) throw CompileError(span, Msg() << n->kind().toQualString() << " on a value that is not a module");
+  std::string path = *obj.str + "." + n->s(c10::attr::name);
+  if (n->kind() == prim::SetAttr) {
+    if (block_ != main_block_)
+      throw CompileError(span, "module attribute '" + path + "' is assigned inside an if or a loop, which is not supported");
+    module_attrs_[path] = env(n->input(1), span);
+    return;
+  }
+  if (n->output()->type()->kind() == c10::TypeKind::ClassType) {
+    TsVal sub;
+    sub.str = path;
+    env_[n->output()] = sub;
+    return;
+  }
+  auto it = module_attrs_.find(path);
+  if (it == module_attrs_.end())
+    throw CompileError(span, "module attribute '" + path + "' is read before forward assigns it (only attributes forward assigns are left after freezing, and their value before forward runs is not supported)");
+  env_[n->output()] = it->second;
 }
 
 void GraphTranslator::translate_aten(Node* n) {
