@@ -50,6 +50,14 @@ std::string split_body(const std::string& body, size_t per_chunk) {
     }
     const size_t eq = l.find(" = ");
     const bool comment = starts_with(l, "  //");
+    if (!comment && eq == std::string::npos && l.back() == ';' && l.find('(') == std::string::npos &&
+        l.find(' ', 2) != std::string::npos) {  // `TYPE NAME;`, declared before an if that assigns it
+      if (!starts_with(l, kTensor.c_str())) return body;
+      const std::string name = l.substr(kTensor.size(), l.size() - 1 - kTensor.size());
+      if (name.empty() || name.find_first_of(" <>(,") != std::string::npos) return body;
+      decls += l + "\n";  // hoisted as it is: the chunk that assigns it may not be the next one
+      continue;
+    }
     if (!comment && eq != std::string::npos && l.find(' ', 2) < eq) {  // `TYPE NAME = ...`: a declaration
       if (!starts_with(l, kTensor.c_str())) return body;                 // only tensors are hoisted
       const std::string name = l.substr(kTensor.size(), eq - kTensor.size());

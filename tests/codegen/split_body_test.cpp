@@ -42,6 +42,19 @@ TEST(SplitBody, LongChainBecomesChunksWithHoistedTensors) {
   }
 }
 
+TEST(SplitBody, TensorDeclaredBeforeAnIfIsHoistedWithTheOthers) {
+  // The emitter declares an if's result before the if; the chunk after the one holding the if
+  // still reads it (ONNX ReduceSum with axes as an input emits exactly this).
+  const std::string body = "  weft_rt::Tensor r;\n  if (c.item<bool>()) {\n    r = a;\n  } else {\n    r = b;\n  }\n" + chain(10);
+  const std::string out = split_body(body, 4);
+  EXPECT_EQ(out.find("  weft_rt::Tensor r;\n"), 0u) << out;
+  EXPECT_EQ(count(out, "weft_rt::Tensor r;"), 1u) << out;
+  EXPECT_NE(out.find("      r = a;\n"), std::string::npos) << out;  // the if, inside the first chunk
+  // A bare declaration of another type stays unsplit (it may not be default-constructible).
+  const std::string other = "  weft_rt::List<int64_t> l;\n" + chain(10);
+  EXPECT_EQ(split_body(other, 4), other);
+}
+
 TEST(SplitBody, OtherBodiesStayAsPrinted) {
   EXPECT_EQ(split_body(chain(3), 40), chain(3));  // short
   // A return other than the last one would return from a chunk, not the function.

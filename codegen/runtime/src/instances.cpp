@@ -8,22 +8,16 @@ WEFT_RT_PRECOMPILED_KERNELS(WEFT_RT_INSTANTIATE_KERNEL)
 
 namespace weft_rt::linked {
 
-// The bodies are WEFT_RT_DEFINE_API's (Api.h), one copy for every model.
-int create(const ModelDesc& desc, const weft_options* o, weft_model** out) {
-  return weft_rt::guarded("create", [&] {
-    if (!out) throw weft_rt::Error("out is NULL");
-    weft_rt::load_weights(desc.weights, o ? o->weights_path : nullptr);
-    *out = new weft_model{&desc, o ? o->num_threads : 0};
-  });
-}
-void destroy(weft_model* m) { delete m; }
-int num_inputs(const weft_model* m) { return m ? m->desc->num_inputs : -1; }
-int num_outputs(const weft_model* m) { return m ? m->desc->num_outputs : -1; }
-int input_info(const weft_model* m, int i, weft_tensor_info* info) { return weft_rt::info_of(m, i, info, true); }
-int output_info(const weft_model* m, int i, weft_tensor_info* info) { return weft_rt::info_of(m, i, info, false); }
-const char* last_error() { return weft_rt::last_error(); }
-int input_value_info(const weft_model* m, int i, weft_value_info* info) { return weft_rt::value_info_of(m, i, info, true); }
-int output_value_info(const weft_model* m, int i, weft_value_info* info) { return weft_rt::value_info_of(m, i, info, false); }
+// Each is Api.h's entry (the one WEFT_RT_DEFINE_API uses), compiled here once for every model.
+int create(const ModelDesc& desc, const weft_options* o, weft_model** out) { return weft_rt::api_create(desc, o, out); }
+void destroy(weft_model* m) { weft_rt::api_destroy(m); }
+int num_inputs(const weft_model* m) { return weft_rt::api_num_inputs(m); }
+int num_outputs(const weft_model* m) { return weft_rt::api_num_outputs(m); }
+int input_info(const weft_model* m, int i, weft_tensor_info* info) { return weft_rt::api_input_info(m, i, info); }
+int output_info(const weft_model* m, int i, weft_tensor_info* info) { return weft_rt::api_output_info(m, i, info); }
+const char* last_error() { return weft_rt::api_last_error(); }
+int input_value_info(const weft_model* m, int i, weft_value_info* info) { return weft_rt::api_input_value_info(m, i, info); }
+int output_value_info(const weft_model* m, int i, weft_value_info* info) { return weft_rt::api_output_value_info(m, i, info); }
 int run(weft_model* m, const DLTensor* inputs, int num_inputs, DLManagedTensor** outputs, int num_outputs) {
   return weft_rt::run_model(m, inputs, num_inputs, outputs, num_outputs);
 }

@@ -438,33 +438,40 @@ inline int run_model(weft_model* m, const DLTensor* inputs, int num_inputs, DLMa
 
 }  // namespace weft_rt
 
+namespace weft_rt {
+
+// The API table's entries that are not defined above, written once: WEFT_RT_DEFINE_API takes them
+// into each model's table, and the precompiled archive (src/instances.cpp) compiles them once.
+inline int api_create(const ModelDesc& desc, const weft_options* o, weft_model** out) {
+  return guarded("create", [&] {
+    if (!out) throw Error("out is NULL");
+    load_weights(desc.weights, o ? o->weights_path : nullptr);
+    *out = make_model(desc, o);
+  });
+}
+inline void api_destroy(weft_model* m) { delete m; }
+inline int api_num_inputs(const weft_model* m) { return m ? m->desc->num_inputs : -1; }
+inline int api_num_outputs(const weft_model* m) { return m ? m->desc->num_outputs : -1; }
+inline int api_input_info(const weft_model* m, int i, weft_tensor_info* info) { return info_of(m, i, info, true); }
+inline int api_output_info(const weft_model* m, int i, weft_tensor_info* info) { return info_of(m, i, info, false); }
+inline const char* api_last_error() { return last_error(); }
+inline int api_input_value_info(const weft_model* m, int i, weft_value_info* info) { return value_info_of(m, i, info, true); }
+inline int api_output_value_info(const weft_model* m, int i, weft_value_info* info) { return value_info_of(m, i, info, false); }
+
+}  // namespace weft_rt
+
 // Defines the exported API table for `desc`: weft_model_api() and NAME_api().
-#define WEFT_RT_DEFINE_API(DESC, NAME)                                                                               \
-  namespace {                                                                                                        \
-  int weft_api_create(const weft_options* o, weft_model** out) {                                                    \
-    return weft_rt::guarded("create", [&] {                                                                          \
-      if (!out) throw weft_rt::Error("out is NULL");                                                                 \
-      weft_rt::load_weights((DESC).weights, o ? o->weights_path : nullptr);                                          \
-      *out = weft_rt::make_model((DESC), o);                                                                         \
-    });                                                                                                              \
-  }                                                                                                                  \
-  void weft_api_destroy(weft_model* m) { delete m; }                                                                \
-  int weft_api_num_inputs(const weft_model* m) { return m ? m->desc->num_inputs : -1; }                             \
-  int weft_api_num_outputs(const weft_model* m) { return m ? m->desc->num_outputs : -1; }                           \
-  int weft_api_input_info(const weft_model* m, int i, weft_tensor_info* info) { return weft_rt::info_of(m, i, info, true); }  \
-  int weft_api_output_info(const weft_model* m, int i, weft_tensor_info* info) { return weft_rt::info_of(m, i, info, false); } \
-  const char* weft_api_last_error() { return weft_rt::last_error(); }                                               \
-  int weft_api_input_value_info(const weft_model* m, int i, weft_value_info* info) {                                \
-    return weft_rt::value_info_of(m, i, info, true);                                                                 \
-  }                                                                                                                  \
-  int weft_api_output_value_info(const weft_model* m, int i, weft_value_info* info) {                               \
-    return weft_rt::value_info_of(m, i, info, false);                                                                \
-  }                                                                                                                  \
-  const weft_api weft_api_table = {WEFT_API_VERSION,    sizeof(weft_api),     (DESC).name,          weft_api_create,  \
-                                   weft_api_destroy,    weft_api_num_inputs,  weft_api_num_outputs, weft_api_input_info, \
-                                   weft_api_output_info, weft_rt::run_model,  weft_api_last_error,                    \
-                                   weft_api_input_value_info, weft_api_output_value_info, weft_rt::run_values,        \
+#define WEFT_RT_DEFINE_API(DESC, NAME)                                                                                \
+  namespace {                                                                                                         \
+  int weft_api_create(const weft_options* o, weft_model** out) { return weft_rt::api_create((DESC), o, out); }       \
+  const weft_api weft_api_table = {WEFT_API_VERSION,                 sizeof(weft_api),                                \
+                                   (DESC).name,                      weft_api_create,                                 \
+                                   weft_rt::api_destroy,             weft_rt::api_num_inputs,                         \
+                                   weft_rt::api_num_outputs,         weft_rt::api_input_info,                         \
+                                   weft_rt::api_output_info,         weft_rt::run_model,                              \
+                                   weft_rt::api_last_error,          weft_rt::api_input_value_info,                   \
+                                   weft_rt::api_output_value_info,   weft_rt::run_values,                             \
                                    weft_rt::memory_stats};                                                            \
-  }                                                                                                                  \
-  extern "C" __attribute__((visibility("default"))) const weft_api* weft_model_api(void) { return &weft_api_table; } \
+  }                                                                                                                   \
+  extern "C" __attribute__((visibility("default"))) const weft_api* weft_model_api(void) { return &weft_api_table; }  \
   extern "C" __attribute__((visibility("default"))) const weft_api* NAME##_api(void) { return &weft_api_table; }
