@@ -1,4 +1,4 @@
-// LoadedLibrary.h - a compiled model library opened with dlopen and run through its C API (weft.h) on weft tensors.
+// LoadedLibrary.h - a compiled model library opened with dlopen and run through its C API (weft.h) on weft tensors: `weft check`, `weft run` and the tests host libraries through it.
 #pragma once
 
 #include <string>
@@ -7,7 +7,7 @@
 #include "ir/Tensor.h"
 #include "weft/weft.h"
 
-namespace weft::testing {
+namespace weft::host {
 
 // One input or output of run_values: a tensor, a list of tensors, an optional tensor or an
 // optional list (weft_value_kind), owning its tensors.
@@ -45,4 +45,4 @@ class LoadedLibrary {
   std::string error_;
 };
 
-}  // namespace weft::testing
+}  // namespace weft::host

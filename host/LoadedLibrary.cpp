@@ -1,5 +1,5 @@
 // LoadedLibrary.cpp - dlopen, the C API table, DLPack values in and out (see LoadedLibrary.h).
-#include "tests/support/LoadedLibrary.h"
+#include "host/LoadedLibrary.h"
 
 #include "codegen/DlpackTensors.h"
 
@@ -8,7 +8,7 @@
 #include <cstring>
 #include <optional>
 
-namespace weft::testing {
+namespace weft::host {
 
 namespace {
 
@@ -88,4 +88,4 @@ std::string LoadedLibrary::run(const std::vector<ApiValue>& inputs, std::vector<
   return error;
 }
 
-}  // namespace weft::testing
+}  // namespace weft::host
