@@ -13,6 +13,7 @@
 #include "cli/CheckReport.h"
 #include "cli/CompileCommand.h"
 #include "cli/InputTypeFlags.h"
+#include "cli/MarkAll.h"
 #include "cli/ModelLoader.h"
 #include "cli/PassFlags.h"
 #include "cli/ValueIO.h"
@@ -36,6 +37,7 @@ struct CheckOptions {
   uint64_t seed = 0;
   double rtol = -1, atol = -1;  // negative: the dtype's default
   bool quiet = false;
+  bool mark_all = false;
 };
 CheckOptions options;
 
@@ -83,7 +85,7 @@ void flatten_outputs(const std::vector<host::ApiValue>& outs, const std::vector<
 
 // One trial: the library and the oracle on the same arguments, every output compared.
 TrialResult run_trial(const Module& m, const host::LoadedLibrary& lib, const std::vector<std::string>& out_names, Oracle& oracle,
-                      const std::vector<Value>& args) {
+                      const std::vector<Value>& args, const std::vector<MarkedValue>& marks) {
   TrialResult t;
   std::vector<host::ApiValue> in, outs;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -106,6 +108,15 @@ TrialResult run_trial(const Module& m, const host::LoadedLibrary& lib, const std
     o.shape = got[i].second.shape();
     o.tolerance = tolerance_for(got[i].second.dtype());
     o.diff = host::diff_tensors(got[i].second, want[i], o.tolerance);
+    // With --mark-all the last tensors are the marks, in evaluation order.
+    if (i + marks.size() >= got.size()) {
+      const MarkedValue& mark = marks[i + marks.size() - got.size()];
+      o.name = mark.name;
+      o.op = mark.op;
+      o.source = mark.source;
+      o.intermediate = true;
+      if (!o.diff.ok() && t.first_diverging < 0) t.first_diverging = int(t.outputs.size());
+    }
     t.outputs.push_back(std::move(o));
   }
   return t;
@@ -131,7 +142,16 @@ int check() {
     throw CompileError("--sweep and --trials generate inputs: they cannot be combined with --input files");
 
   const InputTypes types = parse_input_type_flags(options.input_types);
-  const Module m = specialize_inputs(load_model_for_inputs(options.model, types, files), types.shapes);
+  Module m = specialize_inputs(load_model_for_inputs(options.model, types, files), types.shapes);
+  std::vector<MarkedValue> marks;
+  if (options.mark_all) {
+    // Only the interpreter observes every intermediate so far (ONNX Runtime would need each
+    // node output marked as a graph output; LibTorch has no such thing for a scripted module).
+    if (!options.oracle.empty() && options.oracle != "interpreter")
+      throw CompileError("--mark-all compares intermediates against the interpreter only: leave out --oracle " + options.oracle);
+    options.oracle = "interpreter";
+    m = expose_intermediates(m, &marks);
+  }
   const std::vector<std::string> symbols = input_symbols(m);
   for (const Sweep& s : sweeps)
     if (std::find(symbols.begin(), symbols.end(), s.symbol) == symbols.end()) {
@@ -180,14 +200,14 @@ int check() {
   report.inputs_from_files = !files.empty();
   int trial = 0;
   if (!files.empty()) {
-    report.trials.push_back(run_trial(m, lib, out_names, *oracle, file_args[0]));
+    report.trials.push_back(run_trial(m, lib, out_names, *oracle, file_args[0], marks));
   } else {
     for (const auto& sizes : combinations)
       for (int k = 0; k < options.trials; ++k) {
         const uint64_t seed = options.seed + uint64_t(k);
         if (!options.quiet && isatty(STDERR_FILENO))
           std::cerr << "\rweft check: trial " << trial + 1 << " of " << combinations.size() * size_t(options.trials) << std::flush;
-        TrialResult t = run_trial(m, lib, out_names, *oracle, generate_inputs(m, sizes, ranges, seed));
+        TrialResult t = run_trial(m, lib, out_names, *oracle, generate_inputs(m, sizes, ranges, seed), marks);
         t.trial = trial++;
         t.seed = seed;
         t.sizes = sizes;
@@ -226,6 +246,9 @@ CLI::App* add_check_command(CLI::App& app) {
   c->add_option("--json", options.json, "also write the report as JSON to this file");
   add_pipeline_flags(c, options.passes);
   c->add_option("--cpu", options.cpu, "target CPU of the library it compiles, as `weft compile --cpu`")->capture_default_str();
+  c->add_flag("--mark-all", options.mark_all,
+              "also compare every intermediate tensor of @main (against the interpreter) and name the first operator that "
+              "diverges; with --lib, the library must come from `weft compile --mark-all`");
   c->add_flag("-q,--quiet", options.quiet, "no progress on stderr");
   return c;
 }

@@ -39,10 +39,16 @@ std::string num(double v) {
   return os.str();
 }
 
+// "output 'y'" or, for an intermediate, "operator gemm (%v3, onnx node '/lin/Gemm' (Gemm))".
+std::string what(const OutputResult& o) {
+  if (!o.intermediate) return "output '" + o.name + "'";
+  return "operator " + o.op + " (" + o.name + (o.source.empty() ? "" : ", " + o.source) + ")";
+}
+
 std::string describe_failure(const OutputResult& o) {
-  if (!o.diff.mismatch.empty()) return "output '" + o.name + "' has " + o.diff.mismatch;
+  if (!o.diff.mismatch.empty()) return what(o) + " has " + o.diff.mismatch;
   std::ostringstream os;
-  os << "output '" << o.name << "': " << o.diff.outside << " of " << o.diff.elements << " elements outside rtol " << num(o.tolerance.rtol)
+  os << what(o) << ": " << o.diff.outside << " of " << o.diff.elements << " elements outside rtol " << num(o.tolerance.rtol)
      << " atol " << num(o.tolerance.atol) << ", worst at " << shape_str(o.diff.worst_index) << ": " << num(o.diff.worst_got)
      << " vs " << num(o.diff.worst_want);
   return os.str();
@@ -58,13 +64,15 @@ nlohmann::json number(double v) {
 }  // namespace
 
 std::string CheckReport::verdict() const {
-  size_t outputs = 0;
-  for (const TrialResult& t : trials) outputs += t.outputs.size();
+  size_t outputs = 0, intermediates = 0;
+  for (const TrialResult& t : trials)
+    for (const OutputResult& o : t.outputs) ++(o.intermediate ? intermediates : outputs);
   std::ostringstream os;
   const std::string against = "against " + oracle + " (" + oracle_version + ")";
   if (ok()) {
     os << "weft check: PASS " << library << " " << against << ": " << trials.size() << " trial" << (trials.size() == 1 ? "" : "s") << ", "
-       << outputs << " output" << (outputs == 1 ? "" : "s") << " within tolerance";
+       << outputs << " output" << (outputs == 1 ? "" : "s")
+       << (intermediates ? " and " + std::to_string(intermediates) + " intermediates" : std::string()) << " within tolerance";
     return os.str();
   }
   size_t failed = 0;
@@ -76,6 +84,10 @@ std::string CheckReport::verdict() const {
     first = "trial " + std::to_string(t.trial) + (t.sizes.empty() ? "" : " (" + sizes_str(t.sizes) + ")") + ": ";
     if (!t.mismatch.empty()) {
       first += t.mismatch;
+      continue;
+    }
+    if (t.first_diverging >= 0) {
+      first += "the first diverging " + describe_failure(t.outputs[size_t(t.first_diverging)]);
       continue;
     }
     for (const OutputResult& o : t.outputs)
@@ -96,7 +108,14 @@ void print_report(const CheckReport& r, std::ostream& out) {
     if (!r.inputs_from_files) out << " (seed " << t.seed << (t.sizes.empty() ? "" : ", " + sizes_str(t.sizes)) << ")";
     out << (t.ok() ? "" : ": DIVERGES") << "\n";
     if (!t.mismatch.empty()) out << "  " << t.mismatch << "\n";
+    size_t intermediates = 0, diverging = 0;
     for (const OutputResult& o : t.outputs) {
+      if (o.intermediate) {
+        // Thousands in a real model: counted here, the first diverging one shown below.
+        ++intermediates;
+        diverging += o.diff.ok() ? 0 : 1;
+        continue;
+      }
       out << "  " << (o.diff.ok() ? "ok  " : "FAIL") << " " << o.name << " " << o.dtype << shape_str(o.shape);
       if (!o.diff.mismatch.empty()) {
         out << ": " << o.diff.mismatch << "\n";
@@ -109,6 +128,10 @@ void print_report(const CheckReport& r, std::ostream& out) {
       if (!o.diff.worst_index.empty() || o.diff.elements == 1)
         out << ", worst " << shape_str(o.diff.worst_index) << ": " << num(o.diff.worst_got) << " (oracle " << num(o.diff.worst_want) << ")";
       out << "\n";
+    }
+    if (intermediates) {
+      out << "  " << intermediates << " intermediates compared (--mark-all), " << diverging << " outside tolerance\n";
+      if (t.first_diverging >= 0) out << "  first diverging " << describe_failure(t.outputs[size_t(t.first_diverging)]) << "\n";
     }
   }
   out << r.verdict() << "\n";
@@ -127,6 +150,7 @@ void write_json_report(const CheckReport& r, const std::string& path) {
     nlohmann::json jt = {{"trial", t.trial}, {"ok", t.ok()}, {"sizes", t.sizes}, {"outputs", nlohmann::json::array()}};
     if (!r.inputs_from_files) jt["seed"] = t.seed;
     if (!t.mismatch.empty()) jt["mismatch"] = t.mismatch;
+    if (t.first_diverging >= 0) jt["first_diverging"] = t.first_diverging;  // an index into "outputs"
     for (const OutputResult& o : t.outputs) {
       nlohmann::json jo = {{"name", o.name},
                            {"dtype", o.dtype},
@@ -134,6 +158,11 @@ void write_json_report(const CheckReport& r, const std::string& path) {
                            {"ok", o.diff.ok()},
                            {"rtol", o.tolerance.rtol},
                            {"atol", o.tolerance.atol}};
+      if (o.intermediate) {
+        jo["intermediate"] = true;
+        jo["op"] = o.op;
+        jo["source"] = o.source;
+      }
       if (!o.diff.mismatch.empty()) {
         jo["mismatch"] = o.diff.mismatch;
       } else {

@@ -17,6 +17,10 @@ struct OutputResult {
   std::vector<int64_t> shape;  // the library's
   host::Tolerance tolerance;
   host::TensorDiff diff;
+  // --mark-all: an intermediate of @main (name is its let's variable), the operator that
+  // computes it and where the model defines it.
+  bool intermediate = false;
+  std::string op, source;
 };
 
 struct TrialResult {
@@ -24,7 +28,8 @@ struct TrialResult {
   uint64_t seed = 0;                     // of generated inputs (0 with --input files)
   std::map<std::string, int64_t> sizes;  // the sweep's symbol sizes
   std::vector<OutputResult> outputs;
-  std::string mismatch;  // the library and the oracle returned different numbers of tensors
+  std::string mismatch;     // the library and the oracle returned different numbers of tensors
+  int first_diverging = -1;  // --mark-all: the index in `outputs` of the first intermediate outside tolerance
   bool ok() const;
 };
 
@@ -38,7 +43,8 @@ struct CheckReport {
   std::string verdict() const;
 };
 
-// One block per trial, one line per output (shape, errors, count outside, the worst element), then the verdict.
+// One block per trial, one line per output (shape, errors, count outside, the worst element),
+// with --mark-all a count of the intermediates and the first that diverges; then the verdict.
 void print_report(const CheckReport& r, std::ostream& out);
 // The same as JSON; CompileError naming the file when it cannot be written.
 void write_json_report(const CheckReport& r, const std::string& path);

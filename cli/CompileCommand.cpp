@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "cli/InputTypeFlags.h"
+#include "cli/MarkAll.h"
 #include "cli/ModelLoader.h"
 #include "cli/PassFlags.h"
 #include "codegen/CompileCache.h"
@@ -29,6 +30,7 @@ struct CompileOptions {
   bool verbose = false;
   bool no_cache = false;
   bool header_only = false;
+  bool mark_all = false;
 };
 CompileOptions options;
 
@@ -90,6 +92,8 @@ CLI::App* add_compile_command(CLI::App& app) {
   c->add_flag("--no-cache", options.no_cache,
               "always run the C++ compiler (the cache is $WEFT_CACHE_DIR, else $XDG_CACHE_HOME/weft or ~/.cache/weft; "
               "WEFT_CACHE=0 turns it off too)");
+  c->add_flag("--mark-all", options.mark_all,
+              "also return every intermediate tensor of @main, in evaluation order (for `weft check --mark-all --lib`)");
   c->add_flag("--header-only-runtime", options.header_only,
               "compile the runtime's kernels from their headers instead of linking the precompiled archive (slower)");
   return c;
@@ -153,6 +157,7 @@ int run_compile() {
   log() << "weft compile " << options.model << " -> " << options.output << " (model " << b.name << ", -march=" << options.cpu
         << ", -O" << options.passes.level << ", --cxx-opt " << options.cxx_opt << ", weights " << options.weights << ")\n";
   Module m = stage(log(), "import", [&] { return load_model(options.model, inputs); });
+  if (options.mark_all) m = expose_intermediates(specialize_inputs(m, inputs.shapes), nullptr);
   compile_module(std::move(m), b, log(), start);
   return 0;
 }

@@ -120,6 +120,51 @@ TEST_P(Check, CannotRunWithoutASweepForASymbol) {
   EXPECT_NE(r.output.find("--sweep seq="), std::string::npos) << r.output;
 }
 
+// --mark-all on a library whose one weight differs: the operator that reads that weight is the
+// first to diverge (the ONNX export folds linear into one gemm; TorchScript keeps matmul, then
+// the bias add), named with where the model defines it.
+TEST_P(Check, MarkAllNamesTheFirstDivergingOperator) {
+  const std::string lib = (dir_ / "libbad_marked.so").string();
+  testing::CommandResult r = run_weft("compile -q --mark-all " + model("two_dims_bad." + GetParam()) + " -o " + lib);
+  ASSERT_EQ(r.status, 0) << r.output;
+  const std::string json = (dir_ / "report.json").string();
+  r = run_weft("check -q --mark-all " + good() + " --lib " + lib + " --sweep batch=2 --sweep seq=3 --json " + json);
+  EXPECT_EQ(r.status, 1) << r.output;
+  const std::string op = GetParam() == "onnx" ? "operator gemm (%_lin_Gemm_output_0, onnx node '/lin/Gemm' (Gemm"
+                                              : "operator add (%add, ";
+  EXPECT_NE(r.output.find("first diverging " + op), std::string::npos) << r.output;
+  const nlohmann::json j = read_json(json);
+  const nlohmann::json& trial = j["trials"][0];
+  ASSERT_TRUE(trial.contains("first_diverging")) << trial.dump(2);
+  const nlohmann::json& first = trial["outputs"][trial["first_diverging"].get<size_t>()];
+  EXPECT_EQ(first["intermediate"], true);
+  EXPECT_EQ(first["op"], GetParam() == "onnx" ? "gemm" : "add");
+  EXPECT_EQ(first["ok"], false);
+  if (GetParam() == "pt") {
+    EXPECT_NE(first["source"].get<std::string>().find("linear.py"), std::string::npos) << first.dump(2);
+  }
+  // Every intermediate evaluated before it agrees.
+  for (size_t i = 0; i < trial["first_diverging"].get<size_t>(); ++i) {
+    const nlohmann::json& o = trial["outputs"][i];
+    if (o.value("intermediate", false)) {
+      EXPECT_EQ(o["ok"], true) << o.dump(2);
+    }
+  }
+}
+
+TEST_P(Check, MarkAllAgreesOnTheModelsOwnLibrary) {
+  const testing::CommandResult r = run_weft("check -q --mark-all " + good() + " --sweep batch=2 --sweep seq=3");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("intermediates compared (--mark-all), 0 outside tolerance"), std::string::npos) << r.output;
+}
+
+TEST_P(Check, MarkAllCannotRunAgainstAnotherOracle) {
+  const std::string other = GetParam() == "onnx" ? "onnxruntime" : "torch";
+  const testing::CommandResult r = run_weft("check -q --mark-all --oracle " + other + " " + good() + " --sweep batch=2 --sweep seq=3");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("--mark-all compares intermediates against the interpreter only"), std::string::npos) << r.output;
+}
+
 std::vector<std::string> formats() {
   std::vector<std::string> f;
 #ifdef WEFT_TEST_TORCHSCRIPT
