@@ -51,9 +51,8 @@ std::string differs(const weft_value_info& info, const Type& want) {
 
 weft_value_info value_info(const host::LoadedLibrary& lib, bool input, int i) {
   weft_value_info info;
-  const weft_api* api = lib.api();
-  if ((input ? api->input_value_info : api->output_value_info)(lib.model(), i, &info) != 0)
-    throw RuntimeError(std::string(input ? "input" : "output") + "_value_info: " + api->last_error());
+  if ((input ? lib.input_info(i, &info) : lib.output_info(i, &info)) != 0)
+    throw RuntimeError(std::string(input ? "input" : "output") + "_value_info: " + lib.api()->last_error());
   return info;
 }
 

@@ -34,11 +34,21 @@ class LoadedLibrary {
   const weft_api* api() const { return model_ ? api_ : nullptr; }
   weft_model* model() const { return model_; }
 
-  // Runs @main through run_values on `inputs` (borrowed, not copied) and copies the outputs
-  // out. Returns "" or the failure: the library's last_error, or an output weft cannot read.
+  // Runs @main through run_values (run() for a C API version 1 library, tensors only) on
+  // `inputs` (borrowed, not copied) and copies the outputs out. Returns "" or the failure:
+  // the library's last_error, or an output weft cannot read.
   std::string run(const std::vector<ApiValue>& inputs, std::vector<ApiValue>* outputs) const;
 
+  // Whether the table has version 2's value functions (lists and optionals).
+  bool has_values() const;
+  // input_value_info / output_value_info, or for a version 1 library input_info /
+  // output_info with kind WEFT_VALUE_TENSOR. The C API's status (0 on success).
+  int input_info(int index, weft_value_info* info) const;
+  int output_info(int index, weft_value_info* info) const;
+
  private:
+  std::string run_tensors(const std::vector<std::vector<DLTensor>>& inputs, std::vector<ApiValue>* outputs) const;
+
   void* lib_ = nullptr;
   const weft_api* api_ = nullptr;
   weft_model* model_ = nullptr;
