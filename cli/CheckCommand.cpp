@@ -41,6 +41,9 @@ struct CheckOptions {
 };
 CheckOptions options;
 
+// A progress line on a terminal; nothing when stderr is a file or a pipe (CI logs), or with -q.
+bool progress() { return !options.quiet && isatty(STDERR_FILENO); }
+
 // A fresh directory for the library `weft check` compiles, removed with it.
 struct TempDir {
   fs::path path;
@@ -184,8 +187,9 @@ int check() {
     b.passes = options.passes;
     b.shapes = types.shapes;
     static std::ostream null(nullptr);
-    if (!options.quiet) std::cerr << "weft check: compiling " << options.model << " (-O" << b.passes.level << ")\n";
+    if (progress()) std::cerr << "weft check: compiling " << options.model << " (-O" << b.passes.level << ")..." << std::flush;
     compile_module(m, b, null);
+    if (progress()) std::cerr << "\r\033[K" << std::flush;
     lib_path = b.output;
     report.library = options.model + " compiled by weft (-O" + std::to_string(b.passes.level) + ")";
   } else {
@@ -205,7 +209,7 @@ int check() {
     for (const auto& sizes : combinations)
       for (int k = 0; k < options.trials; ++k) {
         const uint64_t seed = options.seed + uint64_t(k);
-        if (!options.quiet && isatty(STDERR_FILENO))
+        if (progress())
           std::cerr << "\rweft check: trial " << trial + 1 << " of " << combinations.size() * size_t(options.trials) << std::flush;
         TrialResult t = run_trial(m, lib, out_names, *oracle, generate_inputs(m, sizes, ranges, seed), marks);
         t.trial = trial++;
@@ -213,7 +217,7 @@ int check() {
         t.sizes = sizes;
         report.trials.push_back(std::move(t));
       }
-    if (!options.quiet && isatty(STDERR_FILENO)) std::cerr << "\r\033[K" << std::flush;
+    if (progress()) std::cerr << "\r\033[K" << std::flush;
   }
   print_report(report, std::cout);
   if (!options.json.empty()) write_json_report(report, options.json);
