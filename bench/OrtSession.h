@@ -1,38 +1,16 @@
-// OrtSession.h - ONNX Runtime reached through dlopen and its C API table alone (no ORT header, nothing linked): the ONNX peer.
+// OrtSession.h - an ONNX Runtime session on f32 benchmark tensors (ORT itself through host/OrtRuntime.h: dlopen, nothing linked): the ONNX peer.
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "bench/WeftLibrary.h"
+#include "host/OrtRuntime.h"
 
 namespace weft::bench {
 
-// The library (libonnxruntime.so.1 unpacked from ../shared/peers), its OrtApi table and one OrtEnv.
-// Every failure throws std::runtime_error saying what.
-class OrtLibrary {
- public:
-  explicit OrtLibrary(const std::string& path);
-  ~OrtLibrary();
-  OrtLibrary(const OrtLibrary&) = delete;
-  OrtLibrary& operator=(const OrtLibrary&) = delete;
-
-  std::string version() const { return version_; }
-  // The function in OrtApi slot `slot`, cast to its signature F.
-  template <typename F>
-  F fn(int slot) const {
-    return reinterpret_cast<F>(api_[slot]);
-  }
-  // Throws with ORT's message (then releases the status) when `status` is not null.
-  void check(void* status, const std::string& what) const;
-  void* env() const { return env_; }
-
- private:
-  void* lib_ = nullptr;
-  const void* const* api_ = nullptr;
-  void* env_ = nullptr;
-  std::string version_;
-};
+// The library, its OrtApi table and one OrtEnv: weft's hosting library has them (host/OrtRuntime.h).
+using host::OrtLibrary;
 
 // One session with `intra_op_threads` threads (inter-op 1, sequential, every graph optimization on:
 // what a user gets from the C API with the thread count set) and its inputs, borrowing the

@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "cli/InputTypeFlags.h"
+#include "cli/MarkAll.h"
 #include "cli/ModelLoader.h"
 #include "cli/PassFlags.h"
 #include "codegen/CompileCache.h"
@@ -29,6 +30,7 @@ struct CompileOptions {
   bool verbose = false;
   bool no_cache = false;
   bool header_only = false;
+  bool mark_all = false;
 };
 CompileOptions options;
 
@@ -49,11 +51,11 @@ std::ostream& log() {
 
 // Runs one stage, printing its name and wall time.
 template <typename F>
-auto stage(const std::string& what, F&& f) {
+auto stage(std::ostream& log, const std::string& what, F&& f) {
   auto t0 = std::chrono::steady_clock::now();
   auto report = [&] {
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    log() << "  " << what << ": " << std::fixed << std::setprecision(1) << ms << " ms\n" << std::flush;
+    log << "  " << what << ": " << std::fixed << std::setprecision(1) << ms << " ms\n" << std::flush;
   };
   if constexpr (std::is_void_v<decltype(f())>) {
     f();
@@ -90,51 +92,73 @@ CLI::App* add_compile_command(CLI::App& app) {
   c->add_flag("--no-cache", options.no_cache,
               "always run the C++ compiler (the cache is $WEFT_CACHE_DIR, else $XDG_CACHE_HOME/weft or ~/.cache/weft; "
               "WEFT_CACHE=0 turns it off too)");
+  c->add_flag("--mark-all", options.mark_all,
+              "also return every intermediate tensor of @main, in evaluation order (for `weft check --mark-all --lib`)");
   c->add_flag("--header-only-runtime", options.header_only,
               "compile the runtime's kernels from their headers instead of linking the precompiled archive (slower)");
   return c;
 }
 
-int run_compile() {
-  const std::string name = options.name.empty() ? name_from_output(options.output) : options.name;
-  codegen::check_library_name(name);
-  const InputTypes inputs = parse_input_type_flags(options.inputs);
+static codegen::ToolchainOptions library_toolchain(const LibraryBuild& b) {
   codegen::ToolchainOptions toolchain;
-  toolchain.cpu = options.cpu;
-  toolchain.opt_level = options.cxx_opt;
-  toolchain.precompiled_runtime = !options.header_only;
-  if (!options.no_cache) toolchain.cache_dir = codegen::default_cache_dir();
-  const auto start = std::chrono::steady_clock::now();
-  codegen::check_cpu_level(options.cpu, toolchain);  // before the slow stages
-  codegen::CpuEmitOptions emit;
-  if (options.weights == "external") emit.weights_file = std::filesystem::path(options.output).stem().string() + ".weights";
+  toolchain.cpu = b.cpu;
+  toolchain.opt_level = b.cxx_opt;
+  toolchain.precompiled_runtime = !b.header_only;
+  if (b.cache) toolchain.cache_dir = codegen::default_cache_dir();
+  return toolchain;
+}
 
-  log() << "weft compile " << options.model << " -> " << options.output << " (model " << name << ", -march=" << options.cpu
-        << ", -O" << options.passes.level << ", --cxx-opt " << options.cxx_opt << ", weights " << options.weights << ")\n";
-  Module m = stage("import", [&] { return load_model(options.model, inputs); });
+void compile_module(Module m, const LibraryBuild& b, std::ostream& log, std::chrono::steady_clock::time_point start) {
+  const codegen::ToolchainOptions toolchain = library_toolchain(b);
+  codegen::CpuEmitOptions emit;
+  emit.weights_file = b.weights_file;
   PassContext pass_context;
-  pass_context.input_shapes = inputs.shapes;
-  m = stage("passes (" + describe_pipeline(options.passes, pass_context) + ")",
-            [&] { return run_pipeline_flags(m, options.passes, pass_context); });
-  codegen::CpuSource src = stage("code generation", [&] { return codegen::emit_cpu(m, name, emit); });
+  pass_context.input_shapes = b.shapes;
+  m = stage(log, "passes (" + describe_pipeline(b.passes, pass_context) + ")",
+            [&] { return run_pipeline_flags(m, b.passes, pass_context); });
+  codegen::CpuSource src = stage(log, "code generation", [&] { return codegen::emit_cpu(m, b.name, emit); });
   if (src.planned_values)
-    log() << "  memory plan: " << src.planned_values << " intermediates of static shape in " << src.frame_bytes
-          << " bytes of frames (" << src.unshared_bytes << " unshared)\n";
-  if (!options.emit_source.empty())
-    stage("write source", [&] { codegen::write_source_tree(src, name, options.emit_source, toolchain); });
-  const codegen::BuildReport built = codegen::build_shared_library(src, name, options.output, toolchain);
-  for (const auto& step : built.steps) log() << "  " << step.what << ": " << std::fixed << std::setprecision(1) << step.ms << " ms\n";
-  if (options.verbose) {
-    log() << "  " << built.runtime << "\n";
-    log() << "  cache: " << (toolchain.cache_dir.empty() ? std::string("off") : toolchain.cache_dir) << "\n";
+    log << "  memory plan: " << src.planned_values << " intermediates of static shape in " << src.frame_bytes
+        << " bytes of frames (" << src.unshared_bytes << " unshared)\n";
+  if (!b.emit_source.empty())
+    stage(log, "write source", [&] { codegen::write_source_tree(src, b.name, b.emit_source, toolchain); });
+  const codegen::BuildReport built = codegen::build_shared_library(src, b.name, b.output, toolchain);
+  for (const auto& step : built.steps) log << "  " << step.what << ": " << std::fixed << std::setprecision(1) << step.ms << " ms\n";
+  if (b.verbose) {
+    log << "  " << built.runtime << "\n";
+    log << "  cache: " << (toolchain.cache_dir.empty() ? std::string("off") : toolchain.cache_dir) << "\n";
   }
-  if (!built.cache_note.empty()) log() << "  cache: " << built.cache_note << " (the library was built all the same)\n";
-  log() << "wrote " << options.output;
-  if (!emit.weights_file.empty())
-    log() << " and " << (std::filesystem::path(options.output).parent_path() / emit.weights_file).string();
-  log() << " (" << src.source.size() << " bytes of C++, " << src.weights.size() << " bytes of weights"
-        << (built.cache_hit ? ", cache hit" : "") << ") in " << std::fixed << std::setprecision(1)
-        << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s total\n";
+  if (!built.cache_note.empty()) log << "  cache: " << built.cache_note << " (the library was built all the same)\n";
+  log << "wrote " << b.output;
+  if (!emit.weights_file.empty()) log << " and " << (std::filesystem::path(b.output).parent_path() / emit.weights_file).string();
+  log << " (" << src.source.size() << " bytes of C++, " << src.weights.size() << " bytes of weights"
+      << (built.cache_hit ? ", cache hit" : "") << ") in " << std::fixed << std::setprecision(1)
+      << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s total\n";
+}
+
+int run_compile() {
+  LibraryBuild b;
+  b.name = options.name.empty() ? name_from_output(options.output) : options.name;
+  codegen::check_library_name(b.name);
+  const InputTypes inputs = parse_input_type_flags(options.inputs);
+  b.output = options.output;
+  b.cpu = options.cpu;
+  b.passes = options.passes;
+  b.shapes = inputs.shapes;
+  b.cxx_opt = options.cxx_opt;
+  b.cache = !options.no_cache;
+  b.header_only = options.header_only;
+  b.emit_source = options.emit_source;
+  b.verbose = options.verbose;
+  if (options.weights == "external") b.weights_file = std::filesystem::path(options.output).stem().string() + ".weights";
+  codegen::check_cpu_level(options.cpu, library_toolchain(b));  // before the slow stages
+
+  const auto start = std::chrono::steady_clock::now();
+  log() << "weft compile " << options.model << " -> " << options.output << " (model " << b.name << ", -march=" << options.cpu
+        << ", -O" << options.passes.level << ", --cxx-opt " << options.cxx_opt << ", weights " << options.weights << ")\n";
+  Module m = stage(log(), "import", [&] { return load_model(options.model, inputs); });
+  if (options.mark_all) m = expose_intermediates(specialize_inputs(m, inputs.shapes), nullptr);
+  compile_module(std::move(m), b, log(), start);
   return 0;
 }
 

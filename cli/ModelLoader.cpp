@@ -3,8 +3,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
+#include "cli/ValueIO.h"
 #include "ir/Parser.h"
 #include "ir/TypeInference.h"
 #include "opt/SpecializeInputs.h"
@@ -67,6 +69,25 @@ Module load_model(const std::string& path, const InputTypes& inputs, [[maybe_unu
   }
   if (!m.main()) throw CompileError(Span{path, 0, 0}, "module has no @main function");
   return m;
+}
+
+// A TorchScript forward records no tensor types: the files given say what the inputs are,
+// first with every dim `?` (one import for every size), then, if that import fails, with
+// the files' sizes (a conversion that needs static sizes, such as adaptive pooling to a
+// size that must divide the input's, then has them).
+Module load_model_for_inputs(const std::string& file, const InputTypes& types, const std::vector<NamedInput>& inputs) {
+  if (std::filesystem::path(file).extension() != ".pt") return load_model(file, types);
+  std::map<std::string, Type> open_dims, sized;
+  for (const NamedInput& in : inputs) {
+    sized[in.name] = sample_type(in.path);
+    if (auto* t = as_tensor(sized[in.name])) open_dims[in.name] = tensor_type(t->dtype, Shape(t->shape.size(), Dim::unknown()));
+  }
+  try {
+    return load_model(file, types, open_dims);
+  } catch (const CompileError&) {
+    if (open_dims.empty()) throw;
+    return load_model(file, types, sized);
+  }
 }
 
 }  // namespace weft::cli

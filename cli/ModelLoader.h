@@ -3,8 +3,10 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "cli/InputTypeFlags.h"
+#include "cli/ValueIO.h"
 #include "ir/Module.h"
 
 namespace weft::cli {
@@ -18,5 +20,10 @@ namespace weft::cli {
 // rank with every dim `?`) for the arguments nothing else types. The caller still specializes to `inputs.shapes` (specialize_inputs):
 // that binds the symbols a model declares across the whole module.
 Module load_model(const std::string& path, const InputTypes& inputs = {}, const std::map<std::string, Type>& samples = {});
+
+// load_model for a run on the files `inputs`: a TorchScript forward records no tensor
+// types, so the files say what its inputs are, first with every dim `?` (one import for
+// every size), then, if that import fails, with the files' sizes. Other formats ignore them.
+Module load_model_for_inputs(const std::string& path, const InputTypes& types, const std::vector<NamedInput>& inputs);
 
 }  // namespace weft::cli

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <map>
 
+#include "cli/CheckCommand.h"
 #include "cli/CompileCommand.h"
 #include "cli/InputTypeFlags.h"
 #include "cli/ModelLoader.h"
@@ -29,25 +30,6 @@ int inspect(const std::string& file, const InputTypeFlags& flags, const InspectP
   return 0;
 }
 
-// A TorchScript forward records no tensor types: the files given say what the inputs are,
-// first with every dim `?` (one import for every size), then, if that import fails, with
-// the files' sizes (a conversion that needs static sizes, such as adaptive pooling to a
-// size that must divide the input's, then has them).
-Module load_run_model(const std::string& file, const InputTypes& types, const std::vector<NamedInput>& inputs) {
-  if (std::filesystem::path(file).extension() != ".pt") return load_model(file, types);
-  std::map<std::string, Type> open_dims, sized;
-  for (const NamedInput& in : inputs) {
-    sized[in.name] = sample_type(in.path);
-    if (auto* t = as_tensor(sized[in.name])) open_dims[in.name] = tensor_type(t->dtype, Shape(t->shape.size(), Dim::unknown()));
-  }
-  try {
-    return load_model(file, types, open_dims);
-  } catch (const CompileError&) {
-    if (open_dims.empty()) throw;
-    return load_model(file, types, sized);
-  }
-}
-
 int run(const std::string& file, const std::vector<std::string>& input_args, const InputTypeFlags& flags, const std::string& out_dir) {
   std::vector<NamedInput> inputs;
   for (auto& arg : input_args) {
@@ -62,7 +44,7 @@ int run(const std::string& file, const std::vector<std::string>& input_args, con
       throw CompileError(Span{file, 0, 0}, "a compiled library's input types are fixed: --input-type and --input-shape apply to `weft compile`");
     return run_library(file, inputs, out_dir);
   }
-  Module m = specialize_inputs(load_run_model(file, types, inputs), types.shapes);
+  Module m = specialize_inputs(load_model_for_inputs(file, types, inputs), types.shapes);
   std::vector<Value> args = read_inputs(m, inputs);
   Value result = run_main(m, args);
   write_outputs(result, out_dir, std::cout);
@@ -91,12 +73,14 @@ int main(int argc, char** argv) {
   weft::cli::add_input_type_flags(*run, input_types);
   run->add_option("--out", out_dir, "directory for outputs: DIR/0.npy, DIR/1.npy, ...");
   auto* compile = weft::cli::add_compile_command(app);
+  auto* check = weft::cli::add_check_command(app);
 
   CLI11_PARSE(app, argc, argv);
   try {
     if (inspect->parsed()) return weft::cli::inspect(file, input_types, inspect_passes);
     if (run->parsed()) return weft::cli::run(file, inputs, input_types, out_dir);
     if (compile->parsed()) return weft::cli::run_compile();
+    if (check->parsed()) return weft::cli::run_check();
   } catch (const weft::CompileError& e) {
     std::cerr << e.diagnostic().str() << "\n";
     return 1;

@@ -15,12 +15,13 @@
 #include "ir/Parser.h"
 #include "ir/TypeInference.h"
 #include "ir/WellFormed.h"
-#include "tests/support/LoadedLibrary.h"
+#include "host/LoadedLibrary.h"
 #include "tests/support/TestSupport.h"
 
 namespace weft::testing {
 
 namespace fs = std::filesystem;
+using host::LoadedLibrary;
 
 Module parse_checked(const std::string& text) {
   Module m = parse_module(text, "test.weft");

@@ -10,9 +10,11 @@
 #include "codegen/DlpackTensors.h"
 #include "weft/weft.h"
 
-namespace weft::testing {
-
+namespace weft::host {
 class LoadedLibrary;
+}
+
+namespace weft::testing {
 
 // Parses, checks and infers types; gtest-friendly (throws CompileError on bad text).
 Module parse_checked(const std::string& text);
@@ -40,7 +42,7 @@ class CompiledModel {
 
  private:
   std::string dir_, path_;
-  std::unique_ptr<LoadedLibrary> lib_;
+  std::unique_ptr<host::LoadedLibrary> lib_;
   const weft_api* api_ = nullptr;
   weft_model* model_ = nullptr;
 };

@@ -20,14 +20,19 @@
 #include "codegen/EmitCpu.h"
 #include "codegen/Toolchain.h"
 #include "ir/Error.h"
-#include "tests/support/ApiValues.h"
+#include "host/ApiValues.h"
 #include "tests/support/BatchMerge.h"
 #include "tests/support/ExpectedList.h"
-#include "tests/support/LoadedLibrary.h"
+#include "host/LoadedLibrary.h"
 
 namespace weft::testing {
 
 namespace fs = std::filesystem;
+using host::api_kind;
+using host::ApiValue;
+using host::from_api;
+using host::LoadedLibrary;
+using host::to_api;
 using Clock = std::chrono::steady_clock;
 
 const char* compiled_status_name(CompiledStatus s) {

@@ -1,5 +1,5 @@
 // LoadedLibrary.cpp - dlopen, the C API table, DLPack values in and out (see LoadedLibrary.h).
-#include "tests/support/LoadedLibrary.h"
+#include "host/LoadedLibrary.h"
 
 #include "codegen/DlpackTensors.h"
 
@@ -8,7 +8,7 @@
 #include <cstring>
 #include <optional>
 
-namespace weft::testing {
+namespace weft::host {
 
 namespace {
 
@@ -41,8 +41,9 @@ LoadedLibrary::LoadedLibrary(const std::string& path, const std::string& name) {
     return;
   }
   api_ = get();
-  if (!api_ || api_->version < 2) {
-    error_ = name + "_api() gives no version 2 table (run_values)";
+  if (!api_ || api_->version < 1 || api_->version > WEFT_API_VERSION) {
+    error_ = "built for weft C API version " + std::to_string(api_ ? api_->version : 0) + ", this weft speaks versions 1 to " +
+             std::to_string(WEFT_API_VERSION);
     api_ = nullptr;
     return;
   }
@@ -69,6 +70,7 @@ std::string LoadedLibrary::run(const std::vector<ApiValue>& inputs, std::vector<
   for (size_t i = 0; i < inputs.size(); ++i)
     in.push_back({inputs[i].kind, inputs[i].none ? 1 : 0, int64_t(tensors[i].size()), tensors[i].data()});
   const int n = api_->num_outputs(model_);
+  if (!has_values()) return run_tensors(tensors, outputs);
   std::vector<weft_output_value*> outs(size_t(n > 0 ? n : 0), nullptr);
   if (api_->run_values(model_, in.data(), int(in.size()), outs.data(), n) != 0) return api_->last_error();
   std::string error;
@@ -88,4 +90,39 @@ std::string LoadedLibrary::run(const std::vector<ApiValue>& inputs, std::vector<
   return error;
 }
 
-}  // namespace weft::testing
+bool LoadedLibrary::has_values() const { return api_ && api_->version >= 2; }
+
+int LoadedLibrary::input_info(int index, weft_value_info* info) const {
+  if (has_values()) return api_->input_value_info(model_, index, info);
+  info->kind = WEFT_VALUE_TENSOR;
+  return api_->input_info(model_, index, &info->tensor);
+}
+
+int LoadedLibrary::output_info(int index, weft_value_info* info) const {
+  if (has_values()) return api_->output_value_info(model_, index, info);
+  info->kind = WEFT_VALUE_TENSOR;
+  return api_->output_info(model_, index, &info->tensor);
+}
+
+// A version 1 library: tensors only, through run().
+std::string LoadedLibrary::run_tensors(const std::vector<std::vector<DLTensor>>& inputs, std::vector<ApiValue>* outputs) const {
+  std::vector<DLTensor> flat;
+  for (const auto& ts : inputs) {
+    if (ts.size() != 1) return "this library (C API version 1) takes one tensor per input";
+    flat.push_back(ts[0]);
+  }
+  const int n = api_->num_outputs(model_);
+  std::vector<DLManagedTensor*> outs(size_t(n > 0 ? n : 0), nullptr);
+  if (api_->run(model_, flat.data(), int(flat.size()), outs.data(), n) != 0) return api_->last_error();
+  std::string error;
+  for (DLManagedTensor* o : outs) {
+    ApiValue v;
+    if (error.empty()) error = copy_out(o, v.tensors);
+    outputs->push_back(std::move(v));
+    if (o && o->deleter) o->deleter(o);
+  }
+  if (!error.empty()) outputs->clear();
+  return error;
+}
+
+}  // namespace weft::host

@@ -5,9 +5,9 @@
 
 #include "ir/Module.h"
 #include "ir/Value.h"
-#include "tests/support/LoadedLibrary.h"
+#include "host/LoadedLibrary.h"
 
-namespace weft::testing {
+namespace weft::host {
 
 // The weft_value_kind of a @main parameter or (flattened) result type: a tensor,
 // List[tensor], Option[tensor] or Option[List[tensor]]; -1 for any other type.
@@ -19,4 +19,4 @@ ApiValue to_api(const Value& v, int kind);
 // A run_values output as an interpreter value, built with `m`'s prelude constructors.
 Value from_api(const ApiValue& v, const Module& m);
 
-}  // namespace weft::testing
+}  // namespace weft::host

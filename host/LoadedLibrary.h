@@ -1,4 +1,4 @@
-// LoadedLibrary.h - a compiled model library opened with dlopen and run through its C API (weft.h) on weft tensors.
+// LoadedLibrary.h - a compiled model library opened with dlopen and run through its C API (weft.h) on weft tensors: `weft check`, `weft run` and the tests host libraries through it.
 #pragma once
 
 #include <string>
@@ -7,7 +7,7 @@
 #include "ir/Tensor.h"
 #include "weft/weft.h"
 
-namespace weft::testing {
+namespace weft::host {
 
 // One input or output of run_values: a tensor, a list of tensors, an optional tensor or an
 // optional list (weft_value_kind), owning its tensors.
@@ -34,15 +34,25 @@ class LoadedLibrary {
   const weft_api* api() const { return model_ ? api_ : nullptr; }
   weft_model* model() const { return model_; }
 
-  // Runs @main through run_values on `inputs` (borrowed, not copied) and copies the outputs
-  // out. Returns "" or the failure: the library's last_error, or an output weft cannot read.
+  // Runs @main through run_values (run() for a C API version 1 library, tensors only) on
+  // `inputs` (borrowed, not copied) and copies the outputs out. Returns "" or the failure:
+  // the library's last_error, or an output weft cannot read.
   std::string run(const std::vector<ApiValue>& inputs, std::vector<ApiValue>* outputs) const;
 
+  // Whether the table has version 2's value functions (lists and optionals).
+  bool has_values() const;
+  // input_value_info / output_value_info, or for a version 1 library input_info /
+  // output_info with kind WEFT_VALUE_TENSOR. The C API's status (0 on success).
+  int input_info(int index, weft_value_info* info) const;
+  int output_info(int index, weft_value_info* info) const;
+
  private:
+  std::string run_tensors(const std::vector<std::vector<DLTensor>>& inputs, std::vector<ApiValue>* outputs) const;
+
   void* lib_ = nullptr;
   const weft_api* api_ = nullptr;
   weft_model* model_ = nullptr;
   std::string error_;
 };
 
-}  // namespace weft::testing
+}  // namespace weft::host

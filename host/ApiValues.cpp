@@ -1,9 +1,9 @@
 // ApiValues.cpp - interpreter values to and from run_values' weft_value (see ApiValues.h).
-#include "tests/support/ApiValues.h"
+#include "host/ApiValues.h"
 
 #include <stdexcept>
 
-namespace weft::testing {
+namespace weft::host {
 
 int api_kind(const Type& t) {
   if (as_tensor(t)) return WEFT_VALUE_TENSOR;
@@ -64,4 +64,4 @@ Value from_api(const ApiValue& v, const Module& m) {
   throw std::runtime_error("an output of unknown kind " + std::to_string(v.kind));
 }
 
-}  // namespace weft::testing
+}  // namespace weft::host
