@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "bench/WeftLibrary.h"
-#include "host/OrtRuntime.h"
+#include "cli/host/OrtRuntime.h"
 
 namespace weft::bench {
 

@@ -17,8 +17,8 @@
 #include "cli/ModelLoader.h"
 #include "cli/PassFlags.h"
 #include "cli/ValueIO.h"
-#include "host/ApiValues.h"
-#include "host/LoadedLibrary.h"
+#include "cli/host/ApiValues.h"
+#include "cli/host/LoadedLibrary.h"
 #include "ir/Error.h"
 
 namespace weft::cli {

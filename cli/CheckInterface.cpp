@@ -2,7 +2,7 @@
 #include "cli/CheckInterface.h"
 
 #include "codegen/DlpackTensors.h"
-#include "host/ApiValues.h"
+#include "cli/host/ApiValues.h"
 #include "ir/Error.h"
 
 namespace weft::cli {

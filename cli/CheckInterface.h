@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "host/LoadedLibrary.h"
+#include "cli/host/LoadedLibrary.h"
 #include "ir/Module.h"
 
 namespace weft::cli {

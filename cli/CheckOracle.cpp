@@ -3,7 +3,7 @@
 
 #include <filesystem>
 
-#include "host/OrtRuntime.h"
+#include "cli/host/OrtRuntime.h"
 #include "ir/Error.h"
 #include "ir/Interpreter.h"
 #ifdef WEFT_HAVE_TORCHSCRIPT

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "host/TensorDiff.h"
+#include "cli/host/TensorDiff.h"
 
 namespace weft::cli {
 

@@ -3,8 +3,8 @@
 #include <iostream>
 
 #include "cli/CompileCommand.h"
-#include "host/ApiValues.h"
-#include "host/LoadedLibrary.h"
+#include "cli/host/ApiValues.h"
+#include "cli/host/LoadedLibrary.h"
 #include "ir/Module.h"
 #include "ir/NpyIO.h"
 

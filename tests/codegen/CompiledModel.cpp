@@ -15,7 +15,7 @@
 #include "ir/Parser.h"
 #include "ir/TypeInference.h"
 #include "ir/WellFormed.h"
-#include "host/LoadedLibrary.h"
+#include "cli/host/LoadedLibrary.h"
 #include "tests/support/TestSupport.h"
 
 namespace weft::testing {

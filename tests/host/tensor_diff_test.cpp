@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "host/TensorDiff.h"
+#include "cli/host/TensorDiff.h"
 
 namespace weft::host {
 namespace {

@@ -20,10 +20,10 @@
 #include "codegen/EmitCpu.h"
 #include "codegen/Toolchain.h"
 #include "ir/Error.h"
-#include "host/ApiValues.h"
+#include "cli/host/ApiValues.h"
 #include "tests/support/BatchMerge.h"
 #include "tests/support/ExpectedList.h"
-#include "host/LoadedLibrary.h"
+#include "cli/host/LoadedLibrary.h"
 
 namespace weft::testing {
 

@@ -5,7 +5,7 @@
 
 #include "ir/Module.h"
 #include "ir/Value.h"
-#include "host/LoadedLibrary.h"
+#include "cli/host/LoadedLibrary.h"
 
 namespace weft::host {
 

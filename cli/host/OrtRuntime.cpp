@@ -1,5 +1,5 @@
 // OrtRuntime.cpp - dlopen ONNX Runtime, call its C API by slot index, weft tensors in and out (see OrtRuntime.h).
-#include "host/OrtRuntime.h"
+#include "cli/host/OrtRuntime.h"
 
 #include <dlfcn.h>
 

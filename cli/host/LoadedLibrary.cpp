@@ -1,5 +1,5 @@
 // LoadedLibrary.cpp - dlopen, the C API table, DLPack values in and out (see LoadedLibrary.h).
-#include "host/LoadedLibrary.h"
+#include "cli/host/LoadedLibrary.h"
 
 #include "codegen/DlpackTensors.h"
 

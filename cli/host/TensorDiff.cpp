@@ -1,5 +1,5 @@
 // TensorDiff.cpp - the elementwise comparison behind `weft check` (see TensorDiff.h).
-#include "host/TensorDiff.h"
+#include "cli/host/TensorDiff.h"
 
 #include <cmath>
 

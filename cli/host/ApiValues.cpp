@@ -1,5 +1,5 @@
 // ApiValues.cpp - interpreter values to and from run_values' weft_value (see ApiValues.h).
-#include "host/ApiValues.h"
+#include "cli/host/ApiValues.h"
 
 #include <stdexcept>
 
