@@ -196,10 +196,12 @@ TEST_F(CompileOptions, FailedCompileLeavesNeitherLibraryNorSidecar) {
 }
 
 TEST_F(CompileOptions, InterruptedCompileLeavesNothingInTheOutputDirectory) {
-  // A compiler whose compile step (-c, into weft's temporary build directory) succeeds at once and
-  // whose link step starts writing the library, then hangs until weft is killed.
+  // A compiler whose queries (no -o: which archive fits the target) go to the real g++, whose
+  // compile step (-c, into weft's temporary build directory) succeeds at once, and whose link
+  // step starts writing the library, then hangs until weft is killed.
   std::ofstream(path("slow-cxx")) << "#!/bin/sh\ncase \"$*\" in *-fsyntax-only*) exit 0;; esac\n"
-                                     "prev=; for a in \"$@\"; do [ \"$prev\" = -o ] && out=$a; prev=$a; done\n"
+                                     "prev=; out=; for a in \"$@\"; do [ \"$prev\" = -o ] && out=$a; prev=$a; done\n"
+                                     "[ -z \"$out\" ] && exec g++ \"$@\"\n"
                                      "case \" $* \" in *\" -c \"*) : > \"$out\"; exit 0;; esac\n"
                                      "echo partial > \"$out\"; touch " + path("started") + "; exec sleep 5\n";
   fs::permissions(path("slow-cxx"), fs::perms::owner_all);
