@@ -6,10 +6,12 @@
 #include <cmath>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include "weft/rt/Gemm.h"
 #include "weft/rt/NnCommon.h"
+#include "weft/rt/VecMath.h"
 
 namespace weft_rt {
 
@@ -21,10 +23,15 @@ struct Activation {
   double alpha = 0, beta = 0;
 };
 
-// Applies `a` in place to n contiguous values; the switch is outside the loops.
+// Applies `a` in place to n contiguous values; the switch is outside the loops. f32 sigmoid
+// and tanh, the gates of every LSTM and GRU, take the vectorized forms of VecMath.h.
 template <typename T>
 void apply_activation(const Activation& a, T* v, int64_t n) {
   const T al = T(a.alpha), be = T(a.beta);
+  if constexpr (std::is_same_v<T, float>) {
+    if (a.kind == Act::Sigmoid) return vecmath::sigmoid_inplace(v, n);
+    if (a.kind == Act::Tanh) return vecmath::tanh_inplace(v, n);
+  }
   switch (a.kind) {
     case Act::Sigmoid: for (int64_t i = 0; i < n; ++i) v[i] = T(1) / (T(1) + std::exp(-v[i])); return;
     case Act::Tanh: for (int64_t i = 0; i < n; ++i) v[i] = std::tanh(v[i]); return;
@@ -112,8 +119,10 @@ std::array<Tensor, 2> rnn_cell_step(const char* op, int64_t gates, const Tensor&
       T* co = cout.data<T>() + b * hid;
       for (int64_t j = 0; j < hid; ++j) {
         co[j] = a[hid + j] * cp[j] + a[j] * a[2 * hid + j];
-        ho[j] = a[3 * hid + j] * std::tanh(co[j]);
+        ho[j] = co[j];
       }
+      apply_activation(tanh_, ho, hid);
+      for (int64_t j = 0; j < hid; ++j) ho[j] *= a[3 * hid + j];
     } else if (gates == 3) {  // r, z, n
       for (int64_t j = 0; j < 2 * hid; ++j) a[j] += r[j];
       apply_activation(sig, a, 2 * hid);
