@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "weft/rt/Gemm.h"
+#include "weft/rt/GemmSmall.h"
 #include "weft/rt/Rnn.h"
 
 namespace weft_rt {
@@ -68,6 +69,27 @@ inline Shapes rnn_layer_output_shapes(const char* op, const RnnConfig& cfg, cons
 // barrier per step) was tried and measured: on a machine whose cores are shared with other
 // work, a step's partner is often not running and every step then waits a scheduler slice,
 // many times slower than one thread, so the recurrence runs on the calling thread.
+
+// H R^T of step s into hr [batch, G*H]. In f32 at batch <= kGemmSmallM, GemmSmall.h's dot
+// products over blocks of R's rows, every other step in reverse block order: R (1 MB for an
+// LSTM of 256 units) is about the size of a core's L2, and sweeping it the same way every
+// step evicts each block just before the next sweep needs it (LRU's worst case); alternating
+// starts each sweep with the blocks the previous one read last.
+template <typename T>
+void recurrent_product(int64_t s, int64_t batch, int64_t gh, int64_t h, const T* hs, const T* rd, T* hr) {
+  if constexpr (std::is_same_v<T, float>) {
+    if (batch <= kGemmSmallM) {
+      constexpr int64_t kBlock = 128;  // rows of R (128 KB at H = 256)
+      const int64_t blocks = (gh + kBlock - 1) / kBlock;
+      for (int64_t i = 0; i < blocks; ++i) {
+        const int64_t blk = s % 2 ? blocks - 1 - i : i, j0 = blk * kBlock;
+        gemm_small_cols_f32(batch, h, hs, h, rd, h, hr, gh, j0, std::min(gh, j0 + kBlock), false);
+      }
+      return;
+    }
+  }
+  gemm_blocked<T>(batch, gh, h, hs, h, 1, rd, 1, h, hr, gh, false);
+}
 
 // Runs the layer: y is 0 past each sequence's length.
 template <typename T>
@@ -189,7 +211,7 @@ std::array<Tensor, 3> rnn_layer(const char* op, const RnnConfig& cfg, const Tens
     };
 
     for (int64_t s = 0; s < seq; ++s) {
-      gemm_blocked<T>(batch, gh, h, hs, h, 1, rd, 1, h, hr, gh, false);  // H R^T
+      recurrent_product<T>(s, batch, gh, h, hs, rd, hr);
       step(s);
     }
     std::copy(hs, hs + state, yh.data<T>() + d * batch * h);
