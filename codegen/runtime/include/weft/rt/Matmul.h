@@ -43,6 +43,14 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   const Shape obatch = broadcast_shape(abatch, bbatch, "matmul");
   const Shape sa = broadcast_strides(abatch, obatch), sb = broadcast_strides(bbatch, obatch);
   const int64_t count = numel(obatch);
+  // One b for every batch entry and a not broadcast: the batch is just more rows of one GEMM
+  // ([count*m, k] x [k, n], a and out contiguous). A Linear over [seq, 1, d] (attention's
+  // projections after batch_first's transpose) is otherwise `count` products with m = 1,
+  // each streaming all of b from memory.
+  if (count > 1 && numel(bbatch) == 1 && numel(abatch) == count) {
+    gemm_blocked<T>(count * m, n, k, a.data<T>(), k, 1, b.data<T>(), n, 1, out.data<T>(), n, false);
+    return out;
+  }
   Shape idx(obatch.size(), 0);
   int64_t offa = 0, offb = 0;  // in whole matrices
   for (int64_t t = 0; t < count; ++t) {

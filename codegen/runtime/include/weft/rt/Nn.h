@@ -8,4 +8,4 @@
 #include "weft/rt/Norm.h"
 #include "weft/rt/Pool.h"
 #include "weft/rt/ReduceMore.h"
-#include "weft/rt/Rnn.h"
+#include "weft/rt/RnnLayer.h"

@@ -14,14 +14,26 @@ namespace weft_rt {
 // Statistics are two-pass in double; the per-element work is an affine map in T
 // (y = x * a + b with a, b per channel or row), a loop the compiler vectorizes.
 
-// Mean and 1/sqrt(var + eps) of n values.
+// Mean and 1/sqrt(var + eps) of n values. Each sum runs over 8 independent double lanes
+// (combined at the end), so that the compiler vectorizes it without reassociating: a single
+// running sum is a chain of dependent adds, the whole cost of layer norm over short rows.
 template <typename T>
 void mean_rstd(const T* p, int64_t n, double eps, double* mean, double* rstd) {
+  constexpr int kLanes = 8;
+  double lane[kLanes] = {};
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes)
+    for (int l = 0; l < kLanes; ++l) lane[l] += double(p[i + l]);
   double s = 0;
-  for (int64_t i = 0; i < n; ++i) s += double(p[i]);
+  for (int l = 0; l < kLanes; ++l) s += lane[l];
+  for (; i < n; ++i) s += double(p[i]);
   const double m = n ? s / double(n) : 0.0;
+  for (int l = 0; l < kLanes; ++l) lane[l] = 0;
+  for (i = 0; i + kLanes <= n; i += kLanes)
+    for (int l = 0; l < kLanes; ++l) lane[l] += (double(p[i + l]) - m) * (double(p[i + l]) - m);
   double v = 0;
-  for (int64_t i = 0; i < n; ++i) v += (double(p[i]) - m) * (double(p[i]) - m);
+  for (int l = 0; l < kLanes; ++l) v += lane[l];
+  for (; i < n; ++i) v += (double(p[i]) - m) * (double(p[i]) - m);
   *mean = m;
   *rstd = 1.0 / std::sqrt((n ? v / double(n) : 0.0) + eps);
 }
@@ -106,19 +118,22 @@ Tensor layer_norm(const Tensor& x, const Tensor& scale, const Tensor& bias, int 
   Tensor out = Tensor::empty<T>(layer_norm_output_shape(x, scale, bias, axis));
   const Shape norm(x.shape().begin() + axis, x.shape().end());
   const int64_t len = numel(norm), rows = len ? x.size() / len : 0;
-  const std::vector<T> sc = expand_param<T>(scale, norm);
-  std::vector<T> bi;
-  if (present(bias)) bi = expand_param<T>(bias, norm);
+  // Parameters of exactly the normalized shape (the usual case) are read in place; others are
+  // broadcast into a copy.
+  std::vector<T> sc_copy, bi_copy;
+  const T* sc = scale.shape() == norm ? scale.data<T>() : (sc_copy = expand_param<T>(scale, norm)).data();
+  const T* bi = nullptr;
+  if (present(bias)) bi = bias.shape() == norm ? bias.data<T>() : (bi_copy = expand_param<T>(bias, norm)).data();
   for (int64_t r = 0; r < rows; ++r) {
     const T* src = x.data<T>() + r * len;
     T* dst = out.data<T>() + r * len;
     double mean, rstd;
     mean_rstd(src, len, eps, &mean, &rstd);
     const T m = T(mean), s = T(rstd);
-    if (!bi.empty())
-      for (int64_t j = 0; j < len; ++j) dst[j] = (src[j] - m) * s * sc[size_t(j)] + bi[size_t(j)];
+    if (bi)
+      for (int64_t j = 0; j < len; ++j) dst[j] = (src[j] - m) * s * sc[j] + bi[j];
     else
-      for (int64_t j = 0; j < len; ++j) dst[j] = (src[j] - m) * s * sc[size_t(j)];
+      for (int64_t j = 0; j < len; ++j) dst[j] = (src[j] - m) * s * sc[j];
   }
   return out;
 }

@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "weft/rt/Elementwise.h"
+#include "weft/rt/VecMath.h"
 
 namespace weft_rt {
 
@@ -100,13 +101,53 @@ struct AxisSplit {
   }
 };
 
+// Lanes of the partial maxima and sums below: independent accumulators, so that the compiler
+// vectorizes the reductions without reassociating (16 fills an AVX-512 register).
+inline constexpr int kSoftmaxLanes = 16;
+
+// f32 softmax (or log-softmax) of one contiguous row of n values: the last axis, as attention
+// and classifier heads have it. In f32 with VecMath's exp and partial sums over lanes, every
+// loop vectorizing; this differs from the double-precision path below by a few f32 ulp per
+// value (more for rows of many thousands of values, whose sum rounds in f32).
+inline void softmax_row_f32(const float* src, float* dst, int64_t n, bool log) {
+  constexpr int L = kSoftmaxLanes;
+  float lane[L];
+  for (int l = 0; l < L; ++l) lane[l] = -std::numeric_limits<float>::infinity();
+  int64_t i = 0;
+  for (; i + L <= n; i += L)
+    for (int l = 0; l < L; ++l) lane[l] = src[i + l] > lane[l] ? src[i + l] : lane[l];
+  float m = -std::numeric_limits<float>::infinity();
+  for (int l = 0; l < L; ++l) m = lane[l] > m ? lane[l] : m;
+  for (; i < n; ++i) m = src[i] > m ? src[i] : m;  // a NaN is skipped here and poisons the sum below
+  for (int64_t j = 0; j < n; ++j) dst[j] = vecmath::exp_f32(src[j] - m);
+  for (int l = 0; l < L; ++l) lane[l] = 0.0f;
+  for (i = 0; i + L <= n; i += L)
+    for (int l = 0; l < L; ++l) lane[l] += dst[i + l];
+  float sum = 0.0f;
+  for (int l = 0; l < L; ++l) sum += lane[l];
+  for (; i < n; ++i) sum += dst[i];
+  if (log) {
+    const float log_sum = std::log(sum);
+    for (int64_t j = 0; j < n; ++j) dst[j] = (src[j] - m) - log_sum;
+  } else {
+    const float inv = 1.0f / sum;
+    for (int64_t j = 0; j < n; ++j) dst[j] *= inv;
+  }
+}
+
 // e^(x - max) / sum, or with `log` (x - max) - log(sum), along `axis` (normalized),
-// summing in double like the interpreter. Each pass runs over the `inner` positions of one
-// slice at a time, so its inner loop is contiguous.
+// summing in double like the interpreter (f32 along a contiguous axis: softmax_row_f32). Each
+// pass runs over the `inner` positions of one slice at a time, so its inner loop is contiguous.
 template <typename T>
 Tensor softmax_along(const Tensor& x, int axis, bool log) {
   const AxisSplit v(x.shape(), axis);
   Tensor out = Tensor::empty<T>(x.shape());
+  if constexpr (std::is_same_v<T, float>) {
+    if (v.inner == 1) {
+      for (int64_t o = 0; o < v.outer; ++o) softmax_row_f32(x.data<float>() + o * v.n, out.data<float>() + o * v.n, v.n, log);
+      return out;
+    }
+  }
   std::vector<double> m(size_t(v.inner)), s(size_t(v.inner));
   for (int64_t o = 0; o < v.outer; ++o) {
     const T* src = x.data<T>() + o * v.n * v.inner;
