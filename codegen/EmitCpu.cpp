@@ -9,6 +9,7 @@
 #include "codegen/CpuTypes.h"
 #include "codegen/Weights.h"
 #include "ir/Sharing.h"
+#include "ir/OutputNames.h"
 #include "ir/ops/CpuEmit.h"
 
 namespace weft::codegen {
@@ -150,6 +151,11 @@ CpuSource emit_cpu(const Module& m, const std::string& name, const CpuEmitOption
   std::vector<Io> inputs, outputs;
   for (size_t i = 0; i < main->params.size(); ++i) inputs.push_back(input_io(main->params[i], i, tags));
   flatten_result(as_func(main->checked_type)->ret, "r", main->span, tags, outputs);
+  if (main->attrs.has(kFunctionAttrOutputNames)) {
+    const std::vector<std::string>& names = main->attrs.get_strings(kFunctionAttrOutputNames);
+    if (names.size() == outputs.size())
+      for (size_t i = 0; i < names.size(); ++i) outputs[i].name = names[i];
+  }
 
   std::string entry = "// The C API's run(): inputs validated by the runtime, outputs flattened from @main's result.\n";
   entry += "static void run_main(const weft_rt::IoValue* in, weft_rt::IoValue* out) {\n";

@@ -12,6 +12,7 @@
 #include "importers/onnx/GraphBuilder.h"
 #include "importers/onnx/OnnxTensors.h"
 #include "ir/OpRegistry.h"
+#include "ir/OutputNames.h"
 #include "ir/TypeInference.h"
 
 namespace weft::onnx_import {
@@ -82,7 +83,12 @@ Module build(const onnx::ModelProto& model, const std::string& path) {
   main.convert_nodes(graph);
   std::vector<Expr> outs = main.outputs(graph);
   Expr result = outs.size() == 1 ? outs[0] : Expr(make_tuple(outs, main.graph_span()));
-  state.module.add_function("main", make_function(params, nullptr, main.finish(result), {}, main.graph_span()));
+  // The output names as the model spells them, for the compiled library's output_info.
+  std::vector<std::string> output_names;
+  for (auto& output : graph.output()) output_names.push_back(output.name());
+  Attrs main_attrs;
+  main_attrs.set(kFunctionAttrOutputNames, output_names);
+  state.module.add_function("main", make_function(params, nullptr, main.finish(result), {}, main.graph_span(), std::move(main_attrs)));
   // A module that does not type-check is not returned: the error names the node it came from.
   infer_types(state.module);
   return state.module;

@@ -14,10 +14,12 @@ F, I64, BOOL = TensorProto.FLOAT, TensorProto.INT64, TensorProto.BOOL
 # with double quotes, a C comment closer, a newline, a backslash at the end, and two names
 # that sanitize alike (`a:b`, `a_b`), which must stay two inputs in generated code.
 ODD_NAMES = ["onnx::Flatten_0", 'say "hi"', "end */ here", "two\nlines", "back\\", "a:b", "a_b"]
+# The output's name: an exporter's generated name with quotes and a comment closer after it.
+OUT_NAME = 'onnx::Add_5 "sum" */'
 
 
 def name_cases(case):
-    # out::sum = sum_k (k + 1) * input_k, so swapping any two inputs changes the result.
+    # OUT_NAME = sum_k (k + 1) * input_k, so swapping any two inputs changes the result.
     nodes, inits, prev = [], [], None
     for k, name in enumerate(ODD_NAMES):
         inits.append(numpy_helper.from_array(np.float32(k + 1), f"w{k}"))
@@ -25,8 +27,8 @@ def name_cases(case):
         if prev is not None:
             nodes.append(H.make_node("Add", [prev, f"scaled{k}"], [f"acc{k}"]))
         prev = f"acc{k}" if k else f"scaled{k}"
-    nodes.append(H.make_node("Identity", [prev], ["out::sum"]))
-    m = model(nodes, [vi(n, F, [2]) for n in ODD_NAMES], [vi("out::sum", F, [2])], inits)
+    nodes.append(H.make_node("Identity", [prev], [OUT_NAME]))
+    m = model(nodes, [vi(n, F, [2]) for n in ODD_NAMES], [vi(OUT_NAME, F, [2])], inits)
     rng = np.random.default_rng(7)
     ins = [rng.standard_normal(2).astype(np.float32) for _ in ODD_NAMES]
     want = sum(np.float32(k + 1) * x for k, x in enumerate(ins))

@@ -302,6 +302,17 @@ class AttributeState(nn.Module):
         return self.pyramid.read(0) - total, self.pyramid.read(1)
 
 
+# --- F.grid_sample (RAFT's bilinear_sampler): every mode and padding, both align_corners ------
+class GridSample(nn.Module):
+    def forward(self, x, grid):
+        return (F.grid_sample(x, grid, align_corners=False), F.grid_sample(x, grid, padding_mode="border", align_corners=True),
+                F.grid_sample(x, grid, padding_mode="reflection", align_corners=False),
+                F.grid_sample(x, grid, mode="nearest", padding_mode="reflection", align_corners=True),
+                F.grid_sample(x, grid, mode="nearest", align_corners=False),
+                F.grid_sample(x, grid, mode="bicubic", padding_mode="border", align_corners=False),
+                F.grid_sample(x, grid, mode="bicubic", padding_mode="reflection", align_corners=True))
+
+
 def channel_shuffle(x, groups: int):  # torchvision's shufflenetv2.channel_shuffle
     batchsize, num_channels, height, width = x.size()
     channels_per_group = num_channels // groups
@@ -472,6 +483,10 @@ MODELS = {
                             lambda: [[randn(1, 2, 3, 4), randn(1, 2, 5, 4), randn(3, 3)], [randn(2, 3, 4, 2), randn(2, 3, 2, 2), randn(5, 5)]]),
     "attribute_state": (AttributeState, "x: f32[batch, 3, h, w]", ["tensor"],
                         lambda: [[randn(1, 3, 4, 6)], [randn(2, 3, 8, 4)]]),
+    "grid_sample": (GridSample, "x: f32[n, c, h, w]\ngrid: f32[n, ho, wo, 2]", ["tensor", "tensor"],
+                    lambda: [[randn(1, 2, 4, 5), 0.7 * randn(1, 3, 4, 2)], [randn(2, 3, 6, 3), 0.7 * randn(2, 5, 2, 2)]]),
+    "grid_sample_traced": (GridSample, "x: f32[n, c, h, w]\ngrid: f32[n, ho, wo, 2]", ["tensor", "tensor"],
+                           lambda: [[randn(1, 2, 4, 5), 0.7 * randn(1, 3, 4, 2)], [randn(2, 3, 6, 3), 0.7 * randn(2, 5, 2, 2)]]),
     "transformer_scripted": (TinyTransformer, "src: f32[s, batch, 8]\ntgt: f32[t, batch, 8]\ntgt_mask: f32[t, t]",
                              ["tensor", "tensor", "tensor"],
                              lambda: [[randn(5, 2, 8), randn(3, 2, 8), causal_mask(3)], [randn(2, 1, 8), randn(4, 1, 8), causal_mask(4)]]),
@@ -484,6 +499,7 @@ TRACE_EXAMPLES = {
     "baddbmm_traced": lambda: tuple(torch.from_numpy(randn(*s)) for s in [(3, 2, 4), (3, 2, 3), (3, 3, 4)]),
     "channel_shuffle_traced": lambda: (torch.from_numpy(randn(2, 3, 6, 6)),),
     "pad_norm_split_traced": lambda: (torch.from_numpy(randn(2, 3, 6, 5)),),
+    "grid_sample_traced": lambda: (torch.from_numpy(randn(2, 2, 5, 4)), torch.from_numpy(0.7 * randn(2, 3, 3, 2))),
     "einsum_views_traced": lambda: tuple(torch.from_numpy(randn(*s)) for s in [(2, 2, 3, 4), (2, 2, 5, 4), (4, 4)]),
 }
 

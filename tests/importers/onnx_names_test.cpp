@@ -1,4 +1,4 @@
-// onnx_names_test.cpp - ONNX input names as the model spells them (`onnx::Flatten_0`, quotes, `*/`,
+// onnx_names_test.cpp - ONNX input and output names as the model spells them (`onnx::Flatten_0`, quotes, `*/`,
 // newlines, a trailing backslash, two names that sanitize alike) through every interface: @main,
 // the text format, the compiled library's C API and generated source, and `weft run --input`.
 #include <gtest/gtest.h>
@@ -27,6 +27,8 @@ using json = nlohmann::json;
 
 // As models/onnx/make_interface_cases.py's ODD_NAMES.
 const std::vector<std::string> kNames = {"onnx::Flatten_0", "say \"hi\"", "end */ here", "two\nlines", "back\\", "a:b", "a_b"};
+// As its OUT_NAME.
+const std::string kOutputName = "onnx::Add_5 \"sum\" */";
 
 struct NamesCase {
   Module m;
@@ -93,6 +95,10 @@ TEST(OnnxNames, CompiledLibraryReportsTheExactNames) {
     ASSERT_EQ(lib.api()->input_info(lib.model(), int(i), &info), 0);
     EXPECT_EQ(std::string(info.name), kNames[i]);
   }
+  ASSERT_EQ(lib.api()->num_outputs(lib.model()), 1);
+  weft_tensor_info out_info;
+  ASSERT_EQ(lib.api()->output_info(lib.model(), 0, &out_info), 0);
+  EXPECT_EQ(std::string(out_info.name), kOutputName);
   std::vector<Tensor> got = lib.run(nc.inputs);
   ASSERT_EQ(got.size(), 1u);
   EXPECT_TRUE(testing::tensors_close(got[0], nc.want, 1e-6, 1e-6));

@@ -94,7 +94,10 @@ Converter upsample_sized(Flavor f, size_t spatial) {
 
 }  // namespace
 
+void register_grid_sample_converters(ConverterTable& t);
+
 void register_resize_converters(ConverterTable& t) {
+  register_grid_sample_converters(t);  // the other resampler
   struct Entry { const char* name; Flavor f; size_t spatial; };
   const Entry entries[] = {
       {"aten::upsample_nearest1d", {"nearest", false, false}, 1},
