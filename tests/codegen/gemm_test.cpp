@@ -94,8 +94,8 @@ void check(const Case& c, int threads, bool implicit_b = false) {
   EXPECT_EQ(bad, 0) << name(c, threads);
 }
 
-// Every combination of edge sizes (around and across the tile sizes of every ISA: MR 4/6/12,
-// NR 8/16/32, KC 256) with transposes and accumulation, at 1 and 2 threads.
+// Every combination of edge sizes (around and across the tile sizes of every ISA: MR 4/6/8,
+// NR 8/16/48, KC 256) with transposes and accumulation, at 1 and 2 threads.
 std::vector<Case> edge_cases() {
   std::vector<Case> cases;
   const int64_t sizes[] = {1, 5, 17, 63, 100, 513};
