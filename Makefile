@@ -30,13 +30,16 @@ example: configure
 	@cmake --build $(BUILD) -j$(JOBS) --target weft
 	@scripts/run-example.sh $(BUILD)
 
-# GEMM GFLOP/s against the measured FMA peak (no LibTorch needed), then speed and memory against
-# LibTorch where it is installed: configures bench/ (off otherwise), builds only its targets (and
-# weft), generates the models and prints the tables. Numbers are only as quiet as the machine.
+# Speed against ONNX Runtime and LibTorch, GEMM against the FMA peak, compile time and memory
+# (README.md, "Benchmarks"): configures bench/ (off otherwise), builds only its targets (and weft),
+# generates the models and prints a table per benchmark. Every benchmark runs even if one before it
+# fails; the status says whether any did.
+BENCH_TARGETS = gemm_bench_run weft_bench_compile_time weft_bench_onnxruntime weft_bench_libtorch_peers weft_bench
 bench: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWEFT_BUILD_BENCH=ON > /dev/null
-	@cmake --build $(BUILD) -j$(JOBS) --target gemm_bench_run
-	@cmake --build $(BUILD) -j$(JOBS) --target weft_bench
+	@status=0; for target in $(BENCH_TARGETS); do \
+	  cmake --build $(BUILD) -j$(JOBS) --target $$target || status=1; \
+	done; exit $$status
 
 clean:
 	rm -rf $(BUILD)

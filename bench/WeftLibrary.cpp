@@ -43,7 +43,7 @@ std::vector<int64_t> parse_shape(const std::string& text) {
   return shape;
 }
 
-WeftLibrary::WeftLibrary(const std::string& path) : path_(path) {
+WeftLibrary::WeftLibrary(const std::string& path, int num_threads) : path_(path) {
   lib_ = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!lib_) throw std::runtime_error(std::string("dlopen: ") + dlerror());
   // Every library exports weft_model_api besides NAME_api; RTLD_LOCAL keeps each one's apart.
@@ -52,7 +52,7 @@ WeftLibrary::WeftLibrary(const std::string& path) : path_(path) {
   api_ = get();
   if (!api_ || api_->version < 3) throw std::runtime_error(path + ": not a C API version 3 library (memory_stats)");
   weft_options options = {};
-  options.num_threads = 1;  // the tables compare against LibTorch on 1 thread
+  options.num_threads = num_threads;
   if (api_->create(&options, &model_) != 0) throw std::runtime_error(path + ": create: " + api_->last_error());
 }
 

@@ -25,7 +25,8 @@ std::vector<int64_t> parse_shape(const std::string& text);
 // One library and one model handle. Every failure throws std::runtime_error saying what.
 class WeftLibrary {
  public:
-  explicit WeftLibrary(const std::string& path);
+  // `num_threads` goes to weft_options (0: the library's choice).
+  explicit WeftLibrary(const std::string& path, int num_threads = 0);
   ~WeftLibrary();
   WeftLibrary(const WeftLibrary&) = delete;
   WeftLibrary& operator=(const WeftLibrary&) = delete;

@@ -1,7 +1,7 @@
 // run_vs_libtorch.cpp - run_vs_libtorch MODELS_DIR: each model of make_models.py compiled by `weft compile`, timed
 // against LibTorch on the same inputs, outputs compared, memory measured; one table of ratios.
 //
-// weft runs on 1 thread here (WeftLibrary sets num_threads = 1), so the ratio is against LibTorch on 1 thread;
+// weft runs on 1 thread here (num_threads = 1 in weft_options), so the ratio is against LibTorch on 1 thread;
 // LibTorch on its default threads is printed beside it. Peak RSS comes from one fresh child
 // process per engine (weft_rss_child for weft, this program with --rss-child for LibTorch),
 // so that neither engine's memory is counted in the other's.
@@ -97,7 +97,7 @@ Row bench_model(const std::string& dir, const std::string& name, int default_thr
   r.name = name;
   const std::string pt = dir + "/" + name + ".pt", lib_path = dir + "/lib" + name + ".so";
   r.compile_s = compile(pt, lib_path, dir + "/" + name + ".compile.log");
-  WeftLibrary lib(lib_path);
+  WeftLibrary lib(lib_path, 1);  // the table compares against LibTorch on 1 thread
   const auto shapes = lib.input_shapes();
   const auto inputs = make_inputs(shapes);
   TorchModel torch(pt, inputs);

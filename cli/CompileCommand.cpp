@@ -10,6 +10,7 @@
 #include "cli/InputTypeFlags.h"
 #include "cli/ModelLoader.h"
 #include "cli/PassFlags.h"
+#include "codegen/CompileCache.h"
 #include "codegen/EmitCpu.h"
 #include "codegen/Toolchain.h"
 
@@ -25,6 +26,9 @@ struct CompileOptions {
   PipelineFlags passes;  // -O (the IR pass level, default 2) and --dump-ir
   int cxx_opt = 3;       // the C++ compiler's -O
   bool quiet = false;
+  bool verbose = false;
+  bool no_cache = false;
+  bool header_only = false;
 };
 CompileOptions options;
 
@@ -82,6 +86,12 @@ CLI::App* add_compile_command(CLI::App& app) {
       ->capture_default_str();
   c->add_option("--emit-source", options.emit_source, "also write the generated source, runtime headers and build.sh to DIR");
   c->add_flag("-q,--quiet", options.quiet, "print nothing but errors (the stages and their times go to stderr otherwise)");
+  c->add_flag("-v,--verbose", options.verbose, "also say which runtime was linked and where the cache is");
+  c->add_flag("--no-cache", options.no_cache,
+              "always run the C++ compiler (the cache is $WEFT_CACHE_DIR, else $XDG_CACHE_HOME/weft or ~/.cache/weft; "
+              "WEFT_CACHE=0 turns it off too)");
+  c->add_flag("--header-only-runtime", options.header_only,
+              "compile the runtime's kernels from their headers instead of linking the precompiled archive (slower)");
   return c;
 }
 
@@ -92,6 +102,9 @@ int run_compile() {
   codegen::ToolchainOptions toolchain;
   toolchain.cpu = options.cpu;
   toolchain.opt_level = options.cxx_opt;
+  toolchain.precompiled_runtime = !options.header_only;
+  if (!options.no_cache) toolchain.cache_dir = codegen::default_cache_dir();
+  const auto start = std::chrono::steady_clock::now();
   codegen::check_cpu_level(options.cpu, toolchain);  // before the slow stages
   codegen::CpuEmitOptions emit;
   if (options.weights == "external") emit.weights_file = std::filesystem::path(options.output).stem().string() + ".weights";
@@ -109,12 +122,19 @@ int run_compile() {
           << " bytes of frames (" << src.unshared_bytes << " unshared)\n";
   if (!options.emit_source.empty())
     stage("write source", [&] { codegen::write_source_tree(src, name, options.emit_source, toolchain); });
-  stage("C++ compile (-O" + std::to_string(options.cxx_opt) + ")",
-        [&] { codegen::build_shared_library(src, name, options.output, toolchain); });
+  const codegen::BuildReport built = codegen::build_shared_library(src, name, options.output, toolchain);
+  for (const auto& step : built.steps) log() << "  " << step.what << ": " << std::fixed << std::setprecision(1) << step.ms << " ms\n";
+  if (options.verbose) {
+    log() << "  " << built.runtime << "\n";
+    log() << "  cache: " << (toolchain.cache_dir.empty() ? std::string("off") : toolchain.cache_dir) << "\n";
+  }
+  if (!built.cache_note.empty()) log() << "  cache: " << built.cache_note << " (the library was built all the same)\n";
   log() << "wrote " << options.output;
   if (!emit.weights_file.empty())
     log() << " and " << (std::filesystem::path(options.output).parent_path() / emit.weights_file).string();
-  log() << " (" << src.source.size() << " bytes of C++, " << src.weights.size() << " bytes of weights)\n";
+  log() << " (" << src.source.size() << " bytes of C++, " << src.weights.size() << " bytes of weights"
+        << (built.cache_hit ? ", cache hit" : "") << ") in " << std::fixed << std::setprecision(1)
+        << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s total\n";
   return 0;
 }
 

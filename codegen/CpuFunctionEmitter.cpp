@@ -6,6 +6,7 @@
 
 #include "codegen/CpuTypes.h"
 #include "codegen/IrComment.h"
+#include "codegen/SplitBody.h"
 #include "ir/ExprSnippet.h"
 #include "ir/Lexer.h"
 #include "ir/OpRegistry.h"
@@ -14,6 +15,10 @@
 namespace weft::codegen {
 
 namespace {
+
+// Statements per chunk of a split body (SplitBody.h): large enough that the call per chunk
+// costs nothing at run time, small enough that g++'s superlinear passes stay cheap.
+constexpr size_t kStatementsPerChunk = 40;
 
 std::string sanitize(const std::string& hint) {
   static const std::set<std::string> reserved = {
@@ -102,7 +107,8 @@ std::string CpuFunctionEmitter::emit(const FunctionInstance& inst) {
   plan_ = plan_memory(fn_->body, [&](const Expr& e) { return type_of(e); });
   produced_.clear();
   tail(fn_->body);
-  std::string body = plan_frame() + (scope_.loops ? loop_wrapped(out_) : out_);
+  // Long straight-line bodies (a model's @main) are cut into chunks g++ optimizes one at a time.
+  std::string body = plan_frame() + (scope_.loops ? loop_wrapped(out_) : split_body(out_, kStatementsPerChunk));
   std::string head = "// @" + inst.name;
   if (!inst.subst.empty()) {
     head += "[";
@@ -312,7 +318,7 @@ std::string CpuFunctionEmitter::op_call(const CallNode& call, const std::string&
       if (!def->shape_cpu) unsupported(self, "operator '" + def->name + "' with run-time dims (it has no run-time shape function)");
       shapes = def->shape_cpu(a);
     }
-    expr = cpu_emit_op(def->emit_cpu, std::move(a));
+    expr = functors_.hoist(cpu_emit_op(def->emit_cpu, std::move(a)));
     if (!shapes.empty()) expr = "weft_rt::shaped_call(" + shapes + ", [&] { return " + expr + "; }, \"" + def->name + "\")";
   } catch (const CompileError& err) {
     if (err.diagnostic().span.known()) throw;

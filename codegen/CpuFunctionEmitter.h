@@ -8,6 +8,7 @@
 
 #include "codegen/CpuInstances.h"
 #include "codegen/MemoryPlan.h"
+#include "codegen/SharedFunctors.h"
 #include "codegen/Weights.h"
 #include "ir/Module.h"
 
@@ -34,6 +35,8 @@ class CpuFunctionEmitter {
   bool may_recurse() const;
   // The memory plan of the instance emit() emitted last.
   const MemoryPlan& last_plan() const { return plan_; }
+  // The file-scope lambdas the emitted functions name (print before them).
+  std::string shared_functors() const { return functors_.definitions(); }
 
  private:
   // The function whose body is being emitted: a global instance or a closure literal.
@@ -97,6 +100,7 @@ class CpuFunctionEmitter {
   Function fn_;
   Scope scope_;
   std::string out_;
+  SharedFunctors functors_;  // across all functions of the module
   int indent_ = 1;
   std::map<const VarNode*, std::string> vars_;
   std::map<std::string, int> used_;  // shared by nested lambdas, so their names never shadow a capture

@@ -168,8 +168,10 @@ CpuSource emit_cpu(const Module& m, const std::string& name, const CpuEmitOption
                     ".so.\n// One C++ function per IR function; comments cite the IR. Do not edit.\n";
   src += "#include <cmath>\n#include <tuple>\n#include <utility>\n\n#include \"weft/runtime.h\"\n\n";
   src += weights.declarations();
-  src += "\nnamespace {\n\n" + decls + functions + "\n" + entry + "\n}  // namespace\n\n";
-  src += "WEFT_RT_DEFINE_API(model, " + name + ")\n";
+  src += "\nnamespace {\n\n" + fe.shared_functors() + decls + functions + "\n" + entry + "\n}  // namespace\n\n";
+  // With a precompiled runtime (weft/rt/Precompiled.h) the API table's code is in the archive.
+  src += "#ifdef WEFT_RT_PRECOMPILED\nWEFT_RT_DEFINE_LINKED_API(model, " + name + ")\n#else\nWEFT_RT_DEFINE_API(model, " + name +
+         ")\n#endif\n";
   return {src, weights.blob(), options.weights_file, planned, frames, unshared};
 }
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <chrono>
 #include <csignal>
 #include <cstring>
 #include <cstdlib>
@@ -13,7 +14,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "codegen/CompileCache.h"
+#include "codegen/RuntimeArchive.h"
 #include "ir/Error.h"
+#include "weft/rt/Hash.h"
 
 namespace weft::codegen {
 
@@ -69,17 +73,38 @@ int run_process(const std::vector<std::string>& argv, const fs::path& cwd, const
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-std::vector<std::string> compile_command(const std::string& name, const ToolchainOptions& o, const std::string& output,
-                                         bool external_weights) {
-  std::vector<std::string> cmd = {o.compiler, "-std=c++20", "-O" + std::to_string(o.opt_level), "-march=" + o.cpu, "-shared", "-fPIC",
-                                  "-static-libstdc++", "-static-libgcc", "-fvisibility=hidden",
-                                  "-Iinclude", "-Wa,-I.", "-Wl,--version-script=exports.map", "-Wl,-soname,lib" + name + ".so"};
+// The archive's place inside a build directory (copied there by write_tree).
+std::string archive_in_tree(const RuntimeArchive& a) { return "lib/libweft_rt_" + a.level + ".a"; }
+
+// g++ -c: the generated source to NAME.o. The runtime's heavy kernels are only declared when
+// an archive is linked (WEFT_RT_PRECOMPILED, weft/rt/Precompiled.h).
+std::vector<std::string> compile_command(const std::string& name, const ToolchainOptions& o, const RuntimeArchive& a) {
+  std::vector<std::string> cmd = {o.compiler, "-std=c++20", "-O" + std::to_string(o.opt_level), "-march=" + o.cpu, "-fPIC",
+                                  "-fvisibility=hidden", "-Iinclude", "-Wa,-I."};
+  if (!a.path.empty()) cmd.push_back("-DWEFT_RT_PRECOMPILED");
   cmd.insert(cmd.end(), o.extra_flags.begin(), o.extra_flags.end());
-  cmd.insert(cmd.end(), {"-o", output, name + ".cpp"});
+  cmd.insert(cmd.end(), {"-c", name + ".cpp", "-o", name + ".o"});
+  return cmd;
+}
+
+// g++ -shared: NAME.o and the archive into the library, libstdc++ inside, only the API exported.
+std::vector<std::string> link_command(const std::string& name, const ToolchainOptions& o, const RuntimeArchive& a,
+                                      const std::string& output, bool external_weights) {
+  std::vector<std::string> cmd = {o.compiler, "-shared", "-static-libstdc++", "-static-libgcc",
+                                  "-Wl,--version-script=exports.map", "-Wl,-soname,lib" + name + ".so"};
+  cmd.insert(cmd.end(), o.extra_flags.begin(), o.extra_flags.end());
+  cmd.insert(cmd.end(), {"-o", output, name + ".o"});
+  if (!a.path.empty()) cmd.push_back(archive_in_tree(a));
   // dladdr (finding the sidecar beside the library) lives in libdl before glibc 2.34; as-needed
   // keeps libdl out of the dependencies where libc has it.
   if (external_weights) cmd.insert(cmd.end(), {"-Wl,--push-state,--as-needed", "-ldl", "-Wl,--pop-state"});
   return cmd;
+}
+
+std::string joined(const std::vector<std::string>& argv) {
+  std::string s;
+  for (auto& a : argv) s += (s.empty() ? "" : " ") + a;
+  return s;
 }
 
 // The temporary outputs beside the final ones, removed if weft is killed (SIGINT, SIGTERM,
@@ -176,31 +201,73 @@ void check_cpu_level(const std::string& cpu, const ToolchainOptions& options) {
   throw CompileError("--cpu '" + cpu + "' is not accepted by the C++ compiler (" + o.compiler + " -march=" + cpu + ": " + msg + ")" + hint);
 }
 
-void write_source_tree(const CpuSource& src, const std::string& name, const std::string& dir, const ToolchainOptions& options) {
-  const fs::path d(dir);
-  std::error_code ec;
-  fs::create_directories(d / "include", ec);
-  if (ec) throw CompileError("cannot create " + dir + ": " + ec.message());
+namespace {
+
+fs::path runtime_headers(const ToolchainOptions& options) {
   const fs::path rt = options.runtime_include_dir.empty() ? fs::path(runtime_include_dir()) : fs::path(options.runtime_include_dir);
   if (!fs::exists(rt / "weft" / "runtime.h"))
     throw CompileError("cannot find the weft runtime headers in '" + rt.string() + "' (set WEFT_RUNTIME_DIR to codegen/runtime/include)");
-  fs::copy(rt / "weft", d / "include" / "weft", fs::copy_options::recursive | fs::copy_options::overwrite_existing, ec);
-  if (ec) throw CompileError("cannot copy the runtime headers into " + dir + ": " + ec.message());
+  return rt;
+}
+
+// The archive to link, when asked for and present; otherwise none, with the reason.
+RuntimeArchive pick_archive(const ToolchainOptions& o) {
+  if (!o.precompiled_runtime) return {"", "", "runtime: header-only (precompiled runtime turned off)"};
+  return find_runtime_archive(o.compiler, o.cpu);
+}
+
+void write_tree(const CpuSource& src, const std::string& name, const fs::path& d, const ToolchainOptions& o, const RuntimeArchive& a) {
+  std::error_code ec;
+  fs::create_directories(d / "include", ec);
+  if (ec) throw CompileError("cannot create " + d.string() + ": " + ec.message());
+  fs::copy(runtime_headers(o) / "weft", d / "include" / "weft", fs::copy_options::recursive | fs::copy_options::overwrite_existing, ec);
+  if (ec) throw CompileError("cannot copy the runtime headers into " + d.string() + ": " + ec.message());
+  if (!a.path.empty()) {
+    fs::create_directories(d / "lib", ec);
+    fs::copy_file(a.path, d / archive_in_tree(a), fs::copy_options::overwrite_existing, ec);
+    if (ec) throw CompileError("cannot copy the runtime archive " + a.path + " into " + d.string() + ": " + ec.message());
+  }
   write_file(d / (name + ".cpp"), src.source);
   // Embedded weights are weights.bin, which the assembler's .incbin reads; external ones
   // keep their sidecar name, so the directory holds what the library will look for.
   write_file(d / (src.weights_file.empty() ? std::string("weights.bin") : src.weights_file), src.weights);
   // The API is all the library exports: not libstdc++, not std templates it instantiated.
   write_file(d / "exports.map", "{\n  global:\n    weft_model_api;\n    " + name + "_api;\n  local:\n    *;\n};\n");
-  std::string cmd;
-  for (auto& a : compile_command(name, resolved(options), "lib" + name + ".so", !src.weights_file.empty())) cmd += (cmd.empty() ? "" : " ") + a;
-  write_file(d / "build.sh", "#!/bin/sh\n# Rebuilds lib" + name + ".so from this directory, as weft compile did.\n" + cmd + "\n");
+  write_file(d / "build.sh", "#!/bin/sh\n# Rebuilds lib" + name + ".so from this directory, as weft compile did.\nset -e\n" +
+                                 joined(compile_command(name, o, a)) + "\n" +
+                                 joined(link_command(name, o, a, "lib" + name + ".so", !src.weights_file.empty())) + "\n");
 }
 
-void build_shared_library(const CpuSource& src, const std::string& name, const std::string& output, const ToolchainOptions& options) {
+// Everything that decides the library's bytes, for the cache key.
+std::string cache_key(const CpuSource& src, const std::string& name, const ToolchainOptions& o, const RuntimeArchive& a) {
+  std::vector<std::string> parts = {"weft " WEFT_VERSION_STRING, src.source, src.weights_file,
+                                    std::to_string(weft_rt::weights_hash(src.weights.data(), src.weights.size())),
+                                    joined(compile_command(name, o, a)),
+                                    joined(link_command(name, o, a, "lib" + name + ".so", !src.weights_file.empty()))};
   TempDir tmp;
-  write_source_tree(src, name, tmp.path.string(), options);
+  const int rc = run_process({o.compiler, "--version"}, tmp.path, tmp.path / "version");
+  parts.push_back(std::to_string(rc) + read_file(tmp.path / "version"));
+  parts.push_back(tree_contents((runtime_headers(o) / "weft").string()));
+  parts.push_back(a.path.empty() ? "" : read_file(a.path));
+  return CompileCache::key(parts);
+}
+
+double ms_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+void write_source_tree(const CpuSource& src, const std::string& name, const std::string& dir, const ToolchainOptions& options) {
   const ToolchainOptions o = resolved(options);
+  write_tree(src, name, dir, o, pick_archive(o));
+}
+
+BuildReport build_shared_library(const CpuSource& src, const std::string& name, const std::string& output, const ToolchainOptions& options) {
+  BuildReport report;
+  const ToolchainOptions o = resolved(options);
+  const RuntimeArchive archive = pick_archive(o);
+  report.runtime = archive.why;
 
   const fs::path out = fs::absolute(output);
   std::error_code ec;
@@ -208,15 +275,36 @@ void build_shared_library(const CpuSource& src, const std::string& name, const s
   const fs::path partial = partial_path(out);
   PartialFiles partials;
   partials.add(partial);
-  const fs::path log = tmp.path / "compiler.log";
-  int rc = run_process(compile_command(name, o, partial.string(), !src.weights_file.empty()), tmp.path, log);
-  if (rc != 0) {
-    fs::remove(partial, ec);
-    std::string msgs = read_file(log);
-    if (msgs.size() > 4000) msgs = msgs.substr(0, 4000) + "\n...";
-    throw CompileError(Msg() << "the C++ compiler (" << o.compiler << ") failed"
-                             << (rc < 0 || rc == 127 ? " to start" : " with status " + std::to_string(rc))
-                             << " on the generated source (see it with --emit-source DIR):\n" << msgs);
+
+  std::string key;
+  if (!o.cache_dir.empty()) {
+    const auto t0 = std::chrono::steady_clock::now();
+    key = cache_key(src, name, o, archive);
+    report.cache_hit = CompileCache(o.cache_dir).fetch(key, partial.string());
+    report.steps.push_back({report.cache_hit ? "cache hit (" + o.cache_dir + ")" : "cache lookup (miss)", ms_since(t0)});
+  }
+  if (!report.cache_hit) {
+    TempDir tmp;
+    write_tree(src, name, tmp.path, o, archive);
+    const fs::path log = tmp.path / "compiler.log";
+    // Compile, then link: separate steps, so each one's time can be reported.
+    const std::vector<std::pair<std::string, std::vector<std::string>>> steps = {
+        {"C++ compile (-O" + std::to_string(o.opt_level) + ")", compile_command(name, o, archive)},
+        {"link", link_command(name, o, archive, partial.string(), !src.weights_file.empty())}};
+    for (const auto& [what, argv] : steps) {
+      const auto t0 = std::chrono::steady_clock::now();
+      const int rc = run_process(argv, tmp.path, log);
+      report.steps.push_back({what, ms_since(t0)});
+      if (rc != 0) {
+        fs::remove(partial, ec);
+        std::string msgs = read_file(log);
+        if (msgs.size() > 4000) msgs = msgs.substr(0, 4000) + "\n...";
+        throw CompileError(Msg() << "the C++ compiler (" << o.compiler << ") failed"
+                                 << (rc < 0 || rc == 127 ? " to start" : " with status " + std::to_string(rc)) << " ("
+                                 << what << ") on the generated source (see it with --emit-source DIR):\n" << msgs);
+      }
+    }
+    if (!key.empty()) report.cache_note = CompileCache(o.cache_dir).store(key, partial.string());
   }
   // The sidecar goes first: a library never sits beside weights older than itself, and a
   // sidecar left by a failure after this point is refused by the old library's hash check.
@@ -247,6 +335,7 @@ void build_shared_library(const CpuSource& src, const std::string& name, const s
     if (!sidecar.empty()) fs::remove(sidecar, ec);
     throw CompileError("cannot write " + out.string() + ": " + why);
   }
+  return report;
 }
 
 }  // namespace weft::codegen

@@ -203,12 +203,14 @@ void GraphTranslator::translate_loop(Node* n) {
 Function GraphTranslator::translate_main(const std::shared_ptr<torch::jit::Graph>& g, const std::vector<Type>& input_types) {
   ts::Block b;
   block_ = &b;
+  main_block_ = &b;
   std::vector<Var> params;
   auto inputs = g->inputs();
   for (size_t i = 0; i < inputs.size(); ++i) {
     Value* v = inputs[i];
     if (i == 0 && v->type()->kind() == c10::TypeKind::ClassType) {
       env_[v] = TsVal();
+      env_[v].str = "self";  // the module: a path for prim::GetAttr
       continue;
     }
     size_t k = params.size();

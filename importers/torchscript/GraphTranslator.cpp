@@ -3,6 +3,8 @@
 
 #include <ATen/core/function_schema.h>
 
+#include <set>
+
 namespace weft::ts {
 
 using JBlock = torch::jit::Block;
@@ -324,6 +326,7 @@ void GraphTranslator::translate_node(Node* n) {
     env_[n->output()] = t.elems[size_t(i)];
     return;
   }
+  if (k == prim::GetAttr || k == prim::SetAttr) return translate_attr(n);
   if (k == prim::RaiseException) {
     const TsVal& m = in(0);
     // A message built from values known only at run time (f-strings of shapes) is not kept.
@@ -365,6 +368,33 @@ void GraphTranslator::translate_node(Node* n) {
   throw CompileError(span, Msg() << "unsupported TorchScript operator " << k.toQualString());
 }
 
+// Module attributes left by freezing: only those forward assigns (RAFT's CorrBlock keeps its
+// correlation pyramid in `self.corr_pyramid`). A submodule is a path ("self.m.corr_block");
+// an attribute holds the last value forward assigned it, in forward's own block (an
+// assignment inside an if or a loop would need the attribute as carried state).
+void GraphTranslator::translate_attr(Node* n) {
+  Span span = span_of(n);
+  const TsVal& obj = env(n->input(0), span);
+  if (obj.kind != Kind::Other || !obj.str) throw CompileError(span, Msg() << n->kind().toQualString() << " on a value that is not a module");
+  std::string path = *obj.str + "." + n->s(c10::attr::name);
+  if (n->kind() == prim::SetAttr) {
+    if (block_ != main_block_)
+      throw CompileError(span, "module attribute '" + path + "' is assigned inside an if or a loop, which is not supported");
+    module_attrs_[path] = env(n->input(1), span);
+    return;
+  }
+  if (n->output()->type()->kind() == c10::TypeKind::ClassType) {
+    TsVal sub;
+    sub.str = path;
+    env_[n->output()] = sub;
+    return;
+  }
+  auto it = module_attrs_.find(path);
+  if (it == module_attrs_.end())
+    throw CompileError(span, "module attribute '" + path + "' is read before forward assigns it (only attributes forward assigns are left after freezing, and their value before forward runs is not supported)");
+  env_[n->output()] = it->second;
+}
+
 void GraphTranslator::translate_aten(Node* n) {
   Span span = span_of(n);
   auto schema = n->maybeSchema();
@@ -390,7 +420,39 @@ void GraphTranslator::translate_aten(Node* n) {
   if (in_place) write_back(n->input(0), outs[0], span);
 }
 
-// Writes `value` into `target`; a view (select/slice/narrow) passes the write to its base.
+namespace {
+
+// When view kind `vk` only reorders or regroups its base's elements (flatten, view, squeeze,
+// transpose, permute, ...), `whole` becomes the base holding `value` written through the view:
+// the view's values read back in the base's shape. False for views that pick some elements.
+bool base_of_reshaping_view(NodeContext& ctx, const std::string& vk, const TExpr& base, const TExpr& value, TExpr& whole) {
+  // reshape and contiguous are left out: torch makes them copies, not views, of a strided input.
+  static const std::set<std::string> regroup = {"aten::flatten", "aten::view", "aten::squeeze", "aten::unsqueeze",
+                                                "aten::view_as", "aten::unflatten", "aten::detach", "aten::alias"};
+  TExpr x = ctx.cast(value, base.dtype());
+  if (regroup.count(vk)) {
+    whole = ctx.op("reshape", {x, ctx.op("shape", {base})});
+  } else if (vk == "aten::transpose") {
+    std::vector<int64_t> perm;
+    for (int i = 0; i < base.rank(); ++i) perm.push_back(i);
+    std::swap(perm[size_t(ctx.axis(ctx.int_arg(1), base.rank()))], perm[size_t(ctx.axis(ctx.int_arg(2), base.rank()))]);
+    whole = ctx.op("transpose", {x}, Attrs{{"perm", perm}});
+  } else if (vk == "aten::permute") {
+    std::vector<int64_t> inverse(size_t(base.rank()));
+    std::vector<int64_t> perm = ctx.ints_arg(1);
+    for (size_t i = 0; i < perm.size() && i < inverse.size(); ++i) inverse[size_t(ctx.axis(perm[i], base.rank()))] = int64_t(i);
+    whole = ctx.op("transpose", {x}, Attrs{{"perm", inverse}});
+  } else {
+    return false;
+  }
+  if (base.tensor()) whole.t = base.t;  // same shape as before the write
+  return true;
+}
+
+}  // namespace
+
+// Writes `value` into `target`; a view passes the write to its base (select/slice/narrow
+// splice it in, views that regroup elements reshape it back).
 void GraphTranslator::write_back(Value* target, TsVal value, const Span& span) {
   for (;;) {
     env_[target] = value;
@@ -404,6 +466,11 @@ void GraphTranslator::write_back(Value* target, TsVal value, const Span& span) {
     for (Value* v : vn->inputs()) args.push_back(env(v, span));
     NodeContext ctx(ir_, *block_, vk, span, args, {Kind::Tensor});
     int rank = b.rank();
+    if (TExpr whole; base_of_reshaping_view(ctx, vk, b, value.v, whole)) {
+      target = base;
+      value = TsVal::tensor(whole);
+      continue;
+    }
     int64_t d = ctx.axis(ctx.int_arg(1), rank);
     TExpr x = ctx.cast(value.v, b.dtype());
     TExpr axes = ctx.i64s({d});

@@ -3,6 +3,8 @@
 
 #include <torch/csrc/jit/ir/ir.h>
 
+#include <map>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -33,6 +35,7 @@ class GraphTranslator {
   void translate_if(Node* n);
   void translate_loop(Node* n);
   void translate_aten(Node* n);
+  void translate_attr(Node* n);
   void write_back(Value* target, TsVal value, const Span& span);
 
   const TsVal& env(Value* v, const Span& span) const;
@@ -45,6 +48,8 @@ class GraphTranslator {
 
   IrBuilder& ir_;
   Block* block_ = nullptr;
+  Block* main_block_ = nullptr;                      // forward's own block
+  std::map<std::string, TsVal> module_attrs_;       // "self.sub.attr" -> the value forward last assigned
   std::unordered_map<const Value*, TsVal> env_;
   std::unordered_map<const Value*, ViewOf> views_;
 };

@@ -180,6 +180,7 @@ const ConverterTable& ConverterTable::global() {
     register_attention_converters(t);
     register_resize_converters(t);
     register_dict_converters(t);
+    register_einsum_converters(t);
     return t;
   }();
   return table;

@@ -82,6 +82,24 @@ class ConvAfterConcatReshape(nn.Module):
         return self.conv(z)
 
 
+class RoiAlignOnFeatures(nn.Module):
+    # torchvision's roi_align (Faster R-CNN's box pooling) on an image of run-time size: ONNX RoiAlign
+    # whose X has no static H and W.
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3, padding=1)
+
+    def forward(self, x, rois):
+        return torchvision.ops.roi_align(self.conv(x), rois, output_size=(3, 2), spatial_scale=0.5, sampling_ratio=2)
+
+
+def random_rois(rng, k, h, w):
+    # [k, 5]: image 0, then x1 < x2, y1 < y2 inside an h x w image (some reach past the border).
+    x = np.sort(rng.uniform(-2, w + 2, size=(k, 2)), axis=1)
+    y = np.sort(rng.uniform(-2, h + 2, size=(k, 2)), axis=1)
+    return np.concatenate([np.zeros((k, 1)), x[:, :1], y[:, :1], x[:, 1:], y[:, 1:]], axis=1).astype(np.float32)
+
+
 def export(model, args, path, input_names, output_names, dynamic_axes, opset=OPSET):
     torch.onnx.export(model, args, path, opset_version=opset, input_names=input_names,
                       output_names=output_names, dynamic_axes=dynamic_axes)
@@ -188,6 +206,14 @@ def main():
                 [rng.standard_normal((1, 5, 4), dtype=np.float32) - 1, np.int64(2)],
                 [rng.standard_normal((3, 2, 4), dtype=np.float32), np.int64(0)]]
         cases.append(save_case(out, name, model, p, sets))
+
+    model = RoiAlignOnFeatures().eval()
+    p = os.path.join(out, "roi_align_dynamic.onnx")
+    export(model, (torch.randn(1, 3, 16, 12), torch.from_numpy(random_rois(rng, 4, 16, 12))), p, ["x", "rois"], ["pooled"],
+           {"x": {2: "h", 3: "w"}, "rois": {0: "k"}, "pooled": {0: "k"}})
+    sets = [[rng.standard_normal((1, 3, h, w), dtype=np.float32), random_rois(rng, k, h, w)]
+            for h, w, k in ((16, 12, 4), (9, 20, 7))]
+    cases.append(save_case(out, "roi_align_dynamic", model, p, sets))
 
     with open(os.path.join(out, "manifest.json"), "w") as f:
         json.dump(cases, f, indent=1)

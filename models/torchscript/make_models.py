@@ -255,6 +255,53 @@ class Baddbmm(nn.Module):
         return torch.baddbmm(s, a, b, beta=0.5, alpha=2.0), torch.baddbmm(s, a, b), torch.baddbmm(s, a, b, beta=0)
 
 
+# --- einsum (MaxViT's attention) and in-place writes through views that regroup elements
+# (EfficientNet's in-place dropout on a flatten) ----------------------------------------------
+class EinsumViews(nn.Module):
+    def forward(self, a, b, m):
+        scores = torch.einsum("B H I D, B H J D -> B H I J", a, b)
+        diag = torch.einsum("ii->i", m)
+        implicit = torch.einsum("...ij,...kj", a, b)
+        total = torch.einsum("bhid->", a)
+        f = a.clone()
+        flat = f.flatten(1)
+        flat.mul_(2.0)
+        F.dropout(flat, 0.2, False, True)
+        g = f.transpose(1, 3)
+        g.add_(1.0)
+        h = f.permute(2, 0, 3, 1)
+        h.sub_(0.5)
+        return scores, diag, implicit, total, f
+
+
+# --- a module attribute forward assigns and reads back (RAFT's CorrBlock keeps its correlation
+# pyramid in self.corr_pyramid): freezing leaves prim::SetAttr / prim::GetAttr on a submodule ----
+class Pyramid(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.levels: List[torch.Tensor] = [torch.zeros(1)]
+        self.scale = 2.0
+
+    def build(self, x):
+        self.levels = [x, F.avg_pool2d(x, 2)]
+
+    def read(self, i: int):
+        return self.levels[i] * self.scale
+
+
+class AttributeState(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.pyramid = Pyramid()
+
+    def forward(self, x):
+        self.pyramid.build(x)
+        total = self.pyramid.read(1).sum()
+        for i in range(2):
+            total = total + self.pyramid.read(0).mean() * float(i)
+        return self.pyramid.read(0) - total, self.pyramid.read(1)
+
+
 def channel_shuffle(x, groups: int):  # torchvision's shufflenetv2.channel_shuffle
     batchsize, num_channels, height, width = x.size()
     channels_per_group = num_channels // groups
@@ -419,6 +466,12 @@ MODELS = {
                        lambda: [[randn(1, 3, 5, 6)], [randn(2, 3, 8, 7)]]),
     "pad_norm_split_traced": (lambda: PadNormSplit(running_stats=True), "x: f32[batch, 3, h, w]", ["tensor"],
                               lambda: [[randn(1, 3, 5, 6)], [randn(2, 3, 8, 7)]]),
+    "einsum_views": (EinsumViews, "a: f32[b, h, i, d]\nb: f32[b, h, j, d]\nm: f32[n, n]", ["tensor", "tensor", "tensor"],
+                     lambda: [[randn(1, 2, 3, 4), randn(1, 2, 5, 4), randn(3, 3)], [randn(2, 3, 4, 2), randn(2, 3, 2, 2), randn(5, 5)]]),
+    "einsum_views_traced": (EinsumViews, "a: f32[b, h, i, d]\nb: f32[b, h, j, d]\nm: f32[n, n]", ["tensor", "tensor", "tensor"],
+                            lambda: [[randn(1, 2, 3, 4), randn(1, 2, 5, 4), randn(3, 3)], [randn(2, 3, 4, 2), randn(2, 3, 2, 2), randn(5, 5)]]),
+    "attribute_state": (AttributeState, "x: f32[batch, 3, h, w]", ["tensor"],
+                        lambda: [[randn(1, 3, 4, 6)], [randn(2, 3, 8, 4)]]),
     "transformer_scripted": (TinyTransformer, "src: f32[s, batch, 8]\ntgt: f32[t, batch, 8]\ntgt_mask: f32[t, t]",
                              ["tensor", "tensor", "tensor"],
                              lambda: [[randn(5, 2, 8), randn(3, 2, 8), causal_mask(3)], [randn(2, 1, 8), randn(4, 1, 8), causal_mask(4)]]),
@@ -431,6 +484,7 @@ TRACE_EXAMPLES = {
     "baddbmm_traced": lambda: tuple(torch.from_numpy(randn(*s)) for s in [(3, 2, 4), (3, 2, 3), (3, 3, 4)]),
     "channel_shuffle_traced": lambda: (torch.from_numpy(randn(2, 3, 6, 6)),),
     "pad_norm_split_traced": lambda: (torch.from_numpy(randn(2, 3, 6, 5)),),
+    "einsum_views_traced": lambda: tuple(torch.from_numpy(randn(*s)) for s in [(2, 2, 3, 4), (2, 2, 5, 4), (4, 4)]),
 }
 
 

@@ -77,6 +77,10 @@ TEST(OnnxTorchModels, ScriptedLoopBranchingBetweenLstmAndConv) {
   check_model("loop_if_lstm_opset17");
 }
 
+// torchvision's roi_align exported as RoiAlign over features whose H and W are dynamic (Faster R-CNN's
+// box pooling): the sampling grid is clamped with extents read off X's shape at run time.
+TEST(OnnxTorchModels, RoiAlignOnDynamicImageSize) { check_model("roi_align_dynamic"); }
+
 // torch.onnx.export's own input names (`onnx::Concat_0`, a scripted `x.1`) are @main's.
 TEST(OnnxTorchModels, InputsKeepTheExportersNames) {
   Module m = import_onnx(find_case("conv_concat_reshape_opset13")["model"].get<std::string>());

@@ -14,6 +14,15 @@
 
 namespace weft::testing {
 
+namespace {
+// The suites never share a user's compile cache (~/.cache/weft): every `weft compile` they run,
+// and every child process they start, takes the real compile path (WEFT_CACHE=0), unless the
+// environment already says otherwise. Each suite compiles each model once, so a cache would
+// only skip the compiler on a rerun, where the compile path is what the tests are meant to
+// cover. compile_time_test turns the cache on for its own commands, in a directory of its own.
+const bool kNoUserCache = [] { return setenv("WEFT_CACHE", "0", /*overwrite=*/0) == 0; }();
+}  // namespace
+
 ::testing::AssertionResult tensors_close(const Tensor& got, const Tensor& want, double rtol, double atol) {
   if (got.dtype() != want.dtype())
     return ::testing::AssertionFailure() << "dtype " << dtype_name(got.dtype()) << ", expected " << dtype_name(want.dtype());

@@ -26,7 +26,8 @@ struct Sampler {
   Expr op(const std::string& name, std::vector<Expr> args, Attrs a = {}) { return ctx.op(name, std::move(args), a); }
 
   // Sample coordinates [R, out * s] along one axis: start + (bin + (i + 0.5) / s) * bin_size.
-  Axis sample(const Expr& start, const Expr& end, int64_t out, int64_t s, int64_t size, bool half_pixel) {
+  // `size` is the image's extent along the axis as a scalar of dtype dt (constant when static).
+  Axis sample(const Expr& start, const Expr& end, int64_t out, int64_t s, const Expr& size, bool half_pixel) {
     Expr len = op("sub", {end, start});
     if (!half_pixel) len = op("maximum", {len, c(1)});
     std::vector<double> offsets;
@@ -34,11 +35,12 @@ struct Sampler {
       for (int64_t i = 0; i < s; ++i) offsets.push_back((double(b) + (double(i) + 0.5) / double(s)) / double(out));
     Expr steps = ctx.constant(Tensor::from_vector<double>(offsets, {1, int64_t(offsets.size())}).cast(dt));
     Expr x = op("add", {op("unsqueeze", {start}, {{"axes", Ints{1}}}), op("mul", {op("unsqueeze", {len}, {{"axes", Ints{1}}}), steps})});
-    Expr inside = op("logical_and", {op("greater_equal", {x, c(-1)}), op("less_equal", {x, c(double(size))})});
+    Expr inside = op("logical_and", {op("greater_equal", {x, c(-1)}), op("less_equal", {x, size})});
+    Expr last = op("sub", {size, c(1)});
     x = op("maximum", {x, c(0)});
     Expr low = op("floor", {x});
-    Expr at_edge = op("greater_equal", {low, c(double(size - 1))});
-    low = op("where", {at_edge, c(double(size - 1)), low});
+    Expr at_edge = op("greater_equal", {low, last});
+    low = op("where", {at_edge, last, low});
     x = op("where", {at_edge, low, x});
     Expr high = op("where", {at_edge, low, op("add", {low, c(1)})});
     Expr frac = op("sub", {x, low});
@@ -49,28 +51,36 @@ struct Sampler {
 };
 
 std::vector<Expr> convert_roi_align(NodeContext& ctx) {
-  auto dims = static_dims(ctx, 0);
-  if (!dims || dims->size() != 4) ctx.fail("X must be [N, C, H, W] with static dims");
-  const int64_t h = (*dims)[2], w = (*dims)[3];
+  if (ctx.input_rank(0) != 4) ctx.fail("X must be [N, C, H, W]");
   const int64_t oh = ctx.attr_int("output_height", 1), ow = ctx.attr_int("output_width", 1), s = ctx.attr_int("sampling_ratio", 0);
   if (s <= 0) ctx.fail("sampling_ratio=0 (adaptive per ROI) is not supported");
-  std::string mode = ctx.attr_string("mode", "avg"), transform = ctx.attr_string("coordinate_transformation_mode", "half_pixel");
+  std::string mode = ctx.attr_string("mode", "avg"), transform = ctx.attr_string("coordinate_transformation_mode", ctx.opset() >= 16 ? "half_pixel" : "output_half_pixel");
   if (mode != "avg" && mode != "max") ctx.fail("attribute mode='" + mode + "' is not supported");
   if (transform != "half_pixel" && transform != "output_half_pixel")
     ctx.fail("attribute coordinate_transformation_mode='" + transform + "' is not supported");
+  // RoiAlign-10 has no such attribute and samples as output_half_pixel does (no half-pixel
+  // shift); opset 16 added it with half_pixel as the default.
   const bool half_pixel = transform == "half_pixel";
   const DType dt = ctx.input_dtype(0);
   Sampler sp{ctx, dt};
+  // H and W: constants when static, else read off X's shape at run time.
+  auto dims = static_dims(ctx, 0);
+  auto extent = [&](int64_t axis, DType to) -> Expr {
+    if (dims) return to == DType::I64 ? ctx.i64_vector({(*dims)[size_t(axis)]}) : sp.c(double((*dims)[size_t(axis)]));
+    Expr d = sp.op("shape", {ctx.input(0)}, {{"start", axis}, {"end", axis + 1}});  // i64[1]
+    return to == DType::I64 ? d : sp.op("cast", {sp.op("reshape", {d, ctx.i64_vector({})})}, {{"to", to}});
+  };
 
   // ROI corners [x1, y1, x2, y2] scaled, shifted by half a pixel in half_pixel mode.
   Expr rois = sp.op("sub", {sp.op("mul", {ctx.input(1), sp.c(ctx.attr_float("spatial_scale", 1.0))}), sp.c(half_pixel ? 0.5 : 0)});
   auto corner = [&](int64_t i) { return sp.op("gather", {rois, ctx.i64_scalar(i)}, {{"axis", int64_t(1)}}); };
-  Axis ys = sp.sample(corner(1), corner(3), oh, s, h, half_pixel), xs = sp.sample(corner(0), corner(2), ow, s, w, half_pixel);
+  Axis ys = sp.sample(corner(1), corner(3), oh, s, extent(2, dt), half_pixel);
+  Axis xs = sp.sample(corner(0), corner(2), ow, s, extent(3, dt), half_pixel);
 
   Expr x = sp.op("gather", {ctx.input(0), as_i64(ctx, 2)}, {{"axis", int64_t(0)}});  // [R, C, H, W]
   Expr rc = sp.op("shape", {x}, {{"end", int64_t(2)}});
   auto rows = [&](const Expr& idx) {  // [R, C, Ph, W]
-    Expr shape = sp.op("concat", {rc, ctx.i64_vector({oh * s, w})}, {{"axis", int64_t(0)}});
+    Expr shape = sp.op("concat", {rc, ctx.i64_vector({oh * s}), extent(3, DType::I64)}, {{"axis", int64_t(0)}});
     Expr at = sp.op("expand", {sp.op("reshape", {idx, ctx.i64_vector({0, 1, -1, 1})}), shape});
     return sp.op("gather_elements", {x, at}, {{"axis", int64_t(2)}});
   };

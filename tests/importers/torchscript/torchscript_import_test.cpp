@@ -120,7 +120,8 @@ std::vector<std::string> model_names() {
                                  "nested_topk", "tree_walker", "resnet18", "mobilenet_v2", "ops_zoo", "optional_args", "traced", "attention",
                                  // ops real models need (issue 11)
                                  "interpolate", "interpolate_traced", "baddbmm_traced", "channel_shuffle", "channel_shuffle_traced",
-                                 "dict_result", "transformer_scripted", "pad_norm_split", "pad_norm_split_traced"};
+                                 "dict_result", "transformer_scripted", "pad_norm_split", "pad_norm_split_traced",
+                                 "einsum_views", "einsum_views_traced", "attribute_state"};
   return names;
 }
 

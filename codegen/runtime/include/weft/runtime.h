@@ -11,3 +11,6 @@
 #include "weft/rt/ShapeFn.h"
 #include "weft/rt/Tensor.h"
 #include "weft/rt/Values.h"
+#ifdef WEFT_RT_PRECOMPILED
+#include "weft/rt/Precompiled.h"  // the heavy kernels and the API table come from libweft_rt_<level>.a
+#endif

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "weft/rt/ConvDepthwise.h"
+#include "weft/rt/ConvDirect.h"
 #include "weft/rt/Gemm.h"
 #include "weft/rt/NnCommon.h"
 
@@ -107,14 +109,32 @@ void pack_im2col(const T* img, const Shape& grid, const Shape& image, const Shap
     ConvWalk::unravel(j0, grid, gidx);
     A* dst = out + kk * NR;  // column jj of the block lands at dst[(jj / NR) * kc * NR + jj % NR]
     int64_t jj = 0;
+    // Writes columns [jj, jj + count): value(i) for the i-th, in runs that stay inside one panel
+    // (so each run is a plain contiguous store the compiler vectorizes).
+    const auto put = [&](int64_t count, auto value) {
+      for (int64_t i = 0; i < count;) {
+        const int64_t lane = jj % NR, run = std::min(count - i, NR - lane);
+        A* d = dst + (jj / NR) * kc * NR + lane;
+        for (int64_t r = 0; r < run; ++r) d[r] = value(i + r);
+        i += run;
+        jj += run;
+      }
+    };
     while (jj < nc) {
       const int64_t p0 = gidx[last], len = std::min(glast - p0, nc - jj);
       const int64_t base = walk.row_of(gidx, kidx);
       const bool valid = base >= 0;
       const T* src = valid ? im + base * ilast + off : im;  // image element of last-dim position p is src[p*s]
-      const int64_t lo = valid ? std::max(p0, p_lo) : p0 + len, hi = valid ? std::min(p0 + len, p_hi) : p0 + len;
-      for (int64_t p = p0; p < p0 + len; ++p, ++jj)
-        dst[(jj / NR) * kc * NR + jj % NR] = p >= lo && p < hi ? A(src[p * s]) : A(0);
+      const int64_t lo = valid ? std::clamp(p_lo, p0, p0 + len) : p0 + len, hi = valid ? std::clamp(p_hi, lo, p0 + len) : p0 + len;
+      put(lo - p0, [](int64_t) { return A(0); });
+      if (s == 1) {
+        const T* from = src + lo;
+        put(hi - lo, [from](int64_t i) { return A(from[i]); });
+      } else {
+        const T* from = src + lo * s;
+        put(hi - lo, [from, s](int64_t i) { return A(from[i * s]); });
+      }
+      put(p0 + len - hi, [](int64_t) { return A(0); });
       gidx[last] = p0 + len;
       for (int64_t d = int64_t(last); d > 0 && gidx[size_t(d)] == grid[size_t(d)]; --d) {  // carry
         gidx[size_t(d)] = 0;
@@ -195,10 +215,12 @@ inline Shape conv_transpose_output_shape(const Tensor& x, const Tensor& wt, cons
   return out;
 }
 
-// ONNX Conv: x [N, C, spatial...], w [M, C/groups, k...], optional bias [M]. Each image and
+// ONNX Conv: x [N, C, spatial...], w [M, C/groups, k...], optional bias [M]. A float
+// depthwise conv (1-D/2-D) runs the direct kernel of ConvDirect.h. Otherwise each image and
 // group is one GEMM: W_g [M/g, C/g*K] times its implicit im2col matrix [C/g*K, out
 // positions], packed panel by panel (a 1x1 kernel with unit strides and no padding
-// multiplies the image directly).
+// multiplies the image directly, over one position as a matrix-vector product); the group's
+// bias goes on right after its GEMM.
 template <typename T>
 Tensor conv(const Tensor& x, const Tensor& wt, const Tensor& bias, const Window& w, int64_t groups) {
   const size_t nsp = w.strides.size();
@@ -211,21 +233,34 @@ Tensor conv(const Tensor& x, const Tensor& wt, const Tensor& bias, const Window&
   bool pointwise = ks == 1;
   for (size_t i = 0; i < nsp; ++i) pointwise = pointwise && w.strides[i] == 1 && w.pads_begin[i] == 0 && w.pads_end[i] == 0;
   const T* xd = x.data<T>();
+  const T* bd = present(bias) ? bias.data<T>() : nullptr;
   T* od = out.data<T>();
+  if constexpr (std::is_floating_point_v<T>) {
+    if (is_depthwise(cin, cin_g, g, nsp)) {
+      depthwise_conv<T>(xd, wt.data<T>(), bd, od, n, cin, cout, isp, ksp, osp, w);
+      return out;
+    }
+  }
   for (int64_t b = 0; b < n; ++b)
     for (int64_t gi = 0; gi < g; ++gi) {
       const T* xg = xd + (b * cin + gi * cin_g) * is;
       const T* wg = wt.data<T>() + gi * cout_g * kk;
       T* og = od + (b * cout + gi * cout_g) * os;
-      if (pointwise) {
+      if constexpr (std::is_floating_point_v<T>) {
+        if (pointwise && os == 1) {
+          pointwise_gemv(wg, xg, bd ? bd + gi * cout_g : nullptr, cout_g, kk, og);
+          continue;
+        }
+      }
+      if (pointwise) {  // B is the image itself, [C/g, positions] row-major
         gemm_blocked<T>(cout_g, os, kk, wg, kk, 1, xg, os, 1, og, os, false);
       } else {
         gemm_blocked_with<T>(cout_g, os, kk, wg, kk, 1, [&](int64_t k0, int64_t j0, int64_t kc, int64_t nc, gemm_acc_t<T>* panels) {
           pack_im2col(xg, osp, isp, ksp, w, k0, j0, kc, nc, panels);
         }, og, os, false);
       }
+      if (bd) add_bias_rows(bd + gi * cout_g, cout_g, os, og);
     }
-  add_channel_bias<T>(bias, n, cout, os, od);
   return out;
 }
 

@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <type_traits>
+#include <utility>
 
 #include "weft/rt/Tensor.h"
 
@@ -35,14 +36,39 @@ inline Shape broadcast_strides(const Shape& s, const Shape& out) {
   return st;
 }
 
+// Dims that every operand walks as one (each stride = the inner dim's stride times its
+// size: contiguous runs, or broadcast along both) merge, so a per-channel [1, C, 1, 1]
+// operand against [N, C, H, W] gives rows of H*W, not of W. Size-1 dims drop out.
+template <size_t N>
+void merge_dims(Shape& out, std::array<Shape, N>& st) {
+  Shape mo;
+  std::array<Shape, N> ms;
+  for (size_t d = 0; d < out.size(); ++d) {
+    if (out[d] == 1) continue;
+    bool merge = !mo.empty();
+    for (size_t j = 0; j < N && merge; ++j) merge = ms[j].back() == st[j][d] * out[d];
+    if (merge) {
+      mo.back() *= out[d];
+      for (size_t j = 0; j < N; ++j) ms[j].back() = st[j][d];
+    } else {
+      mo.push_back(out[d]);
+      for (size_t j = 0; j < N; ++j) ms[j].push_back(st[j][d]);
+    }
+  }
+  out = std::move(mo);
+  st = std::move(ms);
+}
+
 // Calls body(offsets, n, inner_strides) for each run of the innermost dim of `out`, with
 // every input's element offset at the start of the run; the inner loop stays simple
 // enough for the compiler to vectorize when the strides are 1.
 template <size_t N, typename Body>
-void for_each_row(const Shape& out, const std::array<const Shape*, N>& shapes, Body body) {
-  if (numel(out) == 0) return;
+void for_each_row(const Shape& out_shape, const std::array<const Shape*, N>& shapes, Body body) {
+  if (numel(out_shape) == 0) return;
   std::array<Shape, N> st;
-  for (size_t j = 0; j < N; ++j) st[j] = broadcast_strides(*shapes[j], out);
+  for (size_t j = 0; j < N; ++j) st[j] = broadcast_strides(*shapes[j], out_shape);
+  Shape out = out_shape;
+  merge_dims<N>(out, st);
   const int r = int(out.size());
   const int64_t inner = r ? out[size_t(r - 1)] : 1;
   std::array<int64_t, N> inner_st{}, off{};
@@ -86,7 +112,19 @@ Tensor binary(const Tensor& a, const Tensor& b, F f, const char* op) {
   } else {
     R* w = o;
     for_each_row<2>(out.shape(), {&a.shape(), &b.shape()}, [&](const std::array<int64_t, 2>& off, int64_t len, const std::array<int64_t, 2>& s) {
-      for (int64_t i = 0; i < len; ++i) w[i] = f(pa[off[0] + i * s[0]], pb[off[1] + i * s[1]]);
+      const A* ra = pa + off[0];
+      const B* rb = pb + off[1];
+      if (s[0] == 1 && s[1] == 1) {  // the common strides get loops the compiler vectorizes
+        for (int64_t i = 0; i < len; ++i) w[i] = f(ra[i], rb[i]);
+      } else if (s[0] == 1 && s[1] == 0) {
+        const B v = rb[0];
+        for (int64_t i = 0; i < len; ++i) w[i] = f(ra[i], v);
+      } else if (s[0] == 0 && s[1] == 1) {
+        const A v = ra[0];
+        for (int64_t i = 0; i < len; ++i) w[i] = f(v, rb[i]);
+      } else {
+        for (int64_t i = 0; i < len; ++i) w[i] = f(ra[i * s[0]], rb[i * s[1]]);
+      }
       w += len;
     });
   }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "weft/rt/Conv.h"
+#include "weft/rt/PoolRows.h"
 
 namespace weft_rt {
 
@@ -116,8 +117,27 @@ Tensor pool_with(const Tensor& x, const PoolWindows& pw, Reduce reduce) {
 }
 
 // Max over the window; padding never wins, a NaN does (an empty window gives -inf).
+// Float 1-D/2-D pools run row by row (PoolRows.h); the rest through the window tables.
+template <typename T, typename Rows>
+bool pool_by_rows(const Tensor& x, const Shape& kernel, const Window& w, bool ceil_mode, const char* op, Tensor& out, Rows rows) {
+  if constexpr (!std::is_floating_point_v<T>) {
+    return false;
+  } else {
+    if (kernel.size() != 1 && kernel.size() != 2) return false;
+    const Shape oshape = pool_output_shape(x, kernel, w, ceil_mode, op);
+    out = Tensor::empty<T>(oshape);
+    const PoolPlane pp = pool_plane(Shape(x.shape().begin() + 2, x.shape().end()), Shape(oshape.begin() + 2, oshape.end()), kernel, w);
+    rows(x.data<T>(), out.data<T>(), x.dim(0) * x.dim(1), pp);
+    return true;
+  }
+}
+
 template <typename T>
 Tensor max_pool(const Tensor& x, const Shape& kernel, const Window& w, bool ceil_mode) {
+  Tensor out;
+  if (pool_by_rows<T>(x, kernel, w, ceil_mode, "max_pool", out,
+                      [](const T* src, T* dst, int64_t planes, const PoolPlane& pp) { max_pool_rows(src, dst, planes, pp); }))
+    return out;
   const PoolWindows pw = pool_windows(x, kernel, w, ceil_mode, "max_pool");
   return pool_with<T>(x, pw, [](const T* p, const int64_t* offs, int64_t n, int64_t) {
     T m = -std::numeric_limits<T>::infinity();
@@ -133,6 +153,11 @@ Tensor max_pool(const Tensor& x, const Shape& kernel, const Window& w, bool ceil
 // Mean over the in-bounds taps, or with count_include_pad over every tap in the padded extent.
 template <typename T>
 Tensor avg_pool(const Tensor& x, const Shape& kernel, const Window& w, bool ceil_mode, bool count_include_pad) {
+  Tensor out;
+  if (pool_by_rows<T>(x, kernel, w, ceil_mode, "avg_pool", out, [count_include_pad](const T* src, T* dst, int64_t planes, const PoolPlane& pp) {
+        avg_pool_rows(src, dst, planes, pp, count_include_pad);
+      }))
+    return out;
   const PoolWindows pw = pool_windows(x, kernel, w, ceil_mode, "avg_pool");
   return pool_with<T>(x, pw, [count_include_pad](const T* p, const int64_t* offs, int64_t n, int64_t np) {
     T s = 0;
@@ -166,24 +191,30 @@ inline Shape global_pool_output_shape(const Tensor& x, const char* op) {
   return out;
 }
 
+// A plane's sum or NaN-keeping max with kLanes independent partial results (so the loop
+// vectorizes without reassociation flags), combined at the end.
+template <typename T, bool IsMax>
+inline T plane_reduce(const T* src, int64_t n) {
+  constexpr int64_t kLanes = 16;
+  const T init = IsMax ? -std::numeric_limits<T>::infinity() : T(0);
+  T part[kLanes];
+  std::fill(part, part + kLanes, init);
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes)
+    for (int64_t l = 0; l < kLanes; ++l) part[l] = IsMax ? max_keep_nan(part[l], src[i + l]) : part[l] + src[i + l];
+  T r = init;
+  for (int64_t l = 0; l < kLanes; ++l) r = IsMax ? max_keep_nan(r, part[l]) : r + part[l];
+  for (; i < n; ++i) r = IsMax ? max_keep_nan(r, src[i]) : r + src[i];
+  return r;
+}
+
 template <typename T>
 Tensor global_pool(const Tensor& x, bool is_max, const char* op) {
   Tensor out = Tensor::empty<T>(global_pool_output_shape(x, op));
   const int64_t planes = x.dim(0) * x.dim(1), is = numel(Shape(x.shape().begin() + 2, x.shape().end()));
   const T* src = x.data<T>();
   T* dst = out.data<T>();
-  for (int64_t p = 0; p < planes; ++p, src += is) {
-    if (is_max) {
-      T m = -std::numeric_limits<T>::infinity();
-      for (int64_t i = 0; i < is; ++i)
-        if (src[i] > m || std::isnan(src[i])) m = src[i];
-      dst[p] = m;
-    } else {
-      T s = 0;
-      for (int64_t i = 0; i < is; ++i) s += src[i];
-      dst[p] = s / T(is);
-    }
-  }
+  for (int64_t p = 0; p < planes; ++p, src += is) dst[p] = is_max ? plane_reduce<T, true>(src, is) : plane_reduce<T, false>(src, is) / T(is);
   return out;
 }
 template <typename T> Tensor global_avg_pool(const Tensor& x) { return global_pool<T>(x, false, "global_avg_pool"); }

@@ -1,0 +1,87 @@
+"""compile_time.py - times `weft compile` on the bundled example, resnet18 and a 600-operator model, beside the figures before issue 16.
+
+Usage: compile_time.py WEFT_BINARY WORK_DIR
+
+The ONNX models are exported here from torchvision (random weights, opset 17, one static input
+shape), so the figures need no download. Each model is compiled with --no-cache (the compiler
+really runs), then once more with a fresh cache twice to show a cache hit. Wall time depends on
+what else the machine runs; CPU time (user + sys of weft and its compiler children) is the
+steadier figure, and both are printed.
+"""
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+# Measured once on branch `integrate` (01b8847) before the change, on the 2-core development
+# machine (g++ 12.2, load average 6-10 from other builds): wall seconds, CPU seconds.
+BASELINE = {
+    "date": "2026-12-07 06:40 UTC, 2-core x86-64 (AVX-512) VM, g++ 12.2",
+    "example": (27.06, 5.59),
+    "resnet18": (34.74, 8.39),
+    "densenet121": (85.90, 22.99),
+}
+
+EXAMPLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "models", "examples", "recurrent.weft")
+
+
+def export(name, path):
+    import onnx
+    import torch
+    import torchvision
+
+    if not os.path.exists(path):
+        model = getattr(torchvision.models, name)(weights=None).eval()
+        torch.onnx.export(model, torch.randn(1, 3, 224, 224), path, opset_version=17, input_names=["x"], output_names=["y"])
+    return len(onnx.load(path).graph.node)
+
+
+def timed_compile(weft, model, out, extra, env=None):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.monotonic()
+    r = subprocess.run([weft, "compile", model, "-o", out] + extra, capture_output=True, text=True, env=env)
+    wall = time.monotonic() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if r.returncode != 0:
+        sys.exit(f"weft compile {model} failed:\n{r.stderr}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, r.stderr
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    weft, work = sys.argv[1], sys.argv[2]
+    os.makedirs(work, exist_ok=True)
+    shape = ["--input-shape", "x=1,3,224,224"]
+    models = [("example", os.path.abspath(EXAMPLE), [], "-")]
+    for name in ("resnet18", "densenet121"):
+        path = os.path.join(work, name + ".onnx")
+        models.append((name, path, shape, str(export(name, path))))
+
+    print(f"weft compile times (before: {BASELINE['date']}; now: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+          f"load average {os.getloadavg()[0]:.1f})")
+    print(f"{'model':<12} {'ops':>5}  {'before wall':>11} {'before CPU':>10}  {'now wall':>9} {'now CPU':>8}  {'cache hit':>9}")
+    with tempfile.TemporaryDirectory() as cache:
+        env_cached = dict(os.environ, WEFT_CACHE="1", WEFT_CACHE_DIR=cache)
+        for name, path, extra, ops in models:
+            out = os.path.join(work, f"lib{name}.so")
+            wall, cpu, log = timed_compile(weft, path, out, extra + ["--no-cache", "-v"])
+            # The cache hit: one compile to fill a fresh cache, one to hit it.
+            timed_compile(weft, path, out, extra, env_cached)
+            hit_wall, _, hit_log = timed_compile(weft, path, out, extra, env_cached)
+            if "cache hit" not in hit_log:
+                sys.exit(f"no cache hit on the second cached compile of {name}:\n{hit_log}")
+            bw, bc = BASELINE[name]
+            print(f"{name:<12} {ops:>5}  {bw:>10.1f}s {bc:>9.1f}s  {wall:>8.1f}s {cpu:>7.1f}s  {hit_wall:>8.2f}s")
+            runtime = re.search(r"runtime: (\S+ \S+)", log)
+            steps = re.findall(r"^  (C\+\+ compile[^:]*|link): ([0-9.]+) ms", log, re.M)
+            print(f"{'':<12} {'':>5}  runtime {runtime.group(1) if runtime else '?'}; "
+                  + ", ".join(f"{w} {float(ms) / 1000:.1f}s" for w, ms in steps))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+// compile_time_test.cpp - the compile cache and the precompiled runtime of `weft compile`, run as a user would.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "CompiledModel.h"
+#include "ir/NpyIO.h"
+#include "tests/support/TestSupport.h"
+
+namespace weft::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+CommandResult weft(const std::string& args) { return run_command(std::string(WEFT_BINARY) + " " + args); }
+
+const std::string kExamples = std::string(WEFT_REPO_DIR) + "/models/examples/";
+const std::string kInputs = " --input x=" + kExamples + "x.npy --input steps=" + kExamples + "steps.npy";
+
+class CompileTime : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("weft_compile_time_" + std::to_string(getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string path(const std::string& p) { return (dir_ / p).string(); }
+  // weft compile of the bundled example with the cache on, in this test's own cache directory
+  // (the test suites otherwise run with WEFT_CACHE=0, see TestSupport.cpp).
+  CommandResult cached_compile(const std::string& out, const std::string& flags = "") {
+    return run_command("WEFT_CACHE=1 WEFT_CACHE_DIR=" + path("cache") + " " + WEFT_BINARY + " compile " + kExamples +
+                       "recurrent.weft -o " + path(out) + " " + flags);
+  }
+  // The example's outputs from `lib` against the interpreter's.
+  void expect_runs_like_interpreter(const std::string& lib) {
+    const std::string out = path("out_" + fs::path(lib).stem().string());
+    CommandResult r = weft("run " + lib + kInputs + " --out " + out);
+    ASSERT_EQ(r.status, 0) << r.output;
+    if (!fs::exists(path("out_ir/0.npy"))) {
+      ASSERT_EQ(weft("run " + kExamples + "recurrent.weft" + kInputs + " --out " + path("out_ir")).status, 0);
+    }
+    for (const char* f : {"0.npy", "1.npy"}) EXPECT_EQ(compare(read_npy(path("out_ir/") + f), read_npy(out + "/" + f)), "") << lib << " " << f;
+  }
+  fs::path dir_;
+};
+
+TEST_F(CompileTime, SecondCompileIsACacheHitWithTheSameBytes) {
+  CommandResult first = cached_compile("a/librec.so");
+  ASSERT_EQ(first.status, 0) << first.output;
+  EXPECT_EQ(first.output.find("cache hit"), std::string::npos) << first.output;
+  EXPECT_NE(first.output.find("cache lookup (miss)"), std::string::npos) << first.output;
+  EXPECT_NE(first.output.find(" s total"), std::string::npos) << first.output;
+
+  CommandResult second = cached_compile("b/librec.so");
+  ASSERT_EQ(second.status, 0) << second.output;
+  EXPECT_NE(second.output.find("cache hit"), std::string::npos) << second.output;
+  EXPECT_EQ(second.output.find("C++ compile"), std::string::npos) << second.output;
+  EXPECT_EQ(read_text_file(path("a/librec.so")), read_text_file(path("b/librec.so")));
+  expect_runs_like_interpreter(path("b/librec.so"));
+
+  // Another C++ flag is another library: a miss. So is --no-cache, which does not even look.
+  CommandResult other = cached_compile("c/librec.so", "--cxx-opt 2");
+  ASSERT_EQ(other.status, 0) << other.output;
+  EXPECT_EQ(other.output.find("cache hit"), std::string::npos) << other.output;
+  CommandResult off = cached_compile("d/librec.so", "--no-cache");
+  ASSERT_EQ(off.status, 0) << off.output;
+  EXPECT_EQ(off.output.find("cache"), std::string::npos) << off.output;
+  // WEFT_CACHE=0 (how the suites run) turns it off as well.
+  CommandResult env_off = weft("compile " + kExamples + "recurrent.weft -o " + path("e/librec.so") + " -v");
+  ASSERT_EQ(env_off.status, 0) << env_off.output;
+  EXPECT_NE(env_off.output.find("cache: off"), std::string::npos) << env_off.output;
+}
+
+TEST_F(CompileTime, PrecompiledRuntimeIsLinkedStaticallyAndShippedWithTheSource) {
+#if defined(__x86_64__)
+  CommandResult c = weft("compile " + kExamples + "recurrent.weft -o " + path("librec.so") + " -v --cpu x86-64-v3 --emit-source " +
+                         path("src"));
+  ASSERT_EQ(c.status, 0) << c.output;
+  EXPECT_NE(c.output.find("runtime: precompiled x86-64-v3"), std::string::npos) << c.output;
+  EXPECT_NE(c.output.find("link:"), std::string::npos) << c.output;
+  expect_runs_like_interpreter(path("librec.so"));
+  // Linked statically: the library still needs nothing beyond the C library's parts.
+  CommandResult needed = run_command("readelf -d " + path("librec.so") + " | grep NEEDED | grep -v -E 'lib(c|m|pthread|dl)\\.so|ld-linux'");
+  EXPECT_EQ(needed.output, "");
+  // The source directory rebuilds the same library on its own, with the archive it holds.
+  EXPECT_TRUE(fs::exists(path("src/lib/libweft_rt_x86-64-v3.a")));
+  CommandResult rebuilt = run_command("cd " + path("src") + " && sh build.sh");
+  ASSERT_EQ(rebuilt.status, 0) << rebuilt.output;
+  EXPECT_EQ(read_text_file(path("src/librec.so")), read_text_file(path("librec.so")));
+
+  // Header-only still works, and says so.
+  CommandResult h = weft("compile " + kExamples + "recurrent.weft -o " + path("libhdr.so") + " -v --header-only-runtime");
+  ASSERT_EQ(h.status, 0) << h.output;
+  EXPECT_NE(h.output.find("runtime: header-only"), std::string::npos) << h.output;
+  expect_runs_like_interpreter(path("libhdr.so"));
+#else
+  GTEST_SKIP() << "the precompiled runtime archives are built for x86-64 only";
+#endif
+}
+
+}  // namespace
+}  // namespace weft::testing
