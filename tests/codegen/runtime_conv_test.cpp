@@ -154,6 +154,40 @@ void check_conv_cases() {
 }
 
 TEST(RuntimeConv, FloatFastPathsMatchNaive) { check_conv_cases<float>(); }
+
+// A constant filter (Tensor::constant, as generated code declares its weights) is packed into
+// GEMM panels on first use and read from that copy afterwards: the first and the second run
+// must both match, at 1 and 2 threads (a 2-thread product may split the filter's rows).
+TEST(RuntimeConv, ConstantFiltersPackedOnceMatchNaive) {
+  std::mt19937 rng(23);
+  weft_rt::ThreadPool pool(2);
+  std::vector<Tensor> filters;  // a constant's bytes outlive the library's cache: none is freed before the test ends
+  for (int threads : {1, 2})
+    for (const ConvCase& c : conv_cases()) {
+      Shape wshape = {c.cout, c.x[1] / c.groups};
+      wshape.insert(wshape.end(), c.k.begin(), c.k.end());
+      const Tensor x = random_tensor<float>(c.x, rng), wt = random_tensor<float>(wshape, rng);
+      const Tensor wc = Tensor::constant(wt.data<float>(), wt.dtype(), wt.shape());
+      filters.push_back(wt);
+      const Tensor bias = c.bias ? random_tensor<float>({c.cout}, rng) : weft_rt::absent();
+      const Window w{c.strides, c.pads_begin, c.pads_end, c.dilations};
+      weft_rt::PoolScope scope(threads > 1 ? &pool : nullptr);
+      for (int run = 0; run < 2; ++run) {
+        const Tensor got = weft_rt::conv<float>(x, wc, bias, w, c.groups);
+        const Ref want = naive_conv<float>(x, wt, c.bias ? bias.data<float>() : nullptr, w, c.groups, got.shape());
+        expect_close<float>(got, want, describe(c) + " constant filter, run " + std::to_string(run) + ", threads " + std::to_string(threads));
+      }
+    }
+  // Bigger than one register/cache block in every direction, so 2 threads split rows and columns.
+  const Tensor x = random_tensor<float>({1, 300, 20, 30}, rng), wt = random_tensor<float>({200, 300, 3, 3}, rng);
+  const Tensor wc = Tensor::constant(wt.data<float>(), wt.dtype(), wt.shape());
+  const Window w{{1, 1}, {1, 1}, {1, 1}, {1, 1}};
+  weft_rt::PoolScope scope(&pool);
+  for (int run = 0; run < 2; ++run) {
+    const Tensor got = weft_rt::conv<float>(x, wc, weft_rt::absent(), w, 1);
+    expect_close<float>(got, naive_conv<float>(x, wt, nullptr, w, 1, got.shape()), "3x3 conv 300 -> 200 channels, constant filter, 2 threads");
+  }
+}
 TEST(RuntimeConv, DoubleFastPathsMatchNaive) { check_conv_cases<double>(); }
 TEST(RuntimeConv, IntegerPathsMatchNaiveExactly) { check_conv_cases<int32_t>(); }
 
