@@ -59,7 +59,9 @@ inline void gemm_micro_f32(int64_t kc, const float* __restrict a, const float* _
 }
 
 // One tile of C: a full MR x NR tile goes straight into C; an edge tile (rows < MR or
-// cols < NR) is computed into a temporary and only its live part is stored or added.
+// cols < NR) is computed into a temporary and only its live part is stored or added. An edge
+// panel runs only the vectors its live columns need: with NR 48, the 49 positions of a 7x7
+// convolution would otherwise cost two full panels (96 columns) instead of 48 + 16.
 inline void gemm_tile_f32(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc, int64_t rows,
                           int64_t cols, bool add) {
   if (rows == kF32Mr && cols == kF32Nr) {
@@ -67,7 +69,13 @@ inline void gemm_tile_f32(int64_t kc, const float* a, const float* b, int64_t ld
     return;
   }
   alignas(64) float tile[kF32Mr * kF32Nr];
-  gemm_micro_f32<kF32Mr, kF32Vecs>(kc, a, b, ldb, tile, kF32Nr, false);
+  const int64_t vecs = (cols + simd::kLanes - 1) / simd::kLanes;
+  if (vecs == 1)
+    gemm_micro_f32<kF32Mr, 1>(kc, a, b, ldb, tile, kF32Nr, false);
+  else if (vecs == 2 && kF32Vecs > 2)
+    gemm_micro_f32<kF32Mr, (kF32Vecs > 2 ? 2 : kF32Vecs)>(kc, a, b, ldb, tile, kF32Nr, false);
+  else
+    gemm_micro_f32<kF32Mr, kF32Vecs>(kc, a, b, ldb, tile, kF32Nr, false);
   for (int64_t i = 0; i < rows; ++i) {
     float* crow = c + i * ldc;
     const float* trow = tile + i * kF32Nr;
