@@ -191,6 +191,25 @@ TEST(RuntimeConv, ConstantFiltersPackedOnceMatchNaive) {
 TEST(RuntimeConv, DoubleFastPathsMatchNaive) { check_conv_cases<double>(); }
 TEST(RuntimeConv, IntegerPathsMatchNaiveExactly) { check_conv_cases<int32_t>(); }
 
+// Depthwise planes split over 2 threads (each with its own phase-plane scratch), stride 1 and 2
+// (the vectorized stride-2 split), a multiplier of 2.
+TEST(RuntimeConv, DepthwiseOnTwoThreadsMatchesNaive) {
+  std::mt19937 rng(29);
+  weft_rt::ThreadPool pool(2);
+  weft_rt::PoolScope scope(&pool);
+  for (const ConvCase& c : {ConvCase{{2, 64, 30, 31}, {5, 5}, 64, 64, {2, 2}, {2, 2}, {2, 2}, {1, 1}, true},
+                            ConvCase{{1, 48, 28, 28}, {3, 3}, 96, 48, {1, 1}, {1, 1}, {1, 1}, {1, 1}, true},
+                            ConvCase{{1, 40, 27, 33}, {3, 3}, 40, 40, {2, 2}, {0, 1}, {1, 0}, {1, 1}, false}}) {
+    Shape wshape = {c.cout, 1};
+    wshape.insert(wshape.end(), c.k.begin(), c.k.end());
+    const Tensor x = random_tensor<float>(c.x, rng), wt = random_tensor<float>(wshape, rng);
+    const Tensor bias = c.bias ? random_tensor<float>({c.cout}, rng) : weft_rt::absent();
+    const Window w{c.strides, c.pads_begin, c.pads_end, c.dilations};
+    const Tensor got = weft_rt::conv<float>(x, wt, bias, w, c.groups);
+    expect_close<float>(got, naive_conv<float>(x, wt, c.bias ? bias.data<float>() : nullptr, w, c.groups, got.shape()), describe(c) + " on 2 threads");
+  }
+}
+
 // ---- pools -----------------------------------------------------------------------------------
 
 // The textbook ONNX MaxPool / AveragePool over taps, in double; NaN wins a max.
