@@ -10,6 +10,7 @@
 #include "weft/rt/ConvDepthwise.h"
 #include "weft/rt/ConvDirect.h"
 #include "weft/rt/Gemm.h"
+#include "weft/rt/Im2col2d.h"
 #include "weft/rt/NnCommon.h"
 #include "weft/rt/PackedWeights.h"
 
@@ -261,7 +262,8 @@ Tensor conv(const Tensor& x, const Tensor& wt, const Tensor& bias, const Window&
         gemm_blocked<T>(cout_g, os, kk, wg, kk, 1, xg, os, 1, og, os, false, wpacked);
       } else {
         gemm_blocked_with<T>(cout_g, os, kk, wg, kk, 1, [&](int64_t k0, int64_t j0, int64_t kc, int64_t nc, gemm_acc_t<T>* panels) {
-          pack_im2col(xg, osp, isp, ksp, w, k0, j0, kc, nc, panels);
+          if (nsp == 2) pack_im2col_2d(xg, osp, isp, ksp, w, k0, j0, kc, nc, panels);
+          else pack_im2col(xg, osp, isp, ksp, w, k0, j0, kc, nc, panels);
         }, og, os, false, wpacked);
       }
       if (bd) add_bias_rows(bd + gi * cout_g, cout_g, os, og);
