@@ -29,7 +29,7 @@ std::string c_string(const std::string& s) {
 }
 
 std::string view_expr(const std::string& base, size_t offset, const std::string& ctype, const std::string& dims) {
-  return "weft_rt::Tensor::view(" + base + " + " + std::to_string(offset) + ", weft_rt::dl_dtype<" + ctype + ">(), {" + dims + "})";
+  return "weft_rt::Tensor::constant(" + base + " + " + std::to_string(offset) + ", weft_rt::dl_dtype<" + ctype + ">(), {" + dims + "})";
 }
 
 }  // namespace

@@ -49,8 +49,10 @@ std::string name(const Case& c, int threads) {
 // that reads B through a callback, as conv's im2col does) against a double loop. Tolerance:
 // |got - want| <= 1e-5 * k * (sum over p of |a_ip * b_pj| + |c_ij|): f32 rounding grows at
 // most linearly in k, relative to the magnitudes summed, whatever order the kernel adds in.
+// With `prepacked_a`, A is handed over already packed whole (gemm_pack_a_all, as conv does
+// with a constant filter) and the kernel must read it instead of packing its own.
 template <typename T>
-void check(const Case& c, int threads, bool implicit_b = false) {
+void check(const Case& c, int threads, bool implicit_b = false, bool prepacked_a = false) {
   std::mt19937 rng(uint32_t(c.m * 7919 + c.n * 104729 + c.k * 31 + threads));
   std::uniform_int_distribution<int> small(-4, 4);
   std::uniform_real_distribution<float> u(-1, 1);
@@ -62,15 +64,23 @@ void check(const Case& c, int threads, bool implicit_b = false) {
   const std::vector<T> before = out;
   // A is [m, k] row-major, or [k, m] when ta; B is [k, n], or [n, k] when tb.
   const int64_t a_rs = c.ta ? 1 : c.k, a_cs = c.ta ? c.m : 1, b_rs = c.tb ? 1 : c.n, b_cs = c.tb ? c.k : 1;
+  using Acc = weft_rt::gemm_acc_t<T>;
+  std::vector<Acc> a_panels;
+  weft_rt::GemmPackedA<Acc> packed;
+  if (prepacked_a) {
+    a_panels.assign(size_t(weft_rt::gemm_packed_a_size<Acc>(c.m, c.k)), Acc(12345));  // garbage where nothing is packed
+    weft_rt::gemm_pack_a_all(a.data(), a_rs, a_cs, c.m, c.k, a_panels.data());
+    packed = {a_panels.data(), (c.m + weft_rt::GemmTile<Acc>::MR - 1) / weft_rt::GemmTile<Acc>::MR * weft_rt::GemmTile<Acc>::MR, 0};
+  }
   ThreadPool pool(threads);
   {
     PoolScope scope(threads > 1 ? &pool : nullptr);
     if (implicit_b)
-      weft_rt::gemm_blocked_with<T>(c.m, c.n, c.k, a.data(), a_rs, a_cs, [&](int64_t k0, int64_t j0, int64_t kc, int64_t nc, weft_rt::gemm_acc_t<T>* o) {
+      weft_rt::gemm_blocked_with<T>(c.m, c.n, c.k, a.data(), a_rs, a_cs, [&](int64_t k0, int64_t j0, int64_t kc, int64_t nc, Acc* o) {
         weft_rt::gemm_pack_b(b.data() + k0 * b_rs + j0 * b_cs, b_rs, b_cs, kc, nc, o);
-      }, out.data(), c.n, c.accumulate);
+      }, out.data(), c.n, c.accumulate, packed);
     else
-      weft_rt::gemm_blocked<T>(c.m, c.n, c.k, a.data(), a_rs, a_cs, b.data(), b_rs, b_cs, out.data(), c.n, c.accumulate);
+      weft_rt::gemm_blocked<T>(c.m, c.n, c.k, a.data(), a_rs, a_cs, b.data(), b_rs, b_cs, out.data(), c.n, c.accumulate, packed);
   }
   int bad = 0;
   for (int64_t i = 0; i < c.m; ++i)
@@ -94,8 +104,8 @@ void check(const Case& c, int threads, bool implicit_b = false) {
   EXPECT_EQ(bad, 0) << name(c, threads);
 }
 
-// Every combination of edge sizes (around and across the tile sizes of every ISA: MR 4/6/12,
-// NR 8/16/32, KC 256) with transposes and accumulation, at 1 and 2 threads.
+// Every combination of edge sizes (around and across the tile sizes of every ISA: MR 4/6/8,
+// NR 8/16/48, KC 256) with transposes and accumulation, at 1 and 2 threads.
 std::vector<Case> edge_cases() {
   std::vector<Case> cases;
   const int64_t sizes[] = {1, 5, 17, 63, 100, 513};
@@ -129,6 +139,17 @@ TEST(Gemm, F32ThroughAPackerCallbackMatches) {
   REQUIRE_CPU();
   for (const Case& c : {Case{63, 1000, 27, false, false, false}, Case{100, 513, 300, true, false, true}, Case{5, 17, 513, false, true, false}})
     for (int threads : {1, 2}) check<float>(c, threads, true);
+}
+
+// A packed once, whole, and read by the kernel: sizes across MR, MC, KC and NC blocks (so
+// several k blocks and, at 2 threads, row-split blocks that start past row 0), both layouts
+// of A, explicit and implicit B.
+TEST(Gemm, F32WithAPrepackedAMatches) {
+  REQUIRE_CPU();
+  for (const Case& c : {Case{64, 3136, 64, false, false, false}, Case{100, 513, 300, true, false, true}, Case{17, 63, 513, false, true, false},
+                        Case{513, 100, 1100, false, false, false}, Case{9, 3100, 27, false, false, true}, Case{600, 7, 1200, false, false, false}})
+    for (int threads : {1, 2})
+      for (bool implicit_b : {false, true}) check<float>(c, threads, implicit_b, true);
 }
 
 TEST(Gemm, ZeroDepthStoresZerosOrLeavesCAlone) {

@@ -132,6 +132,8 @@ std::vector<ConvCase> conv_cases() {
       {{2, 8, 11, 13}, {3, 3}, 12, 4, {2, 1}, {1, 0}, {0, 2}, {2, 1}, true},
       {{1, 8, 10, 10}, {3, 3}, 8, 2, {1, 1}, {1, 1}, {1, 1}, {1, 1}, false},
       {{1, 40, 12, 50}, {3, 3}, 6, 1, {1, 1}, {1, 1}, {1, 1}, {1, 1}, true},  // k = 360 > one slice
+      {{1, 3, 70, 71}, {3, 3}, 9, 1, {1, 1}, {1, 1}, {1, 1}, {1, 1}, true},   // 4970 positions: column blocks start mid-row
+      {{1, 5, 23, 40}, {4, 5}, 7, 1, {3, 3}, {2, 1}, {0, 3}, {1, 2}, true},   // stride 3, a kernel wider than tall
       {{1, 3, 90}, {9}, 4, 1, {3}, {4}, {4}, {1}, true},
       {{1, 4, 5, 6, 7}, {3, 3, 3}, 3, 1, {1, 2, 1}, {1, 1, 1}, {1, 0, 1}, {1, 1, 2}, true},
       {{1, 4, 5, 6, 7}, {3, 3, 3}, 4, 4, {1, 1, 1}, {1, 1, 1}, {1, 1, 1}, {1, 1, 1}, true},  // 3-D depthwise: GEMM path
@@ -154,8 +156,61 @@ void check_conv_cases() {
 }
 
 TEST(RuntimeConv, FloatFastPathsMatchNaive) { check_conv_cases<float>(); }
+
+// A constant filter (Tensor::constant, as generated code declares its weights) is packed into
+// GEMM panels on first use and read from that copy afterwards: the first and the second run
+// must both match, at 1 and 2 threads (a 2-thread product may split the filter's rows).
+TEST(RuntimeConv, ConstantFiltersPackedOnceMatchNaive) {
+  std::mt19937 rng(23);
+  weft_rt::ThreadPool pool(2);
+  std::vector<Tensor> filters;  // a constant's bytes outlive the library's cache: none is freed before the test ends
+  for (int threads : {1, 2})
+    for (const ConvCase& c : conv_cases()) {
+      Shape wshape = {c.cout, c.x[1] / c.groups};
+      wshape.insert(wshape.end(), c.k.begin(), c.k.end());
+      const Tensor x = random_tensor<float>(c.x, rng), wt = random_tensor<float>(wshape, rng);
+      const Tensor wc = Tensor::constant(wt.data<float>(), wt.dtype(), wt.shape());
+      filters.push_back(wt);
+      const Tensor bias = c.bias ? random_tensor<float>({c.cout}, rng) : weft_rt::absent();
+      const Window w{c.strides, c.pads_begin, c.pads_end, c.dilations};
+      weft_rt::PoolScope scope(threads > 1 ? &pool : nullptr);
+      for (int run = 0; run < 2; ++run) {
+        const Tensor got = weft_rt::conv<float>(x, wc, bias, w, c.groups);
+        const Ref want = naive_conv<float>(x, wt, c.bias ? bias.data<float>() : nullptr, w, c.groups, got.shape());
+        expect_close<float>(got, want, describe(c) + " constant filter, run " + std::to_string(run) + ", threads " + std::to_string(threads));
+      }
+    }
+  // Bigger than one register/cache block in every direction, so 2 threads split rows and columns.
+  const Tensor x = random_tensor<float>({1, 300, 20, 30}, rng), wt = random_tensor<float>({200, 300, 3, 3}, rng);
+  const Tensor wc = Tensor::constant(wt.data<float>(), wt.dtype(), wt.shape());
+  const Window w{{1, 1}, {1, 1}, {1, 1}, {1, 1}};
+  weft_rt::PoolScope scope(&pool);
+  for (int run = 0; run < 2; ++run) {
+    const Tensor got = weft_rt::conv<float>(x, wc, weft_rt::absent(), w, 1);
+    expect_close<float>(got, naive_conv<float>(x, wt, nullptr, w, 1, got.shape()), "3x3 conv 300 -> 200 channels, constant filter, 2 threads");
+  }
+}
 TEST(RuntimeConv, DoubleFastPathsMatchNaive) { check_conv_cases<double>(); }
 TEST(RuntimeConv, IntegerPathsMatchNaiveExactly) { check_conv_cases<int32_t>(); }
+
+// Depthwise planes split over 2 threads (each with its own phase-plane scratch), stride 1 and 2
+// (the vectorized stride-2 split), a multiplier of 2.
+TEST(RuntimeConv, DepthwiseOnTwoThreadsMatchesNaive) {
+  std::mt19937 rng(29);
+  weft_rt::ThreadPool pool(2);
+  weft_rt::PoolScope scope(&pool);
+  for (const ConvCase& c : {ConvCase{{2, 64, 30, 31}, {5, 5}, 64, 64, {2, 2}, {2, 2}, {2, 2}, {1, 1}, true},
+                            ConvCase{{1, 48, 28, 28}, {3, 3}, 96, 48, {1, 1}, {1, 1}, {1, 1}, {1, 1}, true},
+                            ConvCase{{1, 40, 27, 33}, {3, 3}, 40, 40, {2, 2}, {0, 1}, {1, 0}, {1, 1}, false}}) {
+    Shape wshape = {c.cout, 1};
+    wshape.insert(wshape.end(), c.k.begin(), c.k.end());
+    const Tensor x = random_tensor<float>(c.x, rng), wt = random_tensor<float>(wshape, rng);
+    const Tensor bias = c.bias ? random_tensor<float>({c.cout}, rng) : weft_rt::absent();
+    const Window w{c.strides, c.pads_begin, c.pads_end, c.dilations};
+    const Tensor got = weft_rt::conv<float>(x, wt, bias, w, c.groups);
+    expect_close<float>(got, naive_conv<float>(x, wt, c.bias ? bias.data<float>() : nullptr, w, c.groups, got.shape()), describe(c) + " on 2 threads");
+  }
+}
 
 // ---- pools -----------------------------------------------------------------------------------
 

@@ -10,7 +10,9 @@
 #include "weft/rt/ConvDepthwise.h"
 #include "weft/rt/ConvDirect.h"
 #include "weft/rt/Gemm.h"
+#include "weft/rt/Im2col2d.h"
 #include "weft/rt/NnCommon.h"
+#include "weft/rt/PackedWeights.h"
 
 namespace weft_rt {
 
@@ -220,7 +222,8 @@ inline Shape conv_transpose_output_shape(const Tensor& x, const Tensor& wt, cons
 // group is one GEMM: W_g [M/g, C/g*K] times its implicit im2col matrix [C/g*K, out
 // positions], packed panel by panel (a 1x1 kernel with unit strides and no padding
 // multiplies the image directly, over one position as a matrix-vector product); the group's
-// bias goes on right after its GEMM.
+// bias goes on right after its GEMM. A constant float filter is packed into GEMM panels on
+// first use and reused by every later run (PackedWeights.h).
 template <typename T>
 Tensor conv(const Tensor& x, const Tensor& wt, const Tensor& bias, const Window& w, int64_t groups) {
   const size_t nsp = w.strides.size();
@@ -246,18 +249,22 @@ Tensor conv(const Tensor& x, const Tensor& wt, const Tensor& bias, const Window&
       const T* xg = xd + (b * cin + gi * cin_g) * is;
       const T* wg = wt.data<T>() + gi * cout_g * kk;
       T* og = od + (b * cout + gi * cout_g) * os;
+      GemmPackedA<gemm_acc_t<T>> wpacked;
       if constexpr (std::is_floating_point_v<T>) {
         if (pointwise && os == 1) {
           pointwise_gemv(wg, xg, bd ? bd + gi * cout_g : nullptr, cout_g, kk, og);
           continue;
         }
       }
+      if constexpr (std::is_same_v<T, float>)
+        if (wt.is_constant() && cout_g > 1) wpacked = packed_constant_a(wg, cout_g, kk);
       if (pointwise) {  // B is the image itself, [C/g, positions] row-major
-        gemm_blocked<T>(cout_g, os, kk, wg, kk, 1, xg, os, 1, og, os, false);
+        gemm_blocked<T>(cout_g, os, kk, wg, kk, 1, xg, os, 1, og, os, false, wpacked);
       } else {
         gemm_blocked_with<T>(cout_g, os, kk, wg, kk, 1, [&](int64_t k0, int64_t j0, int64_t kc, int64_t nc, gemm_acc_t<T>* panels) {
-          pack_im2col(xg, osp, isp, ksp, w, k0, j0, kc, nc, panels);
-        }, og, os, false);
+          if (nsp == 2) pack_im2col_2d(xg, osp, isp, ksp, w, k0, j0, kc, nc, panels);
+          else pack_im2col(xg, osp, isp, ksp, w, k0, j0, kc, nc, panels);
+        }, og, os, false, wpacked);
       }
       if (bd) add_bias_rows(bd + gi * cout_g, cout_g, os, og);
     }

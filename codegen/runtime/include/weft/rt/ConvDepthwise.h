@@ -8,6 +8,7 @@
 
 #include "weft/rt/ConvDirect.h"
 #include "weft/rt/PhasePlanes.h"
+#include "weft/rt/ThreadPool.h"
 
 namespace weft_rt {
 
@@ -41,8 +42,10 @@ void depthwise_plane(const T* phases, const int64_t* offs, const T* wk, int64_t 
 }
 
 // Depthwise conv: output channel oc reads input channel oc / multiplier with its own
-// [k...] filter; bias is the accumulators' start. 1-D is 2-D with height 1. Per-thread
-// scratch (phase planes, one flat output) so concurrent runs never share it.
+// [k...] filter; bias is the accumulators' start. 1-D is 2-D with height 1. The (image,
+// channel) planes are split over the run's pool, in chunks of enough taps x outputs to pay for
+// waking a thread. Per-thread scratch (phase planes, one flat output) so concurrent runs and
+// pool workers never share it.
 template <typename T>
 void depthwise_conv(const T* x, const T* wt, const T* bias, T* out, int64_t n, int64_t cin, int64_t cout, const Shape& isp,
                     const Shape& ksp, const Shape& osp, const Window& w) {
@@ -52,11 +55,13 @@ void depthwise_conv(const T* x, const T* wt, const T* bias, T* out, int64_t n, i
   const PhaseGeometry g(isz, osz, ksz, w2, 2 * kRowVecBytes / int64_t(sizeof(T)));
   const int64_t is = isz[0] * isz[1], os = osz[0] * osz[1], taps = ksz[0] * ksz[1], mult = cout / cin;
   const std::vector<int64_t> offs = g.tap_offsets();
-  thread_local std::vector<T> phases, acc;
-  phases.assign(size_t(g.buffer()), T(0));
-  acc.resize(size_t(g.flat));
-  for (int64_t b = 0; b < n; ++b)
-    for (int64_t c = 0; c < cin; ++c) {
+  const int64_t work = taps * g.flat * mult;  // multiply-adds per input plane
+  parallel_for(n * cin, std::max<int64_t>(1, 100'000 / std::max<int64_t>(work, 1)), [&](int64_t p0, int64_t p1) {
+    thread_local std::vector<T> phases, acc;
+    phases.assign(size_t(g.buffer()), T(0));
+    acc.resize(size_t(g.flat));
+    for (int64_t p = p0; p < p1; ++p) {
+      const int64_t b = p / cin, c = p % cin;
       g.split(x + (b * cin + c) * is, phases.data());  // every channel writes the same in-bounds cells
       for (int64_t j = 0; j < mult; ++j) {
         const int64_t oc = c * mult + j;
@@ -64,6 +69,7 @@ void depthwise_conv(const T* x, const T* wt, const T* bias, T* out, int64_t n, i
                         out + (b * cout + oc) * os, g);
       }
     }
+  });
 }
 
 }  // namespace weft_rt

@@ -37,12 +37,15 @@ struct GemmTile {
   static constexpr int64_t MC = 72, KC = 256, NC = 512;
 };
 
-// f32: a KC x NR panel of B (16 KiB AVX2, 32 KiB AVX-512) stays in L1 while the MC rows of
-// A (in L2) pass over it; the KC x NC block of B stays in L2/L3 for the next MC rows.
+// f32: a KC x NR panel of B (16 KiB AVX2 at KC 256, 24 KiB AVX-512 at KC 128) stays in a 32 KiB
+// L1 while the MC rows of A (in L2) pass over it; the KC x NC block of B stays in L2/L3 for the
+// next MC rows. NC is a multiple of NR so only the last column block has an edge panel. (On
+// Zen 4, KC 256 with NR 48 lost up to 20% on convolutions against 128; MC 8 to 40 panels and NC
+// 512 to 3072 were within noise for 512^3 and convolution shapes.)
 template <>
 struct GemmTile<float> {
   static constexpr int64_t MR = kF32Mr, NR = kF32Nr;
-  static constexpr int64_t MC = MR * 16, KC = 256, NC = 2048;
+  static constexpr int64_t MC = MR * 16, KC = NR > 16 ? 128 : 256, NC = NR * 64;
 };
 
 // tile[MR x NR] = sum over k of a[k*MR + i] * b[k*NR + j]; a and b are packed panels. Each
@@ -112,6 +115,32 @@ void gemm_pack_b(const T* b, int64_t rs, int64_t cs, int64_t kc, int64_t nc, A* 
   }
 }
 
+// A packed whole (gemm_pack_a_all): every KC-deep block of A's columns in turn, each block the
+// MR-tall panels of all rows (rows rounded up to MR, zero-padded), so block k0 starts at
+// k0 * rows_padded and panel p of it at p * kc * MR. `data` null: A is packed per call.
+template <typename A>
+struct GemmPackedA {
+  const A* data = nullptr;
+  int64_t rows_padded = 0;  // m rounded up to MR
+  int64_t row0 = 0;         // the row of the whole A that this block's row 0 is (a multiple of MR)
+};
+
+// Elements gemm_pack_a_all writes for an m x k A.
+template <typename A>
+int64_t gemm_packed_a_size(int64_t m, int64_t k) {
+  constexpr int64_t MR = GemmTile<A>::MR;
+  return (m + MR - 1) / MR * MR * k;
+}
+
+// Packs all of A (element (i, p) at a[i*rs + p*cs]) into the GemmPackedA layout, once, for an
+// operand that stays the same from call to call (a constant filter: PackedWeights.h).
+template <typename T, typename A>
+void gemm_pack_a_all(const T* a, int64_t rs, int64_t cs, int64_t m, int64_t k, A* out) {
+  using G = GemmTile<A>;
+  const int64_t padded = (m + G::MR - 1) / G::MR * G::MR;
+  for (int64_t k0 = 0; k0 < k; k0 += G::KC) gemm_pack_a(a + k0 * cs, rs, cs, m, std::min(G::KC, k - k0), out + k0 * padded);
+}
+
 namespace gemm_detail {
 
 // 64-byte-aligned scratch of this thread (slot 0: A panels, 1: B panels): concurrent runs and
@@ -153,11 +182,11 @@ inline void tile(int64_t kc, const A* ap, const A* bp, int64_t ldb, T* c, int64_
 // (worth it when m <= MR: each element of B is then used once).
 template <typename T, typename PackB>
 void serial(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a_cs, PackB& pack_b, int64_t j_off,
-            const T* b_rows, int64_t b_rs, T* c, int64_t ldc, bool accumulate) {
+            const T* b_rows, int64_t b_rs, T* c, int64_t ldc, bool accumulate, const GemmPackedA<gemm_acc_t<T>>& a_packed) {
   using A = gemm_acc_t<T>;
   using G = GemmTile<A>;
   constexpr int64_t MR = G::MR, NR = G::NR;
-  A* apack = scratch<A>(0, G::KC * ((std::min(G::MC, m) + MR - 1) / MR * MR));
+  A* apack = a_packed.data ? nullptr : scratch<A>(0, G::KC * ((std::min(G::MC, m) + MR - 1) / MR * MR));
   A* bpack = scratch<A>(1, G::KC * ((std::min(G::NC, n) + NR - 1) / NR * NR));
   for (int64_t j0 = 0; j0 < n; j0 += G::NC) {
     const int64_t nc = std::min(G::NC, n - j0), full = nc / NR * NR;
@@ -168,7 +197,11 @@ void serial(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a
       else if (full < nc) pack_b(k0, j_off + j0 + full, kc, nc - full, bpack + (full / NR) * kc * NR);
       for (int64_t i0 = 0; i0 < m; i0 += G::MC) {
         const int64_t mc = std::min(G::MC, m - i0);
-        gemm_pack_a(a + i0 * a_rs + k0 * a_cs, a_rs, a_cs, mc, kc, apack);
+        const A* ablock = apack;
+        if (a_packed.data)
+          ablock = a_packed.data + k0 * a_packed.rows_padded + (a_packed.row0 + i0) / MR * kc * MR;
+        else
+          gemm_pack_a(a + i0 * a_rs + k0 * a_cs, a_rs, a_cs, mc, kc, apack);
         for (int64_t jr = 0; jr < nc; jr += NR) {
           const int64_t cols = std::min(NR, nc - jr);
           const A* bp = bpack + (jr / NR) * kc * NR;
@@ -176,7 +209,7 @@ void serial(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a
           if constexpr (std::is_same_v<T, float>)
             if (b_rows && jr < full) bp = b_rows + k0 * b_rs + j0 + jr, ldb = b_rs;
           for (int64_t ir = 0; ir < mc; ir += MR)
-            tile<T, A>(kc, apack + (ir / MR) * kc * MR, bp, ldb, c + (i0 + ir) * ldc + j0 + jr, ldc, std::min(MR, mc - ir),
+            tile<T, A>(kc, ablock + (ir / MR) * kc * MR, bp, ldb, c + (i0 + ir) * ldc + j0 + jr, ldc, std::min(MR, mc - ir),
                        cols, add);
         }
       }
@@ -199,11 +232,11 @@ inline int threads_for(int64_t m, int64_t n, int64_t k) {
 // called from several threads at once, for disjoint columns.
 template <typename T, typename PackB>
 void run(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a_cs, PackB& pack_b, const T* b_rows,
-         int64_t b_rs, T* c, int64_t ldc, bool accumulate) {
+         int64_t b_rs, T* c, int64_t ldc, bool accumulate, const GemmPackedA<gemm_acc_t<T>>& a_packed) {
   using G = GemmTile<gemm_acc_t<T>>;
   const int threads = threads_for(m, n, k);
   if (threads <= 1) {
-    serial(m, n, k, a, a_rs, a_cs, pack_b, 0, b_rows, b_rs, c, ldc, accumulate);
+    serial(m, n, k, a, a_rs, a_cs, pack_b, 0, b_rows, b_rs, c, ldc, accumulate, a_packed);
     return;
   }
   const int64_t npanels = (n + G::NR - 1) / G::NR, mpanels = (m + G::MR - 1) / G::MR;
@@ -213,9 +246,11 @@ void run(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a_cs
       const int64_t jt = t % tn, it = t / tn;
       const int64_t jb = npanels * jt / tn * G::NR, je = std::min(n, npanels * (jt + 1) / tn * G::NR);
       const int64_t ib = mpanels * it / tm * G::MR, ie = std::min(m, mpanels * (it + 1) / tm * G::MR);
+      GemmPackedA<gemm_acc_t<T>> rows = a_packed;
+      rows.row0 += ib;
       if (jb < je && ib < ie)
         serial(ie - ib, je - jb, k, a + ib * a_rs, a_rs, a_cs, pack_b, jb, b_rows ? b_rows + jb : nullptr, b_rs,
-               c + ib * ldc + jb, ldc, accumulate);
+               c + ib * ldc + jb, ldc, accumulate, rows);
     }
   });
 }
@@ -241,34 +276,35 @@ inline bool small_f32(int64_t m, int64_t n, int64_t k, const float* a, int64_t a
 // B[k0 : k0+kc, j0 : j0+nc] as gemm_pack_b does (NR-wide panels, k-major, zero-padded), so
 // B can be an implicit matrix (conv's im2col) that is never materialized. pack_b may run on
 // several threads at once (for disjoint column ranges): it must only write `out`. C is
-// row-major with row stride ldc; `accumulate` adds to C instead of storing.
+// row-major with row stride ldc; `accumulate` adds to C instead of storing. `a_packed`, when
+// given, is A already in the GemmPackedA layout (gemm_pack_a_all), read instead of packing A.
 template <typename T, typename PackB>
 void gemm_blocked_with(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a_cs, PackB&& pack_b, T* c,
-                       int64_t ldc, bool accumulate) {
+                       int64_t ldc, bool accumulate, const GemmPackedA<gemm_acc_t<T>>& a_packed = {}) {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
     if (!accumulate)
       for (int64_t i = 0; i < m; ++i) std::fill(c + i * ldc, c + i * ldc + n, T(0));
     return;
   }
-  gemm_detail::run<T>(m, n, k, a, a_rs, a_cs, pack_b, nullptr, 0, c, ldc, accumulate);
+  gemm_detail::run<T>(m, n, k, a, a_rs, a_cs, pack_b, nullptr, 0, c, ldc, accumulate, a_packed);
 }
 
 // gemm_blocked_with for an explicit B: B[p, j] is b[p*b_rs + j*b_cs], so a transposed
 // operand costs nothing. f32 with few rows of A skips packing (see GemmSmall.h).
 template <typename T>
 void gemm_blocked(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a_cs, const T* b, int64_t b_rs,
-                  int64_t b_cs, T* c, int64_t ldc, bool accumulate) {
+                  int64_t b_cs, T* c, int64_t ldc, bool accumulate, const GemmPackedA<gemm_acc_t<T>>& a_packed = {}) {
   auto pack_b = [=](int64_t k0, int64_t j0, int64_t kc, int64_t nc, gemm_acc_t<T>* out) {
     gemm_pack_b(b + k0 * b_rs + j0 * b_cs, b_rs, b_cs, kc, nc, out);
   };
-  if (m <= 0 || n <= 0 || k <= 0) return gemm_blocked_with<T>(m, n, k, a, a_rs, a_cs, pack_b, c, ldc, accumulate);
+  if (m <= 0 || n <= 0 || k <= 0) return gemm_blocked_with<T>(m, n, k, a, a_rs, a_cs, pack_b, c, ldc, accumulate, a_packed);
   const T* b_rows = nullptr;
   if constexpr (std::is_same_v<T, float>) {
     if (gemm_detail::small_f32(m, n, k, a, a_rs, a_cs, b, b_rs, b_cs, c, ldc, accumulate)) return;
     if (m <= GemmTile<float>::MR && b_cs == 1) b_rows = b;
   }
-  gemm_detail::run<T>(m, n, k, a, a_rs, a_cs, pack_b, b_rows, b_rs, c, ldc, accumulate);
+  gemm_detail::run<T>(m, n, k, a, a_rs, a_cs, pack_b, b_rows, b_rs, c, ldc, accumulate, a_packed);
 }
 
 }  // namespace weft_rt

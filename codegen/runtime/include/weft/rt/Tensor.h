@@ -119,6 +119,15 @@ class Tensor {
     return t;
   }
 
+  // A view of one of the model's constants (an embedded weight or one in the mapped sidecar):
+  // memory that lives as long as the library and never changes, so a kernel may keep data
+  // derived from it (a filter packed into GEMM panels, PackedWeights.h) keyed by its address.
+  static Tensor constant(const void* data, DLDataType dtype, Shape shape) {
+    Tensor t = view(data, dtype, std::move(shape));
+    t.constant_ = true;
+    return t;
+  }
+  bool is_constant() const { return constant_; }
   DLDataType dtype() const { return dtype_; }
   const Shape& shape() const { return shape_; }
   int rank() const { return int(shape_.size()); }
@@ -149,6 +158,7 @@ class Tensor {
 
  private:
   DLDataType dtype_{kDLFloat, 32, 1};
+  bool constant_ = false;  // made by constant(): a copy (reshaped, say) keeps the same data
   Shape shape_;
   std::shared_ptr<void> buf_;
   void* data_ = nullptr;
