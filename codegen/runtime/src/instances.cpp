@@ -13,7 +13,7 @@ int create(const ModelDesc& desc, const weft_options* o, weft_model** out) {
   return weft_rt::guarded("create", [&] {
     if (!out) throw weft_rt::Error("out is NULL");
     weft_rt::load_weights(desc.weights, o ? o->weights_path : nullptr);
-    *out = new weft_model{&desc, o ? o->num_threads : 0};
+    *out = weft_rt::make_model(desc, o);  // checks num_threads, starts the handle's thread pool
   });
 }
 void destroy(weft_model* m) { delete m; }
