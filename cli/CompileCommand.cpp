@@ -91,7 +91,7 @@ CLI::App* add_compile_command(CLI::App& app) {
   c->add_flag("-v,--verbose", options.verbose, "also say which runtime was linked and where the cache is");
   c->add_flag("--no-cache", options.no_cache,
               "always run the C++ compiler (the cache is $WEFT_CACHE_DIR, else $XDG_CACHE_HOME/weft or ~/.cache/weft; "
-              "WEFT_CACHE=0 turns it off too)");
+              "WEFT_CACHE=0 turns it off too; the precompiled runtime header under its pch/ is still used)");
   c->add_flag("--mark-all", options.mark_all,
               "also return every intermediate tensor of @main, in evaluation order (for `weft check --mark-all --lib`)");
   c->add_flag("--header-only-runtime", options.header_only,
@@ -105,6 +105,9 @@ static codegen::ToolchainOptions library_toolchain(const LibraryBuild& b) {
   toolchain.opt_level = b.cxx_opt;
   toolchain.precompiled_runtime = !b.header_only;
   if (b.cache) toolchain.cache_dir = codegen::default_cache_dir();
+  // The precompiled runtime header is kept even with --no-cache (the C++ compiler still runs on
+  // the model's code); WEFT_CACHE=0 turns it off with the cache.
+  if (const std::string dir = codegen::default_cache_dir(); !dir.empty()) toolchain.pch_dir = dir + "/pch";
   return toolchain;
 }
 
@@ -127,6 +130,7 @@ void compile_module(Module m, const LibraryBuild& b, std::ostream& log, std::chr
   if (b.verbose) {
     log << "  " << built.runtime << "\n";
     log << "  cache: " << (toolchain.cache_dir.empty() ? std::string("off") : toolchain.cache_dir) << "\n";
+    if (!built.cache_hit) log << "  precompiled runtime header: " << (built.pch.empty() ? std::string("none") : built.pch) << "\n";
   }
   if (!built.cache_note.empty()) log << "  cache: " << built.cache_note << " (the library was built all the same)\n";
   log << "wrote " << b.output;

@@ -319,13 +319,14 @@ std::string CpuFunctionEmitter::op_call(const CallNode& call, const std::string&
       shapes = def->shape_cpu(a);
     }
     expr = functors_.hoist(cpu_emit_op(def->emit_cpu, std::move(a)));
-    if (!shapes.empty()) expr = "weft_rt::shaped_call(" + shapes + ", [&] { return " + expr + "; }, \"" + def->name + "\")";
+    // Plain calls, no lambda per call site (each would be a function for g++ to instantiate and inline).
+    if (!shapes.empty()) expr = "weft_rt::ShapedCall(" + shapes + ", \"" + def->name + "\").check(" + expr + ")";
   } catch (const CompileError& err) {
     if (err.diagnostic().span.known()) throw;
     throw CompileError(span_of_use(self, fn_->span), err.diagnostic().message);
   }
   if (auto slot = plan_.slot_of.find(&call); slot != plan_.slot_of.end())
-    expr = "weft_plan.into(" + std::to_string(slot->second) + ", [&] { return " + expr + "; })";
+    expr = "weft_plan.offer(" + std::to_string(slot->second) + ").take(" + expr + ")";
   std::string where = call.span.known() ? call.span.str() : "";
   std::string v = bind(rt, span_of_use(self, fn_->span), hint.empty() ? def->name : hint, expr, where);
   produced_[&call] = v;

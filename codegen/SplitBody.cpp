@@ -21,6 +21,34 @@ bool jumps(const std::string& l) {
          starts_with(s, "goto ");
 }
 
+// Whether `type` is weft_rt::Tensor or a std::tuple of such types, nested: the types whose
+// default value a hoisted declaration may hold until its chunk assigns it. Advances `at` past it.
+bool default_constructible(const std::string& type, size_t& at) {
+  static const std::string kTensor = "weft_rt::Tensor", kTuple = "std::tuple<";
+  if (type.compare(at, kTensor.size(), kTensor) == 0) {
+    at += kTensor.size();
+    return true;
+  }
+  if (type.compare(at, kTuple.size(), kTuple) != 0) return false;
+  at += kTuple.size();
+  for (;;) {
+    if (!default_constructible(type, at)) return false;
+    if (type.compare(at, 2, ", ") == 0) {
+      at += 2;
+    } else if (at < type.size() && type[at] == '>') {
+      ++at;
+      return true;
+    } else {
+      return false;
+    }
+  }
+}
+
+bool hoistable(const std::string& type) {
+  size_t at = 0;
+  return default_constructible(type, at) && at == type.size();
+}
+
 }  // namespace
 
 std::string split_body(const std::string& body, size_t per_chunk) {
@@ -36,8 +64,7 @@ std::string split_body(const std::string& body, size_t per_chunk) {
   const std::string ret = lines.back();
   lines.pop_back();
 
-  // Top-level statements (their first line and continuation lines), hoisting Tensor declarations.
-  static const std::string kTensor = "  weft_rt::Tensor ";
+  // Top-level statements (their first line and continuation lines), hoisting the declarations.
   std::vector<std::vector<std::string>> stmts;
   std::string decls;
   size_t counted = 0;  // statements that are not comments
@@ -51,19 +78,19 @@ std::string split_body(const std::string& body, size_t per_chunk) {
     const size_t eq = l.find(" = ");
     const bool comment = starts_with(l, "  //");
     if (!comment && eq == std::string::npos && l.back() == ';' && l.find('(') == std::string::npos &&
-        l.find(' ', 2) != std::string::npos) {  // `TYPE NAME;`, declared before an if that assigns it
-      if (!starts_with(l, kTensor.c_str())) return body;
-      const std::string name = l.substr(kTensor.size(), l.size() - 1 - kTensor.size());
-      if (name.empty() || name.find_first_of(" <>(,") != std::string::npos) return body;
-      decls += l + "\n";  // hoisted as it is: the chunk that assigns it may not be the next one
+        l.rfind(' ') > 2) {  // `TYPE NAME;`, declared before an if that assigns it: hoisted as it is
+      const size_t name_at = l.rfind(' ') + 1;
+      const std::string type = l.substr(2, name_at - 3), name = l.substr(name_at, l.size() - 1 - name_at);
+      if (!hoistable(type) || name.empty() || name.find_first_of("<>(),") != std::string::npos) return body;
+      decls += l + "\n";  // the chunk that assigns it may not be the one that reads it
       continue;
     }
-    if (!comment && eq != std::string::npos && l.find(' ', 2) < eq) {  // `TYPE NAME = ...`: a declaration
-      if (!starts_with(l, kTensor.c_str())) return body;                 // only tensors are hoisted
-      const std::string name = l.substr(kTensor.size(), eq - kTensor.size());
-      if (name.find_first_of(" <>(") != std::string::npos) return body;
-      decls += kTensor + name + ";\n";
-      l = "  " + l.substr(kTensor.size());
+    if (!comment && eq != std::string::npos && l.rfind(' ', eq - 1) > 2) {  // `TYPE NAME = ...`: a declaration
+      const size_t name_at = l.rfind(' ', eq - 1) + 1;
+      const std::string type = l.substr(2, name_at - 3), name = l.substr(name_at, eq - name_at);
+      if (!hoistable(type) || name.find_first_of("<>(),") != std::string::npos) return body;
+      decls += "  " + type + " " + name + ";\n";
+      l = "  " + l.substr(name_at);
     }
     counted += comment ? 0 : 1;
     stmts.push_back({l});

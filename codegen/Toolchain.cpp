@@ -78,12 +78,23 @@ std::string archive_in_tree(const RuntimeArchive& a) { return "lib/libweft_rt_" 
 
 // g++ -c: the generated source to NAME.o. The runtime's heavy kernels are only declared when
 // an archive is linked (WEFT_RT_PRECOMPILED, weft/rt/Precompiled.h).
-std::vector<std::string> compile_command(const std::string& name, const ToolchainOptions& o, const RuntimeArchive& a) {
-  std::vector<std::string> cmd = {o.compiler, "-std=c++20", "-O" + std::to_string(o.opt_level), "-march=" + o.cpu, "-fPIC",
-                                  "-fvisibility=hidden", "-Iinclude", "-Wa,-I."};
+// The flags that decide how the runtime header is compiled (a precompiled header must match them).
+std::vector<std::string> language_flags(const ToolchainOptions& o, const RuntimeArchive& a) {
+  std::vector<std::string> cmd = {"-std=c++20", "-O" + std::to_string(o.opt_level), "-march=" + o.cpu, "-fPIC", "-fvisibility=hidden"};
   if (!a.path.empty()) cmd.push_back("-DWEFT_RT_PRECOMPILED");
   cmd.insert(cmd.end(), o.extra_flags.begin(), o.extra_flags.end());
-  cmd.insert(cmd.end(), {"-c", name + ".cpp", "-o", name + ".o"});
+  return cmd;
+}
+
+// g++ -c: the generated source to NAME.o. `pch` is a directory holding weft/runtime.h.gch, put
+// before -Iinclude (build.sh is written without it: it rebuilds from the headers alone).
+std::vector<std::string> compile_command(const std::string& name, const ToolchainOptions& o, const RuntimeArchive& a,
+                                         const std::string& pch = "") {
+  std::vector<std::string> cmd = {o.compiler};
+  const std::vector<std::string> flags = language_flags(o, a);
+  cmd.insert(cmd.end(), flags.begin(), flags.end());
+  if (!pch.empty()) cmd.push_back("-I" + pch);
+  cmd.insert(cmd.end(), {"-Iinclude", "-Wa,-I.", "-c", name + ".cpp", "-o", name + ".o"});
   return cmd;
 }
 
@@ -238,22 +249,62 @@ void write_tree(const CpuSource& src, const std::string& name, const fs::path& d
                                  joined(link_command(name, o, a, "lib" + name + ".so", !src.weights_file.empty())) + "\n");
 }
 
+std::string compiler_version(const ToolchainOptions& o) {
+  TempDir tmp;
+  const int rc = run_process({o.compiler, "--version"}, tmp.path, tmp.path / "version");
+  return std::to_string(rc) + read_file(tmp.path / "version");
+}
+
 // Everything that decides the library's bytes, for the cache key.
-std::string cache_key(const CpuSource& src, const std::string& name, const ToolchainOptions& o, const RuntimeArchive& a) {
+std::string cache_key(const CpuSource& src, const std::string& name, const ToolchainOptions& o, const RuntimeArchive& a,
+                      const std::string& headers) {
   std::vector<std::string> parts = {"weft " WEFT_VERSION_STRING, src.source, src.weights_file,
                                     std::to_string(weft_rt::weights_hash(src.weights.data(), src.weights.size())),
                                     joined(compile_command(name, o, a)),
                                     joined(link_command(name, o, a, "lib" + name + ".so", !src.weights_file.empty()))};
-  TempDir tmp;
-  const int rc = run_process({o.compiler, "--version"}, tmp.path, tmp.path / "version");
-  parts.push_back(std::to_string(rc) + read_file(tmp.path / "version"));
-  parts.push_back(tree_contents((runtime_headers(o) / "weft").string()));
+  parts.push_back(compiler_version(o));
+  parts.push_back(headers);
   parts.push_back(a.path.empty() ? "" : read_file(a.path));
   return CompileCache::key(parts);
 }
 
 double ms_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// The precompiled header of weft/runtime.h for these flags: pch_dir/KEY/weft/runtime.h.gch
+// beside a copy of runtime.h (g++ looks for NAME.gch where it finds NAME), KEY hashing the
+// compiler, the flags and the runtime headers. Built on first use into a temporary directory
+// and renamed into place, so concurrent compiles never see half of one. Returns the directory
+// to put before -Iinclude, or "" (and why in `note`) when it cannot be built: the compile then
+// parses the headers as before.
+std::string precompiled_header(const ToolchainOptions& o, const RuntimeArchive& a, const std::string& headers,
+                               BuildReport& report) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::vector<std::string> flags = language_flags(o, a);
+  const fs::path dir = fs::path(o.pch_dir) / CompileCache::key({"weft " WEFT_VERSION_STRING, compiler_version(o), joined(flags), headers});
+  std::error_code ec;
+  if (fs::exists(dir / "weft" / "runtime.h.gch", ec)) {
+    report.steps.push_back({"precompiled runtime header (reused)", ms_since(t0)});
+    return dir.string();
+  }
+  fs::create_directories(o.pch_dir, ec);
+  const fs::path tmp = fs::path(o.pch_dir) / (".partial-" + std::to_string(getpid()) + "-" + dir.filename().string());
+  fs::remove_all(tmp, ec);
+  fs::create_directories(tmp / "weft", ec);
+  const fs::path rt = runtime_headers(o);
+  fs::copy_file(rt / "weft" / "runtime.h", tmp / "weft" / "runtime.h", ec);
+  std::vector<std::string> cmd = {o.compiler};
+  cmd.insert(cmd.end(), flags.begin(), flags.end());
+  cmd.insert(cmd.end(), {"-I" + rt.string(), "-x", "c++-header", (rt / "weft" / "runtime.h").string(), "-o", "weft/runtime.h.gch"});
+  const int rc = ec ? -1 : run_process(cmd, tmp, tmp / "compiler.log");
+  fs::remove(tmp / "compiler.log", ec);
+  if (rc == 0) fs::rename(tmp, dir, ec);  // fails harmlessly if a concurrent compile got there first
+  fs::remove_all(tmp, ec);
+  report.steps.push_back({"precompiled runtime header (built once for these flags)", ms_since(t0)});
+  if (fs::exists(dir / "weft" / "runtime.h.gch", ec)) return dir.string();
+  report.cache_note = "could not build a precompiled runtime header in " + o.pch_dir;
+  return "";
 }
 
 }  // namespace
@@ -276,20 +327,22 @@ BuildReport build_shared_library(const CpuSource& src, const std::string& name, 
   PartialFiles partials;
   partials.add(partial);
 
-  std::string key;
+  std::string key, headers;
+  if (!o.cache_dir.empty() || !o.pch_dir.empty()) headers = tree_contents((runtime_headers(o) / "weft").string());
   if (!o.cache_dir.empty()) {
     const auto t0 = std::chrono::steady_clock::now();
-    key = cache_key(src, name, o, archive);
+    key = cache_key(src, name, o, archive, headers);
     report.cache_hit = CompileCache(o.cache_dir).fetch(key, partial.string());
     report.steps.push_back({report.cache_hit ? "cache hit (" + o.cache_dir + ")" : "cache lookup (miss)", ms_since(t0)});
   }
   if (!report.cache_hit) {
     TempDir tmp;
     write_tree(src, name, tmp.path, o, archive);
+    if (!o.pch_dir.empty()) report.pch = precompiled_header(o, archive, headers, report);
     const fs::path log = tmp.path / "compiler.log";
     // Compile, then link: separate steps, so each one's time can be reported.
     const std::vector<std::pair<std::string, std::vector<std::string>>> steps = {
-        {"C++ compile (-O" + std::to_string(o.opt_level) + ")", compile_command(name, o, archive)},
+        {"C++ compile (-O" + std::to_string(o.opt_level) + ")", compile_command(name, o, archive, report.pch)},
         {"link", link_command(name, o, archive, partial.string(), !src.weights_file.empty())}};
     for (const auto& [what, argv] : steps) {
       const auto t0 = std::chrono::steady_clock::now();
@@ -304,7 +357,8 @@ BuildReport build_shared_library(const CpuSource& src, const std::string& name, 
                                  << what << ") on the generated source (see it with --emit-source DIR):\n" << msgs);
       }
     }
-    if (!key.empty()) report.cache_note = CompileCache(o.cache_dir).store(key, partial.string());
+    if (!key.empty())
+      if (std::string note = CompileCache(o.cache_dir).store(key, partial.string()); !note.empty()) report.cache_note = note;
   }
   // The sidecar goes first: a library never sits beside weights older than itself, and a
   // sidecar left by a failure after this point is refused by the old library's hash check.

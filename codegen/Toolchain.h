@@ -16,6 +16,12 @@ struct ToolchainOptions {
   std::vector<std::string> extra_flags;
   bool precompiled_runtime = true;    // link libweft_rt_<level>.a when there is one for -march (RuntimeArchive.h)
   std::string cache_dir;              // a CompileCache directory; empty: no cache (weft compile passes default_cache_dir())
+  // Where precompiled headers of weft/runtime.h are kept, one per compiler, flags and runtime
+  // headers, built by the first compile that needs one (g++ then skips parsing the runtime and
+  // the standard headers it includes, about a second per compile); empty: none (weft compile
+  // passes default_cache_dir()/pch, also with --no-cache; WEFT_CACHE=0 turns it off). g++
+  // checks a precompiled header against the compile's flags and ignores one that does not fit.
+  std::string pch_dir;
 };
 
 // What build_shared_library did, for `weft compile` to print: each step and its wall time,
@@ -28,6 +34,7 @@ struct BuildReport {
   std::vector<Step> steps;
   std::string runtime;     // RuntimeArchive::why
   bool cache_hit = false;
+  std::string pch;         // the precompiled header used ("" if none)
   std::string cache_note;  // e.g. why a library could not be stored; empty when all went well
 };
 

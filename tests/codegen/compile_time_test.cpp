@@ -72,6 +72,27 @@ TEST_F(CompileTime, SecondCompileIsACacheHitWithTheSameBytes) {
   EXPECT_NE(env_off.output.find("cache: off"), std::string::npos) << env_off.output;
 }
 
+// The precompiled header of weft/runtime.h: built by the first compile that needs it (also with
+// --no-cache), reused by the next, and the library is the one g++ builds from the headers alone.
+TEST_F(CompileTime, PrecompiledHeaderIsBuiltOnceThenReused) {
+  CommandResult first = cached_compile("a/librec.so", "--no-cache -v");
+  ASSERT_EQ(first.status, 0) << first.output;
+  EXPECT_NE(first.output.find("precompiled runtime header (built once"), std::string::npos) << first.output;
+  CommandResult second = cached_compile("b/librec.so", "--no-cache -v");
+  ASSERT_EQ(second.status, 0) << second.output;
+  EXPECT_NE(second.output.find("precompiled runtime header (reused)"), std::string::npos) << second.output;
+  const size_t at = second.output.find("precompiled runtime header: " + path("cache/pch/"));
+  ASSERT_NE(at, std::string::npos) << second.output;
+  const std::string pch_dir = second.output.substr(at + 28, second.output.find('\n', at) - at - 28);
+  EXPECT_TRUE(fs::exists(fs::path(pch_dir) / "weft" / "runtime.h.gch")) << pch_dir;
+  expect_runs_like_interpreter(path("b/librec.so"));
+  // Without it (WEFT_CACHE=0, as the suites run) g++ parses the headers and builds the same bytes.
+  CommandResult plain = weft("compile " + kExamples + "recurrent.weft -o " + path("c/librec.so") + " -v");
+  ASSERT_EQ(plain.status, 0) << plain.output;
+  EXPECT_NE(plain.output.find("precompiled runtime header: none"), std::string::npos) << plain.output;
+  EXPECT_EQ(read_text_file(path("b/librec.so")), read_text_file(path("c/librec.so")));
+}
+
 TEST_F(CompileTime, PrecompiledRuntimeIsLinkedStaticallyAndShippedWithTheSource) {
 #if defined(__x86_64__)
   CommandResult c = weft("compile " + kExamples + "recurrent.weft -o " + path("librec.so") + " -v --cpu x86-64-v3 --emit-source " +

@@ -42,6 +42,16 @@ TEST(SplitBody, LongChainBecomesChunksWithHoistedTensors) {
   }
 }
 
+// Tuples of tensors (an operator with several results, e.g. split) are default-constructible
+// too: a model full of them (RAFT's unrolled refinement loop) is split like any other.
+TEST(SplitBody, TuplesOfTensorsAreHoisted) {
+  const std::string tuple = "  std::tuple<weft_rt::Tensor, std::tuple<weft_rt::Tensor, weft_rt::Tensor>> t = g();\n" + chain(10);
+  const std::string out = split_body(tuple, 4);
+  EXPECT_EQ(out.find("  std::tuple<weft_rt::Tensor, std::tuple<weft_rt::Tensor, weft_rt::Tensor>> t;\n"), 0u) << out;
+  EXPECT_NE(out.find("    t = g();\n"), std::string::npos) << out;
+  EXPECT_EQ(count(out, "[&]() __attribute__((noinline)) {\n"), 5u) << out;  // 20 statements, 4 per chunk
+}
+
 TEST(SplitBody, TensorDeclaredBeforeAnIfIsHoistedWithTheOthers) {
   // The emitter declares an if's result before the if; the chunk after the one holding the if
   // still reads it (ONNX ReduceSum with axes as an input emits exactly this).
@@ -61,8 +71,10 @@ TEST(SplitBody, OtherBodiesStayAsPrinted) {
   const std::string early = "  if (c.item<bool>()) {\n    return a;\n  }\n" + chain(10);
   EXPECT_EQ(split_body(early, 4), early);
   // A declaration of another type may not be default-constructible.
-  const std::string tuple = "  std::tuple<weft_rt::Tensor> t = g();\n" + chain(10);
-  EXPECT_EQ(split_body(tuple, 4), tuple);
+  const std::string adt = "  weft_rt::Adt t = g();\n" + chain(10);
+  EXPECT_EQ(split_body(adt, 4), adt);
+  const std::string tuple_of_adt = "  std::tuple<weft_rt::Tensor, weft_rt::Adt> t = g();\n" + chain(10);
+  EXPECT_EQ(split_body(tuple_of_adt, 4), tuple_of_adt);
   // An `if` in tail position (no final return at the top level).
   const std::string tail_if = chain(10).substr(0, chain(10).rfind("  return")) + "  if (c) {\n    return a;\n  }\n";
   EXPECT_EQ(split_body(tail_if, 4), tail_if);

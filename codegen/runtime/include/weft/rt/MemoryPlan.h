@@ -95,28 +95,61 @@ class PlanFrame {
   PlanFrame(const PlanFrame&) = delete;
   PlanFrame& operator=(const PlanFrame&) = delete;
 
-  // Runs `op` (the kernel call computing the value planned in `slot`) with that slot offered to
-  // its output allocation.
+  class Offer;
+  // Offers `slot` to the output allocation of the kernel call that follows, as one plain call the
+  // generated code prints per planned op (no lambda, no template instance per call site):
+  //   weft_rt::Tensor x = weft_plan.offer(3).take(weft_rt::conv<float>(...));
+  // C++17 evaluates the object expression (the offer) before the argument (the kernel call), and
+  // the offer lives to the end of the full expression.
+  Offer offer(int slot);
+
+  // The same for a callable `op` (tests, hand-written code).
   template <typename Op>
-  auto into(int slot, Op&& op) {
-    if (!memory_) return op();
-    PendingSlot pending{&memory_, slot};
-    PendingSlot* prev = PendingSlot::current();
-    PendingSlot::current() = &pending;
-    struct Restore {
-      PendingSlot* prev;
-      ~Restore() { PendingSlot::current() = prev; }
-    } restore{prev};
-    auto result = op();
-    const void* at = static_cast<char*>(memory_->base) + memory_->slots[slot].offset;
-    // An op that returns a view of its argument allocates nothing: neither placed nor missed.
-    if (pending.claimed && result.template data<void>() == at) memory_->owner->count_plan(true);
-    else if (pending.refused) memory_->owner->count_plan(false);
-    return result;
-  }
+  auto into(int slot, Op&& op);
 
  private:
   std::shared_ptr<PlanMemory> memory_;
 };
+
+// A slot offered for the duration of one kernel call (PlanFrame::offer); take() counts whether the
+// output landed in it. Neither copied nor moved: PendingSlot::current() points into it.
+class PlanFrame::Offer {
+ public:
+  Offer(const std::shared_ptr<PlanMemory>& memory, int slot) : pending_{memory ? &memory : nullptr, slot} {
+    if (!pending_.memory) return;
+    prev_ = PendingSlot::current();
+    PendingSlot::current() = &pending_;
+  }
+  ~Offer() {
+    if (pending_.memory) PendingSlot::current() = prev_;
+  }
+  Offer(const Offer&) = delete;
+  Offer& operator=(const Offer&) = delete;
+
+  // The kernel's result (a Tensor; a template only because Tensor.h includes this header).
+  template <typename R>
+  R take(R result) {
+    if (!pending_.memory) return result;
+    PendingSlot::current() = prev_;
+    const PlanMemory& m = **pending_.memory;
+    const void* at = static_cast<char*>(m.base) + m.slots[pending_.slot].offset;
+    // An op that returns a view of its argument allocates nothing: neither placed nor missed.
+    if (pending_.claimed && result.template data<void>() == at) m.owner->count_plan(true);
+    else if (pending_.refused) m.owner->count_plan(false);
+    pending_.memory = nullptr;
+    return result;
+  }
+
+ private:
+  PendingSlot pending_;
+  PendingSlot* prev_ = nullptr;
+};
+
+inline PlanFrame::Offer PlanFrame::offer(int slot) { return Offer(memory_, slot); }
+
+template <typename Op>
+auto PlanFrame::into(int slot, Op&& op) {
+  return offer(slot).take(op());
+}
 
 }  // namespace weft_rt

@@ -24,22 +24,34 @@ void check_result_shapes(const Shapes& want, const std::tuple<Ts...>& got, const
   (check_result_shape(want, I, std::get<I>(got), op), ...);
 }
 
-// Runs `kernel` (a callable returning the op's Tensor or tuple of Tensors) once `shapes`, the
-// op's shape function, has given the result dims; the result must have exactly those dims.
-template <typename Kernel>
-auto shaped_call(const Shapes& shapes, Kernel&& kernel, const char* op) {
-  auto result = kernel();
-  if constexpr (std::is_same_v<std::decay_t<decltype(result)>, Tensor>) {
-    if (shapes.size() != 1) throw Error(std::string("internal error: the shape function of '") + op + "' gave " +
-                                        std::to_string(shapes.size()) + " shapes for one output");
-    check_result_shape(shapes, 0, result, op);
-  } else {
-    if (shapes.size() != std::tuple_size_v<std::decay_t<decltype(result)>>)
-      throw Error(std::string("internal error: the shape function of '") + op + "' gave " + std::to_string(shapes.size()) +
-                  " shapes for " + std::to_string(std::tuple_size_v<std::decay_t<decltype(result)>>) + " outputs");
-    check_result_shapes(shapes, result, op, std::make_index_sequence<std::tuple_size_v<std::decay_t<decltype(result)>>>{});
+// An op's run-time result dims, checked against what its kernel returns. The generated code
+// prints one plain call per such op (no lambda, no template instance per call site):
+//   weft_rt::Tensor y = weft_rt::ShapedCall(weft_rt::Shapes{...}, "add").check(weft_rt::binary<...>(...));
+// C++17 evaluates the object expression (the shape function) before the argument (the kernel),
+// so the shape function still runs first and reports bad dims before the kernel sees them.
+class ShapedCall {
+ public:
+  ShapedCall(Shapes shapes, const char* op) : shapes_(std::move(shapes)), op_(op) {}
+
+  // The result must have exactly the dims the shape function gave.
+  Tensor check(Tensor result) const {
+    if (shapes_.size() != 1) throw Error(std::string("internal error: the shape function of '") + op_ + "' gave " +
+                                         std::to_string(shapes_.size()) + " shapes for one output");
+    check_result_shape(shapes_, 0, result, op_);
+    return result;
   }
-  return result;
-}
+  template <typename... Ts>
+  std::tuple<Ts...> check(std::tuple<Ts...> result) const {
+    if (shapes_.size() != sizeof...(Ts))
+      throw Error(std::string("internal error: the shape function of '") + op_ + "' gave " + std::to_string(shapes_.size()) +
+                  " shapes for " + std::to_string(sizeof...(Ts)) + " outputs");
+    check_result_shapes(shapes_, result, op_, std::index_sequence_for<Ts...>{});
+    return result;
+  }
+
+ private:
+  Shapes shapes_;
+  const char* op_;
+};
 
 }  // namespace weft_rt
