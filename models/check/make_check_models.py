@@ -38,8 +38,10 @@ def save_pt(module, path, signature):
     torch.jit.save(torch.jit.script(module), path, _extra_files={"weft_inputs": signature})
 
 
-def save_onnx(module, path, inputs, names, dynamic):
-    torch.onnx.export(module, inputs, path, input_names=names, dynamic_axes=dynamic, opset_version=13)
+def save_onnx(module, path, inputs, names, outputs, dynamic):
+    # Output names as TorchScript's (output0, ...), so one test reads both formats' reports: weft
+    # keeps an ONNX model's own output names, and an unnamed export would call them "7" and "9".
+    torch.onnx.export(module, inputs, path, input_names=names, output_names=outputs, dynamic_axes=dynamic, opset_version=13)
 
 
 def main(out):
@@ -55,9 +57,9 @@ def main(out):
     dynamic = {"x": {0: "batch"}, "y": {0: "batch", 1: "seq"}}
     for name, module in (("two_dims", good), ("two_dims_bad", bad)):
         save_pt(module, os.path.join(out, name + ".pt"), signature)
-        save_onnx(module, os.path.join(out, name + ".onnx"), example, ["x", "y"], dynamic)
+        save_onnx(module, os.path.join(out, name + ".onnx"), example, ["x", "y"], ["output0", "output1"], dynamic)
     save_pt(Other(), os.path.join(out, "other.pt"), "x: f32[batch, 4, 2]")
-    save_onnx(Other(), os.path.join(out, "other.onnx"), (torch.randn(2, 4, 2),), ["x"], {"x": {0: "batch"}})
+    save_onnx(Other(), os.path.join(out, "other.onnx"), (torch.randn(2, 4, 2),), ["x"], ["output0"], {"x": {0: "batch"}})
     np.save(os.path.join(out, "in_x.npy"), example[0].numpy())
     np.save(os.path.join(out, "in_y.npy"), example[1].numpy())
 
