@@ -50,6 +50,15 @@ std::string split_body(const std::string& body, size_t per_chunk) {
     }
     const size_t eq = l.find(" = ");
     const bool comment = starts_with(l, "  //");
+    // `TYPE NAME;` (an if's result, assigned in its branches): default-constructed here or
+    // hoisted alike, and later chunks read it.
+    // A qualified type (`std::`, `weft_rt::`) tells it from a statement such as `throw e;`.
+    const size_t space = l.find(' ', 2);
+    if (!comment && eq == std::string::npos && l.back() == ';' && l.find('(') == std::string::npos &&
+        space != std::string::npos && l.substr(2, space - 2).find("::") != std::string::npos) {
+      decls += l + "\n";
+      continue;
+    }
     if (!comment && eq != std::string::npos && l.find(' ', 2) < eq) {  // `TYPE NAME = ...`: a declaration
       if (!starts_with(l, kTensor.c_str())) return body;                 // only tensors are hoisted
       const std::string name = l.substr(kTensor.size(), eq - kTensor.size());

@@ -42,6 +42,18 @@ TEST(SplitBody, LongChainBecomesChunksWithHoistedTensors) {
   }
 }
 
+// An if's result is declared without a value at the top level and assigned in its branches;
+// a later chunk reads it, so the declaration goes first with the tensors (swin_t scripted).
+TEST(SplitBody, DeclarationsWithoutValueAreHoisted) {
+  const std::string decl = "  std::tuple<weft_rt::Tensor, weft_rt::Tensor> if_v;\n";
+  const std::string body = decl + "  if (c.item<bool>()) {\n    if_v = a;\n  } else {\n    if_v = b;\n  }\n" + chain(10);
+  const std::string out = split_body(body, 4);
+  EXPECT_EQ(out.find(decl), 0u) << out;
+  EXPECT_EQ(count(out, "if_v;"), 1u) << out;
+  EXPECT_LT(out.find(decl), out.find("[&]() __attribute__((noinline)) {\n")) << out;
+  EXPECT_NE(out.find("    if (c.item<bool>()) {\n      if_v = a;\n"), std::string::npos) << out;
+}
+
 TEST(SplitBody, OtherBodiesStayAsPrinted) {
   EXPECT_EQ(split_body(chain(3), 40), chain(3));  // short
   // A return other than the last one would return from a chunk, not the function.
