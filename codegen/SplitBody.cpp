@@ -77,12 +77,13 @@ std::string split_body(const std::string& body, size_t per_chunk) {
     }
     const size_t eq = l.find(" = ");
     const bool comment = starts_with(l, "  //");
+    // `TYPE NAME;` (an if's result, assigned in its branches): default-constructed here or
+    // hoisted alike, and later chunks read it.
+    // A qualified type (`std::`, `weft_rt::`) tells it from a statement such as `throw e;`.
+    const size_t space = l.find(' ', 2);
     if (!comment && eq == std::string::npos && l.back() == ';' && l.find('(') == std::string::npos &&
-        l.rfind(' ') > 2) {  // `TYPE NAME;`, declared before an if that assigns it: hoisted as it is
-      const size_t name_at = l.rfind(' ') + 1;
-      const std::string type = l.substr(2, name_at - 3), name = l.substr(name_at, l.size() - 1 - name_at);
-      if (!hoistable(type) || name.empty() || name.find_first_of("<>(),") != std::string::npos) return body;
-      decls += l + "\n";  // the chunk that assigns it may not be the one that reads it
+        space != std::string::npos && l.substr(2, space - 2).find("::") != std::string::npos) {
+      decls += l + "\n";
       continue;
     }
     if (!comment && eq != std::string::npos && l.rfind(' ', eq - 1) > 2) {  // `TYPE NAME = ...`: a declaration

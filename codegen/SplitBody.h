@@ -15,8 +15,8 @@ namespace weft::codegen {
 // Values, order of evaluation and lifetimes are unchanged (the variables lived to the end of the
 // function before too). `body` is the emitter's text at indent 2; it is returned unchanged
 // unless it is a sequence of top-level statements ending in `return`, with no other return,
-// break or continue and only declarations (with or without a value) of weft_rt::Tensor or (nested)
-// std::tuples of it at the top level, longer than one chunk.
+// break or continue, whose top-level declarations with a value are of weft_rt::Tensor or (nested)
+// std::tuples of it (declarations without one, default-constructed anyway, move up as they are), longer than one chunk.
 std::string split_body(const std::string& body, size_t per_chunk);
 
 }  // namespace weft::codegen

@@ -60,9 +60,21 @@ TEST(SplitBody, TensorDeclaredBeforeAnIfIsHoistedWithTheOthers) {
   EXPECT_EQ(out.find("  weft_rt::Tensor r;\n"), 0u) << out;
   EXPECT_EQ(count(out, "weft_rt::Tensor r;"), 1u) << out;
   EXPECT_NE(out.find("      r = a;\n"), std::string::npos) << out;  // the if, inside the first chunk
-  // A bare declaration of another type stays unsplit (it may not be default-constructible).
-  const std::string other = "  weft_rt::List<int64_t> l;\n" + chain(10);
-  EXPECT_EQ(split_body(other, 4), other);
+  // A bare declaration of any type is default-constructed where it stands, so it moves up as it is.
+  const std::string list = "  weft_rt::List<int64_t> l;\n" + chain(10);
+  EXPECT_EQ(split_body(list, 4).find("  weft_rt::List<int64_t> l;\n"), 0u);
+}
+
+// An if's result is declared without a value at the top level and assigned in its branches;
+// a later chunk reads it, so the declaration goes first with the tensors (swin_t scripted).
+TEST(SplitBody, DeclarationsWithoutValueAreHoisted) {
+  const std::string decl = "  std::tuple<weft_rt::Tensor, weft_rt::Tensor> if_v;\n";
+  const std::string body = decl + "  if (c.item<bool>()) {\n    if_v = a;\n  } else {\n    if_v = b;\n  }\n" + chain(10);
+  const std::string out = split_body(body, 4);
+  EXPECT_EQ(out.find(decl), 0u) << out;
+  EXPECT_EQ(count(out, "if_v;"), 1u) << out;
+  EXPECT_LT(out.find(decl), out.find("[&]() __attribute__((noinline)) {\n")) << out;
+  EXPECT_NE(out.find("    if (c.item<bool>()) {\n      if_v = a;\n"), std::string::npos) << out;
 }
 
 TEST(SplitBody, OtherBodiesStayAsPrinted) {
