@@ -226,10 +226,21 @@ inline int threads_for(int64_t m, int64_t n, int64_t k) {
   return int(std::clamp(flops / 2e6, 1.0, double(avail)));
 }
 
+// The most of `len` (rows or columns, in panels of `unit`) that one of `parts` threads gets
+// when run() splits it as it does below.
+inline int64_t largest_part(int64_t len, int64_t unit, int64_t parts) {
+  const int64_t panels = (len + unit - 1) / unit;
+  parts = std::min(parts, panels);
+  int64_t most = 0;
+  for (int64_t t = 0; t < parts; ++t)
+    most = std::max(most, std::min(len, panels * (t + 1) / parts * unit) - panels * t / parts * unit);
+  return most;
+}
+
 // serial() over a grid of blocks of C, one per thread: column blocks first (B, the conv
 // image or the weights, is usually the larger operand, and each thread then packs only its
-// own part of it), rows only when there are fewer column panels than threads. pack_b is
-// called from several threads at once, for disjoint columns.
+// own part of it), rows when there are fewer column panels than threads or the columns split
+// unevenly. pack_b is called from several threads at once, for disjoint columns.
 template <typename T, typename PackB>
 void run(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a_cs, PackB& pack_b, const T* b_rows,
          int64_t b_rs, T* c, int64_t ldc, bool accumulate, const GemmPackedA<gemm_acc_t<T>>& a_packed) {
@@ -240,7 +251,18 @@ void run(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a_cs
     return;
   }
   const int64_t npanels = (n + G::NR - 1) / G::NR, mpanels = (m + G::MR - 1) / G::MR;
-  const int64_t tn = std::min<int64_t>(threads, npanels), tm = std::min<int64_t>(std::max<int64_t>(1, threads / tn), mpanels);
+  int64_t tn = std::min<int64_t>(threads, npanels), tm = std::min<int64_t>(std::max<int64_t>(1, threads / tn), mpanels);
+  // Few column panels can split unevenly (a 7x7 conv output is 49 columns: one 48-wide panel
+  // and one of a single column); the rows are split instead when that clearly gives the busiest
+  // thread less work. A row split makes each thread pack all of B, counted as kPack multiply-adds
+  // per element (packing, im2col's gather included, streams memory instead of FMAs).
+  constexpr double kPack = 4;
+  const double by_rows = double(largest_part(m, G::MR, threads)) * double(n) + kPack * double(n);
+  const double by_cols = double(largest_part(n, G::NR, tn)) * (double(m) + kPack);
+  if (tm == 1 && mpanels > 1 && by_rows * 1.15 < by_cols) {
+    tn = 1;
+    tm = std::min<int64_t>(threads, mpanels);
+  }
   parallel_for(tn * tm, 1, [&](int64_t t0, int64_t t1) {
     for (int64_t t = t0; t < t1; ++t) {
       const int64_t jt = t % tn, it = t / tn;
