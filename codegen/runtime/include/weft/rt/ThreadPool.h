@@ -20,7 +20,9 @@ namespace weft_rt {
 // pool busy (a concurrent run on the same handle, or a parallel_for nested inside another)
 // runs its whole range inline on the calling thread. So concurrent runs stay correct and
 // never wait on each other; they only share the workers first come, first served.
-// Workers sleep on a condition variable between jobs (the machine may be shared).
+// Between jobs a worker spins briefly (about the gap between two kernels of a small model,
+// where a sleep and a wake would cost more than the kernel saves), then sleeps on a condition
+// variable (the machine may be shared). The caller waits for the workers the same way.
 class ThreadPool {
  public:
   explicit ThreadPool(int threads) {
@@ -56,13 +58,14 @@ class ThreadPool {
       chunks_ = chunks;
       next_.store(0, std::memory_order_relaxed);
       error_ = nullptr;
-      active_ = int(workers_.size());
-      ++generation_;
+      active_.store(int(workers_.size()), std::memory_order_relaxed);
+      generation_.fetch_add(1, std::memory_order_release);
     }
     wake_.notify_all();
     run_chunks();
+    spin_until([&] { return active_.load(std::memory_order_acquire) == 0; });
     std::unique_lock<std::mutex> lock(mu_);
-    done_.wait(lock, [&] { return active_ == 0; });
+    done_.wait(lock, [&] { return active_.load(std::memory_order_acquire) == 0; });
     if (error_) std::rethrow_exception(error_);
     return true;
   }
@@ -78,18 +81,32 @@ class ThreadPool {
       }
     }
   }
+  // Polls `ready` for about 30 us before the caller falls back to a blocking wait.
+  template <typename Ready>
+  static void spin_until(Ready&& ready) {
+    for (int i = 0; i < kSpins && !ready(); ++i) {
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    }
+  }
   void work_loop() {
     uint64_t seen = 0;
     for (;;) {
+      spin_until([&] { return generation_.load(std::memory_order_acquire) != seen; });
       {
         std::unique_lock<std::mutex> lock(mu_);
-        wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
+        wake_.wait(lock, [&] { return stopping_ || generation_.load(std::memory_order_acquire) != seen; });
         if (stopping_) return;
-        seen = generation_;
+        seen = generation_.load(std::memory_order_acquire);
       }
       run_chunks();
-      std::lock_guard<std::mutex> lock(mu_);
-      if (--active_ == 0) done_.notify_one();
+      // The decrement is outside the lock; taking the lock before notifying means the caller is
+      // either still before its check (and sees 0) or already waiting (and gets the notify).
+      if (active_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        std::lock_guard<std::mutex> lock(mu_);
+        done_.notify_one();
+      }
     }
   }
   void stop() {
@@ -106,9 +123,10 @@ class ThreadPool {
   std::atomic<bool> busy_{false};
   std::mutex mu_;
   std::condition_variable wake_, done_;
+  static constexpr int kSpins = 2000;  // pause instructions, tens of cycles each
   bool stopping_ = false;
-  uint64_t generation_ = 0;
-  int active_ = 0;  // workers still inside the current job
+  std::atomic<uint64_t> generation_{0};
+  std::atomic<int> active_{0};  // workers still inside the current job
   void (*job_)(void*, int64_t) = nullptr;
   void* ctx_ = nullptr;
   int64_t chunks_ = 0;
