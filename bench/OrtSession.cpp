@@ -18,51 +18,18 @@ using Status = void*;
 
 OrtSession::OrtSession(const OrtLibrary& ort, const std::string& model, int intra_op_threads,
                        const std::vector<FloatTensor>& inputs)
-    : ort_(ort), model_(model) {
-  void* options = nullptr;
-  ort.check(ort.fn<Status (*)(void**)>(kOrtCreateSessionOptions)(&options), "CreateSessionOptions");
+    : ort_(ort), model_(model), session_(ort, model, intra_op_threads) {
+  const std::vector<std::string>& input_names = session_.input_names();
   try {
-    ort.check(ort.fn<Status (*)(void*, int)>(kOrtSetIntraOpNumThreads)(options, intra_op_threads), "SetIntraOpNumThreads");
-    ort.check(ort.fn<Status (*)(void*, int)>(kOrtSetInterOpNumThreads)(options, 1), "SetInterOpNumThreads");
-    ort.check(ort.fn<Status (*)(void*, int)>(kOrtSetSessionGraphOptimizationLevel)(options, kOrtOptimizeAll),
-              "SetSessionGraphOptimizationLevel");
-    ort.check(ort.fn<Status (*)(void*, const char*, void*, void**)>(kOrtCreateSession)(ort.env(), model.c_str(), options,
-                                                                                     &session_),
-              "CreateSession(" + model + ")");
-  } catch (...) {
-    ort.fn<void (*)(void*)>(kOrtReleaseSessionOptions)(options);
-    throw;
-  }
-  ort.fn<void (*)(void*)>(kOrtReleaseSessionOptions)(options);
-
-  try {
-    void* allocator = nullptr;
-    ort.check(ort.fn<Status (*)(void**)>(kOrtGetAllocatorWithDefaultOptions)(&allocator), "GetAllocatorWithDefaultOptions");
-    auto names = [&](int count_slot, int name_slot, std::vector<std::string>& out) {
-      size_t n = 0;
-      ort.check(ort.fn<Status (*)(void*, size_t*)>(count_slot)(session_, &n), "SessionGet*Count");
-      for (size_t i = 0; i < n; ++i) {
-        char* name = nullptr;
-        ort.check(ort.fn<Status (*)(void*, size_t, void*, char**)>(name_slot)(session_, i, allocator, &name),
-                  "SessionGet*Name");
-        out.emplace_back(name);
-        ort.check(ort.fn<Status (*)(void*, void*)>(kOrtAllocatorFree)(allocator, name), "AllocatorFree");
-      }
-    };
-    names(kOrtSessionGetInputCount, kOrtSessionGetInputName, input_names_);
-    names(kOrtSessionGetOutputCount, kOrtSessionGetOutputName, output_names_);
-    if (input_names_.size() != inputs.size())
-      throw std::runtime_error(model + " takes " + std::to_string(input_names_.size()) + " inputs in ONNX Runtime, " +
+    if (input_names.size() != inputs.size())
+      throw std::runtime_error(model + " takes " + std::to_string(input_names.size()) + " inputs in ONNX Runtime, " +
                                std::to_string(inputs.size()) + " given");
-    for (const auto& n : input_names_) input_cnames_.push_back(n.c_str());
-    for (const auto& n : output_names_) output_cnames_.push_back(n.c_str());
-
-    ort.check(ort.fn<Status (*)(int, int, void**)>(kOrtCreateCpuMemoryInfo)(kOrtArenaAllocator, kOrtMemTypeDefault, &memory_info_),
-              "CreateCpuMemoryInfo");
+    for (const auto& n : input_names) input_cnames_.push_back(n.c_str());
+    for (const auto& n : session_.output_names()) output_cnames_.push_back(n.c_str());
     for (const FloatTensor& t : inputs) {
       void* value = nullptr;
       ort.check(ort.fn<Status (*)(void*, void*, size_t, const int64_t*, size_t, int, void**)>(
-                    kOrtCreateTensorWithDataAsOrtValue)(memory_info_, const_cast<float*>(t.data.data()),
+                    kOrtCreateTensorWithDataAsOrtValue)(session_.memory_info(), const_cast<float*>(t.data.data()),
                                                      t.data.size() * sizeof(float), t.shape.data(), t.shape.size(),
                                                      kOrtFloat, &value),
                 "CreateTensorWithDataAsOrtValue");
@@ -79,16 +46,13 @@ OrtSession::~OrtSession() { release(); }
 void OrtSession::release() {
   for (void* v : input_values_) ort_.fn<void (*)(void*)>(kOrtReleaseValue)(v);
   input_values_.clear();
-  if (memory_info_) ort_.fn<void (*)(void*)>(kOrtReleaseMemoryInfo)(memory_info_);
-  memory_info_ = nullptr;
-  if (session_) ort_.fn<void (*)(void*)>(kOrtReleaseSession)(session_);
-  session_ = nullptr;
 }
 
 void OrtSession::run(std::vector<FloatTensor>* out) {
-  std::vector<void*> outputs(output_names_.size(), nullptr);
+  const std::vector<std::string>& output_names = session_.output_names();
+  std::vector<void*> outputs(output_names.size(), nullptr);
   ort_.check(ort_.fn<Status (*)(void*, void*, const char* const*, void* const*, size_t, const char* const*, size_t,
-                                void**)>(kOrtRun)(session_, nullptr, input_cnames_.data(), input_values_.data(),
+                                void**)>(kOrtRun)(session_.session(), nullptr, input_cnames_.data(), input_values_.data(),
                                                input_values_.size(), output_cnames_.data(), output_cnames_.size(),
                                                outputs.data()),
              "Run(" + model_ + ")");
@@ -106,7 +70,7 @@ void OrtSession::run(std::vector<FloatTensor>* out) {
       t.shape.resize(rank);
       ort_.check(ort_.fn<Status (*)(void*, int64_t*, size_t)>(kOrtGetDimensions)(info, t.shape.data(), rank), "GetDimensions");
       ort_.fn<void (*)(void*)>(kOrtReleaseTensorTypeAndShapeInfo)(info);
-      if (type != kOrtFloat) throw std::runtime_error(model_ + ": output '" + output_names_[i] + "' is not f32");
+      if (type != kOrtFloat) throw std::runtime_error(model_ + ": output '" + output_names[i] + "' is not f32");
       int64_t count = 1;
       for (int64_t d : t.shape) count *= d;
       void* data = nullptr;

@@ -26,13 +26,11 @@ class OrtSession {
   void run(std::vector<FloatTensor>* out = nullptr);
 
  private:
-  void release();  // the session, its memory info and input values; also when the constructor throws
+  void release();  // the input values; also when the constructor throws
 
   const OrtLibrary& ort_;
   std::string model_;
-  void* session_ = nullptr;
-  void* memory_info_ = nullptr;
-  std::vector<std::string> input_names_, output_names_;
+  host::OrtModel session_;  // the session, its names and CPU memory info
   std::vector<const char*> input_cnames_, output_cnames_;
   std::vector<void*> input_values_;
 };

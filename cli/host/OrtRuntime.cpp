@@ -84,11 +84,11 @@ std::string find_ort_library(const std::string& flag) {
   return "";
 }
 
-OrtModel::OrtModel(const OrtLibrary& ort, const std::string& model) : ort_(ort), model_(model) {
+OrtModel::OrtModel(const OrtLibrary& ort, const std::string& model, int intra_op_threads) : ort_(ort), model_(model) {
   void* options = nullptr;
   ort.check(ort.fn<Status (*)(void**)>(kOrtCreateSessionOptions)(&options), "CreateSessionOptions");
   try {
-    ort.check(ort.fn<Status (*)(void*, int)>(kOrtSetIntraOpNumThreads)(options, 1), "SetIntraOpNumThreads");
+    ort.check(ort.fn<Status (*)(void*, int)>(kOrtSetIntraOpNumThreads)(options, intra_op_threads), "SetIntraOpNumThreads");
     ort.check(ort.fn<Status (*)(void*, int)>(kOrtSetInterOpNumThreads)(options, 1), "SetInterOpNumThreads");
     ort.check(ort.fn<Status (*)(void*, int)>(kOrtSetSessionGraphOptimizationLevel)(options, kOrtOptimizeAll),
               "SetSessionGraphOptimizationLevel");

@@ -83,13 +83,18 @@ std::string find_ort_library(const std::string& flag);
 // tensors of any dtype both sides have. Throws std::runtime_error saying what failed.
 class OrtModel {
  public:
-  OrtModel(const OrtLibrary& ort, const std::string& model);
+  // `intra_op_threads` for the session (inter-op 1, every graph optimization on: what a user gets
+  // from the C API with the thread count set).
+  OrtModel(const OrtLibrary& ort, const std::string& model, int intra_op_threads = 1);
   ~OrtModel();
   OrtModel(const OrtModel&) = delete;
   OrtModel& operator=(const OrtModel&) = delete;
 
   const std::vector<std::string>& input_names() const { return input_names_; }
   const std::vector<std::string>& output_names() const { return output_names_; }
+  // The OrtSession* and OrtMemoryInfo* (CPU), for callers that run it with values of their own.
+  void* session() const { return session_; }
+  void* memory_info() const { return memory_info_; }
   // Runs on `inputs` by name (each of input_names() once); returns every output in order.
   std::vector<Tensor> run(const std::vector<std::pair<std::string, Tensor>>& inputs) const;
 
