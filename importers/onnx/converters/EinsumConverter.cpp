@@ -1,18 +1,11 @@
 // EinsumConverter.cpp - ONNX Einsum, lowered through ir/Einsum.h's plan (broadcast products and sums).
 #include "importers/onnx/converters/ConverterHelpers.h"
 #include "importers/onnx/converters/Converters.h"
+#include "importers/onnx/converters/LoweringEmitter.h"
 #include "ir/Einsum.h"
 
 namespace weft::onnx_import {
 namespace {
-
-// What einsum::emit needs of the importer: ops and i64 constants.
-struct Emitter {
-  NodeContext& ctx;
-  Expr op(const std::string& name, std::vector<Expr> args, Attrs attrs) { return ctx.op(name, std::move(args), std::move(attrs)); }
-  Expr i64_vector(const std::vector<int64_t>& v) { return ctx.i64_vector(v); }
-  Expr i64_scalar(int64_t v) { return ctx.i64_scalar(v); }
-};
 
 std::vector<Expr> convert_einsum(NodeContext& ctx) {
   std::vector<int> ranks;
@@ -23,7 +16,7 @@ std::vector<Expr> convert_einsum(NodeContext& ctx) {
   }
   einsum::Plan plan;
   if (std::string why = einsum::make_plan(ctx.attr_string("equation"), ranks, plan); !why.empty()) ctx.fail(why);
-  Emitter em{ctx};
+  LoweringEmitter em{ctx};
   return {einsum::emit(plan, inputs, ctx.input_dtype(0), em)};
 }
 

@@ -1,25 +1,17 @@
 // GridSampleConverter.cpp - ONNX GridSample (4-D, as torch's grid_sample), lowered through ir/GridSample.h.
 #include "importers/onnx/converters/ConverterHelpers.h"
 #include "importers/onnx/converters/Converters.h"
+#include "importers/onnx/converters/LoweringEmitter.h"
 #include "ir/GridSample.h"
 
 namespace weft::onnx_import {
 namespace {
 
-// What grid_sample::emit needs of the importer: ops and constants.
-struct Emitter {
-  NodeContext& ctx;
-  Expr op(const std::string& name, std::vector<Expr> args, Attrs attrs) { return ctx.op(name, std::move(args), attrs); }
-  Expr i64_vector(const std::vector<int64_t>& v) { return ctx.i64_vector(v); }
-  Expr i64_scalar(int64_t v) { return ctx.i64_scalar(v); }
-  Expr scalar(DType dt, double v) { return scalar_const(ctx, dt, v); }
-};
-
 std::vector<Expr> convert_grid_sample(NodeContext& ctx) {
   if (ctx.input_rank(0) != 4 || ctx.input_rank(1) != 4) ctx.fail("only 4-D input [N, C, H, W] and grid [N, Ho, Wo, 2] are supported");
   grid_sample::Options o{ctx.attr_string("mode", "bilinear"), ctx.attr_string("padding_mode", "zeros"), attr_bool(ctx, "align_corners", false)};
   if (std::string why = grid_sample::check(o); !why.empty()) ctx.fail("attribute " + why);
-  Emitter em{ctx};
+  LoweringEmitter em{ctx};
   return {grid_sample::emit(ctx.input(0), ctx.input(1), ctx.input_dtype(0), o, em)};
 }
 

@@ -1,18 +1,11 @@
 // EinsumConverters.cpp - aten::einsum, lowered through ir/Einsum.h's plan as ONNX's Einsum is.
 #include "importers/torchscript/NodeContext.h"
+#include "importers/torchscript/converters/LoweringEmitter.h"
 #include "ir/Einsum.h"
 
 namespace weft::ts {
 
 namespace {
-
-// What einsum::emit needs of the importer: ops and i64 constants.
-struct Emitter {
-  NodeContext& c;
-  TExpr op(const std::string& name, std::vector<TExpr> args, Attrs attrs) { return c.op(name, std::move(args), attrs); }
-  TExpr i64_vector(const std::vector<int64_t>& v) { return c.i64s(v); }
-  TExpr i64_scalar(int64_t v) { return c.i64(v); }
-};
 
 // einsum(str equation, Tensor[] tensors, *, int[]? path=None): `path` only orders the
 // contractions, which the plan does its own way.
@@ -33,7 +26,7 @@ std::vector<TsVal> einsum_op(NodeContext& c) {
   for (auto& x : inputs) x = c.cast(x, dt);
   einsum::Plan plan;
   if (std::string why = einsum::make_plan(c.str_arg(0), ranks, plan); !why.empty()) c.fail(why);
-  Emitter em{c};
+  LoweringEmitter em{c};
   return {c.out(einsum::emit(plan, inputs, dt, em))};
 }
 

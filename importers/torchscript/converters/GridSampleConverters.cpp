@@ -1,19 +1,11 @@
 // GridSampleConverters.cpp - aten::grid_sampler (F.grid_sample, 4-D), lowered through ir/GridSample.h as ONNX's GridSample is.
 #include "importers/torchscript/NodeContext.h"
+#include "importers/torchscript/converters/LoweringEmitter.h"
 #include "ir/GridSample.h"
 
 namespace weft::ts {
 
 namespace {
-
-// What grid_sample::emit needs of the importer: ops and constants.
-struct Emitter {
-  NodeContext& c;
-  TExpr op(const std::string& name, std::vector<TExpr> args, Attrs attrs) { return c.op(name, std::move(args), attrs); }
-  TExpr i64_vector(const std::vector<int64_t>& v) { return c.i64s(v); }
-  TExpr i64_scalar(int64_t v) { return c.i64(v); }
-  TExpr scalar(DType dt, double v) { return c.scalar(v, dt); }
-};
 
 // grid_sampler(input, grid, int interpolation_mode, int padding_mode, bool align_corners): the
 // modes are torch's enums GridSamplerInterpolation {Bilinear, Nearest, Bicubic} and
@@ -28,7 +20,7 @@ std::vector<TsVal> grid_sampler(NodeContext& c) {
   if (mode < 0 || mode > 2) c.fail(Msg() << "interpolation_mode " << mode << " is not one of torch's (0, 1, 2)");
   if (padding < 0 || padding > 2) c.fail(Msg() << "padding_mode " << padding << " is not one of torch's (0, 1, 2)");
   grid_sample::Options o{modes[mode], paddings[padding], c.bool_arg(4)};
-  Emitter em{c};
+  LoweringEmitter em{c};
   return {c.out(grid_sample::emit(x, c.cast(grid, x.dtype()), x.dtype(), o, em))};
 }
 
