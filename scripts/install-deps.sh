@@ -7,7 +7,7 @@ PACKAGES=(
   libonnx-dev libprotobuf-dev protobuf-compiler
   libtorch-dev
   libcli11-dev nlohmann-json3-dev libgtest-dev libdlpack-dev
-  python3 python3-numpy python3-onnx python3-torch python3-torchvision
+  python3 python3-numpy python3-onnx python3-torch python3-torchvision python3-pip
 )
 
 missing=()

@@ -51,3 +51,22 @@ add_test(NAME onnx_extra_cases_compiled
                  --compiled-expected ${CMAKE_CURRENT_LIST_DIR}/onnx_extra_compiled_expected_failures.txt
                  --report ${CMAKE_BINARY_DIR}/onnx_extra_cases_compiled_report.json)
 set_tests_properties(onnx_extra_cases_compiled PROPERTIES FIXTURES_REQUIRED onnx_extra_cases TIMEOUT 600 PROCESSORS 2)
+
+# ONNX files another tool wrote: the model zoo's classification nets as onnx-caffe2 converted them
+# (opset 9, weights declared as graph inputs), shipped by the onnx wheel on PyPI and fetched at test
+# time; random weights, expected outputs from ONNX's reference evaluator (see the generator). All
+# must pass, interpreted and compiled. Deep nets' float sums differ in order, hence atol 1e-5.
+add_test(NAME generate_onnx_foreign_cases
+         COMMAND ${WEFT_PYTHON} ${weft_SOURCE_DIR}/models/onnx/make_foreign_onnx_cases.py ${WEFT_ONNX_CASES}/foreign)
+set_tests_properties(generate_onnx_foreign_cases PROPERTIES FIXTURES_SETUP onnx_foreign_cases TIMEOUT 900)
+add_test(NAME onnx_foreign_models
+         COMMAND weft_onnx_conformance --cases ${WEFT_ONNX_CASES}/foreign --no-expected --atol 1e-5
+                 --report ${CMAKE_BINARY_DIR}/onnx_foreign_models_report.json)
+set_tests_properties(onnx_foreign_models PROPERTIES FIXTURES_REQUIRED onnx_foreign_cases TIMEOUT 600)
+add_test(NAME onnx_foreign_models_compiled
+         COMMAND weft_onnx_conformance --cases ${WEFT_ONNX_CASES}/foreign --no-expected --atol 1e-5 --compiled
+                 --jobs 2 --batch-size 1
+                 --compiled-expected ${CMAKE_CURRENT_LIST_DIR}/onnx_foreign_compiled_expected_failures.txt
+                 --report ${CMAKE_BINARY_DIR}/onnx_foreign_models_compiled_report.json)
+set_tests_properties(onnx_foreign_models_compiled PROPERTIES FIXTURES_REQUIRED onnx_foreign_cases TIMEOUT 1200
+                     PROCESSORS 2)
