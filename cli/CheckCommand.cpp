@@ -16,6 +16,7 @@
 #include "cli/MarkAll.h"
 #include "cli/ModelLoader.h"
 #include "cli/PassFlags.h"
+#include "cli/TempBuild.h"
 #include "cli/ValueIO.h"
 #include "cli/host/ApiValues.h"
 #include "cli/host/LoadedLibrary.h"
@@ -43,31 +44,6 @@ CheckOptions options;
 
 // A progress line on a terminal; nothing when stderr is a file or a pipe (CI logs), or with -q.
 bool progress() { return !options.quiet && isatty(STDERR_FILENO); }
-
-// A fresh directory for the library `weft check` compiles, removed with it.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "weft-check-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw CompileError("cannot create a temporary directory in " + fs::temp_directory_path().string());
-    path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
-std::vector<NamedInput> parse_named_inputs(const std::vector<std::string>& args) {
-  std::vector<NamedInput> inputs;
-  for (const std::string& arg : args) {
-    const size_t eq = arg.find('=');
-    if (eq == std::string::npos || eq == 0 || eq + 1 == arg.size())
-      throw CompileError("--input '" + arg + "' must have the form NAME=PATH");
-    inputs.push_back({arg.substr(0, eq), arg.substr(eq + 1)});
-  }
-  return inputs;
-}
 
 host::Tolerance tolerance_for(DType t) {
   host::Tolerance tol = host::default_tolerance(t);
@@ -125,15 +101,6 @@ TrialResult run_trial(const Module& m, const host::LoadedLibrary& lib, const std
   return t;
 }
 
-// The C identifier of the library `weft check` compiles: the model's stem.
-std::string library_name(const std::string& model) {
-  std::string name = fs::path(model).stem().string();
-  for (char& c : name)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') c = '_';
-  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) name = "m_" + name;
-  return name;
-}
-
 int check() {
   if (options.trials < 1) throw CompileError("--trials must be at least 1");
   const std::vector<NamedInput> files = parse_named_inputs(options.inputs);
@@ -179,9 +146,9 @@ int check() {
   std::unique_ptr<TempDir> tmp;
   std::string lib_path = options.lib;
   if (lib_path.empty()) {
-    tmp = std::make_unique<TempDir>();
+    tmp = std::make_unique<TempDir>("weft-check");
     LibraryBuild b;
-    b.name = library_name(options.model);
+    b.name = library_name_for(options.model);
     b.output = (tmp->path / ("lib" + b.name + ".so")).string();
     b.cpu = options.cpu;
     b.passes = options.passes;

@@ -31,8 +31,10 @@ std::vector<int64_t> parse_ints(const std::string& list, const std::string& flag
 
 Type param_type(const Var& p) { return p->checked_type ? p->checked_type : p->annotation; }
 
+}  // namespace
+
 Tensor generate_tensor(const std::string& input, const TensorTypeNode& t, const std::map<std::string, int64_t>& sizes, IntRange range,
-                       std::mt19937_64& rng) {
+                       std::mt19937_64& rng, const std::string& size_flag) {
   if (!t.has_rank()) throw CompileError("input '" + input + "' has no known rank (" + type_str(Type(&t)) + "): give --input " + input + "=PATH.npy");
   std::vector<int64_t> shape;
   for (size_t d = 0; d < t.shape.size(); ++d) {
@@ -41,7 +43,7 @@ Tensor generate_tensor(const std::string& input, const TensorTypeNode& t, const 
     if (!size) {
       if (dim.is_symbol())
         throw CompileError(Msg() << "input '" << input << "' dim " << d << " is the symbol '" << dim.symbol_name()
-                                 << "': give its sizes with --sweep " << dim.symbol_name() << "=N,... (or pass --input files)");
+                                 << "': give its size with " << size_flag << " " << dim.symbol_name() << "=N (or pass --input files)");
       throw CompileError(Msg() << "input '" << input << "' dim " << d << " is " << dim.str()
                                << ", which weft cannot size: give --input-shape " << input << "=D0,D1,... or --input " << input << "=PATH.npy");
     }
@@ -62,8 +64,6 @@ Tensor generate_tensor(const std::string& input, const TensorTypeNode& t, const 
   });
   return out;
 }
-
-}  // namespace
 
 Sweep parse_sweep(const std::string& text) {
   const size_t eq = text.find('=');
@@ -107,12 +107,12 @@ std::vector<Value> generate_inputs(const Module& m, const std::map<std::string, 
     const Type t = param_type(p);
     auto range = ranges.count(name) ? ranges.at(name) : IntRange{};
     if (auto* tt = as_tensor(t)) {
-      args.push_back(tensor_value(generate_tensor(name, *tt, sizes, range, rng)));
+      args.push_back(tensor_value(generate_tensor(name, *tt, sizes, range, rng, "--sweep")));
       continue;
     }
     auto* adt = as_adt(t);
     if (adt && adt->name == "Option" && as_tensor(adt->args.at(0))) {
-      args.push_back(some_value(m, tensor_value(generate_tensor(name, *as_tensor(adt->args[0]), sizes, range, rng))));
+      args.push_back(some_value(m, tensor_value(generate_tensor(name, *as_tensor(adt->args[0]), sizes, range, rng, "--sweep"))));
       continue;
     }
     throw CompileError("input '" + name + "' has type " + type_str(t) + ", which `weft check` cannot generate: give --input " + name +

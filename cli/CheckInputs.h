@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <map>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,11 @@ std::pair<std::string, IntRange> parse_input_range(const std::string& text);
 // passed) only: a List input must come from a file.
 std::vector<Value> generate_inputs(const Module& m, const std::map<std::string, int64_t>& sizes,
                                    const std::map<std::string, IntRange>& ranges, uint64_t seed);
+
+// One input's tensor of type `t` drawn from `rng` as generate_inputs draws it; a symbolic dim
+// takes its value from `sizes`, and the error for one missing names `size_flag`.
+Tensor generate_tensor(const std::string& input, const TensorTypeNode& t, const std::map<std::string, int64_t>& sizes, IntRange range,
+                       std::mt19937_64& rng, const std::string& size_flag);
 
 // Every symbol that @main's parameter types name, for checking --sweep against them.
 std::vector<std::string> input_symbols(const Module& m);

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/CompileCommand.h"
+#include "cli/RunLibrary.h"
 #include "cli/host/ApiValues.h"
 #include "cli/host/LoadedLibrary.h"
 #include "ir/Module.h"
@@ -30,13 +31,8 @@ const NamedInput* given_input(const std::vector<NamedInput>& inputs, const std::
 // Inputs as DESIGN.md "Values at the command line" says: a tensor from an .npy, a list from
 // an .npz (arr_0, arr_1, ...), an absent optional by not passing it. The library checks
 // dtypes, ranks and dims itself (run_values validates every input).
-int run_library(const std::string& file, const std::vector<NamedInput>& inputs, const std::string& out_dir) {
-  const std::string path = std::filesystem::absolute(file).string();
-  if (!std::filesystem::exists(path)) throw CompileError(Span{file, 0, 0}, "no such file");
-  // Every library exports weft_model_api besides NAME_api.
-  const host::LoadedLibrary lib(path, "weft_model");
-  if (!lib.error().empty()) throw CompileError(Span{file, 0, 0}, "cannot load library: " + lib.error());
-
+std::vector<host::ApiValue> read_library_inputs(const host::LoadedLibrary& lib, const std::string& file,
+                                                const std::vector<NamedInput>& inputs) {
   const int n_in = lib.api()->num_inputs(lib.model());
   std::vector<std::string> names;
   std::vector<host::ApiValue> values(static_cast<size_t>(n_in));
@@ -65,6 +61,16 @@ int run_library(const std::string& file, const std::vector<NamedInput>& inputs, 
     for (auto& n : names) known = known || in.name == n;
     if (!known) throw CompileError(Msg() << "--input " << in.name << ": " << file << " has no input of that name");
   }
+  return values;
+}
+
+int run_library(const std::string& file, const std::vector<NamedInput>& inputs, const std::string& out_dir) {
+  const std::string path = std::filesystem::absolute(file).string();
+  if (!std::filesystem::exists(path)) throw CompileError(Span{file, 0, 0}, "no such file");
+  // Every library exports weft_model_api besides NAME_api.
+  const host::LoadedLibrary lib(path, "weft_model");
+  if (!lib.error().empty()) throw CompileError(Span{file, 0, 0}, "cannot load library: " + lib.error());
+  const std::vector<host::ApiValue> values = read_library_inputs(lib, file, inputs);
   std::vector<host::ApiValue> outs;
   const std::string error = lib.run(values, &outs);
   if (!error.empty()) throw RuntimeError(error);

@@ -171,4 +171,15 @@ void write_outputs(const Value& result, const std::string& dir, std::ostream& ou
   }
 }
 
+std::vector<NamedInput> parse_named_inputs(const std::vector<std::string>& args) {
+  std::vector<NamedInput> inputs;
+  for (const std::string& arg : args) {
+    const size_t eq = arg.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == arg.size())
+      throw CompileError("--input '" + arg + "' must have the form NAME=PATH");
+    inputs.push_back({arg.substr(0, eq), arg.substr(eq + 1)});
+  }
+  return inputs;
+}
+
 }  // namespace weft::cli

@@ -17,6 +17,9 @@ struct NamedInput {
   std::string path;
 };
 
+// The --input flags' NAME=PATH values; CompileError quoting one without a name or a path.
+std::vector<NamedInput> parse_named_inputs(const std::vector<std::string>& args);
+
 // Reads and checks every @main argument: a tensor from an .npy, a List from an .npz
 // (arr_0, arr_1, ...), an Option from its file or None when not passed. Checks dtype,
 // rank, static dims, and that each symbolic dim has one value across all inputs.

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <map>
 
+#include "cli/BenchCommand.h"
 #include "cli/CheckCommand.h"
 #include "cli/CompileCommand.h"
 #include "cli/InputTypeFlags.h"
@@ -31,13 +32,7 @@ int inspect(const std::string& file, const InputTypeFlags& flags, const InspectP
 }
 
 int run(const std::string& file, const std::vector<std::string>& input_args, const InputTypeFlags& flags, const std::string& out_dir) {
-  std::vector<NamedInput> inputs;
-  for (auto& arg : input_args) {
-    size_t eq = arg.find('=');
-    if (eq == std::string::npos || eq == 0 || eq + 1 == arg.size())
-      throw CompileError(Msg() << "--input '" << arg << "' must have the form NAME=PATH");
-    inputs.push_back({arg.substr(0, eq), arg.substr(eq + 1)});
-  }
+  const std::vector<NamedInput> inputs = parse_named_inputs(input_args);
   const InputTypes types = parse_input_type_flags(flags);
   if (is_compiled_library(file)) {
     if (!types.types.empty() || !types.shapes.empty())
@@ -74,6 +69,7 @@ int main(int argc, char** argv) {
   run->add_option("--out", out_dir, "directory for outputs: DIR/0.npy, DIR/1.npy, ...");
   auto* compile = weft::cli::add_compile_command(app);
   auto* check = weft::cli::add_check_command(app);
+  auto* bench = weft::cli::add_bench_command(app);
 
   CLI11_PARSE(app, argc, argv);
   try {
@@ -81,6 +77,7 @@ int main(int argc, char** argv) {
     if (run->parsed()) return weft::cli::run(file, inputs, input_types, out_dir);
     if (compile->parsed()) return weft::cli::run_compile();
     if (check->parsed()) return weft::cli::run_check();
+    if (bench->parsed()) return weft::cli::run_bench();
   } catch (const weft::CompileError& e) {
     std::cerr << e.diagnostic().str() << "\n";
     return 1;

@@ -28,7 +28,7 @@ std::string copy_out(const DLManagedTensor* o, std::vector<Tensor>& into) {
 
 }  // namespace
 
-LoadedLibrary::LoadedLibrary(const std::string& path, const std::string& name) {
+LoadedLibrary::LoadedLibrary(const std::string& path, const std::string& name, const weft_options* options) {
   lib_ = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!lib_) {
     const char* e = dlerror();
@@ -47,7 +47,7 @@ LoadedLibrary::LoadedLibrary(const std::string& path, const std::string& name) {
     api_ = nullptr;
     return;
   }
-  if (api_->create(nullptr, &model_) != 0) {
+  if (api_->create(options, &model_) != 0) {
     error_ = std::string("create: ") + api_->last_error();
     model_ = nullptr;
   }

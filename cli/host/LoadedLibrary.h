@@ -21,8 +21,8 @@ struct ApiValue {
 // are returned by error(), never thrown, so that a harness can report them per case.
 class LoadedLibrary {
  public:
-  // Opens `path` and creates a model with default options through NAME_api().
-  LoadedLibrary(const std::string& path, const std::string& name);
+  // Opens `path` and creates a model through NAME_api() with `options` (null: the defaults).
+  LoadedLibrary(const std::string& path, const std::string& name, const weft_options* options = nullptr);
   ~LoadedLibrary();
   LoadedLibrary(const LoadedLibrary&) = delete;
   LoadedLibrary& operator=(const LoadedLibrary&) = delete;
