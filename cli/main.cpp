@@ -11,13 +11,14 @@
 #include "cli/ModelLoader.h"
 #include "cli/PassFlags.h"
 #include "cli/ValueIO.h"
+#include "ir/DotGraph.h"
 #include "ir/Interpreter.h"
 #include "ir/Printer.h"
 
 namespace weft::cli {
 namespace {
 
-int inspect(const std::string& file, const InputTypeFlags& flags, const InspectPassFlags& pass_flags) {
+int inspect(const std::string& file, const InputTypeFlags& flags, const InspectPassFlags& pass_flags, bool dot) {
   if (pass_flags.list) {
     std::cout << pass_list_text();
     if (file.empty()) return 0;
@@ -25,6 +26,10 @@ int inspect(const std::string& file, const InputTypeFlags& flags, const InspectP
   if (file.empty()) throw CompileError("weft inspect: give a model FILE");
   const InputTypes types = parse_input_type_flags(flags);
   Module m = apply_inspect_pass_flags(specialize_inputs(load_model(file, types), types.shapes), pass_flags);
+  if (dot) {
+    std::cout << module_to_dot(m);
+    return 0;
+  }
   PrintOptions options;
   options.show_types = true;
   std::cout << print_module(m, options);
@@ -62,6 +67,8 @@ int main(int argc, char** argv) {
   weft::cli::add_input_type_flags(*inspect, input_types);
   weft::cli::InspectPassFlags inspect_passes;
   weft::cli::add_inspect_pass_flags(inspect, inspect_passes);
+  bool dot = false;
+  inspect->add_flag("--dot", dot, "print the module as a Graphviz graph (functions as clusters, branches and loops visible) instead of text");
   auto* run = app.add_subcommand("run", "Run a model's @main in the reference interpreter, or a library from `weft compile`");
   run->add_option("FILE", file, "model file (.weft, .onnx or .pt) or compiled library (.so)")->required();
   run->add_option("--input", inputs, "NAME=PATH.npy (or .npz for a list), one per @main parameter");
@@ -73,7 +80,7 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   try {
-    if (inspect->parsed()) return weft::cli::inspect(file, input_types, inspect_passes);
+    if (inspect->parsed()) return weft::cli::inspect(file, input_types, inspect_passes, dot);
     if (run->parsed()) return weft::cli::run(file, inputs, input_types, out_dir);
     if (compile->parsed()) return weft::cli::run_compile();
     if (check->parsed()) return weft::cli::run_check();

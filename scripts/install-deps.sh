@@ -8,6 +8,7 @@ PACKAGES=(
   libtorch-dev
   libcli11-dev nlohmann-json3-dev libgtest-dev libdlpack-dev
   python3 python3-numpy python3-onnx python3-torch python3-torchvision python3-pip
+  graphviz
 )
 
 missing=()
