@@ -79,18 +79,19 @@ std::vector<Expr> convert_roi_align(NodeContext& ctx) {
 
   Expr x = sp.op("gather", {ctx.input(0), as_i64(ctx, 2)}, {{"axis", int64_t(0)}});  // [R, C, H, W]
   Expr rc = sp.op("shape", {x}, {{"end", int64_t(2)}});
+  // Sample counts are spelled out, not -1: with no ROIs (R = 0) a -1 could not be inferred.
   auto rows = [&](const Expr& idx) {  // [R, C, Ph, W]
     Expr shape = sp.op("concat", {rc, ctx.i64_vector({oh * s}), extent(3, DType::I64)}, {{"axis", int64_t(0)}});
-    Expr at = sp.op("expand", {sp.op("reshape", {idx, ctx.i64_vector({0, 1, -1, 1})}), shape});
+    Expr at = sp.op("expand", {sp.op("reshape", {idx, ctx.i64_vector({0, 1, oh * s, 1})}), shape});
     return sp.op("gather_elements", {x, at}, {{"axis", int64_t(2)}});
   };
   auto cols = [&](const Expr& v, const Expr& idx) {  // [R, C, Ph, Pw]
     Expr shape = sp.op("concat", {rc, ctx.i64_vector({oh * s, ow * s})}, {{"axis", int64_t(0)}});
-    Expr at = sp.op("expand", {sp.op("reshape", {idx, ctx.i64_vector({0, 1, 1, -1})}), shape});
+    Expr at = sp.op("expand", {sp.op("reshape", {idx, ctx.i64_vector({0, 1, 1, ow * s})}), shape});
     return sp.op("gather_elements", {v, at}, {{"axis", int64_t(3)}});
   };
-  auto wy = [&](const Expr& e) { return sp.op("reshape", {e, ctx.i64_vector({0, 1, -1, 1})}); };
-  auto wx = [&](const Expr& e) { return sp.op("reshape", {e, ctx.i64_vector({0, 1, 1, -1})}); };
+  auto wy = [&](const Expr& e) { return sp.op("reshape", {e, ctx.i64_vector({0, 1, oh * s, 1})}); };
+  auto wx = [&](const Expr& e) { return sp.op("reshape", {e, ctx.i64_vector({0, 1, 1, ow * s})}); };
   Expr low_rows = rows(ys.low), high_rows = rows(ys.high);
   Expr samples;
   if (mode == "avg") {
