@@ -283,7 +283,11 @@ class Pyramid(nn.Module):
         self.scale = 2.0
 
     def build(self, x):
-        self.levels = [x, F.avg_pool2d(x, 2)]
+        # RAFT's CorrBlock: the list assigned, then grown through the attribute (a loop freezing unrolls).
+        self.levels = [x]
+        for _ in range(2):
+            x = F.avg_pool2d(x, 2)
+            self.levels.append(x)
 
     def read(self, i: int):
         return self.levels[i] * self.scale
@@ -299,7 +303,9 @@ class AttributeState(nn.Module):
         total = self.pyramid.read(1).sum()
         for i in range(2):
             total = total + self.pyramid.read(0).mean() * float(i)
-        return self.pyramid.read(0) - total, self.pyramid.read(1)
+        for level in self.pyramid.levels:  # every level, as RAFT's index_pyramid reads them
+            total = total + level.mean()
+        return self.pyramid.read(0) - total, self.pyramid.read(1), self.pyramid.read(2)
 
 
 # --- F.grid_sample (RAFT's bilinear_sampler): every mode and padding, both align_corners ------
