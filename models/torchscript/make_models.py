@@ -194,7 +194,7 @@ class OpsZoo(nn.Module):
         flat = ctx.flatten(1)
         vals, idx = torch.sort(out.flatten(1), dim=1, descending=True)  # no ties: torch does not promise their order
         best = torch.argmax(flat, dim=1)
-        cs = torch.cumsum(torch.clamp(flat, -0.3, 0.3), dim=1)
+        cs = torch.cumsum(torch.clamp(torch.clamp(flat, max=0.3), min=-0.3), dim=1)  # one bound None each (box decoding)
         narrow = flat.narrow(1, 1, 3) * torch.ones(1, 3) + torch.full([1, 3], 0.25)
         st = torch.stack([g.sum(1), hn.sum((0, 2)), cn.mean((0, 2))], dim=1)
         y = torch.cat([st, narrow, torch.log_softmax(g, dim=1), torch.tanh(vals[:, :2]), torch.sigmoid(cs[:, -2:])], dim=1)

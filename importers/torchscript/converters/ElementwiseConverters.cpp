@@ -93,7 +93,7 @@ std::vector<TsVal> clamp(NodeContext& c, std::optional<double> lo, std::optional
   std::vector<TExpr> args{x};
   auto bound = [&](size_t i, std::optional<double> fixed) -> TExpr {
     if (fixed) return c.scalar(*fixed, x.dtype());
-    if (!c.has(i)) return c.op("reshape", {c.scalar(0, x.dtype()), c.i64s({0})});  // empty: no bound
+    if (!c.has(i)) return IrBuilder::constant(Tensor(x.dtype(), {0}));  // no elements: no bound
     return c.cast(c.tensor(i), x.dtype());
   };
   args.push_back(bound(1, lo));

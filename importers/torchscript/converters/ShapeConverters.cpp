@@ -392,6 +392,8 @@ DType torch_dtype(NodeContext& c, int64_t code) { return dtype_from_code(c, code
 
 void register_shape_converters(ConverterTable& t) {
   t.add("aten::size", size);
+  // torch.onnx.operators.shape_as_tensor, which traced detection transforms call.
+  t.add("aten::_shape_as_tensor", [](NodeContext& c) { return V{c.out(c.op("shape", {c.tensor(0)}))}; });
   t.add("aten::view", reshape);
   t.add("aten::reshape", reshape);
   t.add("aten::view_as", [](NodeContext& c) { return V{c.out(c.op("reshape", {c.tensor(0), c.op("shape", {c.tensor(1)})}))}; });
