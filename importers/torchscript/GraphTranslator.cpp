@@ -364,7 +364,9 @@ void GraphTranslator::translate_node(Node* n) {
     return;
   }
   if (k == prim::Print) return;
-  if (k.is_aten() || k == prim::min || k == prim::max || k == prim::abs) return translate_aten(n);
+  // torchvision's operators (torchvision::nms) convert like aten's, from the same table.
+  const bool torchvision_op = std::string(k.toQualString()).rfind("torchvision::", 0) == 0;
+  if (k.is_aten() || torchvision_op || k == prim::min || k == prim::max || k == prim::abs) return translate_aten(n);
   throw CompileError(span, Msg() << "unsupported TorchScript operator " << k.toQualString());
 }
 

@@ -14,6 +14,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+import torchvision
 from typing import Dict, List, Optional, Tuple
 
 torch.manual_seed(0)
@@ -308,6 +309,22 @@ class AttributeState(nn.Module):
         return self.pyramid.read(0) - total, self.pyramid.read(1), self.pyramid.read(2)
 
 
+# --- torchvision.ops.nms (detection post-processing): torchvision's own C++ operator ---------
+class Nms(nn.Module):
+    def forward(self, boxes, scores):
+        keep = torchvision.ops.nms(boxes, scores, 0.4)
+        return keep, boxes[keep]
+
+
+def nms_case(n):
+    # Boxes crowded into a small square so that many overlap; distinct scores (torch does
+    # not promise the order of ties).
+    xy = RNG.uniform(0, 6, size=(n, 2))
+    wh = RNG.uniform(1, 4, size=(n, 2))
+    scores = RNG.permutation(n) / n + 0.01
+    return [np.concatenate([xy, xy + wh], axis=1).astype(np.float32), scores.astype(np.float32)]
+
+
 # --- F.grid_sample (RAFT's bilinear_sampler): every mode and padding, both align_corners ------
 class GridSample(nn.Module):
     def forward(self, x, grid):
@@ -489,6 +506,7 @@ MODELS = {
                             lambda: [[randn(1, 2, 3, 4), randn(1, 2, 5, 4), randn(3, 3)], [randn(2, 3, 4, 2), randn(2, 3, 2, 2), randn(5, 5)]]),
     "attribute_state": (AttributeState, "x: f32[batch, 3, h, w]", ["tensor"],
                         lambda: [[randn(1, 3, 4, 6)], [randn(2, 3, 8, 4)]]),
+    "nms": (Nms, "boxes: f32[n, 4]\nscores: f32[n]", ["tensor", "tensor"], lambda: [nms_case(12), nms_case(30), nms_case(0)]),
     "grid_sample": (GridSample, "x: f32[n, c, h, w]\ngrid: f32[n, ho, wo, 2]", ["tensor", "tensor"],
                     lambda: [[randn(1, 2, 4, 5), 0.7 * randn(1, 3, 4, 2)], [randn(2, 3, 6, 3), 0.7 * randn(2, 5, 2, 2)]]),
     "grid_sample_traced": (GridSample, "x: f32[n, c, h, w]\ngrid: f32[n, ho, wo, 2]", ["tensor", "tensor"],

@@ -152,7 +152,20 @@ V flatten(NodeContext& c) {
   parts.push_back(c.i64s({-1}));
   if (e + 1 < r) parts.push_back(c.op("shape", {x}, Attrs{{"start", e + 1}, {"end", int64_t(r)}}));
   TExpr shape = parts.size() == 1 ? parts[0] : c.op("concat", parts, Attrs{{"axis", int64_t(0)}});
-  return {c.out(c.op("reshape", {x, shape}))};
+  TExpr out = c.op("reshape", {x, shape});
+  // The shape is read at run time, so reshape's relation cannot see what the dims are:
+  // those kept are x's, the flattened one the product of static sizes (box decoding
+  // unbinds the 4 coordinates of a flattened stack).
+  Shape dims(x.tensor()->shape.begin(), x.tensor()->shape.begin() + s);
+  int64_t flat = 1;
+  for (int64_t d = s; d <= e && flat >= 0; ++d) {
+    const Dim& dim = x.tensor()->shape[size_t(d)];
+    flat = dim.is_static() ? flat * dim.value() : -1;
+  }
+  dims.push_back(flat >= 0 ? Dim(flat) : Dim::unknown());
+  dims.insert(dims.end(), x.tensor()->shape.begin() + e + 1, x.tensor()->shape.end());
+  out.t = tensor_type(x.dtype(), dims);
+  return {c.out(out)};
 }
 
 V expand(NodeContext& c) {
@@ -331,7 +344,13 @@ V index(NodeContext& c) {
     }
   if (at < 0) return {c.out(x)};
   TExpr ix = idx[size_t(at)].v;
-  if (ix.dtype() == DType::Bool) c.fail("indexing with a bool mask is not supported");
+  if (ix.dtype() == DType::Bool) {
+    // x[mask] with a 1-D mask (detection's `scores[scores > threshold]`): the positions where
+    // it is true, gathered along its dim; how many is known at run time only.
+    if (ix.rank() != 1) c.fail("indexing with a bool mask of rank other than 1 is not supported");
+    TExpr where = c.op("reshape", {c.op("non_zero", {ix}), c.i64s({-1})});
+    return {c.out(c.op("gather", {x, where}, Attrs{{"axis", int64_t(at)}}))};
+  }
   return {c.out(c.op("gather", {x, as_i64_index(c, x, at, ix)}, Attrs{{"axis", int64_t(at)}}))};
 }
 
