@@ -313,7 +313,11 @@ class AttributeState(nn.Module):
 class Nms(nn.Module):
     def forward(self, boxes, scores):
         keep = torchvision.ops.nms(boxes, scores, 0.4)
-        return keep, boxes[keep]
+        # Box decoding's shapes: corners flattened from a stack and unbound again (flatten
+        # must keep the static 4), and a score threshold as a bool mask index.
+        corners = torch.stack((boxes[:, 0::2], boxes[:, 1::2]), dim=2).flatten(1)
+        x1, y1, x2, y2 = corners.unbind(1)
+        return keep, boxes[keep], (x2 - x1) * (y2 - y1), scores[scores > 0.5]
 
 
 def nms_case(n):

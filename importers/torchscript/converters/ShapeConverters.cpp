@@ -147,21 +147,23 @@ V flatten(NodeContext& c) {
   int r = x.rank();
   if (r == 0) return {c.out(c.op("reshape", {x, c.i64s({1})}))};
   int64_t s = c.num_inputs() > 1 ? c.axis(c.int_arg(1), r) : 0, e = c.num_inputs() > 2 ? c.axis(c.int_arg(2), r) : r - 1;
-  std::vector<TExpr> parts;
-  if (s > 0) parts.push_back(c.op("shape", {x}, Attrs{{"start", int64_t(0)}, {"end", s}}));
-  parts.push_back(c.i64s({-1}));
-  if (e + 1 < r) parts.push_back(c.op("shape", {x}, Attrs{{"start", e + 1}, {"end", int64_t(r)}}));
-  TExpr shape = parts.size() == 1 ? parts[0] : c.op("concat", parts, Attrs{{"axis", int64_t(0)}});
-  TExpr out = c.op("reshape", {x, shape});
-  // The shape is read at run time, so reshape's relation cannot see what the dims are:
-  // those kept are x's, the flattened one the product of static sizes (box decoding
-  // unbinds the 4 coordinates of a flattened stack).
-  Shape dims(x.tensor()->shape.begin(), x.tensor()->shape.begin() + s);
+  // The merged dim is the product of dims s..e: a constant when they are static, else read
+  // at run time (not -1, which cannot be inferred when another dim is 0: no boxes left).
   int64_t flat = 1;
   for (int64_t d = s; d <= e && flat >= 0; ++d) {
     const Dim& dim = x.tensor()->shape[size_t(d)];
     flat = dim.is_static() ? flat * dim.value() : -1;
   }
+  std::vector<TExpr> parts;
+  if (s > 0) parts.push_back(c.op("shape", {x}, Attrs{{"start", int64_t(0)}, {"end", s}}));
+  parts.push_back(flat >= 0 ? c.i64s({flat})
+                            : c.op("reduce_prod", {c.op("shape", {x}, Attrs{{"start", s}, {"end", e + 1}})}, Attrs{{"keepdims", true}}));
+  if (e + 1 < r) parts.push_back(c.op("shape", {x}, Attrs{{"start", e + 1}, {"end", int64_t(r)}}));
+  TExpr shape = parts.size() == 1 ? parts[0] : c.op("concat", parts, Attrs{{"axis", int64_t(0)}});
+  TExpr out = c.op("reshape", {x, shape});
+  // The shape is read at run time, so reshape's relation cannot see the dims: those kept
+  // are x's, the merged one `flat` (box decoding unbinds the 4 coordinates of a flattened stack).
+  Shape dims(x.tensor()->shape.begin(), x.tensor()->shape.begin() + s);
   dims.push_back(flat >= 0 ? Dim(flat) : Dim::unknown());
   dims.insert(dims.end(), x.tensor()->shape.begin() + e + 1, x.tensor()->shape.end());
   out.t = tensor_type(x.dtype(), dims);
