@@ -329,6 +329,30 @@ def nms_case(n):
     return [np.concatenate([xy, xy + wh], axis=1).astype(np.float32), scores.astype(np.float32)]
 
 
+# --- torchvision's box pooling as Faster R-CNN runs it: roi_align, the level of each box
+# (log2), scatter back by position, torch.where(cond), x[rows, cols], a split by run-time sizes.
+# Traced, as the corpus's traced detector (scripted roi_align checks its boxes with isinstance) ---
+class RoiPooling(nn.Module):
+    def forward(self, x, rois):
+        a = torchvision.ops.roi_align(x, rois, output_size=(3, 2), spatial_scale=0.5, sampling_ratio=2, aligned=False)
+        b = torchvision.ops.roi_align(x, rois, output_size=(2, 2), spatial_scale=1.0, sampling_ratio=1, aligned=True)
+        area = (rois[:, 3] - rois[:, 1]) * (rois[:, 4] - rois[:, 2])
+        level = torch.floor(torch.log2(torch.sqrt(area) + 1.0))
+        big = torch.where(level > 1.0)[0]
+        spread = torch.zeros_like(area).scatter(0, big, area[big])
+        rows = torch.arange(a.shape[0])[:, None]
+        picked = a.flatten(1)[rows, torch.zeros_like(rows) + 1]
+        head, tail = a.split([a.shape[0] - 1, 1])
+        return a, b, level, spread, picked, head.sum() - tail.sum()
+
+
+def roi_case(k, h, w):
+    x = np.sort(RNG.uniform(-2, w + 2, size=(k, 2)), axis=1)
+    y = np.sort(RNG.uniform(-2, h + 2, size=(k, 2)), axis=1)
+    rois = np.concatenate([np.zeros((k, 1)), x[:, :1], y[:, :1], x[:, 1:], y[:, 1:]], axis=1).astype(np.float32)
+    return [randn(1, 3, h, w), rois]
+
+
 # --- F.grid_sample (RAFT's bilinear_sampler): every mode and padding, both align_corners ------
 class GridSample(nn.Module):
     def forward(self, x, grid):
@@ -510,6 +534,8 @@ MODELS = {
                             lambda: [[randn(1, 2, 3, 4), randn(1, 2, 5, 4), randn(3, 3)], [randn(2, 3, 4, 2), randn(2, 3, 2, 2), randn(5, 5)]]),
     "attribute_state": (AttributeState, "x: f32[batch, 3, h, w]", ["tensor"],
                         lambda: [[randn(1, 3, 4, 6)], [randn(2, 3, 8, 4)]]),
+    "roi_pooling_traced": (RoiPooling, "x: f32[1, 3, h, w]\nrois: f32[k, 5]", ["tensor", "tensor"],
+                    lambda: [roi_case(4, 16, 12), roi_case(7, 9, 20)]),
     "nms": (Nms, "boxes: f32[n, 4]\nscores: f32[n]", ["tensor", "tensor"], lambda: [nms_case(12), nms_case(30), nms_case(0)]),
     "grid_sample": (GridSample, "x: f32[n, c, h, w]\ngrid: f32[n, ho, wo, 2]", ["tensor", "tensor"],
                     lambda: [[randn(1, 2, 4, 5), 0.7 * randn(1, 3, 4, 2)], [randn(2, 3, 6, 3), 0.7 * randn(2, 5, 2, 2)]]),
@@ -529,6 +555,7 @@ TRACE_EXAMPLES = {
     "pad_norm_split_traced": lambda: (torch.from_numpy(randn(2, 3, 6, 5)),),
     "grid_sample_traced": lambda: (torch.from_numpy(randn(2, 2, 5, 4)), torch.from_numpy(0.7 * randn(2, 3, 3, 2))),
     "einsum_views_traced": lambda: tuple(torch.from_numpy(randn(*s)) for s in [(2, 2, 3, 4), (2, 2, 5, 4), (4, 4)]),
+    "roi_pooling_traced": lambda: tuple(torch.from_numpy(a) for a in roi_case(5, 10, 10)),
 }
 
 

@@ -1,6 +1,8 @@
-// TorchvisionConverters.cpp - torchvision's C++ operators (torchvision::nms) as weft ops and an IR loop.
+// TorchvisionConverters.cpp - torchvision's C++ operators (nms, roi_align) as weft ops and an IR loop.
 #include "importers/torchscript/NodeContext.h"
+#include "importers/torchscript/converters/LoweringEmitter.h"
 #include "ir/Parser.h"
+#include "ir/RoiAlign.h"
 
 namespace weft::ts {
 
@@ -60,8 +62,30 @@ V nms(NodeContext& c) {
   return {c.out(c.op("gather", {order, at}, Attrs{{"axis", int64_t(0)}}))};
 }
 
+// roi_align(input, rois [K, 5] as batch x1 y1 x2 y2, spatial_scale, pooled_height,
+// pooled_width, sampling_ratio, aligned), lowered through ir/RoiAlign.h as ONNX's RoiAlign is.
+V roi_align(NodeContext& c) {
+  TExpr x = c.tensor(0), rois = c.tensor(1);
+  if (x.rank() != 4 || rois.rank() != 2) c.fail("input must be [N, C, H, W] and rois [K, 5]");
+  roi_align::Options o;
+  o.spatial_scale = c.float_arg(2);
+  o.out_h = c.int_arg(3);
+  o.out_w = c.int_arg(4);
+  o.sampling_ratio = c.int_arg(5);
+  if (o.sampling_ratio <= 0) c.fail("sampling_ratio <= 0 (adaptive per ROI) is not supported");
+  o.half_pixel = c.bool_arg(6);
+  rois = c.cast(rois, x.dtype());
+  TExpr boxes = c.op("slice", {rois, c.i64s({1}), c.i64s({5}), c.i64s({1})});
+  TExpr batch = c.cast(c.op("gather", {rois, c.i64(0)}, Attrs{{"axis", int64_t(1)}}), DType::I64);
+  LoweringEmitter em{c};
+  return {c.out(roi_align::emit(x, boxes, batch, x.dtype(), o, em))};
+}
+
 }  // namespace
 
-void register_torchvision_converters(ConverterTable& t) { t.add("torchvision::nms", nms); }
+void register_torchvision_converters(ConverterTable& t) {
+  t.add("torchvision::nms", nms);
+  t.add("torchvision::roi_align", roi_align);
+}
 
 }  // namespace weft::ts

@@ -123,7 +123,7 @@ std::vector<std::string> model_names() {
                                  "dict_result", "transformer_scripted", "pad_norm_split", "pad_norm_split_traced",
                                  "einsum_views", "einsum_views_traced", "attribute_state", "grid_sample", "grid_sample_traced",
                                  // a torchvision:: operator: its library loaded on demand (TorchvisionOps.h)
-                                 "nms"};
+                                 "nms", "roi_pooling_traced"};
   return names;
 }
 
