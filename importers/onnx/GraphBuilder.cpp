@@ -35,7 +35,7 @@ std::string ImportState::fresh_global(const std::string& base) {
 
 void ImportState::set_facts(const Var& v, Type type, std::optional<Tensor> constant) {
   retained.push_back(v);
-  facts[v.get()] = ValueFacts{std::move(type), std::move(constant)};
+  facts[v.get()] = ValueFacts{std::move(type), std::move(constant), {}};
 }
 
 std::string normalize_domain(const std::string& domain) { return domain == "ai.onnx" ? "" : domain; }
@@ -140,6 +140,23 @@ const Tensor* GraphBuilder::constant_of(const Expr& e) const {
     if (it != state_.facts.end() && it->second.constant) return &*it->second.constant;
   }
   return nullptr;
+}
+
+const std::vector<std::optional<int64_t>>& GraphBuilder::elements_of(const Expr& e) const {
+  static const std::vector<std::optional<int64_t>> none;
+  if (auto v = as<VarNode>(e)) {
+    auto it = state_.facts.find(v);
+    if (it != state_.facts.end()) return it->second.elements;
+  }
+  return none;
+}
+
+void GraphBuilder::set_elements(const Expr& e, std::vector<std::optional<int64_t>> elements) {
+  auto v = as<VarNode>(e);
+  WEFT_ASSERT(v, "known elements are recorded on a bound variable");
+  auto it = state_.facts.find(v);
+  if (it == state_.facts.end()) state_.set_facts(Var(v), nullptr);
+  state_.facts[v].elements = std::move(elements);
 }
 
 // The type of a value from the facts of its parts; null where they do not tell.

@@ -20,6 +20,10 @@ namespace weft::onnx_import {
 struct ValueFacts {
   Type type;                      // null when not known
   std::optional<Tensor> constant; // the value, when known at import time
+  // For a 1-D integer value that is not constant as a whole (the Shape of a tensor with
+  // some static dims): the elements known at import time, one entry per element; empty
+  // when nothing is known. See converters/KnownElements.h.
+  std::vector<std::optional<int64_t>> elements;
 };
 
 // State shared by every graph of one import: the module being built (global functions for
@@ -77,6 +81,9 @@ class GraphBuilder {
   // ---- facts ----
   Type type_of(const Expr& e) const;
   const Tensor* constant_of(const Expr& e) const;
+  // The known elements of a 1-D integer value (see ValueFacts::elements); empty when none.
+  const std::vector<std::optional<int64_t>>& elements_of(const Expr& e) const;
+  void set_elements(const Expr& e, std::vector<std::optional<int64_t>> elements);
 
   // ---- emission: each appends `let %hint = value` to this scope and returns the var ----
   // `type` null: derived from the value (op type relations, tuple fields, constructor

@@ -364,7 +364,9 @@ void GraphTranslator::translate_node(Node* n) {
     return;
   }
   if (k == prim::Print) return;
-  if (k.is_aten() || k == prim::min || k == prim::max || k == prim::abs) return translate_aten(n);
+  // torchvision's operators (torchvision::nms) convert like aten's, from the same table.
+  const bool torchvision_op = std::string(k.toQualString()).rfind("torchvision::", 0) == 0;
+  if (k.is_aten() || torchvision_op || k == prim::min || k == prim::max || k == prim::abs) return translate_aten(n);
   throw CompileError(span, Msg() << "unsupported TorchScript operator " << k.toQualString());
 }
 
@@ -393,6 +395,7 @@ void GraphTranslator::translate_attr(Node* n) {
   if (it == module_attrs_.end())
     throw CompileError(span, "module attribute '" + path + "' is read before forward assigns it (only attributes forward assigns are left after freezing, and their value before forward runs is not supported)");
   env_[n->output()] = it->second;
+  attr_reads_[n->output()] = path;
 }
 
 void GraphTranslator::translate_aten(Node* n) {
@@ -456,6 +459,12 @@ bool base_of_reshaping_view(NodeContext& ctx, const std::string& vk, const TExpr
 void GraphTranslator::write_back(Value* target, TsVal value, const Span& span) {
   for (;;) {
     env_[target] = value;
+    // `self.pyramid.append(x)` writes the attribute itself (RAFT's CorrBlock), not a copy.
+    if (auto attr = attr_reads_.find(target); attr != attr_reads_.end()) {
+      if (block_ != main_block_)
+        throw CompileError(span, "module attribute '" + attr->second + "' is changed inside an if or a loop, which is not supported");
+      module_attrs_[attr->second] = value;
+    }
     auto it = views_.find(target);
     if (it == views_.end()) return;
     Node* vn = it->second.node;

@@ -50,6 +50,7 @@ class GraphTranslator {
   Block* block_ = nullptr;
   Block* main_block_ = nullptr;                      // forward's own block
   std::map<std::string, TsVal> module_attrs_;       // "self.sub.attr" -> the value forward last assigned
+  std::unordered_map<const Value*, std::string> attr_reads_;  // a prim::GetAttr's output -> its path
   std::unordered_map<const Value*, TsVal> env_;
   std::unordered_map<const Value*, ViewOf> views_;
 };

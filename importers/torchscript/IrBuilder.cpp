@@ -204,10 +204,21 @@ GlobalVar IrBuilder::generic_helper(const std::string& name) {
 
 TExpr IrBuilder::nil(const Type& elem) { return {make_call(module_.constructor("Nil"), {}), list_of(elem)}; }
 
+namespace {
+// `e` as a variable annotated with the wider type `t` (a no-op when it has t already): a
+// list's elements of different shapes (a pyramid's levels) share their joined type.
+Expr widened(Block& b, const TExpr& e, const Type& t) {
+  if (type_equal(e.t, t)) return e.e;
+  Var v = make_var("widened", t, e.e->span);
+  return b.bind({make_let(v, e.e, v), t}, "widened").e;
+}
+}  // namespace
+
 TExpr IrBuilder::cons(Block& b, const TExpr& head, const TExpr& tail) {
   Type elem = join_types(head.t, adt_arg(tail.t));
   WEFT_ASSERT(elem, "cons of " << type_str(head.t) << " onto " << type_str(tail.t));
-  return b.bind({make_call(module_.constructor("Cons"), {head.e, tail.e}), list_of(elem)}, "list");
+  Expr h = widened(b, head, elem), rest = widened(b, tail, list_of(elem));
+  return b.bind({make_call(module_.constructor("Cons"), {h, rest}), list_of(elem)}, "list");
 }
 
 TExpr IrBuilder::list_append(Block& b, const TExpr& list, const TExpr& x) {

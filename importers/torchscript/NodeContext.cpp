@@ -181,6 +181,7 @@ const ConverterTable& ConverterTable::global() {
     register_resize_converters(t);
     register_dict_converters(t);
     register_einsum_converters(t);
+    register_torchvision_converters(t);
     return t;
   }();
   return table;

@@ -92,5 +92,6 @@ void register_attention_converters(ConverterTable& t);
 void register_resize_converters(ConverterTable& t);
 void register_dict_converters(ConverterTable& t);
 void register_einsum_converters(ConverterTable& t);
+void register_torchvision_converters(ConverterTable& t);
 
 }  // namespace weft::ts

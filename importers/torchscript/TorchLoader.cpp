@@ -11,6 +11,7 @@
 
 #include "importers/torchscript/GraphTranslator.h"
 #include "importers/torchscript/TorchScriptImporter.h"
+#include "importers/torchscript/TorchvisionOps.h"
 #include "ir/Parser.h"
 #include "ir/TypeInference.h"
 
@@ -158,7 +159,7 @@ Module import_torchscript(const std::string& path, const TorchScriptInputTypes& 
   torch::jit::ExtraFilesMap extra{{"weft_inputs", ""}};
   torch::jit::Module mod;
   try {
-    mod = torch::jit::load(path, c10::nullopt, extra);
+    mod = ts::load_with_torchvision_ops(path, &extra);
     mod.eval();
     // freeze_module, not torch::jit::freeze: the latter also rewrites numerics (conv-bn
     // folding, linear transposes), which weft's own passes are there for. Freezing still

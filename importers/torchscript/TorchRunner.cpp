@@ -6,6 +6,7 @@
 #include <torch/version.h>
 #include <cstring>
 
+#include "importers/torchscript/TorchvisionOps.h"
 #include "ir/Error.h"
 
 namespace weft {
@@ -105,7 +106,7 @@ void flatten(const c10::IValue& v, std::vector<Tensor>& out) {
 
 TorchRunner::TorchRunner(const std::string& path) : state_(new State), path_(path) {
   try {
-    state_->module = torch::jit::load(path);
+    state_->module = ts::load_with_torchvision_ops(path);
   } catch (const c10::Error& e) {
     throw CompileError(Span{path, 0, 0}, std::string("LibTorch cannot load it: ") + e.what_without_backtrace());
   }

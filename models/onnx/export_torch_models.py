@@ -82,6 +82,17 @@ class ConvAfterConcatReshape(nn.Module):
         return self.conv(z)
 
 
+class SqueezeIfUnitDim(nn.Module):
+    # Faster R-CNN's box pooling squeezes a dim only where it is 1. Scripted, the test is
+    # Shape -> Gather -> Equal -> If with branches of different ranks, on a tensor whose other
+    # dim is dynamic: the importer decides it from the one static dim, or the If has no type.
+    def forward(self, x):
+        y = x[:, :1]
+        if y.shape[1] == 1:
+            y = y.squeeze(1)
+        return torch.clamp(y, -1.0, 1.0)
+
+
 class RoiAlignOnFeatures(nn.Module):
     # torchvision's roi_align (Faster R-CNN's box pooling) on an image of run-time size: ONNX RoiAlign
     # whose X has no static H and W.
@@ -207,12 +218,20 @@ def main():
                 [rng.standard_normal((3, 2, 4), dtype=np.float32), np.int64(0)]]
         cases.append(save_case(out, name, model, p, sets))
 
+        name = f"squeeze_if_unit_dim_opset{opset}"
+        model = torch.jit.script(SqueezeIfUnitDim().eval())
+        p = os.path.join(out, name + ".onnx")
+        export(model, (torch.randn(5, 3),), p, ["x"], None, {"x": {0: "n"}}, opset)
+        rename_values(p, {}, strip_value_info=True)
+        sets = [[rng.standard_normal((n, 3), dtype=np.float32)] for n in (5, 2)]
+        cases.append(save_case(out, name, model, p, sets))
+
     model = RoiAlignOnFeatures().eval()
     p = os.path.join(out, "roi_align_dynamic.onnx")
     export(model, (torch.randn(1, 3, 16, 12), torch.from_numpy(random_rois(rng, 4, 16, 12))), p, ["x", "rois"], ["pooled"],
            {"x": {2: "h", 3: "w"}, "rois": {0: "k"}, "pooled": {0: "k"}})
     sets = [[rng.standard_normal((1, 3, h, w), dtype=np.float32), random_rois(rng, k, h, w)]
-            for h, w, k in ((16, 12, 4), (9, 20, 7))]
+            for h, w, k in ((16, 12, 4), (9, 20, 7), (10, 8, 0))]  # no boxes at all: a detector's empty level
     cases.append(save_case(out, "roi_align_dynamic", model, p, sets))
 
     with open(os.path.join(out, "manifest.json"), "w") as f:

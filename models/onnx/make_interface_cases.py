@@ -59,6 +59,24 @@ def lenient_cases(case):
         return (e / e.sum()).reshape(1, 3)
     case("if_untyped_branches", m, [([np.bool_(True), x], [softmax(x)]), ([np.bool_(False), x], [softmax(-x)])])
 
+    # An If decided by the static dims of a partly dynamic shape, its branches of different
+    # ranks and no types: Shape of f32[n, 2, 3] -> Slice [2, 3] -> Concat [2, 3, 1] -> Cast ->
+    # Gather 0 -> Equal 2 is known at import time, so the If folds and the Clip after it knows
+    # its element type (Faster R-CNN's box pooling squeezes where a dim is 1 this way).
+    then_g = H.make_graph([H.make_node("Flatten", ["xs"], ["t_out"], axis=1)], "then", [], [H.make_empty_tensor_value_info("t_out")])
+    else_g = H.make_graph([H.make_node("Identity", ["xs"], ["e_out"])], "else", [], [H.make_empty_tensor_value_info("e_out")])
+    nodes = [H.make_node("Shape", ["xs"], ["s"]), H.make_node("Slice", ["s", "one", "three"], ["hw"]),
+             H.make_node("Concat", ["hw", "one"], ["hw1"], axis=0), H.make_node("Cast", ["hw1"], ["hwc"], to=I64),
+             H.make_node("Gather", ["hwc", "zero"], ["h"], axis=0), H.make_node("Equal", ["h", "two"], ["c"]),
+             H.make_node("If", ["c"], ["u"], then_branch=then_g, else_branch=else_g),
+             H.make_node("Clip", ["u", "lo", "hi"], ["y"])]
+    inits = [numpy_helper.from_array(np.array([1], dtype=np.int64), "one"), numpy_helper.from_array(np.array([3], dtype=np.int64), "three"),
+             numpy_helper.from_array(np.int64(0), "zero"), numpy_helper.from_array(np.int64(2), "two"),
+             numpy_helper.from_array(np.float32(-0.5), "lo"), numpy_helper.from_array(np.float32(0.5), "hi")]
+    m = model(nodes, [vi("xs", F, ["n", 2, 3])], [H.make_empty_tensor_value_info("y")], inits)
+    xs = np.random.default_rng(3).standard_normal((4, 2, 3)).astype(np.float32)
+    case("if_on_static_dims", m, [([xs], [np.clip(xs.reshape(4, 6), -0.5, 0.5)]), ([xs[:1]], [np.clip(xs[:1].reshape(1, 6), -0.5, 0.5)])])
+
     # Constant with each value_* attribute; an optional input given as an empty name (Clip's min).
     nodes = [H.make_node("Constant", [], ["cf"], value_float=2.0), H.make_node("Constant", [], ["cfs"], value_floats=[1.0, 2.0, 3.0]),
              H.make_node("Constant", [], ["ci"], value_int=3), H.make_node("Constant", [], ["cis"], value_ints=[3]),

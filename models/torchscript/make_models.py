@@ -14,6 +14,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+import torchvision
 from typing import Dict, List, Optional, Tuple
 
 torch.manual_seed(0)
@@ -194,7 +195,7 @@ class OpsZoo(nn.Module):
         flat = ctx.flatten(1)
         vals, idx = torch.sort(out.flatten(1), dim=1, descending=True)  # no ties: torch does not promise their order
         best = torch.argmax(flat, dim=1)
-        cs = torch.cumsum(torch.clamp(flat, -0.3, 0.3), dim=1)
+        cs = torch.cumsum(torch.clamp(torch.clamp(flat, max=0.3), min=-0.3), dim=1)  # one bound None each (box decoding)
         narrow = flat.narrow(1, 1, 3) * torch.ones(1, 3) + torch.full([1, 3], 0.25)
         st = torch.stack([g.sum(1), hn.sum((0, 2)), cn.mean((0, 2))], dim=1)
         y = torch.cat([st, narrow, torch.log_softmax(g, dim=1), torch.tanh(vals[:, :2]), torch.sigmoid(cs[:, -2:])], dim=1)
@@ -283,7 +284,11 @@ class Pyramid(nn.Module):
         self.scale = 2.0
 
     def build(self, x):
-        self.levels = [x, F.avg_pool2d(x, 2)]
+        # RAFT's CorrBlock: the list assigned, then grown through the attribute (a loop freezing unrolls).
+        self.levels = [x]
+        for _ in range(2):
+            x = F.avg_pool2d(x, 2)
+            self.levels.append(x)
 
     def read(self, i: int):
         return self.levels[i] * self.scale
@@ -299,7 +304,53 @@ class AttributeState(nn.Module):
         total = self.pyramid.read(1).sum()
         for i in range(2):
             total = total + self.pyramid.read(0).mean() * float(i)
-        return self.pyramid.read(0) - total, self.pyramid.read(1)
+        for level in self.pyramid.levels:  # every level, as RAFT's index_pyramid reads them
+            total = total + level.mean()
+        return self.pyramid.read(0) - total, self.pyramid.read(1), self.pyramid.read(2)
+
+
+# --- torchvision.ops.nms (detection post-processing): torchvision's own C++ operator ---------
+class Nms(nn.Module):
+    def forward(self, boxes, scores):
+        keep = torchvision.ops.nms(boxes, scores, 0.4)
+        # Box decoding's shapes: corners flattened from a stack and unbound again (flatten
+        # must keep the static 4), and a score threshold as a bool mask index.
+        corners = torch.stack((boxes[:, 0::2], boxes[:, 1::2]), dim=2).flatten(1)
+        x1, y1, x2, y2 = corners.unbind(1)
+        return keep, boxes[keep], (x2 - x1) * (y2 - y1), scores[scores > 0.5]
+
+
+def nms_case(n):
+    # Boxes crowded into a small square so that many overlap; distinct scores (torch does
+    # not promise the order of ties).
+    xy = RNG.uniform(0, 6, size=(n, 2))
+    wh = RNG.uniform(1, 4, size=(n, 2))
+    scores = RNG.permutation(n) / n + 0.01
+    return [np.concatenate([xy, xy + wh], axis=1).astype(np.float32), scores.astype(np.float32)]
+
+
+# --- torchvision's box pooling as Faster R-CNN runs it: roi_align, the level of each box
+# (log2), scatter back by position, torch.where(cond), x[rows, cols], a split by run-time sizes.
+# Traced, as the corpus's traced detector (scripted roi_align checks its boxes with isinstance) ---
+class RoiPooling(nn.Module):
+    def forward(self, x, rois):
+        a = torchvision.ops.roi_align(x, rois, output_size=(3, 2), spatial_scale=0.5, sampling_ratio=2, aligned=False)
+        b = torchvision.ops.roi_align(x, rois, output_size=(2, 2), spatial_scale=1.0, sampling_ratio=1, aligned=True)
+        area = (rois[:, 3] - rois[:, 1]) * (rois[:, 4] - rois[:, 2])
+        level = torch.floor(torch.log2(torch.sqrt(area) + 1.0))
+        big = torch.where(level > 1.0)[0]
+        spread = torch.zeros_like(area).scatter(0, big, area[big])
+        rows = torch.arange(a.shape[0])[:, None]
+        picked = a.flatten(1)[rows, torch.zeros_like(rows) + 1]
+        head, tail = a.split([a.shape[0] - 1, 1])
+        return a, b, level, spread, picked, head.sum() - tail.sum()
+
+
+def roi_case(k, h, w):
+    x = np.sort(RNG.uniform(-2, w + 2, size=(k, 2)), axis=1)
+    y = np.sort(RNG.uniform(-2, h + 2, size=(k, 2)), axis=1)
+    rois = np.concatenate([np.zeros((k, 1)), x[:, :1], y[:, :1], x[:, 1:], y[:, 1:]], axis=1).astype(np.float32)
+    return [randn(1, 3, h, w), rois]
 
 
 # --- F.grid_sample (RAFT's bilinear_sampler): every mode and padding, both align_corners ------
@@ -483,6 +534,9 @@ MODELS = {
                             lambda: [[randn(1, 2, 3, 4), randn(1, 2, 5, 4), randn(3, 3)], [randn(2, 3, 4, 2), randn(2, 3, 2, 2), randn(5, 5)]]),
     "attribute_state": (AttributeState, "x: f32[batch, 3, h, w]", ["tensor"],
                         lambda: [[randn(1, 3, 4, 6)], [randn(2, 3, 8, 4)]]),
+    "roi_pooling_traced": (RoiPooling, "x: f32[1, 3, h, w]\nrois: f32[k, 5]", ["tensor", "tensor"],
+                    lambda: [roi_case(4, 16, 12), roi_case(7, 9, 20)]),
+    "nms": (Nms, "boxes: f32[n, 4]\nscores: f32[n]", ["tensor", "tensor"], lambda: [nms_case(12), nms_case(30), nms_case(0)]),
     "grid_sample": (GridSample, "x: f32[n, c, h, w]\ngrid: f32[n, ho, wo, 2]", ["tensor", "tensor"],
                     lambda: [[randn(1, 2, 4, 5), 0.7 * randn(1, 3, 4, 2)], [randn(2, 3, 6, 3), 0.7 * randn(2, 5, 2, 2)]]),
     "grid_sample_traced": (GridSample, "x: f32[n, c, h, w]\ngrid: f32[n, ho, wo, 2]", ["tensor", "tensor"],
@@ -501,6 +555,7 @@ TRACE_EXAMPLES = {
     "pad_norm_split_traced": lambda: (torch.from_numpy(randn(2, 3, 6, 5)),),
     "grid_sample_traced": lambda: (torch.from_numpy(randn(2, 2, 5, 4)), torch.from_numpy(0.7 * randn(2, 3, 3, 2))),
     "einsum_views_traced": lambda: tuple(torch.from_numpy(randn(*s)) for s in [(2, 2, 3, 4), (2, 2, 5, 4), (4, 4)]),
+    "roi_pooling_traced": lambda: tuple(torch.from_numpy(a) for a in roi_case(5, 10, 10)),
 }
 
 

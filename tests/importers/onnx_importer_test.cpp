@@ -69,6 +69,12 @@ TEST(OnnxImport, IfCapturesOuterValues) { check_runs("if_capture"); }
 TEST(OnnxImport, IfBranchesOfDifferentLengths) { check_runs("if_shapes"); }
 // ONNX Runtime takes any one-element condition; exporters emit `bool[1, 1]`.
 TEST(OnnxImport, IfConditionOfRankTwo) { check_runs("if_cond_rank2"); }
+// Shape/Slice/Concat/Cast/Gather of a partly dynamic shape keep its static elements, so an If on
+// them folds though its branches differ in rank (and the Clip after it knows its element type).
+TEST(OnnxImport, IfOnStaticDimsOfADynamicShape) {
+  Module m = check_runs("if_on_static_dims");
+  EXPECT_EQ(type_str(as_func(m.main()->checked_type)->ret), "f32[n, 6]");
+}
 // No types on the branches' outputs nor the graph's: the If's type is the join of the branches'.
 TEST(OnnxImport, IfBranchesWithoutTypes) {
   Module m = check_runs("if_untyped_branches");

@@ -77,8 +77,17 @@ TEST(OnnxTorchModels, ScriptedLoopBranchingBetweenLstmAndConv) {
   check_model("loop_if_lstm_opset17");
 }
 
+// `if x.shape[1] == 1: x = x.squeeze(1)` on an `f32[n, ?]`-like value whose dim 1 is static: the
+// branches differ in rank, so the importer must decide the test from the static dim (Faster R-CNN's
+// box pooling; a Clip after it needs the element type).
+TEST(OnnxTorchModels, IfOnAStaticDimOfADynamicShape) {
+  check_model("squeeze_if_unit_dim_opset13");
+  check_model("squeeze_if_unit_dim_opset17");
+}
+
 // torchvision's roi_align exported as RoiAlign over features whose H and W are dynamic (Faster R-CNN's
-// box pooling): the sampling grid is clamped with extents read off X's shape at run time.
+// box pooling): the sampling grid is clamped with extents read off X's shape at run time. One run
+// has no ROIs at all.
 TEST(OnnxTorchModels, RoiAlignOnDynamicImageSize) { check_model("roi_align_dynamic"); }
 
 // torch.onnx.export's own input names (`onnx::Concat_0`, a scripted `x.1`) are @main's.

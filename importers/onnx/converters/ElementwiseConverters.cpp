@@ -4,6 +4,7 @@
 #include "importers/onnx/OnnxTensors.h"
 #include "importers/onnx/converters/ConverterHelpers.h"
 #include "importers/onnx/converters/Converters.h"
+#include "importers/onnx/converters/KnownElements.h"
 
 namespace weft::onnx_import {
 namespace {
@@ -168,7 +169,7 @@ void register_elementwise_converters(ConverterTable& table) {
   for (const ParamUnary& p : kParamUnary) table.add(p.onnx, param_unary(p));
   for (const Renamed& r : kVariadic) table.add(r.onnx, variadic(r.onnx, r.weft));
   table.add("Clip", convert_clip);
-  table.add("Cast", convert_cast);
+  table.add("Cast", with_known_elements(convert_cast, known_cast));
   table.add("CastLike", convert_cast_like);
   table.add("Mod", convert_mod);
   table.add("BitShift", convert_bit_shift);

@@ -1,6 +1,7 @@
 // IndexConverters.cpp - ONNX gather/scatter, TopK, OneHot, NonZero, Trilu, Range, Compress and ReverseSequence to weft ops.
 #include "importers/onnx/converters/ConverterHelpers.h"
 #include "importers/onnx/converters/Converters.h"
+#include "importers/onnx/converters/KnownElements.h"
 
 namespace weft::onnx_import {
 namespace {
@@ -86,7 +87,7 @@ std::vector<Expr> convert_reverse_sequence(NodeContext& ctx) {
 }  // namespace
 
 void register_index_converters(ConverterTable& table) {
-  table.add("Gather", indexed("gather", "axis", "axis"));
+  table.add("Gather", with_known_elements(indexed("gather", "axis", "axis"), known_gather));
   table.add("GatherElements", indexed("gather_elements", "axis", "axis"));
   table.add("GatherND", indexed("gather_nd", "batch_dims", "batch_dims"));
   table.add("ScatterElements", convert_scatter_elements);

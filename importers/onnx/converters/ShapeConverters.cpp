@@ -3,6 +3,7 @@
 
 #include "importers/onnx/converters/ConverterHelpers.h"
 #include "importers/onnx/converters/Converters.h"
+#include "importers/onnx/converters/KnownElements.h"
 #include "importers/onnx/converters/DynamicAxes.h"
 
 namespace weft::onnx_import {
@@ -107,14 +108,9 @@ std::vector<Expr> convert_pad(NodeContext& ctx) {
 }
 
 // Shape and Size of a statically shaped input are constants, so shape arithmetic
-// downstream (Reshape targets, Slice bounds) folds at import time.
+// downstream (Reshape targets, Slice bounds) folds at import time; Shape's static dims
+// are known even when others are not (known_shape, registered with it).
 std::vector<Expr> convert_shape(NodeContext& ctx) {
-  if (auto dims = static_dims(ctx, 0)) {
-    const int64_t rank = int64_t(dims->size());
-    auto clamp = [&](int64_t v) { return std::clamp<int64_t>(v < 0 ? v + rank : v, 0, rank); };
-    int64_t start = clamp(ctx.attr_int("start", 0)), end = clamp(ctx.attr_int("end", rank));
-    return {ctx.i64_vector(Ints(dims->begin() + start, dims->begin() + std::max(start, end)))};
-  }
   Attrs attrs{{"start", ctx.attr_int("start", 0)}};
   if (ctx.has_attr("end")) attrs.set("end", ctx.attr_int("end"));
   return {ctx.op("shape", {ctx.input(0)}, attrs)};
@@ -143,12 +139,12 @@ void register_shape_converters(ConverterTable& table) {
   table.add("Unsqueeze", convert_unsqueeze);
   table.add("Transpose", convert_transpose);
   table.add("Expand", convert_expand);
-  table.add("Concat", convert_concat);
+  table.add("Concat", with_known_elements(convert_concat, known_concat));
   table.add("Split", convert_split);
-  table.add("Slice", convert_slice);
+  table.add("Slice", with_known_elements(convert_slice, known_slice));
   table.add("Tile", convert_tile);
   table.add("Pad", convert_pad);
-  table.add("Shape", convert_shape);
+  table.add("Shape", with_known_elements(convert_shape, known_shape));
   table.add("Size", convert_size);
   table.add("DepthToSpace", convert_depth_to_space);
   table.add("SpaceToDepth", convert_space_to_depth);

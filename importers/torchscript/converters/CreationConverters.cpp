@@ -113,6 +113,7 @@ void register_creation_converters(ConverterTable& t) {
   // traced swin's mask fill are fill_ through a slice view, written back by the translator.
   t.add("aten::fill", full_like);
   t.add("aten::tensor", tensor_from_data);
+  t.add("aten::as_tensor.list", tensor_from_data);  // same arguments; detection transforms' mean and std
 }
 
 }  // namespace weft::ts

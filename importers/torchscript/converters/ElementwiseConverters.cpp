@@ -1,4 +1,6 @@
 // ElementwiseConverters.cpp - aten arithmetic, comparisons, logic and activations on tensors and numbers.
+#include <cmath>
+
 #include "importers/torchscript/NodeContext.h"
 
 namespace weft::ts {
@@ -93,7 +95,7 @@ std::vector<TsVal> clamp(NodeContext& c, std::optional<double> lo, std::optional
   std::vector<TExpr> args{x};
   auto bound = [&](size_t i, std::optional<double> fixed) -> TExpr {
     if (fixed) return c.scalar(*fixed, x.dtype());
-    if (!c.has(i)) return c.op("reshape", {c.scalar(0, x.dtype()), c.i64s({0})});  // empty: no bound
+    if (!c.has(i)) return IrBuilder::constant(Tensor(x.dtype(), {0}));  // no elements: no bound
     return c.cast(c.tensor(i), x.dtype());
   };
   args.push_back(bound(1, lo));
@@ -160,6 +162,11 @@ void register_elementwise_converters(ConverterTable& t) {
                     "round", "sign", "erf", "reciprocal", "asin", "acos", "atan", "sinh", "cosh", "softplus", "silu", "mish"})
     t.add(std::string("aten::") + name, unary(name));
   t.add("aten::negative", unary("neg"));
+  // log2 (the FPN level of a box in torchvision's poolers) as log(x) / log(2).
+  t.add("aten::log2", [](NodeContext& c) {
+    TExpr l = unary("log")(c)[0].v;
+    return std::vector<TsVal>{c.out(c.op("div", {l, c.scalar(std::log(2.0), l.dtype())}))};
+  });
   t.add("aten::hardswish", unary("hard_swish"));
   t.add("aten::hardsigmoid", unary("hard_sigmoid", Attrs{{"alpha", 1.0 / 6}, {"beta", 0.5}}));
   t.add("aten::gelu", [](NodeContext& c) {
@@ -187,7 +194,16 @@ void register_elementwise_converters(ConverterTable& t) {
     return std::vector<TsVal>{c.out(c.op("minimum", {x, c.cast(c.tensor(1), x.dtype())}))};
   });
   t.add("aten::where", [](NodeContext& c) {
-    if (c.num_inputs() < 3) c.fail("where(cond) with one argument is not supported");
+    if (c.num_inputs() == 1) {
+      // torch.where(cond): one tensor of positions per dim of cond (nonzero's rows), as
+      // torchvision's remove_small_boxes keeps `torch.where(keep)[0]`.
+      TExpr cond = c.tensor(0);
+      TExpr nz = c.op("non_zero", {cond});  // [rank, K]
+      std::vector<TsVal> rows;
+      for (int d = 0; d < cond.rank(); ++d) rows.push_back(TsVal::tensor(c.op("gather", {nz, c.i64(d)}, Attrs{{"axis", int64_t(0)}})));
+      return std::vector<TsVal>{TsVal::static_list(Kind::Tensor, rows)};
+    }
+    if (c.num_inputs() < 3) c.fail("where(cond, x) with two arguments is not supported");
     DType dt = c.result_dtype({1, 2});
     return std::vector<TsVal>{c.out(c.op("where", {c.cast(c.tensor(0), DType::Bool), c.cast(c.tensor(1), dt), c.cast(c.tensor(2), dt)}))};
   });

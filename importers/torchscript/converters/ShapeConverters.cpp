@@ -147,12 +147,27 @@ V flatten(NodeContext& c) {
   int r = x.rank();
   if (r == 0) return {c.out(c.op("reshape", {x, c.i64s({1})}))};
   int64_t s = c.num_inputs() > 1 ? c.axis(c.int_arg(1), r) : 0, e = c.num_inputs() > 2 ? c.axis(c.int_arg(2), r) : r - 1;
+  // The merged dim is the product of dims s..e: a constant when they are static, else read
+  // at run time (not -1, which cannot be inferred when another dim is 0: no boxes left).
+  int64_t flat = 1;
+  for (int64_t d = s; d <= e && flat >= 0; ++d) {
+    const Dim& dim = x.tensor()->shape[size_t(d)];
+    flat = dim.is_static() ? flat * dim.value() : -1;
+  }
   std::vector<TExpr> parts;
   if (s > 0) parts.push_back(c.op("shape", {x}, Attrs{{"start", int64_t(0)}, {"end", s}}));
-  parts.push_back(c.i64s({-1}));
+  parts.push_back(flat >= 0 ? c.i64s({flat})
+                            : c.op("reduce_prod", {c.op("shape", {x}, Attrs{{"start", s}, {"end", e + 1}})}, Attrs{{"keepdims", true}}));
   if (e + 1 < r) parts.push_back(c.op("shape", {x}, Attrs{{"start", e + 1}, {"end", int64_t(r)}}));
   TExpr shape = parts.size() == 1 ? parts[0] : c.op("concat", parts, Attrs{{"axis", int64_t(0)}});
-  return {c.out(c.op("reshape", {x, shape}))};
+  TExpr out = c.op("reshape", {x, shape});
+  // The shape is read at run time, so reshape's relation cannot see the dims: those kept
+  // are x's, the merged one `flat` (box decoding unbinds the 4 coordinates of a flattened stack).
+  Shape dims(x.tensor()->shape.begin(), x.tensor()->shape.begin() + s);
+  dims.push_back(flat >= 0 ? Dim(flat) : Dim::unknown());
+  dims.insert(dims.end(), x.tensor()->shape.begin() + e + 1, x.tensor()->shape.end());
+  out.t = tensor_type(x.dtype(), dims);
+  return {c.out(out)};
 }
 
 V expand(NodeContext& c) {
@@ -191,7 +206,18 @@ int64_t static_dim(NodeContext& c, const TExpr& x, int64_t d) {
 V split(NodeContext& c) {
   TExpr x = c.tensor(0);
   int64_t d = c.axis(c.num_inputs() > 2 ? c.int_arg(2) : 0, x.rank());
-  if (c.in(1).kind == Kind::List) return split_sizes(c, x, d, c.ints_arg(1));
+  const TsVal& given = c.in(1);
+  if (given.kind == Kind::List && given.is_static &&
+      std::any_of(given.elems.begin(), given.elems.end(), [](const TsVal& e) { return !e.constant(); })) {
+    // Sizes known at run time only (a traced split by each feature level's anchor count):
+    // the number of parts is the list's length.
+    TExpr parts = c.op("split", {x, c.int_list_tensor(1)}, Attrs{{"axis", d}});
+    std::vector<TsVal> items;
+    for (size_t i = 0; i < given.elems.size(); ++i)
+      items.push_back(TsVal::tensor(as_tuple(parts.t) ? c.ir().tuple_get(c.block(), parts, int(i)) : parts));
+    return {TsVal::static_list(Kind::Tensor, items)};
+  }
+  if (given.kind == Kind::List) return split_sizes(c, x, d, c.ints_arg(1));
   int64_t n = static_dim(c, x, d), step = c.int_arg(1);
   std::vector<int64_t> sizes;
   for (int64_t at = 0; at < n; at += step) sizes.push_back(std::min(step, n - at));
@@ -320,18 +346,45 @@ V unbind(NodeContext& c) {
   return {TsVal::static_list(Kind::Tensor, items)};
 }
 
+// x[i0, i1, ...] with integer index tensors on the leading dims (an RPN's
+// `objectness[batch_idx, top_n_idx]`): the indices broadcast together and stacked on a last
+// axis pick, through gather_nd, the sub-tensors they name.
+V index_leading(NodeContext& c, const TExpr& x, const std::vector<TsVal>& idx) {
+  std::vector<TExpr> is;
+  for (size_t d = 0; d < idx.size(); ++d) {
+    if (idx[d].v.dtype() == DType::Bool) c.fail("indexing with a bool mask beside other index tensors is not supported");
+    is.push_back(as_i64_index(c, x, int64_t(d), idx[d].v));
+  }
+  TExpr zeros = c.op("mul", {is[0], c.i64(0)});  // the indices' common (broadcast) shape, all 0
+  for (size_t d = 1; d < is.size(); ++d) zeros = c.op("add", {zeros, c.op("mul", {is[d], c.i64(0)})});
+  std::vector<TExpr> cols;
+  for (const TExpr& i : is) cols.push_back(c.op("unsqueeze", {c.op("add", {i, zeros})}, Attrs{{"axes", std::vector<int64_t>{-1}}}));
+  TExpr at = c.op("concat", cols, Attrs{{"axis", int64_t(-1)}});
+  return {c.out(c.op("gather_nd", {x, at}, Attrs{{"batch_dims", int64_t(0)}}))};
+}
+
 V index(NodeContext& c) {
   TExpr x = c.tensor(0);
   auto idx = c.list_items(1);
-  int at = -1;
+  int at = -1, given = 0;
+  size_t leading = 0;
+  while (leading < idx.size() && idx[leading].kind != Kind::None) ++leading;
+  for (size_t i = 0; i < idx.size(); ++i) given += idx[i].kind != Kind::None;
+  if (given > 1 && size_t(given) == leading) return index_leading(c, x, std::vector<TsVal>(idx.begin(), idx.begin() + long(leading)));
   for (size_t i = 0; i < idx.size(); ++i)
     if (idx[i].kind != Kind::None) {
-      if (at >= 0) c.fail("indexing with more than one index tensor is not supported");
+      if (at >= 0) c.fail("indexing with more than one index tensor, other than on the leading dims, is not supported");
       at = int(i);
     }
   if (at < 0) return {c.out(x)};
   TExpr ix = idx[size_t(at)].v;
-  if (ix.dtype() == DType::Bool) c.fail("indexing with a bool mask is not supported");
+  if (ix.dtype() == DType::Bool) {
+    // x[mask] with a 1-D mask (detection's `scores[scores > threshold]`): the positions where
+    // it is true, gathered along its dim; how many is known at run time only.
+    if (ix.rank() != 1) c.fail("indexing with a bool mask of rank other than 1 is not supported");
+    TExpr where = c.op("reshape", {c.op("non_zero", {ix}), c.i64s({-1})});
+    return {c.out(c.op("gather", {x, where}, Attrs{{"axis", int64_t(at)}}))};
+  }
   return {c.out(c.op("gather", {x, as_i64_index(c, x, at, ix)}, Attrs{{"axis", int64_t(at)}}))};
 }
 
@@ -392,6 +445,8 @@ DType torch_dtype(NodeContext& c, int64_t code) { return dtype_from_code(c, code
 
 void register_shape_converters(ConverterTable& t) {
   t.add("aten::size", size);
+  // torch.onnx.operators.shape_as_tensor, which traced detection transforms call.
+  t.add("aten::_shape_as_tensor", [](NodeContext& c) { return V{c.out(c.op("shape", {c.tensor(0)}))}; });
   t.add("aten::view", reshape);
   t.add("aten::reshape", reshape);
   t.add("aten::view_as", [](NodeContext& c) { return V{c.out(c.op("reshape", {c.tensor(0), c.op("shape", {c.tensor(1)})}))}; });
@@ -427,6 +482,12 @@ void register_shape_converters(ConverterTable& t) {
     TExpr x = c.tensor(0);
     int64_t d = c.axis(c.int_arg(1), x.rank());
     return V{c.out(c.op("gather_elements", {x, c.cast(c.tensor(2), DType::I64)}, Attrs{{"axis", d}}))};
+  });
+  // scatter(self, dim, index, src): gather's inverse (torchvision's poolers map boxes to levels with it).
+  t.add("aten::scatter.src", [](NodeContext& c) {
+    TExpr x = c.tensor(0);
+    int64_t d = c.axis(c.int_arg(1), x.rank());
+    return V{c.out(c.op("scatter_elements", {x, c.cast(c.tensor(2), DType::I64), c.cast(c.tensor(3), x.dtype())}, Attrs{{"axis", d}}))};
   });
   t.add("aten::index_put", index_put);
   t.add("aten::to", to);

@@ -94,6 +94,18 @@ TEST_F(PlainTorchScript, WithoutATypeTheErrorShowsTheFlag) {
   EXPECT_NE(r.output.find("--input-type x=f32[...]"), std::string::npos) << r.output;
 }
 
+// A model calling torchvision::nms loads (its operator library is found on demand); with the
+// library unfindable, the error names the operator and says what to install or set.
+TEST_F(PlainTorchScript, TorchvisionOperatorsLoadOnDemand) {
+  const std::string nms = weft_inputs_model("nms");
+  testing::CommandResult r = weft("inspect " + nms);
+  EXPECT_EQ(r.status, 0) << r.output;
+  r = testing::run_command("WEFT_TORCHVISION_LIB=/nonexistent/_C.so " + std::string(WEFT_BINARY) + " inspect " + nms);
+  EXPECT_EQ(r.status, 1) << r.output;
+  for (const char* part : {"torchvision::nms", "/nonexistent/_C.so", "python3-torchvision", "WEFT_TORCHVISION_LIB"})
+    EXPECT_NE(r.output.find(part), std::string::npos) << part << " missing from: " << r.output;
+}
+
 // `weft run` of a scripted .pt needs no flag: the .npy files give dtype and rank, every dim stays open.
 TEST_F(PlainTorchScript, RunScriptedWithNpyInputsAndNoFlag) {
   for (int k : {0, 1}) run_and_compare(model("seq.pt"), "seq", k, {"input"}, 1);

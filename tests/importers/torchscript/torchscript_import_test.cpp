@@ -121,7 +121,9 @@ std::vector<std::string> model_names() {
                                  // ops real models need (issue 11)
                                  "interpolate", "interpolate_traced", "baddbmm_traced", "channel_shuffle", "channel_shuffle_traced",
                                  "dict_result", "transformer_scripted", "pad_norm_split", "pad_norm_split_traced",
-                                 "einsum_views", "einsum_views_traced", "attribute_state", "grid_sample", "grid_sample_traced"};
+                                 "einsum_views", "einsum_views_traced", "attribute_state", "grid_sample", "grid_sample_traced",
+                                 // a torchvision:: operator: its library loaded on demand (TorchvisionOps.h)
+                                 "nms", "roi_pooling_traced"};
   return names;
 }
 
