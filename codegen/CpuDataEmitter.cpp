@@ -129,7 +129,7 @@ std::string CpuFunctionEmitter::global_value(const Expr& g, const std::string& h
     args += (i ? ", " : "") + std::string("std::move(a") + std::to_string(i) + ")";
   }
   std::string v = fresh(hint.empty() ? name : hint);
-  line("static const " + T + " " + v + " = " + T + "::make([](" + params + ") { return " + inst.cpp_name + "(" + args + "); });  // @" +
+  line("static const " + T + " " + v + " = " + T + "::make([](" + params + ") { return " + cpp_instance_name(inst) + "(" + args + "); });  // @" +
        name);
   return v;
 }

@@ -46,6 +46,10 @@ std::string sanitize(const std::string& hint) {
 
 std::string cpp_function_name(const std::string& name) { return "fn_" + sanitize(name); }
 
+std::string cpp_instance_name(const FunctionInstance& inst) {
+  return cpp_function_name(inst.name) + (inst.ordinal >= 0 ? "__" + std::to_string(inst.ordinal) : "");
+}
+
 std::string unique_name(const std::string& hint, std::map<std::string, int>& used) {
   const std::string base = sanitize(hint.empty() ? "v" : hint);
   for (;;) {  // `x_1` may also have been taken by a variable the IR named so
@@ -80,7 +84,7 @@ std::string cpp_signature(const FunctionInstance& inst, const Function& fn) {
   const std::vector<std::string> names = cpp_param_names(fn);
   auto* ft = as_func(fn->checked_type);
   WEFT_ASSERT(ft, "codegen needs a type-checked module");
-  std::string s = cpp_type(substitute(ft->ret, inst.subst), fn->span) + " " + inst.cpp_name + "(";
+  std::string s = cpp_type(substitute(ft->ret, inst.subst), fn->span) + " " + cpp_instance_name(inst) + "(";
   for (size_t i = 0; i < fn->params.size(); ++i) {
     const Var& p = fn->params[i];
     s += (i ? ", " : "") + cpp_type(substitute(ft->params[i], inst.subst), p->span) + " " + names[i];
@@ -88,7 +92,9 @@ std::string cpp_signature(const FunctionInstance& inst, const Function& fn) {
   return s + ")";
 }
 
-std::string CpuFunctionEmitter::emit(const FunctionInstance& inst) {
+std::string CpuFunctionEmitter::emit(const lower::LoweredFunction& f) {
+  const FunctionInstance& inst = *f.instance;
+  lowered_ = &f;
   inst_ = &inst;
   subst_ = inst.subst;
   poly_closures_.clear();
@@ -104,7 +110,6 @@ std::string CpuFunctionEmitter::emit(const FunctionInstance& inst) {
   scope_.inst = &inst;
   scope_.params = fn_->params;
   scope_.ret = substitute(as_func(fn_->checked_type)->ret, inst.subst);
-  plan_ = plan_memory(fn_->body, [&](const Expr& e) { return type_of(e); });
   produced_.clear();
   tail(fn_->body);
   // Long straight-line bodies (a model's @main) are cut into chunks g++ optimizes one at a time.
@@ -157,21 +162,21 @@ std::string CpuFunctionEmitter::loop_wrapped(const std::string& body) const {
 }
 
 std::string CpuFunctionEmitter::plan_frame() const {
-  if (plan_.slots.empty()) return "";
+  if (lowered_->plan.slots.empty()) return "";
   std::string slots;
-  for (const PlannedSlot& sl : plan_.slots)
+  for (const lower::PlannedSlot& sl : lowered_->plan.slots)
     slots += (slots.empty() ? "" : ", ") + std::string("{") + std::to_string(sl.offset) + ", " + std::to_string(sl.block) +
              ", weft_rt::dl_dtype<" + cpu_ctype(sl.dtype, "") + ">()}";
-  return "  // Memory plan: " + std::to_string(plan_.slots.size()) + " intermediates of static shape share a " +
-         std::to_string(plan_.frame_bytes) + "-byte frame (" + std::to_string(plan_.naive_bytes) + " bytes unshared).\n" +
+  return "  // Memory plan: " + std::to_string(lowered_->plan.slots.size()) + " intermediates of static shape share a " +
+         std::to_string(lowered_->plan.frame_bytes) + "-byte frame (" + std::to_string(lowered_->plan.naive_bytes) + " bytes unshared).\n" +
          "  static const weft_rt::PlanSlot weft_plan_slots[] = {" + slots + "};\n" +
-         "  weft_rt::PlanFrame weft_plan(weft_plan_slots, " + std::to_string(plan_.slots.size()) + ", " +
-         std::to_string(plan_.frame_bytes) + ");\n";
+         "  weft_rt::PlanFrame weft_plan(weft_plan_slots, " + std::to_string(lowered_->plan.slots.size()) + ", " +
+         std::to_string(lowered_->plan.frame_bytes) + ");\n";
 }
 
 void CpuFunctionEmitter::release_dead(const ExprNode* after) {
-  auto it = plan_.release_after.find(after);
-  if (it == plan_.release_after.end()) return;
+  auto it = lowered_->plan.release_after.find(after);
+  if (it == lowered_->plan.release_after.end()) return;
   for (const ExprNode* p : it->second)
     if (auto v = produced_.find(p); v != produced_.end()) line(v->second + " = weft_rt::Tensor();  // last use");
 }
@@ -325,7 +330,7 @@ std::string CpuFunctionEmitter::op_call(const CallNode& call, const std::string&
     if (err.diagnostic().span.known()) throw;
     throw CompileError(span_of_use(self, fn_->span), err.diagnostic().message);
   }
-  if (auto slot = plan_.slot_of.find(&call); slot != plan_.slot_of.end())
+  if (auto slot = lowered_->plan.slot_of.find(&call); slot != lowered_->plan.slot_of.end())
     expr = "weft_plan.offer(" + std::to_string(slot->second) + ").take(" + expr + ")";
   std::string where = call.span.known() ? call.span.str() : "";
   std::string v = bind(rt, span_of_use(self, fn_->span), hint.empty() ? def->name : hint, expr, where);
@@ -348,7 +353,7 @@ std::string CpuFunctionEmitter::global_call(const CallNode& call, const std::str
   const FunctionInstance& inst = instances_.at_use(callee, ft, span_of_use(self, fn_->span));
   calls_[inst_].push_back(&inst);
   std::string args = args_of(call, as_func(ft)->params);
-  return bind(self, hint.empty() ? callee : hint, inst.cpp_name + "(" + args + ")", "@" + callee);
+  return bind(self, hint.empty() ? callee : hint, cpp_instance_name(inst) + "(" + args + ")", "@" + callee);
 }
 
 std::string CpuFunctionEmitter::closure_call(const CallNode& call, const std::string& hint) {
@@ -379,23 +384,16 @@ Expr CpuFunctionEmitter::bind_lets(Expr e) {
   return e;
 }
 
-// A call of the function being emitted, in tail position, with its own type arguments:
-// new parameter values (all read before any is written), then `continue`.
+// A self tail call (lowering found it: codegen/lower/TailCalls.h): new parameter values (all
+// read before any is written), then `continue`.
 bool CpuFunctionEmitter::self_tail_call(const Expr& e) {
+  if (!lowered_->tail_calls.calls.count(e.get())) return false;
   auto* call = as<CallNode>(e);
-  if (!call) return false;
-  if (auto* g = as<GlobalVarNode>(call->callee)) {
-    if (!scope_.inst || g->name != scope_.inst->name) return false;
-    if (&instances_.at_use(g->name, type_of(call->callee), span_of_use(e, fn_->span)) != scope_.inst) return false;
-  } else if (auto* v = as<VarNode>(call->callee)) {
-    if (!scope_.self || v != scope_.self) return false;
-    if (poly_closures_.count(v)) {  // a polymorphic literal loops only at the instance being emitted
-      TypeSubst inst;
-      auto active = poly_key_.find(v);
-      if (active == poly_key_.end() || active->second != poly_instance(*call, v, inst)) return false;
-    }
-  } else {
-    return false;
+  if (auto* v = as<VarNode>(call->callee); v && poly_closures_.count(v)) {
+    // A polymorphic literal loops only at the instance being emitted.
+    TypeSubst inst;
+    auto active = poly_key_.find(v);
+    if (active == poly_key_.end() || active->second != poly_instance(*call, v, inst)) return false;
   }
   const std::vector<Var>& params = scope_.params;
   std::vector<std::string> next;  // "" where the argument is the parameter itself

@@ -6,16 +6,22 @@
 #include <string>
 #include <vector>
 
-#include "codegen/CpuInstances.h"
-#include "codegen/MemoryPlan.h"
 #include "codegen/SharedFunctors.h"
 #include "codegen/Weights.h"
+#include "codegen/lower/Lowered.h"
 #include "ir/Module.h"
 
 namespace weft::codegen {
 
+using lower::FunctionInstance;
+using lower::Instances;
+using lower::TypeSubst;
+using lower::match_type;
+
 // The C++ name of global function @name (of its only instance when monomorphic).
 std::string cpp_function_name(const std::string& name);
+// fn_name, or fn_name__N for the N-th instance of a polymorphic function.
+std::string cpp_instance_name(const FunctionInstance& inst);
 // `R fn_name(weft_rt::Tensor a, ...)`, the signature of an instance (params by value: a loop reassigns them).
 std::string cpp_signature(const FunctionInstance& inst, const Function& fn);
 
@@ -25,16 +31,14 @@ class CpuFunctionEmitter {
   // against it (the test suites' mode); otherwise only calls with run-time dims do.
   CpuFunctionEmitter(const Module& m, Weights& weights, Instances& instances, bool check_shapes = false)
       : module_(m), weights_(weights), instances_(instances), check_shapes_(check_shapes) {}
-  // The definition of `inst`, preceded by a comment with its IR signature. Instances it
-  // calls or uses as values are requested from `instances`.
-  std::string emit(const FunctionInstance& inst);
+  // The definition of the lowered instance `f`, preceded by a comment with its IR signature.
+  // Instances it calls or uses as values are requested from `instances`.
+  std::string emit(const lower::LoweredFunction& f);
   // Whether the code emitted so far may recurse without bound on the C++ stack: a cycle of
   // calls between instances (self tail calls are loops, not calls), or any call of a
   // closure (which may reach itself through a captured value or a reference). Such a
   // model runs on a thread with a large stack, as the interpreter does.
   bool may_recurse() const;
-  // The memory plan of the instance emit() emitted last.
-  const MemoryPlan& last_plan() const { return plan_; }
   // The file-scope lambdas the emitted functions name (print before them).
   std::string shared_functors() const { return functors_.definitions(); }
 
@@ -89,7 +93,7 @@ class CpuFunctionEmitter {
   Weights& weights_;
   Instances& instances_;
   bool check_shapes_ = false;
-  MemoryPlan plan_;                                   // of the global instance being emitted
+  const lower::LoweredFunction* lowered_ = nullptr;   // the global instance being emitted
   std::map<const ExprNode*, std::string> produced_;   // op call -> the C++ variable holding its result
   const FunctionInstance* inst_ = nullptr;
   TypeSubst subst_;  // the instance's type arguments, and those of a polymorphic closure being emitted

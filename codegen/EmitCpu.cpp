@@ -5,7 +5,6 @@
 #include <set>
 
 #include "codegen/CpuFunctionEmitter.h"
-#include "codegen/CpuInstances.h"
 #include "codegen/CpuTypes.h"
 #include "codegen/Weights.h"
 #include "ir/Sharing.h"
@@ -131,7 +130,7 @@ CpuSource emit_cpu(const Module& m, const std::string& name, const CpuEmitOption
   // types the generator cannot lower, does not stop a model), each polymorphic one once per
   // instance, in the order they are first used.
   Weights weights(options.weights_file);
-  Instances instances(m);
+  Instances instances(m, "CPU code generation");
   CpuFunctionEmitter fe(m, weights, instances, options.check_shapes);
   instances.monomorphic("main", main->span);
   std::string decls, functions;
@@ -139,10 +138,11 @@ CpuSource emit_cpu(const Module& m, const std::string& name, const CpuEmitOption
   while (const FunctionInstance* inst = instances.next()) {
     decls += "static " + cpp_signature(*inst, m.function(inst->name)) + ";\n";
     // The definition opens with its IR comment line; `static` goes on the signature.
-    std::string def = fe.emit(*inst);
-    planned += fe.last_plan().slots.size();
-    frames += fe.last_plan().frame_bytes;
-    unshared += fe.last_plan().naive_bytes;
+    const lower::LoweredFunction lowered = lower::lower_function(m, *inst, instances);
+    std::string def = fe.emit(lowered);
+    planned += lowered.plan.slots.size();
+    frames += lowered.plan.frame_bytes;
+    unshared += lowered.plan.naive_bytes;
     size_t sig = def.find('\n') + 1;
     functions += "\n" + def.substr(0, sig) + "static " + def.substr(sig);
   }
