@@ -2,7 +2,7 @@
 // instances keyed by representation, fusion groups and the memory plan, and that the CPU emitter prints from it.
 #include <gtest/gtest.h>
 
-#include "codegen/EmitCpu.h"
+#include "codegen/cpu/EmitCpu.h"
 #include "codegen/lower/Lowered.h"
 #include "ir/ExprFunctor.h"
 #include "tests/codegen/CompiledModel.h"
