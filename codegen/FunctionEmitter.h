@@ -22,7 +22,7 @@ using lower::match_type;
 std::string cpp_function_name(const std::string& name);
 // fn_name, or fn_name__N for the N-th instance of a polymorphic function.
 std::string cpp_instance_name(const FunctionInstance& inst);
-// `R fn_name(weft_rt::Tensor a, ...)`, the signature of an instance (params by value: a loop reassigns them).
+// `R fn_name(T a, ...)`, the signature of an instance (params by value: a loop reassigns them).
 std::string cpp_signature(const FunctionInstance& inst, const Function& fn, const Target& target);
 
 // Prints host C++ for every construct but operator calls, frames and the tensor type, which it
