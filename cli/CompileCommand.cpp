@@ -12,8 +12,8 @@
 #include "cli/ModelLoader.h"
 #include "cli/PassFlags.h"
 #include "codegen/CompileCache.h"
-#include "codegen/EmitCpu.h"
-#include "codegen/Toolchain.h"
+#include "codegen/cpu/EmitCpu.h"
+#include "codegen/cpu/Toolchain.h"
 
 namespace weft::cli {
 

@@ -9,8 +9,8 @@
 #include <filesystem>
 #include <random>
 
-#include "codegen/EmitCpu.h"
-#include "codegen/Toolchain.h"
+#include "codegen/cpu/EmitCpu.h"
+#include "codegen/cpu/Toolchain.h"
 #include "ir/Interpreter.h"
 #include "ir/Parser.h"
 #include "ir/TypeInference.h"

@@ -6,8 +6,8 @@
 #include <thread>
 
 #include "CompiledModel.h"
-#include "codegen/EmitCpu.h"
-#include "codegen/Toolchain.h"
+#include "codegen/cpu/EmitCpu.h"
+#include "codegen/cpu/Toolchain.h"
 #include "tests/support/TestSupport.h"
 
 namespace weft::testing {

@@ -4,7 +4,7 @@
 
 #include <thread>
 
-#include "codegen/MemoryPlan.h"
+#include "codegen/lower/MemoryPlan.h"
 #include "tests/codegen/CompiledModel.h"
 #include "weft/rt/Tensor.h"
 
@@ -23,13 +23,13 @@ def @main(%x: f32[64, 64], %y: f32[64, 64]) -> f32[64, 64] {
 }
 )";
 
-codegen::MemoryPlan plan_main(const Module& m) {
-  return codegen::plan_memory(m.main()->body, [](const Expr& e) { return e->checked_type; });
+lower::MemoryPlan plan_main(const Module& m) {
+  return lower::plan_memory(m.main()->body, [](const Expr& e) { return e->checked_type; });
 }
 
 TEST(MemoryPlan, AChainSharesTwoSlotsAndReleasesEachValueAfterItsLastRead) {
   Module m = parse_checked(kChain);
-  codegen::MemoryPlan plan = plan_main(m);
+  lower::MemoryPlan plan = plan_main(m);
   // a..e are planned (the returned relu is not: it leaves the function).
   ASSERT_EQ(plan.slots.size(), 5u);
   const size_t block = 64 * 64 * 4 + 64;
@@ -54,7 +54,7 @@ def @main(%x: f32[4], %n: f32[k]) -> (f32[4], f32[4], f32[k]) {
   (%f(%x), %c, %t)
 }
 )");
-  codegen::MemoryPlan plan = plan_main(m);
+  lower::MemoryPlan plan = plan_main(m);
   // %a is read by a closure, %b passed to a function: neither is ours to place. %s is released
   // after its last read but has a symbolic dim, so it comes from the pool.
   EXPECT_TRUE(plan.slots.empty());
@@ -72,7 +72,7 @@ def @main(%x: f32[16], %p: bool[]) -> f32[16] {
   tanh(%z)
 }
 )");
-  codegen::MemoryPlan plan = plan_main(m);
+  lower::MemoryPlan plan = plan_main(m);
   // %a (read in the then-branch), %t and %u are placed; %a must not share bytes with %u, which
   // the else-branch computes after the then-branch's reads in program order.
   ASSERT_EQ(plan.slots.size(), 4u);  // a, t, u, z
@@ -81,8 +81,8 @@ def @main(%x: f32[16], %p: bool[]) -> f32[16] {
   auto* else_u = as<LetNode>(as<IfNode>(let_r->value)->else_branch);
   ASSERT_TRUE(let_a && let_r && else_u);
   ASSERT_TRUE(plan.slot_of.count(let_a->value.get()) && plan.slot_of.count(else_u->value.get()));
-  const codegen::PlannedSlot& a = plan.slots[size_t(plan.slot_of.at(let_a->value.get()))];
-  const codegen::PlannedSlot& u = plan.slots[size_t(plan.slot_of.at(else_u->value.get()))];
+  const lower::PlannedSlot& a = plan.slots[size_t(plan.slot_of.at(let_a->value.get()))];
+  const lower::PlannedSlot& u = plan.slots[size_t(plan.slot_of.at(else_u->value.get()))];
   EXPECT_TRUE(a.offset + a.block <= u.offset || u.offset + u.block <= a.offset) << "a and u overlap in the frame";
 }
 

@@ -8,7 +8,7 @@
 #include <algorithm>
 
 #include "CompiledChecks.h"
-#include "codegen/EmitCpu.h"
+#include "codegen/cpu/EmitCpu.h"
 
 namespace weft::testing {
 namespace {

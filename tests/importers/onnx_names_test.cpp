@@ -7,7 +7,7 @@
 #include <sstream>
 #include <nlohmann/json.hpp>
 
-#include "codegen/EmitCpu.h"
+#include "codegen/cpu/EmitCpu.h"
 #include "importers/onnx/OnnxImporter.h"
 #include "ir/Interpreter.h"
 #include "ir/NpyIO.h"

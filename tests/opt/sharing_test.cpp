@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "CompiledModel.h"
-#include "codegen/EmitCpu.h"
+#include "codegen/cpu/EmitCpu.h"
 #include "ir/Interpreter.h"
 #include "ir/Parser.h"
 #include "ir/Printer.h"

@@ -17,8 +17,8 @@
 #include <map>
 #include <sstream>
 
-#include "codegen/EmitCpu.h"
-#include "codegen/Toolchain.h"
+#include "codegen/cpu/EmitCpu.h"
+#include "codegen/cpu/Toolchain.h"
 #include "ir/Error.h"
 #include "cli/host/ApiValues.h"
 #include "tests/support/BatchMerge.h"

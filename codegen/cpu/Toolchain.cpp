@@ -1,5 +1,5 @@
 // Toolchain.cpp - the compiler driver: temp build dir, runtime headers, g++, atomic rename.
-#include "codegen/Toolchain.h"
+#include "codegen/cpu/Toolchain.h"
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -15,7 +15,7 @@
 #include <sstream>
 
 #include "codegen/CompileCache.h"
-#include "codegen/RuntimeArchive.h"
+#include "codegen/cpu/RuntimeArchive.h"
 #include "ir/Error.h"
 #include "weft/rt/Hash.h"
 
@@ -76,9 +76,9 @@ int run_process(const std::vector<std::string>& argv, const fs::path& cwd, const
 // The archive's place inside a build directory (copied there by write_tree).
 std::string archive_in_tree(const RuntimeArchive& a) { return "lib/libweft_rt_" + a.level + ".a"; }
 
-// g++ -c: the generated source to NAME.o. The runtime's heavy kernels are only declared when
-// an archive is linked (WEFT_RT_PRECOMPILED, weft/rt/Precompiled.h).
-// The flags that decide how the runtime header is compiled (a precompiled header must match them).
+// The flags that decide how the runtime header is compiled (a precompiled header must match
+// them). The runtime's heavy kernels are only declared when an archive is linked
+// (WEFT_RT_PRECOMPILED, weft/rt/Precompiled.h).
 std::vector<std::string> language_flags(const ToolchainOptions& o, const RuntimeArchive& a) {
   std::vector<std::string> cmd = {"-std=c++20", "-O" + std::to_string(o.opt_level), "-march=" + o.cpu, "-fPIC", "-fvisibility=hidden"};
   if (!a.path.empty()) cmd.push_back("-DWEFT_RT_PRECOMPILED");
@@ -86,26 +86,38 @@ std::vector<std::string> language_flags(const ToolchainOptions& o, const Runtime
   return cmd;
 }
 
+// The compiler, its flags and the libraries, which the command lines below are made of.
+BuildRecipe recipe(const std::string& name, const ToolchainOptions& o, const RuntimeArchive& a) {
+  BuildRecipe r;
+  r.compiler = o.compiler;
+  r.compile_flags = language_flags(o, a);
+  // libstdc++ inside, only the API exported.
+  r.link_flags = {"-shared", "-static-libstdc++", "-static-libgcc", "-Wl,--version-script=exports.map", "-Wl,-soname,lib" + name + ".so"};
+  r.link_flags.insert(r.link_flags.end(), o.extra_flags.begin(), o.extra_flags.end());
+  if (!a.path.empty()) r.libraries.push_back(archive_in_tree(a));
+  return r;
+}
+
 // g++ -c: the generated source to NAME.o. `pch` is a directory holding weft/runtime.h.gch, put
 // before -Iinclude (build.sh is written without it: it rebuilds from the headers alone).
 std::vector<std::string> compile_command(const std::string& name, const ToolchainOptions& o, const RuntimeArchive& a,
                                          const std::string& pch = "") {
-  std::vector<std::string> cmd = {o.compiler};
-  const std::vector<std::string> flags = language_flags(o, a);
-  cmd.insert(cmd.end(), flags.begin(), flags.end());
+  const BuildRecipe r = recipe(name, o, a);
+  std::vector<std::string> cmd = {r.compiler};
+  cmd.insert(cmd.end(), r.compile_flags.begin(), r.compile_flags.end());
   if (!pch.empty()) cmd.push_back("-I" + pch);
   cmd.insert(cmd.end(), {"-Iinclude", "-Wa,-I.", "-c", name + ".cpp", "-o", name + ".o"});
   return cmd;
 }
 
-// g++ -shared: NAME.o and the archive into the library, libstdc++ inside, only the API exported.
+// g++ -shared: NAME.o and the archive into the library.
 std::vector<std::string> link_command(const std::string& name, const ToolchainOptions& o, const RuntimeArchive& a,
                                       const std::string& output, bool external_weights) {
-  std::vector<std::string> cmd = {o.compiler, "-shared", "-static-libstdc++", "-static-libgcc",
-                                  "-Wl,--version-script=exports.map", "-Wl,-soname,lib" + name + ".so"};
-  cmd.insert(cmd.end(), o.extra_flags.begin(), o.extra_flags.end());
+  const BuildRecipe r = recipe(name, o, a);
+  std::vector<std::string> cmd = {r.compiler};
+  cmd.insert(cmd.end(), r.link_flags.begin(), r.link_flags.end());
   cmd.insert(cmd.end(), {"-o", output, name + ".o"});
-  if (!a.path.empty()) cmd.push_back(archive_in_tree(a));
+  cmd.insert(cmd.end(), r.libraries.begin(), r.libraries.end());
   // dladdr (finding the sidecar beside the library) lives in libdl before glibc 2.34; as-needed
   // keeps libdl out of the dependencies where libc has it.
   if (external_weights) cmd.insert(cmd.end(), {"-Wl,--push-state,--as-needed", "-ldl", "-Wl,--pop-state"});
@@ -308,6 +320,11 @@ std::string precompiled_header(const ToolchainOptions& o, const RuntimeArchive& 
 }
 
 }  // namespace
+
+BuildRecipe cpu_build_recipe(const std::string& name, const ToolchainOptions& options) {
+  const ToolchainOptions o = resolved(options);
+  return recipe(name, o, pick_archive(o));
+}
 
 void write_source_tree(const CpuSource& src, const std::string& name, const std::string& dir, const ToolchainOptions& options) {
   const ToolchainOptions o = resolved(options);

@@ -1,42 +1,44 @@
-// CpuFunctionEmitter.h - one IR function instance as one C++ function: A-normal form, self tail calls as a loop,
-// closures as lambdas, ADT values, match and references over the runtime's value types (rt/Values.h).
+// FunctionEmitter.h - the host emitter of one lowered function instance: A-normal form, self tail calls as a loop,
+// closures as lambdas, ADT values, match and references over the runtime's value types (rt/Values.h); the target prints operator calls.
 #pragma once
 
 #include <map>
 #include <string>
 #include <vector>
 
-#include "codegen/CpuInstances.h"
-#include "codegen/MemoryPlan.h"
-#include "codegen/SharedFunctors.h"
+#include "codegen/Target.h"
 #include "codegen/Weights.h"
+#include "codegen/lower/Lowered.h"
 #include "ir/Module.h"
 
 namespace weft::codegen {
 
+using lower::FunctionInstance;
+using lower::Instances;
+using lower::TypeSubst;
+using lower::match_type;
+
 // The C++ name of global function @name (of its only instance when monomorphic).
 std::string cpp_function_name(const std::string& name);
-// `R fn_name(weft_rt::Tensor a, ...)`, the signature of an instance (params by value: a loop reassigns them).
-std::string cpp_signature(const FunctionInstance& inst, const Function& fn);
+// fn_name, or fn_name__N for the N-th instance of a polymorphic function.
+std::string cpp_instance_name(const FunctionInstance& inst);
+// `R fn_name(T a, ...)`, the signature of an instance (params by value: a loop reassigns them).
+std::string cpp_signature(const FunctionInstance& inst, const Function& fn, const Target& target);
 
-class CpuFunctionEmitter {
+// Prints host C++ for every construct but operator calls, frames and the tensor type, which it
+// asks of `target` (codegen/Target.h).
+class FunctionEmitter {
  public:
-  // check_shapes: every op call runs its shape function and checks its kernel's result
-  // against it (the test suites' mode); otherwise only calls with run-time dims do.
-  CpuFunctionEmitter(const Module& m, Weights& weights, Instances& instances, bool check_shapes = false)
-      : module_(m), weights_(weights), instances_(instances), check_shapes_(check_shapes) {}
-  // The definition of `inst`, preceded by a comment with its IR signature. Instances it
-  // calls or uses as values are requested from `instances`.
-  std::string emit(const FunctionInstance& inst);
+  FunctionEmitter(const Module& m, Weights& weights, Instances& instances, Target& target)
+      : module_(m), weights_(weights), instances_(instances), target_(target) {}
+  // The definition of the lowered instance `f`, preceded by a comment with its IR signature.
+  // Instances it calls or uses as values are requested from `instances`.
+  std::string emit(const lower::LoweredFunction& f);
   // Whether the code emitted so far may recurse without bound on the C++ stack: a cycle of
   // calls between instances (self tail calls are loops, not calls), or any call of a
   // closure (which may reach itself through a captured value or a reference). Such a
   // model runs on a thread with a large stack, as the interpreter does.
   bool may_recurse() const;
-  // The memory plan of the instance emit() emitted last.
-  const MemoryPlan& last_plan() const { return plan_; }
-  // The file-scope lambdas the emitted functions name (print before them).
-  std::string shared_functors() const { return functors_.definitions(); }
 
  private:
   // The function whose body is being emitted: a global instance or a closure literal.
@@ -62,7 +64,7 @@ class CpuFunctionEmitter {
   std::string bind(const Type& t, const Span& where, const std::string& hint, const std::string& expr, const std::string& comment);
   std::string bind(const Expr& e, const std::string& hint, const std::string& expr, const std::string& comment);
 
-  // ADTs, match, closures and references (CpuDataEmitter.cpp).
+  // ADTs, match, closures and references (DataEmitter.cpp).
   std::string ctor_call(const CallNode& call, const std::string& hint);
   std::string ctor_value(const ConstructorNode& c, const Type& t, const Span& where, const std::string& hint);
   std::string global_value(const Expr& g, const std::string& hint);
@@ -81,15 +83,14 @@ class CpuFunctionEmitter {
   std::string fresh(const std::string& hint);
   void line(const std::string& s);
   std::string loop_wrapped(const std::string& body) const;
-  std::string plan_frame() const;             // the frame declaration of the function's memory plan, or ""
   void release_dead(const ExprNode* after);   // drops the results the plan says die after `after`
   [[noreturn]] void unsupported(const Expr& e, const std::string& what);
 
   const Module& module_;
   Weights& weights_;
   Instances& instances_;
-  bool check_shapes_ = false;
-  MemoryPlan plan_;                                   // of the global instance being emitted
+  Target& target_;
+  const lower::LoweredFunction* lowered_ = nullptr;   // the global instance being emitted
   std::map<const ExprNode*, std::string> produced_;   // op call -> the C++ variable holding its result
   const FunctionInstance* inst_ = nullptr;
   TypeSubst subst_;  // the instance's type arguments, and those of a polymorphic closure being emitted
@@ -100,7 +101,6 @@ class CpuFunctionEmitter {
   Function fn_;
   Scope scope_;
   std::string out_;
-  SharedFunctors functors_;  // across all functions of the module
   int indent_ = 1;
   std::map<const VarNode*, std::string> vars_;
   std::map<std::string, int> used_;  // shared by nested lambdas, so their names never shadow a capture

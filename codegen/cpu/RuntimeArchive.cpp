@@ -1,5 +1,5 @@
 // RuntimeArchive.cpp - the ISA level of a -march value and the precompiled runtime archive for it.
-#include "codegen/RuntimeArchive.h"
+#include "codegen/cpu/RuntimeArchive.h"
 
 #include <stdio.h>
 

@@ -1,16 +1,14 @@
-// EmitCpu.cpp - the generated source of a module: constants, functions, @main's entry and the C API table.
-#include "codegen/EmitCpu.h"
+// EmitModule.cpp - the generated source of a module: constants, functions, @main's entry and the C API table.
+#include "codegen/EmitModule.h"
 
 #include <cctype>
 #include <set>
 
-#include "codegen/CpuFunctionEmitter.h"
-#include "codegen/CpuInstances.h"
-#include "codegen/CpuTypes.h"
+#include "codegen/FunctionEmitter.h"
+#include "codegen/HostTypes.h"
 #include "codegen/Weights.h"
 #include "ir/Sharing.h"
 #include "ir/OutputNames.h"
-#include "ir/ops/CpuEmit.h"
 
 namespace weft::codegen {
 
@@ -49,18 +47,18 @@ int io_kind(const Type& t, const TensorTypeNode*& elem) {
 
 const char* const kIoKinds = "tensors, lists of tensors, optional tensors and optional lists of tensors";
 
-void flatten_result(const Type& t, const std::string& path, const Span& where, const Tags& tags, std::vector<Io>& out) {
+void flatten_result(const Type& t, const std::string& path, const Span& where, const Tags& tags, const Target& target, std::vector<Io>& out) {
   if (auto* tup = as_tuple(t)) {
     for (size_t i = 0; i < tup->fields.size(); ++i)
-      flatten_result(tup->fields[i], "std::get<" + std::to_string(i) + ">(" + path + ")", where, tags, out);
+      flatten_result(tup->fields[i], "std::get<" + std::to_string(i) + ">(" + path + ")", where, tags, target, out);
     return;
   }
   const TensorTypeNode* elem = nullptr;
   int kind = io_kind(t, elem);
   if (kind < 0)
-    throw CompileError(where, "CPU code generation: @main returns " + type_str(t) + "; the outputs of a compiled library are " +
+    throw CompileError(where, target.name() + " code generation: @main returns " + type_str(t) + "; the outputs of a compiled library are " +
                                   kIoKinds + " (tuples of them are flattened)");
-  cpu_ctype(elem->dtype, "");
+  target.element_type(elem->dtype);  // rejects dtypes the target has no element type for
   const std::string c = std::to_string(tags.cons), sm = std::to_string(tags.some);
   const std::string conv[] = {"weft_rt::out_tensor(" + path + ")", "weft_rt::out_list(" + path + ", " + c + ")",
                               "weft_rt::out_option(" + path + ", " + sm + ")",
@@ -68,13 +66,13 @@ void flatten_result(const Type& t, const std::string& path, const Span& where, c
   out.push_back({"output" + std::to_string(out.size()), conv[kind], elem, kind});
 }
 
-Io input_io(const Var& p, size_t i, const Tags& tags) {
+Io input_io(const Var& p, size_t i, const Tags& tags, const Target& target) {
   const TensorTypeNode* elem = nullptr;
   int kind = io_kind(p->checked_type, elem);
   if (kind < 0)
-    throw CompileError(p->span, "CPU code generation: @main parameter %" + p->name_hint + " has type " + type_str(p->checked_type) +
+    throw CompileError(p->span, target.name() + " code generation: @main parameter %" + p->name_hint + " has type " + type_str(p->checked_type) +
                                     "; the inputs of a compiled library are " + kIoKinds);
-  cpu_ctype(elem->dtype, "");
+  target.element_type(elem->dtype);
   const std::string in = "in[" + std::to_string(i) + "]";
   const std::string cn = std::to_string(tags.cons) + ", " + std::to_string(tags.nil);
   const std::string sn = std::to_string(tags.some) + ", " + std::to_string(tags.none);
@@ -83,10 +81,10 @@ Io input_io(const Var& p, size_t i, const Tags& tags) {
   return {p->name_hint, conv[kind], elem, kind};
 }
 
-std::string dtype_expr(DType d) { return "weft_rt::dl_dtype<" + cpu_ctype(d, "") + ">()"; }
+std::string dtype_expr(DType d, const Target& target) { return "weft_rt::dl_dtype<" + target.element_type(d) + ">()"; }
 
 // The IoDesc array for `ios` and the shape / dim-name arrays it points to.
-std::string io_table(const std::string& table, const std::vector<Io>& ios) {
+std::string io_table(const std::string& table, const std::vector<Io>& ios, const Target& target) {
   std::string s, rows;
   for (size_t i = 0; i < ios.size(); ++i) {
     const Io& io = ios[i];
@@ -102,7 +100,7 @@ std::string io_table(const std::string& table, const std::vector<Io>& ios) {
     }
     // An unranked tensor (f32[*]) is ndim -1 with no shape: the library takes any rank.
     const int ndim = io.type->has_rank() ? io.type->rank() : -1;
-    rows += "    {" + c_string(io.name) + ", " + dtype_expr(io.type->dtype) + ", " + std::to_string(ndim) + ", " +
+    rows += "    {" + c_string(io.name) + ", " + dtype_expr(io.type->dtype, target) + ", " + std::to_string(ndim) + ", " +
             (scalar ? "nullptr" : arr + "_shape") + ", " + (scalar ? "nullptr" : arr + "_dims") + ", " + std::to_string(io.kind) +
             "},  // " + type_str(Type(const_cast<TensorTypeNode*>(io.type))) + "\n";
   }
@@ -119,10 +117,11 @@ void check_library_name(const std::string& name) {
   if (name == "weft_model") throw CompileError("library name 'weft_model' would export weft_model_api twice; pick another");
 }
 
-CpuSource emit_cpu(const Module& m, const std::string& name, const CpuEmitOptions& options) {
+GeneratedSource emit_module(const Module& m, const std::string& name, Target& target, const EmitOptions& options) {
   check_library_name(name);
   Function main = m.main();
-  if (!main) throw CompileError("CPU code generation: the module has no @main");
+  const std::string generator = target.name() + " code generation";
+  if (!main) throw CompileError(generator + ": the module has no @main");
   // The emitter prints one computation per node it meets; a node under two parents would
   // be computed twice. The pipelines' to-a-normal-form pass binds such nodes once.
   check_unshared(m);
@@ -131,26 +130,27 @@ CpuSource emit_cpu(const Module& m, const std::string& name, const CpuEmitOption
   // types the generator cannot lower, does not stop a model), each polymorphic one once per
   // instance, in the order they are first used.
   Weights weights(options.weights_file);
-  Instances instances(m);
-  CpuFunctionEmitter fe(m, weights, instances, options.check_shapes);
+  Instances instances(m, generator);
+  FunctionEmitter fe(m, weights, instances, target);
   instances.monomorphic("main", main->span);
   std::string decls, functions;
   size_t planned = 0, frames = 0, unshared = 0;
   while (const FunctionInstance* inst = instances.next()) {
-    decls += "static " + cpp_signature(*inst, m.function(inst->name)) + ";\n";
+    decls += "static " + cpp_signature(*inst, m.function(inst->name), target) + ";\n";
     // The definition opens with its IR comment line; `static` goes on the signature.
-    std::string def = fe.emit(*inst);
-    planned += fe.last_plan().slots.size();
-    frames += fe.last_plan().frame_bytes;
-    unshared += fe.last_plan().naive_bytes;
+    const lower::LoweredFunction lowered = lower::lower_function(m, *inst, instances);
+    std::string def = fe.emit(lowered);
+    planned += lowered.plan.slots.size();
+    frames += lowered.plan.frame_bytes;
+    unshared += lowered.plan.naive_bytes;
     size_t sig = def.find('\n') + 1;
     functions += "\n" + def.substr(0, sig) + "static " + def.substr(sig);
   }
 
   const Tags tags(m);
   std::vector<Io> inputs, outputs;
-  for (size_t i = 0; i < main->params.size(); ++i) inputs.push_back(input_io(main->params[i], i, tags));
-  flatten_result(as_func(main->checked_type)->ret, "r", main->span, tags, outputs);
+  for (size_t i = 0; i < main->params.size(); ++i) inputs.push_back(input_io(main->params[i], i, tags, target));
+  flatten_result(as_func(main->checked_type)->ret, "r", main->span, tags, target, outputs);
   if (main->attrs.has(kFunctionAttrOutputNames)) {
     const std::vector<std::string>& names = main->attrs.get_strings(kFunctionAttrOutputNames);
     if (names.size() == outputs.size())
@@ -166,17 +166,15 @@ CpuSource emit_cpu(const Module& m, const std::string& name, const CpuEmitOption
   if (inputs.empty()) entry += "  (void)in;\n";
   for (size_t i = 0; i < outputs.size(); ++i) entry += "  out[" + std::to_string(i) + "] = " + outputs[i].path + ";\n";
   entry += "}\n\n";
-  entry += io_table("inputs", inputs) + io_table("outputs", outputs);
+  entry += io_table("inputs", inputs, target) + io_table("outputs", outputs, target);
   entry += "\nstatic const weft_rt::ModelDesc model = {" + c_string(name) + ", inputs, " + std::to_string(inputs.size()) +
            ", outputs, " + std::to_string(outputs.size()) + ", run_main, weft_weights_source, " + (fe.may_recurse() ? "true" : "false") + "};\n";
 
   std::string src = "// " + name + ".cpp - generated by weft from @main and the functions it calls; compiled into lib" + name +
                     ".so.\n// One C++ function per IR function; comments cite the IR. Do not edit.\n";
-  // The runtime first: weft compile may have a precompiled header of it, which g++ uses only
-  // for the first include of the file (Toolchain.h).
-  src += "#include \"weft/runtime.h\"\n\n#include <cmath>\n#include <tuple>\n#include <utility>\n\n";
+  src += target.prologue();
   src += weights.declarations();
-  src += "\nnamespace {\n\n" + fe.shared_functors() + decls + functions + "\n" + entry + "\n}  // namespace\n\n";
+  src += "\nnamespace {\n\n" + target.file_scope() + decls + functions + "\n" + entry + "\n}  // namespace\n\n";
   // With a precompiled runtime (weft/rt/Precompiled.h) the API table's code is in the archive.
   src += "#ifdef WEFT_RT_PRECOMPILED\nWEFT_RT_DEFINE_LINKED_API(model, " + name + ")\n#else\nWEFT_RT_DEFINE_API(model, " + name +
          ")\n#endif\n";

@@ -1,6 +1,6 @@
-// CpuDataEmitter.cpp - the emitter's data constructs: ADT values and match, closures (lambdas), references.
-#include "codegen/CpuFunctionEmitter.h"
-#include "codegen/CpuTypes.h"
+// DataEmitter.cpp - the host emitter's data constructs: ADT values and match, closures (lambdas), references.
+#include "codegen/FunctionEmitter.h"
+#include "codegen/HostTypes.h"
 #include "codegen/IrComment.h"
 #include "ir/ExprSnippet.h"
 #include "ir/Lexer.h"
@@ -9,36 +9,36 @@ namespace weft::codegen {
 
 // ---- ADT values ---------------------------------------------------------------------------------
 
-std::string CpuFunctionEmitter::ctor_call(const CallNode& call, const std::string& hint) {
+std::string FunctionEmitter::ctor_call(const CallNode& call, const std::string& hint) {
   const Expr self(&call);
   auto* c = as<ConstructorNode>(call.callee);
   const Type t = type_of(self);
   std::vector<Type> fields = ctor_field_types(*c, t);
   std::string args = args_of(call, fields);
-  std::string tparams = ctor_field_cpp_types(*c, t, span_of_use(self, fn_->span));
+  std::string tparams = ctor_field_cpp_types(*c, t, span_of_use(self, fn_->span), target_);
   std::string expr = "weft_rt::Adt::make" + (tparams.empty() ? "" : "<" + tparams + ">") + "(" + std::to_string(c->tag) +
                      (args.empty() ? "" : ", " + args) + ")";
   return bind(self, hint.empty() ? c->name : hint, expr, c->name);
 }
 
 // A constructor as a value: a field-less one is the ADT value itself, one with fields a function.
-std::string CpuFunctionEmitter::ctor_value(const ConstructorNode& c, const Type& t, const Span& where, const std::string& hint) {
+std::string FunctionEmitter::ctor_value(const ConstructorNode& c, const Type& t, const Span& where, const std::string& hint) {
   if (c.fields.empty()) return bind(t, where, hint.empty() ? c.name : hint, "weft_rt::Adt::make(" + std::to_string(c.tag) + ")", c.name);
   auto* f = as_func(t);
   WEFT_ASSERT(f, "a constructor with fields used at a non-function type");
-  const std::string T = cpp_type(t, where);
+  const std::string T = cpp_type(t, where, target_);
   std::string params = "const " + T + "&", args;
   for (size_t i = 0; i < f->params.size(); ++i) {
-    params += ", " + cpp_type(f->params[i], where) + " a" + std::to_string(i);
+    params += ", " + cpp_type(f->params[i], where, target_) + " a" + std::to_string(i);
     args += ", std::move(a" + std::to_string(i) + ")";
   }
-  std::string make = "weft_rt::Adt::make<" + ctor_field_cpp_types(c, f->ret, where) + ">(" + std::to_string(c.tag) + args + ")";
+  std::string make = "weft_rt::Adt::make<" + ctor_field_cpp_types(c, f->ret, where, target_) + ">(" + std::to_string(c.tag) + args + ")";
   std::string v = fresh(hint.empty() ? c.name : hint);
   line("static const " + T + " " + v + " = " + T + "::make([](" + params + ") { return " + make + "; });  // " + c.name);
   return v;
 }
 
-std::string CpuFunctionEmitter::scrutinee(const MatchNode& m, Type& t) {
+std::string FunctionEmitter::scrutinee(const MatchNode& m, Type& t) {
   t = type_at(m.scrutinee, Type());
   std::string s = value(m.scrutinee, "scrutinee", t);
   if (s.find_first_of("(<{") == std::string::npos) return s;
@@ -47,7 +47,7 @@ std::string CpuFunctionEmitter::scrutinee(const MatchNode& m, Type& t) {
 
 // if (tests of clause 0) { bindings; result = body } else if (...) ... else no match. The
 // tests of one clause are one && chain, so a field is only read after its tag was checked.
-void CpuFunctionEmitter::match(const Expr& e, const std::string& result, bool in_tail) {
+void FunctionEmitter::match(const Expr& e, const std::string& result, bool in_tail) {
   auto* m = as<MatchNode>(e);
   const Type rt = type_of(e);
   Type st;
@@ -72,17 +72,17 @@ void CpuFunctionEmitter::match(const Expr& e, const std::string& result, bool in
 }
 
 namespace {
-std::string field_path(const ConstructorNode& c, const Type& adt, const std::string& path, size_t i, const Span& where) {
-  return "std::get<" + std::to_string(i) + ">(" + path + ".fields<" + ctor_field_cpp_types(c, adt, where) + ">())";
+std::string field_path(const ConstructorNode& c, const Type& adt, const std::string& path, size_t i, const Span& where, const Target& target) {
+  return "std::get<" + std::to_string(i) + ">(" + path + ".fields<" + ctor_field_cpp_types(c, adt, where, target) + ">())";
 }
 }  // namespace
 
-void CpuFunctionEmitter::pattern_test(const Pattern& p, const std::string& path, const Type& t, std::vector<std::string>& conds) {
+void FunctionEmitter::pattern_test(const Pattern& p, const std::string& path, const Type& t, std::vector<std::string>& conds) {
   if (p->kind == PatternKind::Constructor) {
     conds.push_back(path + ".tag() == " + std::to_string(p->ctor->tag));
     std::vector<Type> fields = ctor_field_types(*p->ctor, t);
     for (size_t i = 0; i < p->sub.size(); ++i)
-      pattern_test(p->sub[i], field_path(*p->ctor, t, path, i, fn_->span), fields[i], conds);
+      pattern_test(p->sub[i], field_path(*p->ctor, t, path, i, fn_->span, target_), fields[i], conds);
   } else if (p->kind == PatternKind::Tuple) {
     auto* tt = as_tuple(t);
     for (size_t i = 0; i < p->sub.size(); ++i) pattern_test(p->sub[i], "std::get<" + std::to_string(i) + ">(" + path + ")", tt->fields[i], conds);
@@ -91,18 +91,18 @@ void CpuFunctionEmitter::pattern_test(const Pattern& p, const std::string& path,
 
 // Pattern variables are copies (a pointer and a count), not references into the scrutinee:
 // a tail loop may reassign the scrutinee's variable while they are still read.
-void CpuFunctionEmitter::pattern_bind(const Pattern& p, const std::string& path, const Type& t) {
+void FunctionEmitter::pattern_bind(const Pattern& p, const std::string& path, const Type& t) {
   switch (p->kind) {
     case PatternKind::Wildcard: return;
     case PatternKind::Var: {
       std::string v = fresh(p->var->name_hint);
-      line(cpp_type(t, fn_->span) + " " + v + " = " + path + ";  // " + comment_safe(local_name_text(p->var->name_hint)));
+      line(cpp_type(t, fn_->span, target_) + " " + v + " = " + path + ";  // " + comment_safe(local_name_text(p->var->name_hint)));
       vars_[p->var.get()] = v;
       return;
     }
     case PatternKind::Constructor: {
       std::vector<Type> fields = ctor_field_types(*p->ctor, t);
-      for (size_t i = 0; i < p->sub.size(); ++i) pattern_bind(p->sub[i], field_path(*p->ctor, t, path, i, fn_->span), fields[i]);
+      for (size_t i = 0; i < p->sub.size(); ++i) pattern_bind(p->sub[i], field_path(*p->ctor, t, path, i, fn_->span, target_), fields[i]);
       return;
     }
     case PatternKind::Tuple: {
@@ -116,20 +116,20 @@ void CpuFunctionEmitter::pattern_bind(const Pattern& p, const std::string& path,
 // ---- closures -----------------------------------------------------------------------------------
 
 // A global function as a value: a closure without captures calling its instance.
-std::string CpuFunctionEmitter::global_value(const Expr& g, const std::string& hint) {
+std::string FunctionEmitter::global_value(const Expr& g, const std::string& hint) {
   const Type ft = type_of(g);
   const Span where = span_of_use(g, fn_->span);
   const std::string& name = as<GlobalVarNode>(g)->name;
   const FunctionInstance& inst = instances_.at_use(name, ft, where);
   auto* f = as_func(ft);
-  const std::string T = cpp_type(ft, where);
+  const std::string T = cpp_type(ft, where, target_);
   std::string params = "const " + T + "&", args;
   for (size_t i = 0; i < f->params.size(); ++i) {
-    params += ", " + cpp_type(f->params[i], where) + " a" + std::to_string(i);
+    params += ", " + cpp_type(f->params[i], where, target_) + " a" + std::to_string(i);
     args += (i ? ", " : "") + std::string("std::move(a") + std::to_string(i) + ")";
   }
   std::string v = fresh(hint.empty() ? name : hint);
-  line("static const " + T + " " + v + " = " + T + "::make([](" + params + ") { return " + inst.cpp_name + "(" + args + "); });  // @" +
+  line("static const " + T + " " + v + " = " + T + "::make([](" + params + ") { return " + cpp_instance_name(inst) + "(" + args + "); });  // @" +
        name);
   return v;
 }
@@ -137,7 +137,7 @@ std::string CpuFunctionEmitter::global_value(const Expr& g, const std::string& h
 // A function literal: a lambda capturing by value what its body uses (values are immutable
 // and cheap to copy), taking the closure itself first so that `self` (the let variable a
 // local function calls itself by) needs no capture. Its self tail calls loop.
-std::string CpuFunctionEmitter::closure(const Expr& e, const std::string& hint, const Var& self) {
+std::string FunctionEmitter::closure(const Expr& e, const std::string& hint, const Var& self) {
   auto* fn = as<FunctionNode>(e);
   Type ft = type_of(e);
   auto* f = as_func(ft);
@@ -180,7 +180,7 @@ std::string CpuFunctionEmitter::closure(const Expr& e, const std::string& hint, 
 
 // The type arguments of a call of let-bound polymorphic closure `var` (into `inst`) and
 // their C++ types as a key: two calls with the same key share one C++ instance.
-std::string CpuFunctionEmitter::poly_instance(const CallNode& call, const VarNode* var, TypeSubst& inst) {
+std::string FunctionEmitter::poly_instance(const CallNode& call, const VarNode* var, TypeSubst& inst) {
   const Expr self(&call);
   const Expr& lit = poly_closures_.at(var);
   auto* fn = as<FunctionNode>(lit);
@@ -202,7 +202,7 @@ std::string CpuFunctionEmitter::poly_instance(const CallNode& call, const VarNod
 // the call's argument types give (its captures are all bound before the let, and values are
 // immutable, so creating it late changes nothing). Inside its own body, a call at the same
 // instance goes through `self` (and loops in tail position).
-std::string CpuFunctionEmitter::poly_closure_call(const CallNode& call, const VarNode* var, const std::string& hint) {
+std::string FunctionEmitter::poly_closure_call(const CallNode& call, const VarNode* var, const std::string& hint) {
   const Expr self(&call);
   const Expr& lit = poly_closures_.at(var);
   auto* poly = as_func(lit->checked_type);
@@ -231,7 +231,7 @@ std::string CpuFunctionEmitter::poly_closure_call(const CallNode& call, const Va
 
 // ---- references ---------------------------------------------------------------------------------
 
-std::string CpuFunctionEmitter::ref_expr(const Expr& e, const std::string& hint) {
+std::string FunctionEmitter::ref_expr(const Expr& e, const std::string& hint) {
   if (auto* n = as<RefNewNode>(e)) {
     const Type t = type_of(e);
     std::string v = value(n->value, "", as_ref(t)->inner);

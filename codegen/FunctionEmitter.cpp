@@ -1,16 +1,15 @@
-// CpuFunctionEmitter.cpp - one IR function as one C++ function over the runtime's kernels.
-#include "codegen/CpuFunctionEmitter.h"
+// FunctionEmitter.cpp - one lowered function instance as one host C++ function; operator calls go to the target.
+#include "codegen/FunctionEmitter.h"
 
 #include <cctype>
 #include <set>
 
-#include "codegen/CpuTypes.h"
+#include "codegen/HostTypes.h"
 #include "codegen/IrComment.h"
 #include "codegen/SplitBody.h"
 #include "ir/ExprSnippet.h"
 #include "ir/Lexer.h"
 #include "ir/OpRegistry.h"
-#include "ir/ops/CpuEmit.h"
 
 namespace weft::codegen {
 
@@ -46,6 +45,10 @@ std::string sanitize(const std::string& hint) {
 
 std::string cpp_function_name(const std::string& name) { return "fn_" + sanitize(name); }
 
+std::string cpp_instance_name(const FunctionInstance& inst) {
+  return cpp_function_name(inst.name) + (inst.ordinal >= 0 ? "__" + std::to_string(inst.ordinal) : "");
+}
+
 std::string unique_name(const std::string& hint, std::map<std::string, int>& used) {
   const std::string base = sanitize(hint.empty() ? "v" : hint);
   for (;;) {  // `x_1` may also have been taken by a variable the IR named so
@@ -76,19 +79,21 @@ bool is_identifier(const std::string& s) {
 
 }  // namespace
 
-std::string cpp_signature(const FunctionInstance& inst, const Function& fn) {
+std::string cpp_signature(const FunctionInstance& inst, const Function& fn, const Target& target) {
   const std::vector<std::string> names = cpp_param_names(fn);
   auto* ft = as_func(fn->checked_type);
   WEFT_ASSERT(ft, "codegen needs a type-checked module");
-  std::string s = cpp_type(substitute(ft->ret, inst.subst), fn->span) + " " + inst.cpp_name + "(";
+  std::string s = cpp_type(substitute(ft->ret, inst.subst), fn->span, target) + " " + cpp_instance_name(inst) + "(";
   for (size_t i = 0; i < fn->params.size(); ++i) {
     const Var& p = fn->params[i];
-    s += (i ? ", " : "") + cpp_type(substitute(ft->params[i], inst.subst), p->span) + " " + names[i];
+    s += (i ? ", " : "") + cpp_type(substitute(ft->params[i], inst.subst), p->span, target) + " " + names[i];
   }
   return s + ")";
 }
 
-std::string CpuFunctionEmitter::emit(const FunctionInstance& inst) {
+std::string FunctionEmitter::emit(const lower::LoweredFunction& f) {
+  const FunctionInstance& inst = *f.instance;
+  lowered_ = &f;
   inst_ = &inst;
   subst_ = inst.subst;
   poly_closures_.clear();
@@ -98,17 +103,16 @@ std::string CpuFunctionEmitter::emit(const FunctionInstance& inst) {
   vars_.clear();
   used_.clear();
   indent_ = 1;
-  std::string sig = cpp_signature(inst, fn_);
+  std::string sig = cpp_signature(inst, fn_, target_);
   for (const Var& p : fn_->params) vars_[p.get()] = fresh(p->name_hint);  // the names cpp_param_names gives
   scope_ = Scope{};
   scope_.inst = &inst;
   scope_.params = fn_->params;
   scope_.ret = substitute(as_func(fn_->checked_type)->ret, inst.subst);
-  plan_ = plan_memory(fn_->body, [&](const Expr& e) { return type_of(e); });
   produced_.clear();
   tail(fn_->body);
   // Long straight-line bodies (a model's @main) are cut into chunks g++ optimizes one at a time.
-  std::string body = plan_frame() + (scope_.loops ? loop_wrapped(out_) : split_body(out_, kStatementsPerChunk));
+  std::string body = target_.frame(lowered_->plan) + (scope_.loops ? loop_wrapped(out_) : split_body(out_, kStatementsPerChunk));
   std::string head = "// @" + inst.name;
   if (!inst.subst.empty()) {
     head += "[";
@@ -123,7 +127,7 @@ std::string CpuFunctionEmitter::emit(const FunctionInstance& inst) {
   return comment_safe(head) + "\n" + sig + " {\n" + body + "}\n";
 }
 
-bool CpuFunctionEmitter::may_recurse() const {
+bool FunctionEmitter::may_recurse() const {
   if (calls_closures_) return true;
   // A cycle: some instance reaches itself through the calls emitted.
   for (auto& [start, _] : calls_) {
@@ -144,7 +148,7 @@ bool CpuFunctionEmitter::may_recurse() const {
 }
 
 // Self tail calls `continue` this loop (a loop is a tail-recursive function).
-std::string CpuFunctionEmitter::loop_wrapped(const std::string& body) const {
+std::string FunctionEmitter::loop_wrapped(const std::string& body) const {
   const std::string pad(size_t(indent_) * 2, ' ');
   std::string wrapped = pad + "for (;;) {\n";
   size_t pos = 0;
@@ -156,62 +160,49 @@ std::string CpuFunctionEmitter::loop_wrapped(const std::string& body) const {
   return wrapped + pad + "}\n";
 }
 
-std::string CpuFunctionEmitter::plan_frame() const {
-  if (plan_.slots.empty()) return "";
-  std::string slots;
-  for (const PlannedSlot& sl : plan_.slots)
-    slots += (slots.empty() ? "" : ", ") + std::string("{") + std::to_string(sl.offset) + ", " + std::to_string(sl.block) +
-             ", weft_rt::dl_dtype<" + cpu_ctype(sl.dtype, "") + ">()}";
-  return "  // Memory plan: " + std::to_string(plan_.slots.size()) + " intermediates of static shape share a " +
-         std::to_string(plan_.frame_bytes) + "-byte frame (" + std::to_string(plan_.naive_bytes) + " bytes unshared).\n" +
-         "  static const weft_rt::PlanSlot weft_plan_slots[] = {" + slots + "};\n" +
-         "  weft_rt::PlanFrame weft_plan(weft_plan_slots, " + std::to_string(plan_.slots.size()) + ", " +
-         std::to_string(plan_.frame_bytes) + ");\n";
-}
-
-void CpuFunctionEmitter::release_dead(const ExprNode* after) {
-  auto it = plan_.release_after.find(after);
-  if (it == plan_.release_after.end()) return;
+void FunctionEmitter::release_dead(const ExprNode* after) {
+  auto it = lowered_->plan.release_after.find(after);
+  if (it == lowered_->plan.release_after.end()) return;
   for (const ExprNode* p : it->second)
-    if (auto v = produced_.find(p); v != produced_.end()) line(v->second + " = weft_rt::Tensor();  // last use");
+    if (auto v = produced_.find(p); v != produced_.end()) line(target_.release(v->second) + "  // last use");
 }
 
-void CpuFunctionEmitter::line(const std::string& s) { out_ += std::string(size_t(indent_) * 2, ' ') + s + "\n"; }
+void FunctionEmitter::line(const std::string& s) { out_ += std::string(size_t(indent_) * 2, ' ') + s + "\n"; }
 
-std::string CpuFunctionEmitter::fresh(const std::string& hint) { return unique_name(hint, used_); }
+std::string FunctionEmitter::fresh(const std::string& hint) { return unique_name(hint, used_); }
 
-void CpuFunctionEmitter::unsupported(const Expr& e, const std::string& what) {
+void FunctionEmitter::unsupported(const Expr& e, const std::string& what) {
   throw CompileError(span_of_use(e, fn_->span),
-                     Msg() << "CPU code generation does not support " << what << " yet, in @" << inst_->name << ": " << expr_snippet(e));
+                     Msg() << target_.name() << " code generation does not support " << what << " yet, in @" << inst_->name << ": " << expr_snippet(e));
 }
 
-Type CpuFunctionEmitter::type_of(const Expr& e) const {
+Type FunctionEmitter::type_of(const Expr& e) const {
   WEFT_ASSERT(e->checked_type, "codegen needs a type-checked module");
   return subst_.empty() ? e->checked_type : substitute(e->checked_type, subst_);
 }
 
-Type CpuFunctionEmitter::type_at(const Expr& e, const Type& expected) {
+Type FunctionEmitter::type_at(const Expr& e, const Type& expected) {
   if (!as<ConstructorNode>(e)) return type_of(e);
   if (!expected) unsupported(e, "a constructor value whose type the context does not give");
   return expected;
 }
 
-std::string CpuFunctionEmitter::cpp(const Type& t, const Expr& where) const { return cpp_type(t, span_of_use(where, fn_->span)); }
+std::string FunctionEmitter::cpp(const Type& t, const Expr& where) const { return cpp_type(t, span_of_use(where, fn_->span), target_); }
 
-std::string CpuFunctionEmitter::bind(const Type& t, const Span& where, const std::string& hint, const std::string& expr,
+std::string FunctionEmitter::bind(const Type& t, const Span& where, const std::string& hint, const std::string& expr,
                                      const std::string& comment) {
   std::string v = fresh(hint);
   auto* tup = as_tuple(t);
   const bool unit = tup && tup->fields.empty();  // `let %_ = ref_write(...)`: bound for its effect
-  line((unit ? "[[maybe_unused]] " : "") + cpp_type(t, where) + " " + v + " = " + expr + ";" + (comment.empty() ? "" : "  // " + comment_safe(comment)));
+  line((unit ? "[[maybe_unused]] " : "") + cpp_type(t, where, target_) + " " + v + " = " + expr + ";" + (comment.empty() ? "" : "  // " + comment_safe(comment)));
   return v;
 }
 
-std::string CpuFunctionEmitter::bind(const Expr& e, const std::string& hint, const std::string& expr, const std::string& comment) {
+std::string FunctionEmitter::bind(const Expr& e, const std::string& hint, const std::string& expr, const std::string& comment) {
   return bind(type_of(e), span_of_use(e, fn_->span), hint, expr, comment);
 }
 
-std::string CpuFunctionEmitter::value(const Expr& e, const std::string& hint, const Type& expected) {
+std::string FunctionEmitter::value(const Expr& e, const std::string& hint, const Type& expected) {
   switch (e->kind) {
     case ExprKind::Var: {
       auto it = vars_.find(static_cast<const VarNode*>(e.get()));
@@ -240,7 +231,7 @@ std::string CpuFunctionEmitter::value(const Expr& e, const std::string& hint, co
       std::string c = value(i->cond);
       std::string r = fresh(hint.empty() ? "if_result" : hint);
       line(cpp(t, e) + " " + r + ";");
-      line("if (" + c + ".item<bool>()) {");
+      line("if (" + target_.condition(c) + ") {");
       ++indent_;
       line(r + " = " + value(i->then_branch, "", t) + ";");
       --indent_;
@@ -277,81 +268,68 @@ std::string CpuFunctionEmitter::value(const Expr& e, const std::string& hint, co
   unsupported(e, "this expression");
 }
 
-std::string CpuFunctionEmitter::op_call(const CallNode& call, const std::string& hint) {
+// An operator call, a fusion group of its own (codegen/lower/Fusion.h): its arguments become
+// host variables, the target prints the call, and a planned result goes to its frame slot.
+std::string FunctionEmitter::op_call(const CallNode& call, const std::string& hint) {
   const Expr self(&call);
-  const OpDef* def = as<OpNode>(call.callee)->def;
-  if (!def->emit_cpu) unsupported(self, "operator '" + def->name + "' (it has no CPU emitter)");
-  CpuEmitArgs a;
-  const Type rt = type_of(self);
-  std::vector<const TensorTypeNode*> results;
-  if (auto* t = as_tensor(rt)) results.push_back(t);
-  else if (auto* tup = as_tuple(rt))
-    for (const Type& f : tup->fields) results.push_back(as_tensor(f));
-  for (auto* r : results) {
-    if (!r) unsupported(self, "operator '" + def->name + "' with a non-tensor output");
-    a.result_dtypes.push_back(r->dtype);
-    a.result_ranks.push_back(r->rank());
+  OperatorCall c;
+  c.call = &call;
+  c.def = as<OpNode>(call.callee)->def;
+  const std::string& op = c.def->name;
+  try {
+    target_.check_operator(*c.def);
+  } catch (const Unsupported& u) {
+    unsupported(self, u.what);
   }
-  if (results.empty()) unsupported(self, "operator '" + def->name + "' with no outputs");
+  const Type rt = type_of(self);
+  if (auto* t = as_tensor(rt)) c.result_types.push_back(t);
+  else if (auto* tup = as_tuple(rt))
+    for (const Type& f : tup->fields) c.result_types.push_back(as_tensor(f));
+  for (auto* r : c.result_types)
+    if (!r) unsupported(self, "operator '" + op + "' with a non-tensor output");
+  if (c.result_types.empty()) unsupported(self, "operator '" + op + "' with no outputs");
   for (const Expr& arg : call.args) {
     const Type at = type_of(arg);
     auto* t = as_tensor(at);
-    if (!t) unsupported(arg, "a non-tensor argument of '" + def->name + "'");
-    a.args.push_back(value(arg));
-    a.arg_dtypes.push_back(t->dtype);
-    a.arg_ranks.push_back(t->rank());
-  }
-  a.result_dtype = a.result_dtypes[0];
-  a.result_rank = a.result_ranks[0];
-  a.attrs = &call.attrs;
-  // Dims not known here are computed at run time by the op's shape function before its
-  // kernel runs (and, with check_shapes, every op's are, to test the shape functions).
-  bool dynamic = false;
-  for (auto* r : results) {
-    dynamic = dynamic || !r->has_rank();
-    for (const Dim& d : r->shape) dynamic = dynamic || !d.is_static();
+    if (!t) unsupported(arg, "a non-tensor argument of '" + op + "'");
+    c.args.push_back(value(arg));
+    c.arg_types.push_back(t);
   }
   std::string expr;
   try {
-    std::string shapes;
-    if (dynamic || check_shapes_) {
-      if (!def->shape_cpu) unsupported(self, "operator '" + def->name + "' with run-time dims (it has no run-time shape function)");
-      shapes = def->shape_cpu(a);
-    }
-    expr = functors_.hoist(cpu_emit_op(def->emit_cpu, std::move(a)));
-    // Plain calls, no lambda per call site (each would be a function for g++ to instantiate and inline).
-    if (!shapes.empty()) expr = "weft_rt::ShapedCall(" + shapes + ", \"" + def->name + "\").check(" + expr + ")";
+    expr = target_.group_call({std::move(c)});
+  } catch (const Unsupported& u) {
+    unsupported(self, u.what);
   } catch (const CompileError& err) {
     if (err.diagnostic().span.known()) throw;
     throw CompileError(span_of_use(self, fn_->span), err.diagnostic().message);
   }
-  if (auto slot = plan_.slot_of.find(&call); slot != plan_.slot_of.end())
-    expr = "weft_plan.offer(" + std::to_string(slot->second) + ").take(" + expr + ")";
+  if (auto slot = lowered_->plan.slot_of.find(&call); slot != lowered_->plan.slot_of.end()) expr = target_.in_slot(slot->second, expr);
   std::string where = call.span.known() ? call.span.str() : "";
-  std::string v = bind(rt, span_of_use(self, fn_->span), hint.empty() ? def->name : hint, expr, where);
+  std::string v = bind(rt, span_of_use(self, fn_->span), hint.empty() ? op : hint, expr, where);
   produced_[&call] = v;
   release_dead(&call);
   return v;
 }
 
 // The arguments of a call, each evaluated with the type its parameter expects.
-std::string CpuFunctionEmitter::args_of(const CallNode& call, const std::vector<Type>& param_types) {
+std::string FunctionEmitter::args_of(const CallNode& call, const std::vector<Type>& param_types) {
   std::string args;
   for (size_t i = 0; i < call.args.size(); ++i)
     args += (args.empty() ? "" : ", ") + value(call.args[i], "", i < param_types.size() ? param_types[i] : Type());
   return args;
 }
 
-std::string CpuFunctionEmitter::global_call(const CallNode& call, const std::string& callee, const std::string& hint) {
+std::string FunctionEmitter::global_call(const CallNode& call, const std::string& callee, const std::string& hint) {
   const Expr self(&call);
   const Type ft = type_of(call.callee);
   const FunctionInstance& inst = instances_.at_use(callee, ft, span_of_use(self, fn_->span));
   calls_[inst_].push_back(&inst);
   std::string args = args_of(call, as_func(ft)->params);
-  return bind(self, hint.empty() ? callee : hint, inst.cpp_name + "(" + args + ")", "@" + callee);
+  return bind(self, hint.empty() ? callee : hint, cpp_instance_name(inst) + "(" + args + ")", "@" + callee);
 }
 
-std::string CpuFunctionEmitter::closure_call(const CallNode& call, const std::string& hint) {
+std::string FunctionEmitter::closure_call(const CallNode& call, const std::string& hint) {
   const Expr self(&call);
   if (auto* v = as<VarNode>(call.callee); v && poly_closures_.count(v)) return poly_closure_call(call, v, hint);
   const Type ft = type_of(call.callee);
@@ -364,7 +342,7 @@ std::string CpuFunctionEmitter::closure_call(const CallNode& call, const std::st
   return bind(self, hint.empty() ? "call" : hint, c + "(" + args + ")", ir_comment(self));
 }
 
-Expr CpuFunctionEmitter::bind_lets(Expr e) {
+Expr FunctionEmitter::bind_lets(Expr e) {
   // A loop, not a recursion: imported models have let-chains thousands long.
   while (auto* let = as<LetNode>(e)) {
     line("// " + comment_safe(local_name_text(let->var->name_hint)) + " = " + ir_comment(let->value));
@@ -379,23 +357,16 @@ Expr CpuFunctionEmitter::bind_lets(Expr e) {
   return e;
 }
 
-// A call of the function being emitted, in tail position, with its own type arguments:
-// new parameter values (all read before any is written), then `continue`.
-bool CpuFunctionEmitter::self_tail_call(const Expr& e) {
+// A self tail call (lowering found it: codegen/lower/TailCalls.h): new parameter values (all
+// read before any is written), then `continue`.
+bool FunctionEmitter::self_tail_call(const Expr& e) {
+  if (!lowered_->tail_calls.calls.count(e.get())) return false;
   auto* call = as<CallNode>(e);
-  if (!call) return false;
-  if (auto* g = as<GlobalVarNode>(call->callee)) {
-    if (!scope_.inst || g->name != scope_.inst->name) return false;
-    if (&instances_.at_use(g->name, type_of(call->callee), span_of_use(e, fn_->span)) != scope_.inst) return false;
-  } else if (auto* v = as<VarNode>(call->callee)) {
-    if (!scope_.self || v != scope_.self) return false;
-    if (poly_closures_.count(v)) {  // a polymorphic literal loops only at the instance being emitted
-      TypeSubst inst;
-      auto active = poly_key_.find(v);
-      if (active == poly_key_.end() || active->second != poly_instance(*call, v, inst)) return false;
-    }
-  } else {
-    return false;
+  if (auto* v = as<VarNode>(call->callee); v && poly_closures_.count(v)) {
+    // A polymorphic literal loops only at the instance being emitted.
+    TypeSubst inst;
+    auto active = poly_key_.find(v);
+    if (active == poly_key_.end() || active->second != poly_instance(*call, v, inst)) return false;
   }
   const std::vector<Var>& params = scope_.params;
   std::vector<std::string> next;  // "" where the argument is the parameter itself
@@ -425,10 +396,10 @@ bool CpuFunctionEmitter::self_tail_call(const Expr& e) {
   return true;
 }
 
-void CpuFunctionEmitter::tail(const Expr& body) {
+void FunctionEmitter::tail(const Expr& body) {
   const Expr e = bind_lets(body);
   if (auto* i = as<IfNode>(e)) {
-    line("if (" + value(i->cond) + ".item<bool>()) {");
+    line("if (" + target_.condition(value(i->cond)) + ") {");
     ++indent_;
     tail(i->then_branch);
     --indent_;

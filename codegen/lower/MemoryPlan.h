@@ -9,7 +9,7 @@
 
 #include "ir/Expr.h"
 
-namespace weft::codegen {
+namespace weft::lower {
 
 struct PlannedSlot {
   size_t offset = 0;  // in the function's frame
@@ -35,4 +35,4 @@ struct MemoryPlan {
 // of those, single tensors of static shape get a slot. Closure bodies are not planned.
 MemoryPlan plan_memory(const Expr& body, const std::function<Type(const Expr&)>& type_of);
 
-}  // namespace weft::codegen
+}  // namespace weft::lower

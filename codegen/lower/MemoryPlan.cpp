@@ -1,12 +1,12 @@
 // MemoryPlan.cpp - live ranges of a function's op results, in the order the generated code runs
 // them, and a first-fit placement of the static-shaped ones in one frame.
-#include "codegen/MemoryPlan.h"
+#include "codegen/lower/MemoryPlan.h"
 
 #include <algorithm>
 
 #include "ir/OpRegistry.h"
 
-namespace weft::codegen {
+namespace weft::lower {
 
 namespace {
 
@@ -229,4 +229,4 @@ class Planner {
 
 MemoryPlan plan_memory(const Expr& body, const std::function<Type(const Expr&)>& type_of) { return Planner(type_of).run(body); }
 
-}  // namespace weft::codegen
+}  // namespace weft::lower

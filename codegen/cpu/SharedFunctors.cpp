@@ -1,5 +1,5 @@
 // SharedFunctors.cpp - finds captureless lambda literals in an operator call's text by bracket matching.
-#include "codegen/SharedFunctors.h"
+#include "codegen/cpu/SharedFunctors.h"
 
 namespace weft::codegen {
 

@@ -4,7 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "codegen/EmitCpu.h"
+#include "codegen/Target.h"
+#include "codegen/cpu/EmitCpu.h"
 
 namespace weft::codegen {
 
@@ -46,6 +47,11 @@ std::string runtime_include_dir();
 // Checks that the C++ compiler accepts -march=CPU (and that CPU is a plain word that is
 // safe in build.sh); CompileError naming the value and the compiler's complaint otherwise.
 void check_cpu_level(const std::string& cpu, const ToolchainOptions& options = {});
+
+// How the CPU builds lib<name>.so (CpuTarget::build_recipe): g++ (or $WEFT_CXX), the language
+// flags (-std=c++20 -O3 -march=CPU -fPIC ..., -DWEFT_RT_PRECOMPILED with an archive), the
+// shared-library link flags and the precompiled runtime archive, as in build.sh.
+BuildRecipe cpu_build_recipe(const std::string& name, const ToolchainOptions& options = {});
 
 // Writes `src` (as NAME.cpp and weights.bin, or src.weights_file for external weights), exports.map, build.sh, the runtime
 // headers and the precompiled runtime archive (lib/, when one is linked) into `dir`, laid out so that the compile and

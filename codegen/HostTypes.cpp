@@ -1,34 +1,29 @@
-// CpuTypes.cpp - IR types as C++ types of the generated source.
-#include "codegen/CpuTypes.h"
+// HostTypes.cpp - IR types as the host C++ types of the generated source.
+#include "codegen/HostTypes.h"
 
 #include <cstdio>
 
-#include "ir/ops/CpuEmit.h"
-
 namespace weft::codegen {
 
-std::string cpp_type(const Type& t, const Span& where) {
-  if (auto* tt = as_tensor(t)) {
-    cpu_ctype(tt->dtype, "");  // rejects dtypes the runtime has no element type for
-    return "weft_rt::Tensor";
-  }
+std::string cpp_type(const Type& t, const Span& where, const Target& target) {
+  if (auto* tt = as_tensor(t)) return target.tensor_type(tt->dtype);
   if (auto* tup = as_tuple(t)) {
     std::string s = "std::tuple<";
-    for (size_t i = 0; i < tup->fields.size(); ++i) s += (i ? ", " : "") + cpp_type(tup->fields[i], where);
+    for (size_t i = 0; i < tup->fields.size(); ++i) s += (i ? ", " : "") + cpp_type(tup->fields[i], where, target);
     return s + ">";
   }
   // Every ADT is one C++ type: its fields' types are known wherever they are read.
   if (as_adt(t)) return "weft_rt::Adt";
-  if (auto* ref = as_ref(t)) return "weft_rt::Cell<" + cpp_type(ref->inner, where) + ">";
+  if (auto* ref = as_ref(t)) return "weft_rt::Cell<" + cpp_type(ref->inner, where, target) + ">";
   if (auto* f = as_func(t)) {
     if (!f->type_params.empty())
-      throw CompileError(where, Msg() << "CPU code generation does not support polymorphic function values yet (" << type_str(t)
+      throw CompileError(where, Msg() << target.name() << " code generation does not support polymorphic function values yet (" << type_str(t)
                                       << "); give the closure concrete parameter types");
-    std::string s = "weft_rt::Fn<" + cpp_type(f->ret, where) + "(";
-    for (size_t i = 0; i < f->params.size(); ++i) s += (i ? ", " : "") + cpp_type(f->params[i], where);
+    std::string s = "weft_rt::Fn<" + cpp_type(f->ret, where, target) + "(";
+    for (size_t i = 0; i < f->params.size(); ++i) s += (i ? ", " : "") + cpp_type(f->params[i], where, target);
     return s + ")>";
   }
-  throw CompileError(where, Msg() << "CPU code generation: no C++ type for " << type_str(t)
+  throw CompileError(where, Msg() << target.name() << " code generation: no C++ type for " << type_str(t)
                                   << " (a type variable left after instantiating polymorphic functions)");
 }
 
@@ -42,9 +37,9 @@ std::vector<Type> ctor_field_types(const ConstructorNode& c, const Type& adt) {
   return fields;
 }
 
-std::string ctor_field_cpp_types(const ConstructorNode& c, const Type& adt, const Span& where) {
+std::string ctor_field_cpp_types(const ConstructorNode& c, const Type& adt, const Span& where, const Target& target) {
   std::string s;
-  for (const Type& f : ctor_field_types(c, adt)) s += (s.empty() ? "" : ", ") + cpp_type(f, where);
+  for (const Type& f : ctor_field_types(c, adt)) s += (s.empty() ? "" : ", ") + cpp_type(f, where, target);
   return s;
 }
 
