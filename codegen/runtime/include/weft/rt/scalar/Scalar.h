@@ -146,7 +146,10 @@ template <typename C> inline C wrap_mul(C a, C b) {
   if constexpr (std::is_integral_v<C>) return C(wrap_t<C>(a) * wrap_t<C>(b));
   else return a * b;
 }
-template <typename C> inline C wrap_neg(C a) { return wrap_sub(C(0), a); }
+template <typename C> inline C wrap_neg(C a) {  // -0.0 for 0.0, as NumPy's negative
+  if constexpr (std::is_integral_v<C>) return wrap_sub(C(0), a);
+  else return -a;
+}
 
 // Integer division truncates toward zero (C, ONNX Runtime), INT_MIN / -1 wraps, and a zero
 // divisor is an Error.
