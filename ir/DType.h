@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "weft/rt/scalar/Scalar.h"
+
 namespace weft {
 
 #define WEFT_FOR_EACH_DTYPE(X) \
@@ -30,35 +32,11 @@ enum class DType : uint8_t {
 #undef X
 };
 
-// IEEE binary16 storage. Arithmetic goes through float (implicit conversions), so
-// kernels written once as templates over T work for it.
-struct Half {
-  uint16_t bits = 0;
-  Half() = default;
-  Half(float f) : bits(from_float(f)) {}
-  operator float() const { return to_float(bits); }
-  static uint16_t from_float(float f);
-  static float to_float(uint16_t h);
-};
-
-// bfloat16 storage: the upper half of an IEEE float, rounded to nearest even.
-struct BFloat16 {
-  uint16_t bits = 0;
-  BFloat16() = default;
-  BFloat16(float f) {
-    uint32_t u;
-    std::memcpy(&u, &f, 4);
-    if ((u & 0x7fffffffu) > 0x7f800000u) { bits = uint16_t((u >> 16) | 0x40); return; }  // NaN stays NaN
-    u += 0x7fffu + ((u >> 16) & 1u);
-    bits = uint16_t(u >> 16);
-  }
-  operator float() const {
-    uint32_t u = uint32_t(bits) << 16;
-    float f;
-    std::memcpy(&f, &u, 4);
-    return f;
-  }
-};
+// f16 and bf16 storage: the runtime's types (weft/rt/scalar/Scalar.h), so the interpreter and the
+// generated code round alike by construction. Arithmetic goes through float (implicit
+// conversions), so kernels written once as templates over T work for them.
+using Half = weft_rt::half;
+using BFloat16 = weft_rt::bfloat16;
 
 size_t dtype_size(DType t);
 const char* dtype_name(DType t);                        // "f32"

@@ -53,12 +53,6 @@ OpDefBuilder OpRegistry::add(const std::string& name) {
   return OpDefBuilder(p);
 }
 
-OpDefBuilder OpRegistry::extend(const std::string& name) {
-  auto it = ops_.find(name);
-  WEFT_ASSERT(it != ops_.end(), "extending operator '" << name << "', which is not registered");
-  return OpDefBuilder(it->second.get());
-}
-
 Attrs normalize_attrs(const OpDef& op, const Attrs& attrs, const Span& where) {
   Attrs out;
   for (auto& [name, value] : attrs.values()) {

@@ -75,6 +75,24 @@ using CpuEmitter = std::function<std::string(const CpuEmitArgs&)>;
 // would allocate from). With CpuEmitOptions::check_shapes every op call does this.
 using CpuShapeEmitter = std::function<std::string(const CpuEmitArgs&)>;
 
+// The scalar expression of an Elementwise or Broadcast op: one element of the result from one
+// element of each argument, as C++ text. The op family's table compiles the interpreter's kernel
+// from the same line (ir/ops/ElementwiseKernels.h), so the CPU emitter, a fused loop or a GPU
+// emitter that prints the text computes what the interpreter does. The text names:
+//  - the argument elements by `params`, in argument order ("x"; "a", "b"), each a value of its
+//    argument's compute type (float for f16/bf16, the dtype's own C++ type otherwise);
+//  - C, the compute type of the first argument, which the consumer defines;
+//  - functions of <cmath> and of the runtime's exact-scalar header (weft_rt::..., in
+//    weft/rt/scalar/Scalar.h, the one runtime header ir/ includes too);
+//  - the call's attributes as literals (the facet binds them).
+// The consumer converts the value to the result's element type (`R(text)`), as the kernels do.
+struct ScalarExpr {
+  std::vector<std::string> params;
+  std::string text;
+};
+// Given the call's attributes (normalized) and its argument dtypes, the expression.
+using ScalarExprFn = std::function<ScalarExpr(const Attrs& attrs, const std::vector<DType>& arg_dtypes)>;
+
 class TypeRelationError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -89,17 +107,25 @@ struct OpDef {
   OpPattern pattern = OpPattern::Opaque;
   TypeRelation type_relation;
   RefKernel kernel;
+  // Elementwise and Broadcast ops: their scalar expression; an op that has none says why in
+  // no_scalar_expr (the registry test requires one or the other).
+  ScalarExprFn scalar_expr;
+  std::string no_scalar_expr;
+  // The argument whose buffer the result may share (a view: reshape, squeeze, identity), or -1
+  // when the result is always a fresh buffer. The memory plan keeps a viewed buffer alive as
+  // long as its view.
+  int view_of = -1;
   CpuEmitter emit_cpu;  // null: the CPU code generator rejects the op
   CpuShapeEmitter shape_cpu;  // run-time shape function; every op with emit_cpu has one
-  // Facets added by later stages (shape function, gradient, CPU and CUDA emitters)
-  // become further members here; nothing outside the entry switches on op names.
+  // Facets of later stages (gradient, CUDA emitter) become further members here; nothing
+  // outside the entry switches on op names.
 
   const AttrSpec* find_attr(const std::string& attr) const;
 };
 
-// Fluent registration, in the style of RELAY_REGISTER_OP:
+// Fluent registration, in the style of RELAY_REGISTER_OP: one chain per op holds every facet.
 //   reg.add("relu").doc("max(x, 0)").inputs(1).pattern(OpPattern::Elementwise)
-//      .type_relation(SameAsInput).kernel(ReluKernel);
+//      .type_relation(SameAsInput).kernel(ReluKernel).scalar_expr(...).shape_cpu(...).emit_cpu(...);
 class OpDefBuilder {
  public:
   explicit OpDefBuilder(OpDef* def) : def_(def) {}
@@ -113,6 +139,9 @@ class OpDefBuilder {
   OpDefBuilder& pattern(OpPattern p) { def_->pattern = p; return *this; }
   OpDefBuilder& type_relation(TypeRelation r) { def_->type_relation = std::move(r); return *this; }
   OpDefBuilder& kernel(RefKernel k) { def_->kernel = std::move(k); return *this; }
+  OpDefBuilder& scalar_expr(ScalarExprFn e) { def_->scalar_expr = std::move(e); return *this; }
+  OpDefBuilder& no_scalar_expr(std::string why) { def_->no_scalar_expr = std::move(why); return *this; }
+  OpDefBuilder& view_of(int arg) { def_->view_of = arg; return *this; }
   OpDefBuilder& emit_cpu(CpuEmitter e) { def_->emit_cpu = std::move(e); return *this; }
   OpDefBuilder& shape_cpu(CpuShapeEmitter e) { def_->shape_cpu = std::move(e); return *this; }
 
@@ -127,9 +156,8 @@ class OpRegistry {
 
   const OpDef* find(const std::string& name) const;  // null if absent
   std::vector<const OpDef*> all() const;             // sorted by name
-  OpDefBuilder add(const std::string& name);         // InternalError on a duplicate
-  // Adds facets to an op registered earlier (a later stage's emitter); InternalError if absent.
-  OpDefBuilder extend(const std::string& name);
+  // The op's one builder chain, which sets every facet; InternalError on a duplicate.
+  OpDefBuilder add(const std::string& name);
 
  private:
   std::map<std::string, std::unique_ptr<OpDef>> ops_;

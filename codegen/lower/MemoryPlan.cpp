@@ -132,11 +132,11 @@ class Planner {
     // (ir/Sharing.h, established by the to-a-normal-form pass) before planning.
     Producer& self = producers_[e.get()];
     self.pos = pos;
-    for (const ExprNode* a : args)
-      if (a) {
-        use(a, e.get(), pos);
-        // Injective ops (reshape, squeeze, ...) may return a view of their argument's buffer.
-        if (op->def->pattern == OpPattern::Injective) aliases_.push_back({a, e.get()});
+    for (size_t i = 0; i < args.size(); ++i)
+      if (args[i]) {
+        use(args[i], e.get(), pos);
+        // The result may be a view of this argument's buffer (the op's view_of facet: reshape, squeeze, identity, ...).
+        if (int(i) == op->def->view_of) aliases_.push_back({args[i], e.get()});
       }
     return e.get();
   }

@@ -53,16 +53,21 @@ std::string cpu_emit_op(const CpuEmitter& emit, CpuEmitArgs a) {
   return widen.empty() ? expr : "[&] { " + widen + "return " + expr + "; }()";
 }
 
-std::string cpu_unary(const CpuEmitArgs& a, const std::string& op, const std::string& body) {
-  const std::string r = cpu_ctype(a.result_dtype, op), t = cpu_ctype(a.arg_dtypes[0], op);
-  return "weft_rt::unary<" + r + ", " + t + ">(" + a.args[0] + ", [](" + t + " x) { return " + r + "(" + body + "); })";
-}
-
-std::string cpu_binary(const CpuEmitArgs& a, const std::string& op, const std::string& body) {
-  const std::string r = cpu_ctype(a.result_dtype, op), t = cpu_ctype(a.arg_dtypes[0], op),
-                    u = cpu_ctype(a.arg_dtypes[1], op);
-  return "weft_rt::binary<" + r + ", " + t + ", " + u + ">(" + a.args[0] + ", " + a.args[1] + ", [](" + t + " a, " + u +
-         " b) { return " + r + "(" + body + "); }, \"" + op + "\")";
+CpuEmitter cpu_map_emitter(const std::string& op, ScalarExprFn expr) {
+  return [op, expr](const CpuEmitArgs& a) {
+    const ScalarExpr e = expr(*a.attrs, a.arg_dtypes);
+    WEFT_ASSERT(e.params.size() == a.args.size() && (a.args.size() == 1 || a.args.size() == 2),
+                "operator '" << op << "': a scalar expression over " << e.params.size() << " elements, called with "
+                             << a.args.size() << " arguments");
+    const std::string r = cpu_ctype(a.result_dtype, op);
+    std::vector<std::string> t;
+    for (DType d : a.arg_dtypes) t.push_back(cpu_ctype(d, op));
+    const std::string body = "{ using C [[maybe_unused]] = " + t[0] + "; return " + r + "(" + e.text + "); }";
+    if (a.args.size() == 1)
+      return "weft_rt::unary<" + r + ", " + t[0] + ">(" + a.args[0] + ", [](" + t[0] + " " + e.params[0] + ") " + body + ")";
+    return "weft_rt::binary<" + r + ", " + t[0] + ", " + t[1] + ">(" + a.args[0] + ", " + a.args[1] + ", [](" + t[0] + " " +
+           e.params[0] + ", " + t[1] + " " + e.params[1] + ") " + body + ", \"" + op + "\")";
+  };
 }
 
 int cpu_axis(int64_t axis, int rank) { return int(axis < 0 ? axis + rank : axis); }
@@ -97,6 +102,14 @@ std::string cpu_shape_broadcast(const CpuEmitArgs& a, const std::string& op) {
   std::string s = a.args[0] + ".shape()";
   for (size_t i = 1; i < a.args.size(); ++i) s = "weft_rt::broadcast_shape(" + s + ", " + a.args[i] + ".shape(), \"" + op + "\")";
   return cpu_shapes({s});
+}
+
+CpuShapeEmitter cpu_shape_of_arg(size_t i) {
+  return [i](const CpuEmitArgs& a) { return cpu_shape_same(a, i); };
+}
+
+CpuShapeEmitter cpu_shape_broadcast_of(const std::string& op) {
+  return [op](const CpuEmitArgs& a) { return cpu_shape_broadcast(a, op); };
 }
 
 std::string cpu_optional_arg(const CpuEmitArgs& a, size_t i) { return i < a.args.size() ? a.args[i] : "std::nullopt"; }

@@ -1,4 +1,4 @@
-// CpuEmit.h - helpers the op families use to write their CPU emitters (OpDef::emit_cpu).
+// CpuEmit.h - helpers the op families use to write their CPU emitters and shape functions (OpDef::emit_cpu, shape_cpu).
 #pragma once
 
 #include <string>
@@ -18,10 +18,10 @@ std::string cpu_ctype(DType t, const std::string& op);
 // (weft_rt::narrow_to / narrow_each). Emitters therefore never see f16 or bf16.
 std::string cpu_emit_op(const CpuEmitter& emit, CpuEmitArgs a);
 
-// weft_rt::unary<R, T>(x, [](T x) { return BODY; }), BODY written in terms of `x`.
-std::string cpu_unary(const CpuEmitArgs& a, const std::string& op, const std::string& body);
-// weft_rt::binary<R, T, T>(a, b, [](T a, T b) { return BODY; }, "op"), BODY in terms of `a`, `b`.
-std::string cpu_binary(const CpuEmitArgs& a, const std::string& op, const std::string& body);
+// The emitter of an op with a scalar expression (OpDef::scalar_expr): weft_rt::unary or
+// weft_rt::binary (NumPy broadcasting) over its arguments, the expression as the body of the
+// element lambda with C defined as the first argument's element type.
+CpuEmitter cpu_map_emitter(const std::string& op, ScalarExprFn expr);
 // An axis attribute normalized against `rank` (the type relation has checked it).
 int cpu_axis(int64_t axis, int rank);
 // A C++ double literal that reads back exactly ("0.20000000000000001", "1.0", infinities).
@@ -37,15 +37,8 @@ std::string cpu_shapes(const std::vector<std::string>& shapes);
 std::string cpu_shape_same(const CpuEmitArgs& a, size_t i = 0);
 // NumPy broadcasting of every argument's shape (binary and ternary maps).
 std::string cpu_shape_broadcast(const CpuEmitArgs& a, const std::string& op);
-
-// One per family file that has emitters; called once all ops are registered (AllOps.cpp).
-void register_elementwise_cpu_emitters(OpRegistry& reg);  // ElementwiseOps.cpp
-void register_binary_cpu_emitters(OpRegistry& reg);       // ElementwiseBinaryOps.cpp
-void register_reduction_cpu_emitters(OpRegistry& reg);    // ReductionOps.cpp
-void register_softmax_cpu_emitters(OpRegistry& reg);      // ReductionAxisOps.cpp
-void register_matmul_cpu_emitters(OpRegistry& reg);       // NnMatmul.cpp
-void register_shape_cpu_emitters(OpRegistry& reg);        // ShapeOps.cpp (and ShapeSliceOps, ShapeGatherOps)
-void register_misc_cpu_emitters(OpRegistry& reg);         // MiscOps.cpp (and MiscSortOps, MiscResize)
-void register_nn_cpu_emitters(OpRegistry& reg);           // NnCpuEmit.cpp: conv, pool, norm, rnn families
+// The two above as shape functions, for a builder chain.
+CpuShapeEmitter cpu_shape_of_arg(size_t i);
+CpuShapeEmitter cpu_shape_broadcast_of(const std::string& op);
 
 }  // namespace weft

@@ -2,12 +2,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <type_traits>
 #include <vector>
 
 #include "ir/OpRegistry.h"
 #include "ir/ops/OpHelpers.h"
+#include "weft/rt/scalar/Scalar.h"
 
 namespace weft {
 
@@ -52,7 +54,7 @@ inline T store(V v) {
 
 // Unsigned type for wrapping integer arithmetic on C (no signed overflow, no int promotion surprises).
 template <typename C>
-using wrap_t = std::make_unsigned_t<std::common_type_t<C, unsigned>>;
+using wrap_t = weft_rt::wrap_t<C>;
 
 // out[i] = f(in[i]) over a contiguous tensor; In and Out are storage types, f sees compute_t<In>.
 template <typename In, typename Out, typename F>
@@ -93,6 +95,56 @@ inline bool is_nan_value(C x) {
   if constexpr (std::is_floating_point_v<C>) return x != x;
   else return false;
 }
+
+// ---- scalar expressions, stated once ------------------------------------------------------------
+//
+// A table row of an elementwise or broadcast op writes its scalar expression once, as C++ in the
+// argument elements (x; or a, b), C (their compute type), and the call's constants: A and B
+// (float attributes, as C) and P and Q (bool ones). WEFT_UNARY / WEFT_BINARY turn the one
+// expression into both the interpreter's function and its text, OpDef::scalar_expr, which the
+// CPU emitter prints (cpu_map_emitter) with the constants bound as literals.
+
+// The constants of one call, bound from its attributes by the row's binder.
+struct ScalarConsts {
+  double a = 0, b = 0;
+  bool p = false, q = false;
+};
+using ScalarBinder = std::function<ScalarConsts(const Attrs&)>;
+inline ScalarConsts no_consts(const Attrs&) { return {}; }
+
+// A row's expression: f(x..., consts) for the interpreter, and the text it was compiled from.
+template <typename F>
+struct ScalarRow {
+  F fn;
+  const char* text;
+};
+template <typename F>
+ScalarRow<F> scalar_row(F fn, const char* text) {
+  return {fn, text};
+}
+
+// C and the call's constants, in a row's function (`first`: its first argument).
+#define WEFT_SCALAR_CONSTS_(first)                  \
+  using C [[maybe_unused]] = decltype(first);       \
+  [[maybe_unused]] const C A = C(k_.a), B = C(k_.b); \
+  [[maybe_unused]] const bool P = k_.p, Q = k_.q;
+// A unary row: expression in x, result of x's type.
+#define WEFT_UNARY(expr) \
+  ::weft::scalar_row([](auto x, const ::weft::ScalarConsts& k_) { WEFT_SCALAR_CONSTS_(x) return C(expr); }, #expr)
+// A unary row whose result is bool.
+#define WEFT_PREDICATE(expr) \
+  ::weft::scalar_row([](auto x, const ::weft::ScalarConsts& k_) { WEFT_SCALAR_CONSTS_(x) return bool(expr); }, #expr)
+// A binary row: expression in a, b (of one compute type C), result of their type.
+#define WEFT_BINARY(expr)                                                                             \
+  ::weft::scalar_row([](auto a, auto b, const ::weft::ScalarConsts& k_) { WEFT_SCALAR_CONSTS_(a) return C(expr); }, \
+                     #expr)
+// A binary row whose result is bool.
+#define WEFT_COMPARE(expr)                                                                                   \
+  ::weft::scalar_row([](auto a, auto b, const ::weft::ScalarConsts& k_) { WEFT_SCALAR_CONSTS_(a) return bool(expr); }, \
+                     #expr)
+
+// The facet of a row: its text with the call's constants bound (A -> C(<alpha>), P -> true, ...).
+ScalarExprFn scalar_expr_of(std::vector<std::string> params, std::string text, ScalarBinder bind);
 
 // Family-internal registration steps, called by register_elementwise_ops and register_reduction_ops.
 void register_elementwise_unary_ops(OpRegistry& reg);

@@ -1,8 +1,10 @@
 // ElementwiseOps.cpp - unary elementwise operators (math, activations, predicates), clip and cast.
 #include <cmath>
 #include <limits>
+#include <regex>
 
 #include "ir/ops/AllOps.h"
+#include "ir/ops/CpuEmit.h"
 #include "ir/ops/ElementwiseKernels.h"
 
 namespace weft {
@@ -45,186 +47,156 @@ void register_elementwise_ops(OpRegistry& reg) {
   register_elementwise_binary_ops(reg);
 }
 
+ScalarExprFn scalar_expr_of(std::vector<std::string> params, std::string text, ScalarBinder bind) {
+  return [params = std::move(params), text = std::move(text), bind](const Attrs& attrs, const std::vector<DType>&) {
+    const ScalarConsts k = bind(attrs);
+    // Whole identifiers only: A, B, P and Q are the row's constants, every other name stays.
+    static const std::regex a_re("\\bA\\b"), b_re("\\bB\\b"), p_re("\\bP\\b"), q_re("\\bQ\\b");
+    std::string t = std::regex_replace(text, a_re, "C(" + cpu_double(k.a) + ")");
+    t = std::regex_replace(t, b_re, "C(" + cpu_double(k.b) + ")");
+    t = std::regex_replace(t, p_re, k.p ? "true" : "false");
+    t = std::regex_replace(t, q_re, k.q ? "true" : "false");
+    return ScalarExpr{params, t};
+  };
+}
+
 namespace {
 
-// ---- scalar functions shared by several table rows ----------------------------------------
-
-template <typename C>
-C neg_of(C x) {
-  if constexpr (std::is_integral_v<C>) return C(wrap_t<C>(0) - wrap_t<C>(x));
-  else return -x;
-}
-template <typename C>
-C abs_of(C x) {
-  if constexpr (std::is_unsigned_v<C>) return x;
-  else if constexpr (std::is_integral_v<C>) return x < 0 ? neg_of(x) : x;
-  else return std::fabs(x);
-}
-template <typename C>
-C sign_of(C x) {
-  if constexpr (std::is_unsigned_v<C>) return C(x != 0);
-  else if constexpr (std::is_integral_v<C>) return C((C(0) < x) - (x < C(0)));
-  else return std::isnan(x) ? x : C((C(0) < x) - (x < C(0)));
-}
-template <typename C>
-C relu_of(C x) {
-  if constexpr (std::is_unsigned_v<C>) return x;
-  else return x < C(0) ? C(0) : x;
-}
-template <typename C>
-C clamp01(C x) {  // NaN passes through
-  return x < C(0) ? C(0) : x > C(1) ? C(1) : x;
-}
-template <typename C>
-C sigmoid_of(C x) {
-  if (x >= C(0)) return C(1) / (C(1) + std::exp(-x));
-  C e = std::exp(x);
-  return e / (C(1) + e);
-}
-template <typename C>
-C softplus_of(C x) {  // log(1 + e^x) without overflow
-  return x > C(0) ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
-}
-
 // ---- registration helpers --------------------------------------------------------------------
+//
+// Each returns the op's builder with every facet set: the type relation, the interpreter's
+// kernel and the scalar expression from one table row, the CPU emitter printing that
+// expression, and the shape function (the argument's shape); a caller adds attributes and
+// overrides a facet where its op needs more (gelu's attribute check).
 
 // Same-type unary op over dtypes K: out[i] = f(in[i]).
 template <unsigned K, typename F>
-void add_unary(OpRegistry& reg, const std::string& name, const std::string& doc, F f) {
-  reg.add(name).doc(doc).inputs(1).pattern(OpPattern::Elementwise)
+OpDefBuilder add_unary(OpRegistry& reg, const std::string& name, const std::string& doc, ScalarRow<F> row,
+                       ScalarBinder bind = no_consts) {
+  const ScalarExprFn expr = scalar_expr_of({"x"}, row.text, bind);
+  return reg.add(name).doc(doc).inputs(1).pattern(OpPattern::Elementwise)
       .type_relation([name](const std::vector<ArgInfo>& args, const Attrs&) -> Type {
         expect_tensor_of(args, 0, K, name);
         return args[0].type;
       })
-      .kernel([name, f](const std::vector<Tensor>& in, const Attrs&) {
+      .kernel([name, f = row.fn, bind](const std::vector<Tensor>& in, const Attrs& attrs) {
+        const ScalarConsts k = bind(attrs);
         Tensor out(in[0].dtype(), in[0].shape());
         dispatch_kinds<K>(in[0].dtype(), name, [&](auto tag) {
           using T = typename decltype(tag)::type;
-          map_unary<T, T>(in[0], out, f);
+          map_unary<T, T>(in[0], out, [&](compute_t<T> x) { return f(x, k); });
         });
         return std::vector<Tensor>{out};
-      });
+      })
+      .scalar_expr(expr)
+      .shape_cpu(cpu_shape_of_arg(0))
+      .emit_cpu(cpu_map_emitter(name, expr));
 }
 
-// A float unary op with up to two float attributes: out[i] = f(in[i], a, b).
-struct ParamSpec { const char* name; double value; };
-template <typename F>
-void add_param_unary(OpRegistry& reg, const std::string& name, const std::string& doc, ParamSpec pa, ParamSpec pb, F f) {
-  auto def = reg.add(name);
-  def.doc(doc).inputs(1).pattern(OpPattern::Elementwise);
-  for (const ParamSpec& p : {pa, pb})
-    if (p.name) def.attr(p.name, AttrKind::Float, p.value);
-  def.type_relation([name](const std::vector<ArgInfo>& args, const Attrs&) -> Type {
-       expect_tensor_of(args, 0, Kinds::Float, name);
-       return args[0].type;
-     })
-      .kernel([name, pa, pb, f](const std::vector<Tensor>& in, const Attrs& attrs) {
-        const double a = pa.name ? attrs.get_float(pa.name) : 0.0, b = pb.name ? attrs.get_float(pb.name) : 0.0;
-        Tensor out(in[0].dtype(), in[0].shape());
-        dispatch_kinds<Kinds::Float>(in[0].dtype(), name, [&](auto tag) {
-          using T = typename decltype(tag)::type;
-          using C = compute_t<T>;
-          map_unary<T, T>(in[0], out, [f, ca = C(a), cb = C(b)](C x) { return f(x, ca, cb); });
-        });
-        return std::vector<Tensor>{out};
-      });
-}
-
-// A unary op from dtypes K to bool: out[i] = f(in[i], attrs...).
+// A unary op from dtypes K to bool: out[i] = f(in[i]).
 template <unsigned K, typename F>
-void add_predicate(OpRegistry& reg, const std::string& name, const std::string& doc, F f) {
-  reg.add(name).doc(doc).inputs(1).pattern(OpPattern::Elementwise)
+OpDefBuilder add_predicate(OpRegistry& reg, const std::string& name, const std::string& doc, ScalarRow<F> row,
+                           ScalarBinder bind = no_consts) {
+  const ScalarExprFn expr = scalar_expr_of({"x"}, row.text, bind);
+  return reg.add(name).doc(doc).inputs(1).pattern(OpPattern::Elementwise)
       .type_relation([name](const std::vector<ArgInfo>& args, const Attrs&) -> Type {
         const TensorTypeNode& t = expect_tensor_of(args, 0, K, name);
         return tensor_type(DType::Bool, t.shape);
       })
-      .kernel([name, f](const std::vector<Tensor>& in, const Attrs&) {
+      .kernel([name, f = row.fn, bind](const std::vector<Tensor>& in, const Attrs& attrs) {
+        const ScalarConsts k = bind(attrs);
         Tensor out(DType::Bool, in[0].shape());
         dispatch_kinds<K>(in[0].dtype(), name, [&](auto tag) {
           using T = typename decltype(tag)::type;
-          map_unary<T, bool>(in[0], out, f);
+          map_unary<T, bool>(in[0], out, [&](compute_t<T> x) { return f(x, k); });
         });
         return std::vector<Tensor>{out};
-      });
+      })
+      .scalar_expr(expr)
+      .shape_cpu(cpu_shape_of_arg(0))
+      .emit_cpu(cpu_map_emitter(name, expr));
 }
+
+// A float unary op with up to two float attributes, bound to A and B.
+struct ParamSpec { const char* name; double value; };
 
 // ---- the tables ------------------------------------------------------------------------------
 
 // Float-only math, same type out: X(name, doc, expression in x of compute type C).
-#define WEFT_FLOAT_UNARY_OPS(X)                                   \
-  X(exp, "e^x", std::exp(x))                                      \
-  X(log, "natural logarithm", std::log(x))                        \
-  X(sqrt, "square root", std::sqrt(x))                            \
-  X(rsqrt, "1 / sqrt(x)", C(1) / std::sqrt(x))                    \
-  X(reciprocal, "1 / x", C(1) / x)                                \
-  X(sin, "sine", std::sin(x))                                     \
-  X(cos, "cosine", std::cos(x))                                   \
-  X(tan, "tangent", std::tan(x))                                  \
-  X(asin, "arcsine", std::asin(x))                                \
-  X(acos, "arccosine", std::acos(x))                              \
-  X(atan, "arctangent", std::atan(x))                             \
-  X(sinh, "hyperbolic sine", std::sinh(x))                        \
-  X(cosh, "hyperbolic cosine", std::cosh(x))                      \
-  X(tanh, "hyperbolic tangent", std::tanh(x))                     \
-  X(asinh, "inverse hyperbolic sine", std::asinh(x))              \
-  X(acosh, "inverse hyperbolic cosine", std::acosh(x))            \
-  X(atanh, "inverse hyperbolic tangent", std::atanh(x))           \
-  X(sigmoid, "1 / (1 + e^-x)", sigmoid_of(x))                     \
-  X(erf, "Gauss error function", std::erf(x))                     \
-  X(floor, "largest integer <= x", std::floor(x))                 \
-  X(ceil, "smallest integer >= x", std::ceil(x))                  \
-  X(round, "nearest integer, halves to even", std::nearbyint(x))  \
-  X(softplus, "log(1 + e^x)", softplus_of(x))                     \
-  X(softsign, "x / (1 + |x|)", x / (C(1) + std::fabs(x)))         \
-  X(silu, "x * sigmoid(x)", x * sigmoid_of(x))                    \
-  X(mish, "x * tanh(softplus(x))", x * std::tanh(softplus_of(x))) \
-  X(hard_swish, "x * max(0, min(1, x/6 + 1/2))", x * clamp01(x / C(6) + C(0.5)))
+#define WEFT_FLOAT_UNARY_OPS(X)                                            \
+  X(exp, "e^x", std::exp(x))                                               \
+  X(log, "natural logarithm", std::log(x))                                 \
+  X(sqrt, "square root", std::sqrt(x))                                     \
+  X(rsqrt, "1 / sqrt(x)", C(1) / std::sqrt(x))                             \
+  X(reciprocal, "1 / x", C(1) / x)                                         \
+  X(sin, "sine", std::sin(x))                                              \
+  X(cos, "cosine", std::cos(x))                                            \
+  X(tan, "tangent", std::tan(x))                                           \
+  X(asin, "arcsine", std::asin(x))                                         \
+  X(acos, "arccosine", std::acos(x))                                       \
+  X(atan, "arctangent", std::atan(x))                                      \
+  X(sinh, "hyperbolic sine", std::sinh(x))                                 \
+  X(cosh, "hyperbolic cosine", std::cosh(x))                               \
+  X(tanh, "hyperbolic tangent", std::tanh(x))                              \
+  X(asinh, "inverse hyperbolic sine", std::asinh(x))                       \
+  X(acosh, "inverse hyperbolic cosine", std::acosh(x))                     \
+  X(atanh, "inverse hyperbolic tangent", std::atanh(x))                    \
+  X(sigmoid, "1 / (1 + e^-x)", weft_rt::sigmoid(x))                        \
+  X(erf, "Gauss error function", std::erf(x))                              \
+  X(floor, "largest integer <= x", std::floor(x))                          \
+  X(ceil, "smallest integer >= x", std::ceil(x))                           \
+  X(round, "nearest integer, halves to even", std::nearbyint(x))           \
+  X(softplus, "log(1 + e^x)", weft_rt::softplus(x))                        \
+  X(softsign, "x / (1 + |x|)", x / (C(1) + std::fabs(x)))                  \
+  X(silu, "x * sigmoid(x)", x * weft_rt::sigmoid(x))                       \
+  X(mish, "x * tanh(softplus(x))", x * std::tanh(weft_rt::softplus(x)))    \
+  X(hard_swish, "x * max(0, min(1, x/6 + 1/2))", x * weft_rt::clamp01(x / C(6) + C(0.5)))
 
 // Numeric (float and integer), same type out; integers wrap.
-#define WEFT_NUMERIC_UNARY_OPS(X)                                \
-  X(neg, "-x", neg_of(x))                                        \
-  X(abs, "|x|", abs_of(x))                                       \
-  X(sign, "-1, 0 or 1 by the sign of x (NaN stays)", sign_of(x)) \
-  X(relu, "max(x, 0) (NaN stays)", relu_of(x))
+#define WEFT_NUMERIC_UNARY_OPS(X)                                          \
+  X(neg, "-x", weft_rt::wrap_neg(x))                                       \
+  X(abs, "|x|", weft_rt::abs_of(x))                                        \
+  X(sign, "-1, 0 or 1 by the sign of x (NaN stays)", weft_rt::sign_of(x))  \
+  X(relu, "max(x, 0) (NaN stays)", weft_rt::relu(x))
 
-// Float ops with attributes: X(name, doc, {attr a, default}, {attr b, default} or {}, expression in x, a, b).
+// Float ops with attributes, bound to A and B: X(name, doc, {attr A, default}, {attr B, default} or {}, expression).
 #define WEFT_PARAM_UNARY_OPS(X)                                                                       \
   X(hard_sigmoid, "max(0, min(1, alpha*x + beta))", ({"alpha", 0.2}), ({"beta", 0.5}),                \
-    clamp01(a * x + b))                                                                               \
-  X(leaky_relu, "x if x >= 0 else alpha*x", ({"alpha", 0.01}), ({}), x < C(0) ? a * x : x)            \
-  X(elu, "x if x > 0 else alpha*(e^x - 1)", ({"alpha", 1.0}), ({}), x > C(0) ? x : a * std::expm1(x)) \
+    weft_rt::clamp01(A * x + B))                                                                      \
+  X(leaky_relu, "x if x >= 0 else alpha*x", ({"alpha", 0.01}), ({}), x < C(0) ? A * x : x)            \
+  X(elu, "x if x > 0 else alpha*(e^x - 1)", ({"alpha", 1.0}), ({}), x > C(0) ? x : A * std::expm1(x)) \
   X(selu, "gamma*x if x > 0 else gamma*alpha*(e^x - 1)", ({"alpha", 1.67326319217681884765625}),      \
-    ({"gamma", 1.05070102214813232421875}), x > C(0) ? b * x : b * a * std::expm1(x))                 \
+    ({"gamma", 1.05070102214813232421875}), x > C(0) ? B * x : B * A * std::expm1(x))                 \
   X(celu, "x if x > 0 else alpha*(e^(x/alpha) - 1)", ({"alpha", 1.0}), ({}),                          \
-    x > C(0) ? x : a * std::expm1(x / a))                                                             \
-  X(thresholded_relu, "x if x > alpha else 0", ({"alpha", 1.0}), ({}), x > a ? x : C(0))
+    x > C(0) ? x : A * std::expm1(x / A))                                                             \
+  X(thresholded_relu, "x if x > alpha else 0", ({"alpha", 1.0}), ({}), x > A ? x : C(0))
 
-void register_unary_tables(OpRegistry& reg) {
-#define X(name, doc, expr) \
-  add_unary<Kinds::Float>(reg, #name, doc, [](auto x) { using C [[maybe_unused]] = decltype(x); return C(expr); });
-  WEFT_FLOAT_UNARY_OPS(X)
-#undef X
-#define X(name, doc, expr) \
-  add_unary<Kinds::Numeric>(reg, #name, doc, [](auto x) { using C [[maybe_unused]] = decltype(x); return C(expr); });
-  WEFT_NUMERIC_UNARY_OPS(X)
-#undef X
-#define X(name, doc, pa, pb, expr)                                                          \
-  add_param_unary(reg, #name, doc, ParamSpec pa, ParamSpec pb, [](auto x, auto a, auto b) { \
-    using C [[maybe_unused]] = decltype(x);                                                 \
-    (void)a, (void)b;                                                                       \
-    return C(expr);                                                                         \
-  });
-  WEFT_PARAM_UNARY_OPS(X)
-#undef X
+// The binder of a row with float attributes pa (bound to A) and pb (B; no name: none).
+ScalarBinder bind_params(ParamSpec pa, ParamSpec pb) {
+  return [pa, pb](const Attrs& attrs) {
+    ScalarConsts k;
+    if (pa.name) k.a = attrs.get_float(pa.name);
+    if (pb.name) k.b = attrs.get_float(pb.name);
+    return k;
+  };
 }
 
-template <typename C>
-C gelu_of(C x, bool tanh_approx) {
-  if (tanh_approx) {
-    const C k = C(0.7978845608028654);  // sqrt(2/pi)
-    return C(0.5) * x * (C(1) + std::tanh(k * (x + C(0.044715) * x * x * x)));
+void register_unary_tables(OpRegistry& reg) {
+#define X(name, doc, expr) add_unary<Kinds::Float>(reg, #name, doc, WEFT_UNARY(expr));
+  WEFT_FLOAT_UNARY_OPS(X)
+#undef X
+#define X(name, doc, expr) add_unary<Kinds::Numeric>(reg, #name, doc, WEFT_UNARY(expr));
+  WEFT_NUMERIC_UNARY_OPS(X)
+#undef X
+#define X(op, doc, pa, pb, expr)                                                                     \
+  {                                                                                                  \
+    const ParamSpec spec_a = ParamSpec pa, spec_b = ParamSpec pb;                                    \
+    auto def = add_unary<Kinds::Float>(reg, #op, doc, WEFT_UNARY(expr), bind_params(spec_a, spec_b)); \
+    for (const ParamSpec& p : {spec_a, spec_b})                                                      \
+      if (p.name) def.attr(p.name, AttrKind::Float, p.value);                                        \
   }
-  return C(0.5) * x * (C(1) + std::erf(x * C(0.7071067811865476)));
+  WEFT_PARAM_UNARY_OPS(X)
+#undef X
 }
 
 bool gelu_tanh(const Attrs& attrs, bool at_type_time) {
@@ -236,49 +208,39 @@ bool gelu_tanh(const Attrs& attrs, bool at_type_time) {
 }
 
 void register_special_unary(OpRegistry& reg) {
-  reg.add("gelu").doc("x * Phi(x), Phi the normal CDF (or its tanh approximation)").inputs(1)
+  // P: the tanh approximation.
+  add_unary<Kinds::Float>(reg, "gelu", "x * Phi(x), Phi the normal CDF (or its tanh approximation)",
+                          WEFT_UNARY(weft_rt::gelu(x, P)),
+                          [](const Attrs& attrs) { ScalarConsts k; k.p = gelu_tanh(attrs, false); return k; })
       .attr("approximate", AttrKind::String, std::string("none"), "\"none\" (exact, erf) or \"tanh\"")
-      .pattern(OpPattern::Elementwise)
       .type_relation([](const std::vector<ArgInfo>& args, const Attrs& attrs) -> Type {
         expect_tensor_of(args, 0, Kinds::Float, "gelu");
         gelu_tanh(attrs, true);
         return args[0].type;
-      })
-      .kernel([](const std::vector<Tensor>& in, const Attrs& attrs) {
-        const bool approx = gelu_tanh(attrs, false);
-        Tensor out(in[0].dtype(), in[0].shape());
-        dispatch_kinds<Kinds::Float>(in[0].dtype(), "gelu", [&](auto tag) {
-          using T = typename decltype(tag)::type;
-          map_unary<T, T>(in[0], out, [approx](compute_t<T> x) { return gelu_of(x, approx); });
-        });
-        return std::vector<Tensor>{out};
       });
 
-  add_predicate<Kinds::Float>(reg, "is_nan", "x is NaN", [](auto x) { return std::isnan(x); });
-  reg.add("is_inf").doc("x is an infinity (of the signs selected)").inputs(1).pattern(OpPattern::Elementwise)
+  add_predicate<Kinds::Float>(reg, "is_nan", "x is NaN", WEFT_PREDICATE(std::isnan(x)));
+  // P, Q: report +inf, -inf.
+  add_predicate<Kinds::Float>(reg, "is_inf", "x is an infinity (of the signs selected)",
+                              WEFT_PREDICATE(std::isinf(x) && (x > C(0) ? P : Q)), [](const Attrs& attrs) {
+                                ScalarConsts k;
+                                k.p = attrs.get_bool("detect_positive"), k.q = attrs.get_bool("detect_negative");
+                                return k;
+                              })
       .attr("detect_positive", AttrKind::Bool, true, "report +inf")
-      .attr("detect_negative", AttrKind::Bool, true, "report -inf")
-      .type_relation([](const std::vector<ArgInfo>& args, const Attrs&) -> Type {
-        return tensor_type(DType::Bool, expect_tensor_of(args, 0, Kinds::Float, "is_inf").shape);
-      })
-      .kernel([](const std::vector<Tensor>& in, const Attrs& attrs) {
-        const bool pos = attrs.get_bool("detect_positive"), neg = attrs.get_bool("detect_negative");
-        Tensor out(DType::Bool, in[0].shape());
-        dispatch_kinds<Kinds::Float>(in[0].dtype(), "is_inf", [&](auto tag) {
-          using T = typename decltype(tag)::type;
-          map_unary<T, bool>(in[0], out, [pos, neg](auto x) { return std::isinf(x) && (x > 0 ? pos : neg); });
-        });
-        return std::vector<Tensor>{out};
-      });
+      .attr("detect_negative", AttrKind::Bool, true, "report -inf");
 
-  add_unary<Kinds::Bool>(reg, "logical_not", "not x", [](bool x) { return !x; });
-  add_unary<Kinds::Int>(reg, "bitwise_not", "~x", [](auto x) { return decltype(x)(~x); });
-  reg.add("identity").doc("x itself").inputs(1).pattern(OpPattern::Elementwise)
+  add_unary<Kinds::Bool>(reg, "logical_not", "not x", WEFT_UNARY(!x));
+  add_unary<Kinds::Int>(reg, "bitwise_not", "~x", WEFT_UNARY(~x));
+  add_unary<Kinds::Any>(reg, "identity", "x itself", WEFT_UNARY(x))
       .type_relation([](const std::vector<ArgInfo>& args, const Attrs&) -> Type {
         expect_tensor(args, 0, "identity");
         return args[0].type;
       })
-      .kernel([](const std::vector<Tensor>& in, const Attrs&) { return std::vector<Tensor>{in[0]}; });
+      // The result shares x's buffer (tensors are immutable), in the interpreter and the generated code.
+      .kernel([](const std::vector<Tensor>& in, const Attrs&) { return std::vector<Tensor>{in[0]}; })
+      .view_of(0)
+      .emit_cpu([](const CpuEmitArgs& a) { return a.args[0]; });
 }
 
 // ---- clip and cast ---------------------------------------------------------------------------
@@ -299,6 +261,7 @@ void check_clip_bound(const std::vector<ArgInfo>& args, size_t i, DType x) {
 void register_clip_cast(OpRegistry& reg) {
   reg.add("clip").doc("min(max(x, lo), hi); a missing or empty bound is no bound (NaN stays)").inputs(1, 3)
       .pattern(OpPattern::Elementwise)
+      .no_scalar_expr("its bounds are optional tensors, empty for no bound: not one element per argument")
       .type_relation([](const std::vector<ArgInfo>& args, const Attrs&) -> Type {
         const TensorTypeNode& x = expect_tensor_of(args, 0, Kinds::Numeric, "clip");
         for (size_t i = 1; i < args.size(); ++i) check_clip_bound(args, i, x.dtype);
@@ -323,17 +286,28 @@ void register_clip_cast(OpRegistry& reg) {
           });
         });
         return std::vector<Tensor>{out};
+      })
+      .shape_cpu(cpu_shape_of_arg(0))
+      .emit_cpu([](const CpuEmitArgs& a) {
+        return "weft_rt::clip<" + cpu_ctype(a.arg_dtypes[0], "clip") + ">(" + a.args[0] + ", " + cpu_optional_arg(a, 1) +
+               ", " + cpu_optional_arg(a, 2) + ")";
       });
 
   reg.add("cast").doc("converts to dtype `to` (NumPy rules: floats truncate toward zero, bool is x != 0)").inputs(1)
       .attr("to", AttrKind::DType, std::nullopt, "the result dtype")
       .pattern(OpPattern::Elementwise)
+      .no_scalar_expr("its conversions are Tensor::cast's and weft_rt::convert's, not yet one scalar function")
       .type_relation([](const std::vector<ArgInfo>& args, const Attrs& attrs) -> Type {
         return tensor_type(attrs.get_dtype("to"), expect_tensor(args, 0, "cast").shape);
       })
       .kernel([](const std::vector<Tensor>& in, const Attrs& attrs) {
         DType to = attrs.get_dtype("to");
         return std::vector<Tensor>{in[0].dtype() == to ? in[0] : in[0].cast(to)};
+      })
+      .shape_cpu(cpu_shape_of_arg(0))
+      .emit_cpu([](const CpuEmitArgs& a) {
+        return "weft_rt::cast<" + cpu_ctype(a.result_dtype, "cast") + ", " + cpu_ctype(a.arg_dtypes[0], "cast") + ">(" +
+               a.args[0] + ")";
       });
 }
 
@@ -343,95 +317,6 @@ void register_elementwise_unary_ops(OpRegistry& reg) {
   register_unary_tables(reg);
   register_special_unary(reg);
   register_clip_cast(reg);
-}
-
-}  // namespace weft
-
-// ---- CPU emitters (codegen) ------------------------------------------------------------------
-#include "ir/ops/CpuEmit.h"
-
-namespace weft {
-
-void register_elementwise_cpu_emitters(OpRegistry& reg) {
-  // Each body matches the reference kernel above (NaN, integer wrapping included); C is
-  // the element type, as in the tables. Every result has its (first) argument's shape.
-  const auto same = [](const CpuEmitArgs& a) { return cpu_shape_same(a); };
-  const std::pair<const char*, const char*> unary[] = {
-      {"neg", "weft_rt::wrap_neg(x)"},
-      {"abs", "weft_rt::abs_of(x)"},
-      {"sign", "weft_rt::sign_of(x)"},
-      {"relu", "weft_rt::relu(x)"},
-      {"exp", "std::exp(x)"},
-      {"log", "std::log(x)"},
-      {"sqrt", "std::sqrt(x)"},
-      {"rsqrt", "C(1) / std::sqrt(x)"},
-      {"reciprocal", "C(1) / x"},
-      {"sin", "std::sin(x)"},
-      {"cos", "std::cos(x)"},
-      {"tan", "std::tan(x)"},
-      {"asin", "std::asin(x)"},
-      {"acos", "std::acos(x)"},
-      {"atan", "std::atan(x)"},
-      {"sinh", "std::sinh(x)"},
-      {"cosh", "std::cosh(x)"},
-      {"tanh", "std::tanh(x)"},
-      {"asinh", "std::asinh(x)"},
-      {"acosh", "std::acosh(x)"},
-      {"atanh", "std::atanh(x)"},
-      {"sigmoid", "weft_rt::sigmoid(x)"},
-      {"erf", "std::erf(x)"},
-      {"floor", "std::floor(x)"},
-      {"ceil", "std::ceil(x)"},
-      {"round", "std::nearbyint(x)"},
-      {"softplus", "weft_rt::softplus(x)"},
-      {"softsign", "x / (C(1) + std::fabs(x))"},
-      {"silu", "x * weft_rt::sigmoid(x)"},
-      {"mish", "x * std::tanh(weft_rt::softplus(x))"},
-      {"hard_swish", "x * weft_rt::clamp01(x / C(6) + C(0.5))"},
-      {"is_nan", "std::isnan(x)"},
-      {"logical_not", "!x"},
-      {"bitwise_not", "~x"},
-  };
-  for (auto& [name, body] : unary) {
-    std::string op = name, b = body;
-    reg.extend(op).shape_cpu(same).emit_cpu([op, b](const CpuEmitArgs& a) {
-      return cpu_unary(a, op, "[&] { using C [[maybe_unused]] = decltype(x); return " + b + "; }()");
-    });
-  }
-  // Ops with float attributes: the body sees them as A and B, of the element type.
-  const std::tuple<const char*, const char*, const char*, const char*> param[] = {
-      {"hard_sigmoid", "alpha", "beta", "weft_rt::clamp01(A * x + B)"},
-      {"leaky_relu", "alpha", nullptr, "x < C(0) ? A * x : x"},
-      {"elu", "alpha", nullptr, "x > C(0) ? x : A * std::expm1(x)"},
-      {"selu", "alpha", "gamma", "x > C(0) ? B * x : B * A * std::expm1(x)"},
-      {"celu", "alpha", nullptr, "x > C(0) ? x : A * std::expm1(x / A)"},
-      {"thresholded_relu", "alpha", nullptr, "x > A ? x : C(0)"},
-  };
-  for (auto& [name, pa, pb, body] : param) {
-    std::string op = name, b = body, attr_a = pa, attr_b = pb ? pb : "";
-    reg.extend(op).shape_cpu(same).emit_cpu([op, b, attr_a, attr_b](const CpuEmitArgs& a) {
-      std::string lets = "using C = decltype(x); const C A = C(" + cpu_double(a.attrs->get_float(attr_a)) + ");";
-      if (!attr_b.empty()) lets += " const C B = C(" + cpu_double(a.attrs->get_float(attr_b)) + ");";
-      return cpu_unary(a, op, "[&] { " + lets + " return " + b + "; }()");
-    });
-  }
-  reg.extend("gelu").shape_cpu(same).emit_cpu([](const CpuEmitArgs& a) {
-    return cpu_unary(a, "gelu", std::string("weft_rt::gelu(x, ") + (gelu_tanh(*a.attrs, true) ? "true" : "false") + ")");
-  });
-  reg.extend("is_inf").shape_cpu(same).emit_cpu([](const CpuEmitArgs& a) {
-    const std::string pos = a.attrs->get_bool("detect_positive") ? "true" : "false",
-                      neg = a.attrs->get_bool("detect_negative") ? "true" : "false";
-    return cpu_unary(a, "is_inf", "std::isinf(x) && (x > 0 ? " + pos + " : " + neg + ")");
-  });
-  // The result shares x's buffer: tensors are immutable.
-  reg.extend("identity").shape_cpu(same).emit_cpu([](const CpuEmitArgs& a) { return a.args[0]; });
-  reg.extend("clip").shape_cpu(same).emit_cpu([](const CpuEmitArgs& a) {
-    return "weft_rt::clip<" + cpu_ctype(a.arg_dtypes[0], "clip") + ">(" + a.args[0] + ", " + cpu_optional_arg(a, 1) + ", " +
-           cpu_optional_arg(a, 2) + ")";
-  });
-  reg.extend("cast").shape_cpu(same).emit_cpu([](const CpuEmitArgs& a) {
-    return "weft_rt::cast<" + cpu_ctype(a.result_dtype, "cast") + ", " + cpu_ctype(a.arg_dtypes[0], "cast") + ">(" + a.args[0] + ")";
-  });
 }
 
 }  // namespace weft

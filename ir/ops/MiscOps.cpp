@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "ir/ops/AllOps.h"
+#include "ir/ops/CpuEmit.h"
 #include "ir/ops/ShapeCommon.h"
 
 namespace weft {
@@ -191,70 +192,58 @@ void register_misc_ops(OpRegistry& reg) {
       .inputs(3)
       .pattern(OpPattern::Opaque)
       .type_relation(range_rel)
-      .kernel(range_kernel);
+      .kernel(range_kernel)
+      // Shape functions (weft_rt::*_shape in rt/Misc.h) read the operands' element type as given:
+      // f16/bf16 are not widened for them.
+      .shape_cpu([](const CpuEmitArgs& a) {
+        return cpu_shapes({"weft_rt::range_shape<" + cpu_ctype(a.arg_dtypes[0], "range") + ">(" + a.args[0] + ", " + a.args[1] +
+                           ", " + a.args[2] + ")"});
+      })
+      .emit_cpu([](const CpuEmitArgs& a) {
+        return "weft_rt::range<" + cpu_ctype(a.result_dtype, "range") + ">(" + a.args[0] + ", " + a.args[1] + ", " + a.args[2] + ")";
+      });
   reg.add("one_hot")
       .doc("one_hot(indices, depth: scalar, values: [off, on]): on where the new axis equals the index, off elsewhere")
       .inputs(3)
       .attr("axis", AttrKind::Int, int64_t(-1), "position of the new axis, in [-rank-1, rank]")
       .pattern(OpPattern::Injective)
       .type_relation(one_hot_rel)
-      .kernel(one_hot_kernel);
+      .kernel(one_hot_kernel)
+      .shape_cpu([](const CpuEmitArgs& a) {
+        return cpu_shapes({"weft_rt::one_hot_shape(" + a.args[0] + ", " + a.args[1] + ", " + a.args[2] + ", " +
+                           std::to_string(cpu_axis(a.attrs->get_int("axis"), a.result_rank)) + ")"});
+      })
+      .emit_cpu([](const CpuEmitArgs& a) {
+        return "weft_rt::one_hot<" + cpu_ctype(a.result_dtype, "one_hot") + ", " + cpu_ctype(a.arg_dtypes[0], "one_hot") + ">(" +
+               a.args[0] + ", " + a.args[1] + ", " + a.args[2] + ", " +
+               std::to_string(cpu_axis(a.attrs->get_int("axis"), a.result_rank)) + ")";
+      });
   reg.add("non_zero")
       .doc("non_zero(x): i64[rank, n], the coordinates of x's n nonzero elements in row-major order")
       .inputs(1)
       .pattern(OpPattern::Opaque)
       .type_relation(non_zero_rel)
-      .kernel(non_zero_kernel);
+      .kernel(non_zero_kernel)
+      .shape_cpu([](const CpuEmitArgs& a) {
+        return cpu_shapes({"weft_rt::non_zero_shape(" + a.args[0] + ", weft_rt::count_nonzero<" +
+                           cpu_ctype(a.arg_dtypes[0], "non_zero") + ">(" + a.args[0] + "))"});
+      })
+      .emit_cpu([](const CpuEmitArgs& a) {
+        return "weft_rt::non_zero<" + cpu_ctype(a.arg_dtypes[0], "non_zero") + ">(" + a.args[0] + ")";
+      });
   reg.add("trilu")
       .doc("trilu(x, k?: i64 scalar): the upper (j >= i+k) or lower (j <= i+k) triangle of the last two dims, 0 elsewhere")
       .inputs(1, 2)
       .attr("upper", AttrKind::Bool, true, "keep the upper triangle")
       .pattern(OpPattern::Injective)
       .type_relation(trilu_rel)
-      .kernel(trilu_kernel);
+      .kernel(trilu_kernel)
+      .shape_cpu([](const CpuEmitArgs& a) { return cpu_shape_same(a); }).emit_cpu([](const CpuEmitArgs& a) {
+        return "weft_rt::trilu<" + cpu_ctype(a.arg_dtypes[0], "trilu") + ">(" + a.args[0] + ", " + cpu_optional_arg(a, 1) + ", " +
+               (a.attrs->get_bool("upper") ? "true" : "false") + ")";
+      });
   register_misc_sort_ops(reg);
   register_misc_resize_ops(reg);
-}
-
-}  // namespace weft
-
-// ---- CPU emitters (codegen) ------------------------------------------------------------------
-#include "ir/ops/CpuEmit.h"
-
-namespace weft {
-
-void register_misc_cpu_emitters(OpRegistry& reg) {
-  // Shape functions (weft_rt::*_shape in rt/Misc.h) read the operands' element type as given:
-  // f16/bf16 are not widened for them.
-  reg.extend("range").shape_cpu([](const CpuEmitArgs& a) {
-    return cpu_shapes({"weft_rt::range_shape<" + cpu_ctype(a.arg_dtypes[0], "range") + ">(" + a.args[0] + ", " + a.args[1] +
-                       ", " + a.args[2] + ")"});
-  });
-  reg.extend("range").emit_cpu([](const CpuEmitArgs& a) {
-    return "weft_rt::range<" + cpu_ctype(a.result_dtype, "range") + ">(" + a.args[0] + ", " + a.args[1] + ", " + a.args[2] + ")";
-  });
-  reg.extend("one_hot").shape_cpu([](const CpuEmitArgs& a) {
-    return cpu_shapes({"weft_rt::one_hot_shape(" + a.args[0] + ", " + a.args[1] + ", " + a.args[2] + ", " +
-                       std::to_string(cpu_axis(a.attrs->get_int("axis"), a.result_rank)) + ")"});
-  });
-  reg.extend("one_hot").emit_cpu([](const CpuEmitArgs& a) {
-    return "weft_rt::one_hot<" + cpu_ctype(a.result_dtype, "one_hot") + ", " + cpu_ctype(a.arg_dtypes[0], "one_hot") + ">(" +
-           a.args[0] + ", " + a.args[1] + ", " + a.args[2] + ", " +
-           std::to_string(cpu_axis(a.attrs->get_int("axis"), a.result_rank)) + ")";
-  });
-  reg.extend("non_zero").shape_cpu([](const CpuEmitArgs& a) {
-    return cpu_shapes({"weft_rt::non_zero_shape(" + a.args[0] + ", weft_rt::count_nonzero<" +
-                       cpu_ctype(a.arg_dtypes[0], "non_zero") + ">(" + a.args[0] + "))"});
-  });
-  reg.extend("non_zero").emit_cpu([](const CpuEmitArgs& a) {
-    return "weft_rt::non_zero<" + cpu_ctype(a.arg_dtypes[0], "non_zero") + ">(" + a.args[0] + ")";
-  });
-  reg.extend("trilu").shape_cpu([](const CpuEmitArgs& a) { return cpu_shape_same(a); }).emit_cpu([](const CpuEmitArgs& a) {
-    return "weft_rt::trilu<" + cpu_ctype(a.arg_dtypes[0], "trilu") + ">(" + a.args[0] + ", " + cpu_optional_arg(a, 1) + ", " +
-           (a.attrs->get_bool("upper") ? "true" : "false") + ")";
-  });
-  shape_ops::register_misc_sort_cpu_emitters(reg);
-  shape_ops::register_misc_resize_cpu_emitters(reg);
 }
 
 }  // namespace weft

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "ir/ops/CpuEmit.h"
 #include "ir/ops/ShapeCommon.h"
 
 namespace weft::shape_ops {
@@ -243,40 +244,30 @@ void register_misc_resize_ops(OpRegistry& reg) {
       .attr("extrapolation_value", AttrKind::Float, 0.0, "tf_crop_and_resize: the value outside the input")
       .pattern(OpPattern::Injective)
       .type_relation(resize_rel)
-      .kernel(resize_kernel);
-}
-
-}  // namespace weft::shape_ops
-
-// ---- CPU emitters (codegen) ------------------------------------------------------------------
-#include "ir/ops/CpuEmit.h"
-
-namespace weft::shape_ops {
-
-void register_misc_resize_cpu_emitters(OpRegistry& reg) {
-  // The string attributes become the runtime's enums here (the type relation checked them).
-  reg.extend("resize").shape_cpu([](const CpuEmitArgs& a) {
-    return cpu_shapes({"weft_rt::resize_shape(" + a.args[0] + ", " + cpu_optional_arg(a, 1) + ", " + cpu_optional_arg(a, 2) + ", " +
-                       cpu_optional_arg(a, 3) + ")"});
-  });
-  reg.extend("resize").emit_cpu([](const CpuEmitArgs& a) {
-    const Attrs& at = *a.attrs;
-    auto pick = [](const std::string& v, const char* const* names, const char* const* enums, size_t n) {
-      for (size_t i = 0; i < n; ++i)
-        if (v == names[i]) return std::string(enums[i]);
-      throw CompileError("resize: unexpected attribute value \"" + v + "\"");
-    };
-    const char* const modes[] = {"Nearest", "Linear", "Cubic"};
-    const char* const coords[] = {"HalfPixel", "PytorchHalfPixel", "AlignCorners", "Asymmetric", "TfHalfPixelForNn", "TfCropAndResize"};
-    const char* const rounds[] = {"PreferFloor", "PreferCeil", "Floor", "Ceil"};
-    const std::string attrs = "weft_rt::ResizeAttrs{weft_rt::ResizeMode::" + pick(at.get_string("mode"), kModes, modes, 3) +
-                              ", weft_rt::ResizeCoord::" + pick(at.get_string("coordinate_transformation_mode"), kTransforms, coords, 6) +
-                              ", weft_rt::ResizeRound::" + pick(at.get_string("nearest_mode"), kNearest, rounds, 4) + ", " +
-                              cpu_double(at.get_float("cubic_coeff_a")) + ", " + (at.get_int("exclude_outside") ? "true" : "false") +
-                              ", " + cpu_double(at.get_float("extrapolation_value")) + "}";
-    return "weft_rt::resize<" + cpu_ctype(a.arg_dtypes[0], "resize") + ">(" + a.args[0] + ", " + cpu_optional_arg(a, 1) + ", " +
-           cpu_optional_arg(a, 2) + ", " + cpu_optional_arg(a, 3) + ", " + attrs + ")";
-  });
+      .kernel(resize_kernel)
+      // The string attributes become the runtime's enums here (the type relation checked them).
+      .shape_cpu([](const CpuEmitArgs& a) {
+        return cpu_shapes({"weft_rt::resize_shape(" + a.args[0] + ", " + cpu_optional_arg(a, 1) + ", " + cpu_optional_arg(a, 2) + ", " +
+                           cpu_optional_arg(a, 3) + ")"});
+      })
+      .emit_cpu([](const CpuEmitArgs& a) {
+        const Attrs& at = *a.attrs;
+        auto pick = [](const std::string& v, const char* const* names, const char* const* enums, size_t n) {
+          for (size_t i = 0; i < n; ++i)
+            if (v == names[i]) return std::string(enums[i]);
+          throw CompileError("resize: unexpected attribute value \"" + v + "\"");
+        };
+        const char* const modes[] = {"Nearest", "Linear", "Cubic"};
+        const char* const coords[] = {"HalfPixel", "PytorchHalfPixel", "AlignCorners", "Asymmetric", "TfHalfPixelForNn", "TfCropAndResize"};
+        const char* const rounds[] = {"PreferFloor", "PreferCeil", "Floor", "Ceil"};
+        const std::string attrs = "weft_rt::ResizeAttrs{weft_rt::ResizeMode::" + pick(at.get_string("mode"), kModes, modes, 3) +
+                                  ", weft_rt::ResizeCoord::" + pick(at.get_string("coordinate_transformation_mode"), kTransforms, coords, 6) +
+                                  ", weft_rt::ResizeRound::" + pick(at.get_string("nearest_mode"), kNearest, rounds, 4) + ", " +
+                                  cpu_double(at.get_float("cubic_coeff_a")) + ", " + (at.get_int("exclude_outside") ? "true" : "false") +
+                                  ", " + cpu_double(at.get_float("extrapolation_value")) + "}";
+        return "weft_rt::resize<" + cpu_ctype(a.arg_dtypes[0], "resize") + ">(" + a.args[0] + ", " + cpu_optional_arg(a, 1) + ", " +
+               cpu_optional_arg(a, 2) + ", " + cpu_optional_arg(a, 3) + ", " + attrs + ")";
+      });
 }
 
 }  // namespace weft::shape_ops

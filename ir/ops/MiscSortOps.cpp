@@ -3,6 +3,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "ir/ops/CpuEmit.h"
 #include "ir/ops/ShapeCommon.h"
 
 namespace weft::shape_ops {
@@ -120,7 +121,16 @@ void register_misc_sort_ops(OpRegistry& reg) {
       .attr("sorted", AttrKind::Bool, true, "the result is always sorted; equal values keep the lower index first")
       .pattern(OpPattern::Opaque)
       .type_relation(topk_rel)
-      .kernel(topk_kernel);
+      .kernel(topk_kernel)
+      .shape_cpu([](const CpuEmitArgs& a) {
+        return "weft_rt::topk_shapes(" + a.args[0] + ", " + a.args[1] + ", " +
+               std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0])) + ")";
+      })
+      .emit_cpu([](const CpuEmitArgs& a) {
+        return "weft_rt::topk<" + cpu_ctype(a.arg_dtypes[0], "topk") + ">(" + a.args[0] + ", " + a.args[1] + ", " +
+               std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0])) + ", " +
+               (a.attrs->get_bool("largest") ? "true" : "false") + ")";
+      });
   reg.add("sort")
       .doc("sort(x): (values, indices: i64) along axis; NaN sorts above every number")
       .inputs(1)
@@ -129,31 +139,12 @@ void register_misc_sort_ops(OpRegistry& reg) {
       .attr("stable", AttrKind::Bool, true, "equal values keep their order (always the case here)")
       .pattern(OpPattern::Opaque)
       .type_relation(sort_rel)
-      .kernel(sort_kernel);
-}
-
-}  // namespace weft::shape_ops
-
-// ---- CPU emitters (codegen) ------------------------------------------------------------------
-#include "ir/ops/CpuEmit.h"
-
-namespace weft::shape_ops {
-
-void register_misc_sort_cpu_emitters(OpRegistry& reg) {
-  reg.extend("topk").shape_cpu([](const CpuEmitArgs& a) {
-    return "weft_rt::topk_shapes(" + a.args[0] + ", " + a.args[1] + ", " +
-           std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0])) + ")";
-  });
-  reg.extend("topk").emit_cpu([](const CpuEmitArgs& a) {
-    return "weft_rt::topk<" + cpu_ctype(a.arg_dtypes[0], "topk") + ">(" + a.args[0] + ", " + a.args[1] + ", " +
-           std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0])) + ", " +
-           (a.attrs->get_bool("largest") ? "true" : "false") + ")";
-  });
-  reg.extend("sort").shape_cpu([](const CpuEmitArgs& a) { return cpu_shape_same(a); }).emit_cpu([](const CpuEmitArgs& a) {
-    return "weft_rt::sort<" + cpu_ctype(a.arg_dtypes[0], "sort") + ">(" + a.args[0] + ", " +
-           std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0])) + ", " +
-           (a.attrs->get_bool("descending") ? "true" : "false") + ")";
-  });
+      .kernel(sort_kernel)
+      .shape_cpu([](const CpuEmitArgs& a) { return cpu_shape_same(a); }).emit_cpu([](const CpuEmitArgs& a) {
+        return "weft_rt::sort<" + cpu_ctype(a.arg_dtypes[0], "sort") + ">(" + a.args[0] + ", " +
+               std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0])) + ", " +
+               (a.attrs->get_bool("descending") ? "true" : "false") + ")";
+      });
 }
 
 }  // namespace weft::shape_ops

@@ -1,6 +1,7 @@
 // NnConv.cpp - N-d convolution and transposed convolution (NCHW / OIHW), via im2col + GEMM.
 #include <algorithm>
 
+#include "ir/ops/NnCpuEmit.h"
 #include "ir/ops/NnInternal.h"
 
 namespace weft {
@@ -282,7 +283,19 @@ void register_conv_ops(OpRegistry& reg) {
       .attr("groups", AttrKind::Int, int64_t(1), "channel groups; C and M must be multiples of it")
       .pattern(OpPattern::OutFusable)
       .type_relation(conv_type)
-      .kernel(conv_kernel);
+      .kernel(conv_kernel)
+      // The shape functions are the runtime's, which the kernels call too.
+      .shape_cpu([](const CpuEmitArgs& a) {
+        const size_t nsp = size_t(a.arg_ranks[0] - 2);
+        return cpu_shapes({"weft_rt::conv_output_shape(" + a.args[0] + ", " + a.args[1] + ", " + cpu_shape_arg(a, 2) + ", " +
+                           cpu_window(*a.attrs, nsp, "conv") + ", " + std::to_string(a.attrs->get_int("groups")) + ")"});
+      })
+      .emit_cpu([](const CpuEmitArgs& a) {
+        const size_t nsp = size_t(a.arg_ranks[0] - 2);
+        return "weft_rt::conv<" + cpu_ctype(a.result_dtype, "conv") + ">(" + a.args[0] + ", " + a.args[1] + ", " +
+               cpu_opt_arg(a, 2, a.result_dtype, "conv") + ", " + cpu_window(*a.attrs, nsp, "conv") + ", " +
+               std::to_string(a.attrs->get_int("groups")) + ")";
+      });
   reg.add("conv_transpose")
       .doc("conv_transpose(x, w, b?): N-d transposed convolution, x [N, C, spatial...], w [C, M/groups, k...], "
            "b [M]; out = stride*(in-1) + output_padding + dilation*(k-1) + 1 - pad_begin - pad_end")
@@ -294,43 +307,21 @@ void register_conv_ops(OpRegistry& reg) {
       .attr("output_padding", AttrKind::Ints, Ints{}, "extra size at the end of each spatial dim; [] = 0")
       .pattern(OpPattern::OutFusable)
       .type_relation(conv_transpose_type)
-      .kernel(conv_transpose_kernel);
-}
-
-}  // namespace weft
-
-// ---- CPU emitters (codegen) ------------------------------------------------------------------
-#include "ir/ops/NnCpuEmit.h"
-
-namespace weft {
-
-void register_conv_cpu_emitters(OpRegistry& reg) {
-  // The shape functions are the runtime's, which the kernels call too.
-  reg.extend("conv").shape_cpu([](const CpuEmitArgs& a) {
-    const size_t nsp = size_t(a.arg_ranks[0] - 2);
-    return cpu_shapes({"weft_rt::conv_output_shape(" + a.args[0] + ", " + a.args[1] + ", " + cpu_shape_arg(a, 2) + ", " +
-                       cpu_window(*a.attrs, nsp, "conv") + ", " + std::to_string(a.attrs->get_int("groups")) + ")"});
-  });
-  reg.extend("conv_transpose").shape_cpu([](const CpuEmitArgs& a) {
-    const size_t nsp = size_t(a.arg_ranks[0] - 2);
-    const auto opad = spatial_attr(*a.attrs, "output_padding", nsp, 0, "conv_transpose", Stage::Type);
-    return cpu_shapes({"weft_rt::conv_transpose_output_shape(" + a.args[0] + ", " + a.args[1] + ", " + cpu_shape_arg(a, 2) +
-                       ", " + cpu_window(*a.attrs, nsp, "conv_transpose") + ", " + cpp_ints(opad) + ", " +
-                       std::to_string(a.attrs->get_int("groups")) + ")"});
-  });
-  reg.extend("conv").emit_cpu([](const CpuEmitArgs& a) {
-    const size_t nsp = size_t(a.arg_ranks[0] - 2);
-    return "weft_rt::conv<" + cpu_ctype(a.result_dtype, "conv") + ">(" + a.args[0] + ", " + a.args[1] + ", " +
-           cpu_opt_arg(a, 2, a.result_dtype, "conv") + ", " + cpu_window(*a.attrs, nsp, "conv") + ", " +
-           std::to_string(a.attrs->get_int("groups")) + ")";
-  });
-  reg.extend("conv_transpose").emit_cpu([](const CpuEmitArgs& a) {
-    const size_t nsp = size_t(a.arg_ranks[0] - 2);
-    const auto opad = spatial_attr(*a.attrs, "output_padding", nsp, 0, "conv_transpose", Stage::Type);
-    return "weft_rt::conv_transpose<" + cpu_ctype(a.result_dtype, "conv_transpose") + ">(" + a.args[0] + ", " + a.args[1] +
-           ", " + cpu_opt_arg(a, 2, a.result_dtype, "conv_transpose") + ", " + cpu_window(*a.attrs, nsp, "conv_transpose") +
-           ", " + cpp_ints(opad) + ", " + std::to_string(a.attrs->get_int("groups")) + ")";
-  });
+      .kernel(conv_transpose_kernel)
+      .shape_cpu([](const CpuEmitArgs& a) {
+        const size_t nsp = size_t(a.arg_ranks[0] - 2);
+        const auto opad = spatial_attr(*a.attrs, "output_padding", nsp, 0, "conv_transpose", Stage::Type);
+        return cpu_shapes({"weft_rt::conv_transpose_output_shape(" + a.args[0] + ", " + a.args[1] + ", " + cpu_shape_arg(a, 2) +
+                           ", " + cpu_window(*a.attrs, nsp, "conv_transpose") + ", " + cpp_ints(opad) + ", " +
+                           std::to_string(a.attrs->get_int("groups")) + ")"});
+      })
+      .emit_cpu([](const CpuEmitArgs& a) {
+        const size_t nsp = size_t(a.arg_ranks[0] - 2);
+        const auto opad = spatial_attr(*a.attrs, "output_padding", nsp, 0, "conv_transpose", Stage::Type);
+        return "weft_rt::conv_transpose<" + cpu_ctype(a.result_dtype, "conv_transpose") + ">(" + a.args[0] + ", " + a.args[1] +
+               ", " + cpu_opt_arg(a, 2, a.result_dtype, "conv_transpose") + ", " + cpu_window(*a.attrs, nsp, "conv_transpose") +
+               ", " + cpp_ints(opad) + ", " + std::to_string(a.attrs->get_int("groups")) + ")";
+      });
 }
 
 }  // namespace weft

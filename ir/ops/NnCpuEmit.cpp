@@ -1,4 +1,4 @@
-// NnCpuEmit.cpp - helpers of the nn and rnn families' CPU emitters, and the registration of their emitters.
+// NnCpuEmit.cpp - helpers of the nn and rnn families' CPU emitters.
 #include "ir/ops/NnCpuEmit.h"
 
 #include <cmath>
@@ -8,14 +8,6 @@
 #include "ir/ops/NnInternal.h"
 
 namespace weft {
-
-void register_nn_cpu_emitters(OpRegistry& reg) {
-  register_conv_cpu_emitters(reg);
-  register_pool_cpu_emitters(reg);
-  register_norm_cpu_emitters(reg);
-  register_rnn_cell_cpu_emitters(reg);
-  register_rnn_cpu_emitters(reg);
-}
 
 std::string cpp_ints(const std::vector<int64_t>& v) {
   std::string s = "{";

@@ -8,13 +8,6 @@
 
 namespace weft {
 
-// Registered by register_nn_cpu_emitters (CpuEmit.h), one per family file.
-void register_conv_cpu_emitters(OpRegistry& reg);  // NnConv.cpp
-void register_pool_cpu_emitters(OpRegistry& reg);  // NnPool.cpp
-void register_norm_cpu_emitters(OpRegistry& reg);  // NnNorm.cpp
-void register_rnn_cell_cpu_emitters(OpRegistry& reg);  // RnnCells.cpp
-void register_rnn_cpu_emitters(OpRegistry& reg);   // RnnOps.cpp
-
 // "{1, 2, 3}": a braced list, for a weft_rt::Shape or std::vector<int> parameter.
 std::string cpp_ints(const std::vector<int64_t>& v);
 // A double literal that reads back to the same value; CompileError for inf / NaN, naming `op`.

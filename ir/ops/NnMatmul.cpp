@@ -1,4 +1,5 @@
 // NnMatmul.cpp - matmul (NumPy semantics, batched, symbolic broadcast) and gemm (ONNX Gemm).
+#include "ir/ops/NnCpuEmit.h"
 #include "ir/ops/NnInternal.h"
 
 namespace weft {
@@ -161,7 +162,14 @@ void register_matmul_ops(OpRegistry& reg) {
       .inputs(2)
       .pattern(OpPattern::OutFusable)
       .type_relation(matmul_type)
-      .kernel(matmul_kernel);
+      .kernel(matmul_kernel)
+      // The shape functions are the runtime's, which the kernels call too.
+      .shape_cpu([](const CpuEmitArgs& a) {
+        return cpu_shapes({"weft_rt::matmul_output_shape(" + a.args[0] + ", " + a.args[1] + ")"});
+      })
+      .emit_cpu([](const CpuEmitArgs& a) {
+        return "weft_rt::matmul<" + cpu_ctype(a.result_dtype, "matmul") + ">(" + a.args[0] + ", " + a.args[1] + ")";
+      });
   reg.add("gemm")
       .doc("gemm(a, b, c?): alpha * op(a) @ op(b) + beta * c for matrices, op transposing when trans_a/trans_b; "
            "c broadcasts to the [M, N] result (ONNX Gemm)")
@@ -172,40 +180,23 @@ void register_matmul_ops(OpRegistry& reg) {
       .attr("trans_b", AttrKind::Bool, false, "use b transposed")
       .pattern(OpPattern::OutFusable)
       .type_relation(gemm_type)
-      .kernel(gemm_kernel);
-}
-
-}  // namespace weft
-
-// ---- CPU emitters (codegen) ------------------------------------------------------------------
-#include "ir/ops/NnCpuEmit.h"
-
-namespace weft {
-
-void register_matmul_cpu_emitters(OpRegistry& reg) {
-  // The shape functions are the runtime's, which the kernels call too.
-  reg.extend("matmul").shape_cpu([](const CpuEmitArgs& a) {
-    return cpu_shapes({"weft_rt::matmul_output_shape(" + a.args[0] + ", " + a.args[1] + ")"});
-  });
-  // beta as the kernel sees it: c's shape matters only where beta is nonzero in the
-  // (widened) result type.
-  reg.extend("gemm").shape_cpu([](const CpuEmitArgs& a) {
-    const Attrs& at = *a.attrs;
-    const std::string t = a.result_dtype == DType::F64 ? "double" : "float";
-    return cpu_shapes({"weft_rt::gemm_output_shape(" + a.args[0] + ", " + a.args[1] + ", " + cpu_shape_arg(a, 2) +
-                       ", double(" + t + "(" + cpp_double(at.get_float("beta"), "gemm") + ")), " +
-                       cpp_bool(at.get_bool("trans_a")) + ", " + cpp_bool(at.get_bool("trans_b")) + ")"});
-  });
-  reg.extend("matmul").emit_cpu([](const CpuEmitArgs& a) {
-    return "weft_rt::matmul<" + cpu_ctype(a.result_dtype, "matmul") + ">(" + a.args[0] + ", " + a.args[1] + ")";
-  });
-  reg.extend("gemm").emit_cpu([](const CpuEmitArgs& a) {
-    const Attrs& at = *a.attrs;
-    return "weft_rt::gemm<" + cpu_ctype(a.result_dtype, "gemm") + ">(" + a.args[0] + ", " + a.args[1] + ", " +
-           cpu_opt_arg(a, 2, a.result_dtype, "gemm") + ", " + cpp_double(at.get_float("alpha"), "gemm") + ", " +
-           cpp_double(at.get_float("beta"), "gemm") + ", " + cpp_bool(at.get_bool("trans_a")) + ", " +
-           cpp_bool(at.get_bool("trans_b")) + ")";
-  });
+      .kernel(gemm_kernel)
+      // beta as the kernel sees it: c's shape matters only where beta is nonzero in the
+      // (widened) result type.
+      .shape_cpu([](const CpuEmitArgs& a) {
+        const Attrs& at = *a.attrs;
+        const std::string t = a.result_dtype == DType::F64 ? "double" : "float";
+        return cpu_shapes({"weft_rt::gemm_output_shape(" + a.args[0] + ", " + a.args[1] + ", " + cpu_shape_arg(a, 2) +
+                           ", double(" + t + "(" + cpp_double(at.get_float("beta"), "gemm") + ")), " +
+                           cpp_bool(at.get_bool("trans_a")) + ", " + cpp_bool(at.get_bool("trans_b")) + ")"});
+      })
+      .emit_cpu([](const CpuEmitArgs& a) {
+        const Attrs& at = *a.attrs;
+        return "weft_rt::gemm<" + cpu_ctype(a.result_dtype, "gemm") + ">(" + a.args[0] + ", " + a.args[1] + ", " +
+               cpu_opt_arg(a, 2, a.result_dtype, "gemm") + ", " + cpp_double(at.get_float("alpha"), "gemm") + ", " +
+               cpp_double(at.get_float("beta"), "gemm") + ", " + cpp_bool(at.get_bool("trans_a")) + ", " +
+               cpp_bool(at.get_bool("trans_b")) + ")";
+      });
 }
 
 }  // namespace weft

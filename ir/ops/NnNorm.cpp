@@ -1,6 +1,7 @@
 // NnNorm.cpp - normalization ops: batch_norm (inference), layer_norm, instance_norm, group_norm, lrn.
 #include <cmath>
 
+#include "ir/ops/NnCpuEmit.h"
 #include "ir/ops/NnInternal.h"
 
 namespace weft {
@@ -234,6 +235,21 @@ RefKernel float_kernel(std::string op, F impl) {
   };
 }
 
+// ---- CPU emitter pieces ----------------------------------------------------------------------
+
+// weft_rt::OP<T>(x, params as T..., TAIL): parameters of another float dtype are cast to x's.
+std::string norm_call(const CpuEmitArgs& a, const std::string& op, size_t nargs, const std::string& tail) {
+  std::string s = "weft_rt::" + op + "<" + cpu_ctype(a.result_dtype, op) + ">(" + a.args[0];
+  for (size_t i = 1; i < nargs; ++i) s += ", " + cpu_opt_arg(a, i, a.result_dtype, op);
+  return s + ", " + tail + ")";
+}
+// weft_rt::OP_output_shape(x, params..., TAIL): the runtime's shape function (the kernel's checks).
+std::string norm_shape(const CpuEmitArgs& a, const std::string& op, size_t nargs, const std::string& tail) {
+  std::string s = "weft_rt::" + op + "_output_shape(" + a.args[0];
+  for (size_t i = 1; i < nargs; ++i) s += ", " + cpu_shape_arg(a, i);
+  return cpu_shapes({s + tail + ")"});
+}
+
 }  // namespace
 
 void register_norm_ops(OpRegistry& reg) {
@@ -243,10 +259,16 @@ void register_norm_ops(OpRegistry& reg) {
       .inputs(5)
       .attr("epsilon", AttrKind::Float, 1e-5, "added to the variance")
       .pattern(OpPattern::Broadcast)
+      .no_scalar_expr("its parameters broadcast along x's channel dim (1), not NumPy's trailing dims")
       .type_relation(batch_norm_type)
       .kernel(float_kernel("batch_norm", [](auto tag, const std::vector<Tensor>& in, const Attrs& a) {
         return batch_norm_impl<typename decltype(tag)::type>(in, a);
-      }));
+      }))
+      // Every result has x's shape; the shape functions are the runtime's parameter checks.
+      .shape_cpu([](const CpuEmitArgs& a) { return norm_shape(a, "batch_norm", 5, ""); })
+      .emit_cpu([](const CpuEmitArgs& a) {
+        return norm_call(a, "batch_norm", 5, cpp_double(a.attrs->get_float("epsilon"), "batch_norm"));
+      });
   reg.add("layer_norm")
       .doc("layer_norm(x, scale, bias?): normalizes over x's dims axis..end, then * scale + bias, which broadcast "
            "to those dims (ONNX LayerNormalization, Y only)")
@@ -257,7 +279,15 @@ void register_norm_ops(OpRegistry& reg) {
       .type_relation(layer_norm_type)
       .kernel(float_kernel("layer_norm", [](auto tag, const std::vector<Tensor>& in, const Attrs& a) {
         return layer_norm_impl<typename decltype(tag)::type>(in, a);
-      }));
+      }))
+      .shape_cpu([](const CpuEmitArgs& a) {
+        return norm_shape(a, "layer_norm", 3, ", " + std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0])));
+      })
+      .emit_cpu([](const CpuEmitArgs& a) {
+        return norm_call(a, "layer_norm", 3,
+                         std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0])) + ", " +
+                             cpp_double(a.attrs->get_float("epsilon"), "layer_norm"));
+      });
   reg.add("instance_norm")
       .doc("instance_norm(x, scale, bias): normalizes each (n, c) plane of x [N, C, spatial...] over its spatial "
            "dims, then * scale[c] + bias[c]")
@@ -269,7 +299,11 @@ void register_norm_ops(OpRegistry& reg) {
       })
       .kernel(float_kernel("instance_norm", [](auto tag, const std::vector<Tensor>& in, const Attrs& a) {
         return grouped_norm_impl<typename decltype(tag)::type>(in, a, 0, "instance_norm");
-      }));
+      }))
+      .shape_cpu([](const CpuEmitArgs& a) { return norm_shape(a, "instance_norm", 3, ""); })
+      .emit_cpu([](const CpuEmitArgs& a) {
+        return norm_call(a, "instance_norm", 3, cpp_double(a.attrs->get_float("epsilon"), "instance_norm"));
+      });
   reg.add("group_norm")
       .doc("group_norm(x, scale, bias): splits the C channels of x [N, C, spatial...] into num_groups groups, "
            "normalizes each (n, group) over its channels and spatial dims, then * scale[c] + bias[c]")
@@ -284,7 +318,15 @@ void register_norm_ops(OpRegistry& reg) {
         int64_t g = a.get_int("num_groups");
         if (g < 1) throw RuntimeError(Msg() << "group_norm: num_groups must be >= 1, found " << g);
         return grouped_norm_impl<typename decltype(tag)::type>(in, a, g, "group_norm");
-      }));
+      }))
+      .shape_cpu([](const CpuEmitArgs& a) {
+        return norm_shape(a, "group_norm", 3, ", " + std::to_string(a.attrs->get_int("num_groups")));
+      })
+      .emit_cpu([](const CpuEmitArgs& a) {
+        return norm_call(a, "group_norm", 3,
+                         std::to_string(a.attrs->get_int("num_groups")) + ", " +
+                             cpp_double(a.attrs->get_float("epsilon"), "group_norm"));
+      });
   reg.add("lrn")
       .doc("lrn(x): local response normalization across channels of x [N, C, ...], "
            "x / (bias + alpha/size * sum of x^2 over `size` neighbouring channels)^beta (ONNX LRN)")
@@ -299,64 +341,14 @@ void register_norm_ops(OpRegistry& reg) {
       })
       .kernel(float_kernel("lrn", [](auto tag, const std::vector<Tensor>& in, const Attrs& a) {
         return lrn_impl<typename decltype(tag)::type>(in[0], a);
-      }));
-}
-
-}  // namespace weft
-
-// ---- CPU emitters (codegen) ------------------------------------------------------------------
-#include "ir/ops/NnCpuEmit.h"
-
-namespace weft {
-
-namespace {
-// weft_rt::OP<T>(x, params as T..., TAIL): parameters of another float dtype are cast to x's.
-std::string norm_call(const CpuEmitArgs& a, const std::string& op, size_t nargs, const std::string& tail) {
-  std::string s = "weft_rt::" + op + "<" + cpu_ctype(a.result_dtype, op) + ">(" + a.args[0];
-  for (size_t i = 1; i < nargs; ++i) s += ", " + cpu_opt_arg(a, i, a.result_dtype, op);
-  return s + ", " + tail + ")";
-}
-// weft_rt::OP_output_shape(x, params..., TAIL): the runtime's shape function (the kernel's checks).
-std::string norm_shape(const CpuEmitArgs& a, const std::string& op, size_t nargs, const std::string& tail) {
-  std::string s = "weft_rt::" + op + "_output_shape(" + a.args[0];
-  for (size_t i = 1; i < nargs; ++i) s += ", " + cpu_shape_arg(a, i);
-  return cpu_shapes({s + tail + ")"});
-}
-}  // namespace
-
-void register_norm_cpu_emitters(OpRegistry& reg) {
-  // Every result has x's shape; the shape functions are the runtime's parameter checks.
-  reg.extend("batch_norm").shape_cpu([](const CpuEmitArgs& a) { return norm_shape(a, "batch_norm", 5, ""); });
-  reg.extend("layer_norm").shape_cpu([](const CpuEmitArgs& a) {
-    return norm_shape(a, "layer_norm", 3, ", " + std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0])));
-  });
-  reg.extend("instance_norm").shape_cpu([](const CpuEmitArgs& a) { return norm_shape(a, "instance_norm", 3, ""); });
-  reg.extend("group_norm").shape_cpu([](const CpuEmitArgs& a) {
-    return norm_shape(a, "group_norm", 3, ", " + std::to_string(a.attrs->get_int("num_groups")));
-  });
-  reg.extend("lrn").shape_cpu([](const CpuEmitArgs& a) { return norm_shape(a, "lrn", 1, ""); });
-  reg.extend("batch_norm").emit_cpu([](const CpuEmitArgs& a) {
-    return norm_call(a, "batch_norm", 5, cpp_double(a.attrs->get_float("epsilon"), "batch_norm"));
-  });
-  reg.extend("layer_norm").emit_cpu([](const CpuEmitArgs& a) {
-    return norm_call(a, "layer_norm", 3,
-                     std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0])) + ", " +
-                         cpp_double(a.attrs->get_float("epsilon"), "layer_norm"));
-  });
-  reg.extend("instance_norm").emit_cpu([](const CpuEmitArgs& a) {
-    return norm_call(a, "instance_norm", 3, cpp_double(a.attrs->get_float("epsilon"), "instance_norm"));
-  });
-  reg.extend("group_norm").emit_cpu([](const CpuEmitArgs& a) {
-    return norm_call(a, "group_norm", 3,
-                     std::to_string(a.attrs->get_int("num_groups")) + ", " +
-                         cpp_double(a.attrs->get_float("epsilon"), "group_norm"));
-  });
-  reg.extend("lrn").emit_cpu([](const CpuEmitArgs& a) {
-    const Attrs& at = *a.attrs;
-    return "weft_rt::lrn<" + cpu_ctype(a.result_dtype, "lrn") + ">(" + a.args[0] + ", " + std::to_string(at.get_int("size")) +
-           ", " + cpp_double(at.get_float("alpha"), "lrn") + ", " + cpp_double(at.get_float("beta"), "lrn") + ", " +
-           cpp_double(at.get_float("bias"), "lrn") + ")";
-  });
+      }))
+      .shape_cpu([](const CpuEmitArgs& a) { return norm_shape(a, "lrn", 1, ""); })
+      .emit_cpu([](const CpuEmitArgs& a) {
+        const Attrs& at = *a.attrs;
+        return "weft_rt::lrn<" + cpu_ctype(a.result_dtype, "lrn") + ">(" + a.args[0] + ", " + std::to_string(at.get_int("size")) +
+               ", " + cpp_double(at.get_float("alpha"), "lrn") + ", " + cpp_double(at.get_float("beta"), "lrn") + ", " +
+               cpp_double(at.get_float("bias"), "lrn") + ")";
+      });
 }
 
 }  // namespace weft

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <limits>
 
+#include "ir/ops/NnCpuEmit.h"
 #include "ir/ops/NnInternal.h"
 
 namespace weft {
@@ -247,6 +248,40 @@ OpDefBuilder window_attrs_spec(OpDefBuilder b) {
             "round the output size up; a window starting in the end padding is dropped");
 }
 
+// ---- CPU emitter pieces: the shape functions are the runtime's, which the kernels call too --------
+
+// max_pool, avg_pool and lp_pool.
+CpuShapeEmitter pool_shape_cpu(const std::string& op) {
+  return [op](const CpuEmitArgs& a) {
+    const Attrs& at = *a.attrs;
+    const size_t nsp = size_t(a.arg_ranks[0] - 2);
+    return cpu_shapes({"weft_rt::pool_output_shape(" + a.args[0] + ", " + cpp_ints(kernel_shape_attr(at, nsp, op, Stage::Type)) +
+                       ", " + cpu_window(at, nsp, op) + ", " + cpp_bool(at.get_bool("ceil_mode")) + ", \"" + op + "\")"});
+  };
+}
+CpuEmitter pool_emit_cpu(const std::string& op) {
+  return [op](const CpuEmitArgs& a) {
+    const Attrs& at = *a.attrs;
+    const size_t nsp = size_t(a.arg_ranks[0] - 2);
+    std::string extra;
+    if (op == "avg_pool") extra = ", " + cpp_bool(at.get_bool("count_include_pad"));
+    if (op == "lp_pool") {
+      if (at.get_int("p") < 1) throw CompileError(Msg() << "lp_pool: p must be >= 1, found " << at.get_int("p"));
+      extra = ", " + std::to_string(at.get_int("p"));
+    }
+    return "weft_rt::" + op + "<" + cpu_ctype(a.result_dtype, op) + ">(" + a.args[0] + ", " +
+           cpp_ints(kernel_shape_attr(at, nsp, op, Stage::Type)) + ", " + cpu_window(at, nsp, op) + ", " +
+           cpp_bool(at.get_bool("ceil_mode")) + extra + ")";
+  };
+}
+// global_avg_pool and global_max_pool.
+CpuShapeEmitter global_pool_shape_cpu(const std::string& op) {
+  return [op](const CpuEmitArgs& a) { return cpu_shapes({"weft_rt::global_pool_output_shape(" + a.args[0] + ", \"" + op + "\")"}); };
+}
+CpuEmitter global_pool_emit_cpu(const std::string& op) {
+  return [op](const CpuEmitArgs& a) { return "weft_rt::" + op + "<" + cpu_ctype(a.result_dtype, op) + ">(" + a.args[0] + ")"; };
+}
+
 }  // namespace
 
 void register_pool_ops(OpRegistry& reg) {
@@ -256,7 +291,9 @@ void register_pool_ops(OpRegistry& reg) {
       .inputs(1)
       .pattern(OpPattern::OutFusable)
       .type_relation(pool_type("max_pool"))
-      .kernel(pool_kernel("max_pool"));
+      .kernel(pool_kernel("max_pool"))
+      .shape_cpu(pool_shape_cpu("max_pool"))
+      .emit_cpu(pool_emit_cpu("max_pool"));
   window_attrs_spec(reg.add("avg_pool"))
       .doc("avg_pool(x): N-d mean over windows; the divisor counts in-bounds taps, or with count_include_pad every "
            "tap inside the padded extent (ONNX AveragePool)")
@@ -264,67 +301,34 @@ void register_pool_ops(OpRegistry& reg) {
       .attr("count_include_pad", AttrKind::Bool, false, "divide by taps in padding too")
       .pattern(OpPattern::OutFusable)
       .type_relation(pool_type("avg_pool"))
-      .kernel(pool_kernel("avg_pool"));
+      .kernel(pool_kernel("avg_pool"))
+      .shape_cpu(pool_shape_cpu("avg_pool"))
+      .emit_cpu(pool_emit_cpu("avg_pool"));
   window_attrs_spec(reg.add("lp_pool"))
       .doc("lp_pool(x): N-d (sum |x|^p)^(1/p) over windows; padding contributes 0 (ONNX LpPool)")
       .inputs(1)
       .attr("p", AttrKind::Int, int64_t(2), "the norm's exponent, >= 1")
       .pattern(OpPattern::OutFusable)
       .type_relation(pool_type("lp_pool"))
-      .kernel(pool_kernel("lp_pool"));
+      .kernel(pool_kernel("lp_pool"))
+      .shape_cpu(pool_shape_cpu("lp_pool"))
+      .emit_cpu(pool_emit_cpu("lp_pool"));
   reg.add("global_avg_pool")
       .doc("global_avg_pool(x): mean over all spatial dims of x [N, C, spatial...], kept as size 1")
       .inputs(1)
       .pattern(OpPattern::OutFusable)
       .type_relation(global_pool_type("global_avg_pool"))
-      .kernel(global_pool_kernel("global_avg_pool", false));
+      .kernel(global_pool_kernel("global_avg_pool", false))
+      .shape_cpu(global_pool_shape_cpu("global_avg_pool"))
+      .emit_cpu(global_pool_emit_cpu("global_avg_pool"));
   reg.add("global_max_pool")
       .doc("global_max_pool(x): max over all spatial dims of x [N, C, spatial...], kept as size 1")
       .inputs(1)
       .pattern(OpPattern::OutFusable)
       .type_relation(global_pool_type("global_max_pool"))
-      .kernel(global_pool_kernel("global_max_pool", true));
-}
-
-}  // namespace weft
-
-// ---- CPU emitters (codegen) ------------------------------------------------------------------
-#include "ir/ops/NnCpuEmit.h"
-
-namespace weft {
-
-void register_pool_cpu_emitters(OpRegistry& reg) {
-  // The shape functions are the runtime's, which the kernels call too.
-  for (std::string op : {"max_pool", "avg_pool", "lp_pool"})
-    reg.extend(op).shape_cpu([op](const CpuEmitArgs& a) {
-      const Attrs& at = *a.attrs;
-      const size_t nsp = size_t(a.arg_ranks[0] - 2);
-      return cpu_shapes({"weft_rt::pool_output_shape(" + a.args[0] + ", " + cpp_ints(kernel_shape_attr(at, nsp, op, Stage::Type)) +
-                         ", " + cpu_window(at, nsp, op) + ", " + cpp_bool(at.get_bool("ceil_mode")) + ", \"" + op + "\")"});
-    });
-  for (std::string op : {"global_avg_pool", "global_max_pool"})
-    reg.extend(op).shape_cpu([op](const CpuEmitArgs& a) {
-      return cpu_shapes({"weft_rt::global_pool_output_shape(" + a.args[0] + ", \"" + op + "\")"});
-    });
-  for (std::string op : {"max_pool", "avg_pool", "lp_pool"}) {
-    reg.extend(op).emit_cpu([op](const CpuEmitArgs& a) {
-      const Attrs& at = *a.attrs;
-      const size_t nsp = size_t(a.arg_ranks[0] - 2);
-      std::string extra;
-      if (op == "avg_pool") extra = ", " + cpp_bool(at.get_bool("count_include_pad"));
-      if (op == "lp_pool") {
-        if (at.get_int("p") < 1) throw CompileError(Msg() << "lp_pool: p must be >= 1, found " << at.get_int("p"));
-        extra = ", " + std::to_string(at.get_int("p"));
-      }
-      return "weft_rt::" + op + "<" + cpu_ctype(a.result_dtype, op) + ">(" + a.args[0] + ", " +
-             cpp_ints(kernel_shape_attr(at, nsp, op, Stage::Type)) + ", " + cpu_window(at, nsp, op) + ", " +
-             cpp_bool(at.get_bool("ceil_mode")) + extra + ")";
-    });
-  }
-  for (std::string op : {"global_avg_pool", "global_max_pool"})
-    reg.extend(op).emit_cpu([op](const CpuEmitArgs& a) {
-      return "weft_rt::" + op + "<" + cpu_ctype(a.result_dtype, op) + ">(" + a.args[0] + ")";
-    });
+      .kernel(global_pool_kernel("global_max_pool", true))
+      .shape_cpu(global_pool_shape_cpu("global_max_pool"))
+      .emit_cpu(global_pool_emit_cpu("global_max_pool"));
 }
 
 }  // namespace weft

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <limits>
 
+#include "ir/ops/CpuEmit.h"
 #include "ir/ops/ElementwiseKernels.h"
 
 namespace weft {
@@ -70,6 +71,18 @@ void add_arg_extreme(OpRegistry& reg, const std::string& name, bool want_max) {
           arg_extreme_kernel<typename decltype(tag)::type>(in[0], out, axis, want_max, last, name);
         });
         return std::vector<Tensor>{out};
+      })
+      .shape_cpu([name](const CpuEmitArgs& a) {
+        return cpu_shapes({"weft_rt::arg_extreme_shape(" + a.args[0] + ".shape(), " +
+                           std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0])) + ", " +
+                           (a.attrs->get_bool("keepdims") ? "true" : "false") + ", \"" + name + "\")"});
+      })
+      .emit_cpu([name](const CpuEmitArgs& a) {
+        const Attrs& at = *a.attrs;
+        return "weft_rt::" + name + "<" + cpu_ctype(a.arg_dtypes[0], name) + ">(" + a.args[0] + ", " +
+               std::to_string(cpu_axis(at.get_int("axis"), a.arg_ranks[0])) + ", " +
+               (at.get_bool("keepdims") ? "true" : "false") + ", " + (at.get_bool("select_last_index") ? "true" : "false") +
+               ")";
       });
 }
 
@@ -112,6 +125,11 @@ void add_softmax(OpRegistry& reg, const std::string& name, bool log) {
           softmax_kernel<typename decltype(tag)::type>(in[0], out, axis, log);
         });
         return std::vector<Tensor>{out};
+      })
+      .shape_cpu(cpu_shape_of_arg(0))
+      .emit_cpu([name](const CpuEmitArgs& a) {
+        return "weft_rt::" + name + "<" + cpu_ctype(a.arg_dtypes[0], name) + ">(" + a.args[0] + ", " +
+               std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0])) + ")";
       });
 }
 
@@ -155,6 +173,13 @@ void add_cumsum(OpRegistry& reg) {
           cumsum_kernel<typename decltype(tag)::type>(in[0], out, axis, attrs.get_bool("exclusive"), attrs.get_bool("reverse"));
         });
         return std::vector<Tensor>{out};
+      })
+      .shape_cpu(cpu_shape_of_arg(0))
+      .emit_cpu([](const CpuEmitArgs& a) {
+        const Attrs& at = *a.attrs;
+        return "weft_rt::cumsum<" + cpu_ctype(a.arg_dtypes[0], "cumsum") + ">(" + a.args[0] + ", " +
+               std::to_string(cpu_axis(at.get_int("axis"), a.arg_ranks[0])) + ", " +
+               (at.get_bool("exclusive") ? "true" : "false") + ", " + (at.get_bool("reverse") ? "true" : "false") + ")";
       });
 }
 
@@ -166,42 +191,6 @@ void register_reduction_axis_ops(OpRegistry& reg) {
   add_softmax(reg, "softmax", false);
   add_softmax(reg, "log_softmax", true);
   add_cumsum(reg);
-}
-
-}  // namespace weft
-
-// ---- CPU emitters (codegen): softmax, log_softmax, argmax, argmin, cumsum -------------------
-#include "ir/ops/CpuEmit.h"
-
-namespace weft {
-
-void register_softmax_cpu_emitters(OpRegistry& reg) {
-  const auto same = [](const CpuEmitArgs& a) { return cpu_shape_same(a); };
-  for (std::string op : {"softmax", "log_softmax"})
-    reg.extend(op).shape_cpu(same).emit_cpu([op](const CpuEmitArgs& a) {
-      return "weft_rt::" + op + "<" + cpu_ctype(a.arg_dtypes[0], op) + ">(" + a.args[0] + ", " +
-             std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0])) + ")";
-    });
-  for (std::string op : {"argmax", "argmin"}) {
-    reg.extend(op).shape_cpu([op](const CpuEmitArgs& a) {
-      return cpu_shapes({"weft_rt::arg_extreme_shape(" + a.args[0] + ".shape(), " +
-                         std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0])) + ", " +
-                         (a.attrs->get_bool("keepdims") ? "true" : "false") + ", \"" + op + "\")"});
-    });
-    reg.extend(op).emit_cpu([op](const CpuEmitArgs& a) {
-      const Attrs& at = *a.attrs;
-      return "weft_rt::" + op + "<" + cpu_ctype(a.arg_dtypes[0], op) + ">(" + a.args[0] + ", " +
-             std::to_string(cpu_axis(at.get_int("axis"), a.arg_ranks[0])) + ", " +
-             (at.get_bool("keepdims") ? "true" : "false") + ", " + (at.get_bool("select_last_index") ? "true" : "false") +
-             ")";
-    });
-  }
-  reg.extend("cumsum").shape_cpu(same).emit_cpu([](const CpuEmitArgs& a) {
-    const Attrs& at = *a.attrs;
-    return "weft_rt::cumsum<" + cpu_ctype(a.arg_dtypes[0], "cumsum") + ">(" + a.args[0] + ", " +
-           std::to_string(cpu_axis(at.get_int("axis"), a.arg_ranks[0])) + ", " + (at.get_bool("exclusive") ? "true" : "false") +
-           ", " + (at.get_bool("reverse") ? "true" : "false") + ")";
-  });
 }
 
 }  // namespace weft

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "ir/ops/AllOps.h"
+#include "ir/ops/CpuEmit.h"
 #include "ir/ops/ElementwiseKernels.h"
 
 namespace weft {
@@ -157,6 +158,20 @@ Type reduce_type(const std::vector<ArgInfo>& args, const Attrs& attrs, unsigned 
   return tensor_type(t.dtype, reduced_shape(t.shape, plan.reduced, attrs.get_bool("keepdims")));
 }
 
+// The reduced axes (normalized, ascending) as a C++ list "{0, 2}"; nullopt for a no-op
+// (empty axes with noop_with_empty_axes), whose result is x itself.
+std::optional<std::string> cpu_reduced_axes(const CpuEmitArgs& a) {
+  const int rank = a.arg_ranks[0];
+  std::vector<int64_t> axes = a.attrs->get_ints("axes");
+  if (axes.empty() && a.attrs->get_bool("noop_with_empty_axes")) return std::nullopt;
+  std::vector<bool> reduced(size_t(rank), axes.empty());
+  for (int64_t ax : axes) reduced[size_t(cpu_axis(ax, rank))] = true;
+  std::string list;
+  for (int i = 0; i < rank; ++i)
+    if (reduced[size_t(i)]) list += (list.empty() ? "" : ", ") + std::to_string(i);
+  return "{" + list + "}";
+}
+
 // One reduce_* entry; `run` is run_kernel<R> or the log-sum-exp kernel, instantiated per dtype.
 template <unsigned K, typename Run>
 void add_reduce(OpRegistry& reg, const std::string& name, const std::string& doc, Run run) {
@@ -171,6 +186,21 @@ void add_reduce(OpRegistry& reg, const std::string& name, const std::string& doc
         Tensor out(in[0].dtype(), reduced_shape(in[0].shape(), plan.reduced, attrs.get_bool("keepdims")));
         dispatch_kinds<K>(in[0].dtype(), name, [&](auto tag) { run(tag, in[0], out, plan.reduced); });
         return std::vector<Tensor>{out};
+      })
+      .view_of(0)  // a no-op reduction (empty axes, noop_with_empty_axes) is x itself
+      // weft_rt::reduce_sum/mean/max in Reduce.h, the others in ReduceMore.h; the shape
+      // function is weft_rt::reduce_shape (Reduce.h).
+      .shape_cpu([](const CpuEmitArgs& a) {
+        const std::optional<std::string> axes = cpu_reduced_axes(a);
+        if (!axes) return cpu_shape_same(a);
+        return cpu_shapes({"weft_rt::reduce_shape(" + a.args[0] + ".shape(), " + *axes + ", " +
+                           (a.attrs->get_bool("keepdims") ? "true" : "false") + ")"});
+      })
+      .emit_cpu([name](const CpuEmitArgs& a) -> std::string {
+        const std::optional<std::string> axes = cpu_reduced_axes(a);
+        if (!axes) return a.args[0];
+        return "weft_rt::" + name + "<" + cpu_ctype(a.arg_dtypes[0], name) + ">(" + a.args[0] + ", " + *axes + ", " +
+               (a.attrs->get_bool("keepdims") ? "true" : "false") + ")";
       });
 }
 
@@ -192,51 +222,6 @@ void register_reduce_ops(OpRegistry& reg) {
 void register_reduction_ops(OpRegistry& reg) {
   register_reduce_ops(reg);
   register_reduction_axis_ops(reg);
-}
-
-}  // namespace weft
-
-// ---- CPU emitters (codegen) ------------------------------------------------------------------
-#include "ir/ops/CpuEmit.h"
-
-namespace weft {
-
-namespace {
-
-// The reduced axes (normalized, ascending) as a C++ list "{0, 2}"; nullopt for a no-op
-// (empty axes with noop_with_empty_axes), whose result is x itself.
-std::optional<std::string> cpu_reduced_axes(const CpuEmitArgs& a) {
-  const int rank = a.arg_ranks[0];
-  std::vector<int64_t> axes = a.attrs->get_ints("axes");
-  if (axes.empty() && a.attrs->get_bool("noop_with_empty_axes")) return std::nullopt;
-  std::vector<bool> reduced(size_t(rank), axes.empty());
-  for (int64_t ax : axes) reduced[size_t(cpu_axis(ax, rank))] = true;
-  std::string list;
-  for (int i = 0; i < rank; ++i)
-    if (reduced[size_t(i)]) list += (list.empty() ? "" : ", ") + std::to_string(i);
-  return "{" + list + "}";
-}
-
-}  // namespace
-
-void register_reduction_cpu_emitters(OpRegistry& reg) {
-  // Every reduce_* op: weft_rt::reduce_sum/mean/max in Reduce.h, the others in ReduceMore.h;
-  // their shape function is weft_rt::reduce_shape (Reduce.h).
-  for (std::string op : {"reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod", "reduce_l1", "reduce_l2",
-                         "reduce_log_sum", "reduce_sum_square", "reduce_log_sum_exp"}) {
-    reg.extend(op).shape_cpu([](const CpuEmitArgs& a) {
-      const std::optional<std::string> axes = cpu_reduced_axes(a);
-      if (!axes) return cpu_shape_same(a);
-      return cpu_shapes({"weft_rt::reduce_shape(" + a.args[0] + ".shape(), " + *axes + ", " +
-                         (a.attrs->get_bool("keepdims") ? "true" : "false") + ")"});
-    });
-    reg.extend(op).emit_cpu([op](const CpuEmitArgs& a) -> std::string {
-      const std::optional<std::string> axes = cpu_reduced_axes(a);
-      if (!axes) return a.args[0];
-      return "weft_rt::" + op + "<" + cpu_ctype(a.arg_dtypes[0], op) + ">(" + a.args[0] + ", " + *axes + ", " +
-             (a.attrs->get_bool("keepdims") ? "true" : "false") + ")";
-    });
-  }
 }
 
 }  // namespace weft

@@ -1,4 +1,5 @@
 // RnnCells.cpp - single-step recurrent cells in torch semantics: lstm_cell, gru_cell, rnn_cell.
+#include "ir/ops/NnCpuEmit.h"
 #include "ir/ops/RnnInternal.h"
 
 namespace weft {
@@ -132,6 +133,27 @@ void register_cell(OpRegistry& reg, const CellSpec& spec, const std::string& doc
         return dispatch_float_compute(in[0].dtype(), spec.op, [&](auto tag) {
           return cell_impl<typename decltype(tag)::type>(spec, in, attrs);
         });
+      })
+      // weft_rt::OP_output_shapes(x, states..., w_ih, w_hh, b_ih, b_hh): the runtime's checks, which the kernels call too.
+      .shape_cpu([&spec](const CpuEmitArgs& a) {
+        const size_t wi = size_t(1 + spec.states);
+        std::string s = "weft_rt::" + std::string(spec.op) + "_output_shapes(";
+        for (size_t i = 0; i < wi + 2; ++i) s += a.args[i] + ", ";
+        return s + cpu_shape_arg(a, wi + 2) + ", " + cpu_shape_arg(a, wi + 3) + ")";
+      })
+      .emit_cpu([&spec](const CpuEmitArgs& a) {
+        const std::string op = spec.op;
+        const size_t wi = size_t(1 + spec.states);
+        std::string s = "weft_rt::" + op + "<" + cpu_ctype(a.result_dtype, op) + ">(";
+        for (size_t i = 0; i < wi + 2; ++i) s += a.args[i] + ", ";
+        s += cpu_opt_arg(a, wi + 2, a.result_dtype, op) + ", " + cpu_opt_arg(a, wi + 3, a.result_dtype, op);
+        if (spec.gates == 1) {
+          const std::string& nl = a.attrs->get_string("nonlinearity");
+          if (nl != "tanh" && nl != "relu")
+            throw CompileError(Msg() << "rnn_cell: nonlinearity must be \"tanh\" or \"relu\", found \"" << nl << "\"");
+          s += nl == "tanh" ? ", weft_rt::Act::Tanh" : ", weft_rt::Act::Relu";
+        }
+        return s + ")";
       });
   if (spec.gates == 1) b.attr("nonlinearity", AttrKind::String, std::string("tanh"), "\"tanh\" or \"relu\"");
 }
@@ -150,40 +172,6 @@ void register_rnn_cell_ops(OpRegistry& reg) {
   register_cell(reg, kRnnCell,
                 "rnn_cell(x, h, w_ih, w_hh, b_ih?, b_hh?) -> h': one torch RNNCell step, "
                 "act(x W_ih^T + b_ih + h W_hh^T + b_hh) with act = nonlinearity." + shapes);
-}
-
-}  // namespace weft
-
-// ---- CPU emitters (codegen) ------------------------------------------------------------------
-#include "ir/ops/NnCpuEmit.h"
-
-namespace weft {
-
-void register_rnn_cell_cpu_emitters(OpRegistry& reg) {
-  // weft_rt::OP_output_shapes(x, states..., w_ih, w_hh, b_ih, b_hh): the runtime's checks, which the kernels call too.
-  for (const CellSpec* spec : {&kLstmCell, &kGruCell, &kRnnCell})
-    reg.extend(spec->op).shape_cpu([spec](const CpuEmitArgs& a) {
-      const size_t wi = size_t(1 + spec->states);
-      std::string s = "weft_rt::" + std::string(spec->op) + "_output_shapes(";
-      for (size_t i = 0; i < wi + 2; ++i) s += a.args[i] + ", ";
-      return s + cpu_shape_arg(a, wi + 2) + ", " + cpu_shape_arg(a, wi + 3) + ")";
-    });
-  for (const CellSpec* spec : {&kLstmCell, &kGruCell, &kRnnCell}) {
-    reg.extend(spec->op).emit_cpu([spec](const CpuEmitArgs& a) {
-      const std::string op = spec->op;
-      const size_t wi = size_t(1 + spec->states);
-      std::string s = "weft_rt::" + op + "<" + cpu_ctype(a.result_dtype, op) + ">(";
-      for (size_t i = 0; i < wi + 2; ++i) s += a.args[i] + ", ";
-      s += cpu_opt_arg(a, wi + 2, a.result_dtype, op) + ", " + cpu_opt_arg(a, wi + 3, a.result_dtype, op);
-      if (spec->gates == 1) {
-        const std::string& nl = a.attrs->get_string("nonlinearity");
-        if (nl != "tanh" && nl != "relu")
-          throw CompileError(Msg() << "rnn_cell: nonlinearity must be \"tanh\" or \"relu\", found \"" << nl << "\"");
-        s += nl == "tanh" ? ", weft_rt::Act::Tanh" : ", weft_rt::Act::Relu";
-      }
-      return s + ")";
-    });
-  }
 }
 
 }  // namespace weft

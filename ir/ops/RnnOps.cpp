@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "ir/ops/AllOps.h"
+#include "ir/ops/NnCpuEmit.h"
 #include "ir/ops/RnnInternal.h"
 
 namespace weft {
@@ -277,60 +278,7 @@ std::vector<Tensor> rnn_impl(const RnnSpec& spec, const std::vector<Tensor>& in,
   return {y.finish(), yh.finish()};
 }
 
-void register_rnn(OpRegistry& reg, RnnKind kind, const std::string& doc) {
-  const RnnSpec& spec = spec_of(kind);
-  auto b = reg.add(spec.op);
-  b.doc(doc)
-      .inputs(3, spec.max_inputs)
-      .attr("hidden_size", AttrKind::Int, std::nullopt, "H")
-      .attr("direction", AttrKind::String, std::string("forward"), "\"forward\", \"reverse\" or \"bidirectional\"")
-      .attr("activations", AttrKind::Strings, std::vector<std::string>{},
-            "ONNX names, per direction; [] = the op's defaults")
-      .attr("activation_alpha", AttrKind::Floats, std::vector<double>{}, "consumed in order by activations taking alpha")
-      .attr("activation_beta", AttrKind::Floats, std::vector<double>{}, "consumed in order by activations taking beta")
-      .attr("clip", AttrKind::Float, 0.0, "clamp gate pre-activations to [-clip, clip]; 0 = no clipping")
-      .pattern(OpPattern::Opaque)
-      .type_relation([kind](const std::vector<ArgInfo>& args, const Attrs& attrs) {
-        return rnn_type(spec_of(kind), args, attrs);
-      })
-      .kernel([kind](const std::vector<Tensor>& in, const Attrs& attrs) {
-        return dispatch_float_compute(in[0].dtype(), spec_of(kind).op, [&](auto tag) {
-          return rnn_impl<typename decltype(tag)::type>(spec_of(kind), in, attrs);
-        });
-      });
-  if (kind == RnnKind::Lstm) b.attr("input_forget", AttrKind::Int, int64_t(0), "1: couple the gates, f = 1 - i");
-  if (kind == RnnKind::Gru)
-    b.attr("linear_before_reset", AttrKind::Int, int64_t(0), "1: apply the reset gate after the h-gate's R product");
-}
-
-}  // namespace
-
-void register_rnn_ops(OpRegistry& reg) {
-  const char* optional_note =
-      " Optional inputs may be omitted at the end; an absent middle input is passed as a zero-size tensor "
-      "(a shape with a 0 dim). x [seq, batch, I]; seq_lens [batch] integer; y [seq, dirs, batch, H] is 0 past "
-      "each sequence's length.";
-  register_rnn(reg, RnnKind::Lstm,
-               std::string("lstm(x, w, r, b?, seq_lens?, h0?, c0?, p?) -> (y, y_h, y_c): ONNX LSTM, gates iofc, "
-                           "w [dirs, 4H, I], r [dirs, 4H, H], b [dirs, 8H], h0/c0 [dirs, batch, H], peepholes p "
-                           "[dirs, 3H] (i, o, f).") + optional_note);
-  register_rnn(reg, RnnKind::Gru,
-               std::string("gru(x, w, r, b?, seq_lens?, h0?) -> (y, y_h): ONNX GRU, gates zrh, w [dirs, 3H, I], "
-                           "r [dirs, 3H, H], b [dirs, 6H], h0 [dirs, batch, H].") + optional_note);
-  register_rnn(reg, RnnKind::Rnn,
-               std::string("rnn(x, w, r, b?, seq_lens?, h0?) -> (y, y_h): ONNX RNN (Elman), w [dirs, H, I], "
-                           "r [dirs, H, H], b [dirs, 2H], h0 [dirs, batch, H].") + optional_note);
-  register_rnn_cell_ops(reg);
-}
-
-}  // namespace weft
-
-// ---- CPU emitters (codegen) ------------------------------------------------------------------
-#include "ir/ops/NnCpuEmit.h"
-
-namespace weft {
-
-namespace {
+// ---- CPU emitter pieces ----------------------------------------------------------------------
 
 std::string act_cpp(ActKind k) {
   switch (k) {
@@ -364,29 +312,67 @@ std::string rnn_config(const RnnSpec& spec, const Attrs& attrs) {
          cpp_double(attrs.get_float("clip"), spec.op) + ", " + cpp_bool(input_forget) + ", " + cpp_bool(lbr) + "}";
 }
 
+void register_rnn(OpRegistry& reg, RnnKind kind, const std::string& doc) {
+  const RnnSpec& spec = spec_of(kind);
+  auto b = reg.add(spec.op);
+  b.doc(doc)
+      .inputs(3, spec.max_inputs)
+      .attr("hidden_size", AttrKind::Int, std::nullopt, "H")
+      .attr("direction", AttrKind::String, std::string("forward"), "\"forward\", \"reverse\" or \"bidirectional\"")
+      .attr("activations", AttrKind::Strings, std::vector<std::string>{},
+            "ONNX names, per direction; [] = the op's defaults")
+      .attr("activation_alpha", AttrKind::Floats, std::vector<double>{}, "consumed in order by activations taking alpha")
+      .attr("activation_beta", AttrKind::Floats, std::vector<double>{}, "consumed in order by activations taking beta")
+      .attr("clip", AttrKind::Float, 0.0, "clamp gate pre-activations to [-clip, clip]; 0 = no clipping")
+      .pattern(OpPattern::Opaque)
+      .type_relation([kind](const std::vector<ArgInfo>& args, const Attrs& attrs) {
+        return rnn_type(spec_of(kind), args, attrs);
+      })
+      .kernel([kind](const std::vector<Tensor>& in, const Attrs& attrs) {
+        return dispatch_float_compute(in[0].dtype(), spec_of(kind).op, [&](auto tag) {
+          return rnn_impl<typename decltype(tag)::type>(spec_of(kind), in, attrs);
+        });
+      })
+      // weft_rt::OP_output_shapes(config, the arguments...): the runtime's checks, which the kernels call too.
+      .shape_cpu([kind](const CpuEmitArgs& a) {
+        const RnnSpec& spec = spec_of(kind);
+        std::string s = "weft_rt::" + std::string(spec.op) + "_output_shapes(" + rnn_config(spec, *a.attrs);
+        for (size_t i = 0; i < (kind == RnnKind::Lstm ? 8u : 6u); ++i) s += ", " + (i < 3 ? a.args[i] : cpu_shape_arg(a, i));
+        return s + ")";
+      })
+      .emit_cpu([kind](const CpuEmitArgs& a) {
+        const RnnSpec& spec = spec_of(kind);
+        const std::string op = spec.op;
+        const DType t = a.result_dtype;
+        std::string s = "weft_rt::" + op + "<" + cpu_ctype(t, op) + ">(" + rnn_config(spec, *a.attrs) + ", " + a.args[0] +
+                        ", " + a.args[1] + ", " + a.args[2] + ", " + cpu_opt_arg(a, 3, t, op) + ", " +
+                        cpu_opt_arg(a, 4, DType::I64, op) + ", " + cpu_opt_arg(a, 5, t, op);
+        if (kind == RnnKind::Lstm) s += ", " + cpu_opt_arg(a, 6, t, op) + ", " + cpu_opt_arg(a, 7, t, op);
+        return s + ")";
+      });
+  if (kind == RnnKind::Lstm) b.attr("input_forget", AttrKind::Int, int64_t(0), "1: couple the gates, f = 1 - i");
+  if (kind == RnnKind::Gru)
+    b.attr("linear_before_reset", AttrKind::Int, int64_t(0), "1: apply the reset gate after the h-gate's R product");
+}
+
 }  // namespace
 
-void register_rnn_cpu_emitters(OpRegistry& reg) {
-  // weft_rt::OP_output_shapes(config, the arguments...): the runtime's checks, which the kernels call too.
-  for (RnnKind kind : {RnnKind::Lstm, RnnKind::Gru, RnnKind::Rnn})
-    reg.extend(spec_of(kind).op).shape_cpu([kind](const CpuEmitArgs& a) {
-      const RnnSpec& spec = spec_of(kind);
-      std::string s = "weft_rt::" + std::string(spec.op) + "_output_shapes(" + rnn_config(spec, *a.attrs);
-      for (size_t i = 0; i < (kind == RnnKind::Lstm ? 8u : 6u); ++i) s += ", " + (i < 3 ? a.args[i] : cpu_shape_arg(a, i));
-      return s + ")";
-    });
-  for (RnnKind kind : {RnnKind::Lstm, RnnKind::Gru, RnnKind::Rnn}) {
-    reg.extend(spec_of(kind).op).emit_cpu([kind](const CpuEmitArgs& a) {
-      const RnnSpec& spec = spec_of(kind);
-      const std::string op = spec.op;
-      const DType t = a.result_dtype;
-      std::string s = "weft_rt::" + op + "<" + cpu_ctype(t, op) + ">(" + rnn_config(spec, *a.attrs) + ", " + a.args[0] +
-                      ", " + a.args[1] + ", " + a.args[2] + ", " + cpu_opt_arg(a, 3, t, op) + ", " +
-                      cpu_opt_arg(a, 4, DType::I64, op) + ", " + cpu_opt_arg(a, 5, t, op);
-      if (kind == RnnKind::Lstm) s += ", " + cpu_opt_arg(a, 6, t, op) + ", " + cpu_opt_arg(a, 7, t, op);
-      return s + ")";
-    });
-  }
+void register_rnn_ops(OpRegistry& reg) {
+  const char* optional_note =
+      " Optional inputs may be omitted at the end; an absent middle input is passed as a zero-size tensor "
+      "(a shape with a 0 dim). x [seq, batch, I]; seq_lens [batch] integer; y [seq, dirs, batch, H] is 0 past "
+      "each sequence's length.";
+  register_rnn(reg, RnnKind::Lstm,
+               std::string("lstm(x, w, r, b?, seq_lens?, h0?, c0?, p?) -> (y, y_h, y_c): ONNX LSTM, gates iofc, "
+                           "w [dirs, 4H, I], r [dirs, 4H, H], b [dirs, 8H], h0/c0 [dirs, batch, H], peepholes p "
+                           "[dirs, 3H] (i, o, f).") + optional_note);
+  register_rnn(reg, RnnKind::Gru,
+               std::string("gru(x, w, r, b?, seq_lens?, h0?) -> (y, y_h): ONNX GRU, gates zrh, w [dirs, 3H, I], "
+                           "r [dirs, 3H, H], b [dirs, 6H], h0 [dirs, batch, H].") + optional_note);
+  register_rnn(reg, RnnKind::Rnn,
+               std::string("rnn(x, w, r, b?, seq_lens?, h0?) -> (y, y_h): ONNX RNN (Elman), w [dirs, H, I], "
+                           "r [dirs, H, H], b [dirs, 2H], h0 [dirs, batch, H].") + optional_note);
+  register_rnn_cell_ops(reg);
 }
 
 }  // namespace weft

@@ -17,11 +17,6 @@ void register_shape_slice_ops(OpRegistry& reg);   // ShapeSliceOps.cpp: concat, 
 void register_shape_gather_ops(OpRegistry& reg);  // ShapeGatherOps.cpp: gather*, scatter*
 void register_misc_sort_ops(OpRegistry& reg);     // MiscSortOps.cpp: topk, sort
 void register_misc_resize_ops(OpRegistry& reg);   // MiscResize.cpp: resize
-// Their CPU emitters (OpDef::emit_cpu), called from register_shape_cpu_emitters / register_misc_cpu_emitters.
-void register_shape_slice_cpu_emitters(OpRegistry& reg);
-void register_shape_gather_cpu_emitters(OpRegistry& reg);
-void register_misc_sort_cpu_emitters(OpRegistry& reg);
-void register_misc_resize_cpu_emitters(OpRegistry& reg);
 
 // ---- type relations ----
 

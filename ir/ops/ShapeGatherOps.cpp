@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "ir/ops/CpuEmit.h"
 #include "ir/ops/ShapeCommon.h"
 
 namespace weft::shape_ops {
@@ -282,6 +283,35 @@ std::vector<Tensor> scatter_nd_kernel(const std::vector<Tensor>& in, const Attrs
   return {scatter_rows(x, upd, offs, prod(x.shape(), size_t(is.back()), x.shape().size()), attrs.get_string("reduction"))};
 }
 
+// ---- CPU emitter pieces ----------------------------------------------------------------------
+// Each op's shape function calls the runtime's <op>_shape (which checks the dims of the
+// indices and updates; the kernel checks the index values), which its kernel calls too.
+
+// "<float, int64_t>": the data and index element types of a gather/scatter call.
+std::string data_index_types(const CpuEmitArgs& a, const std::string& op) {
+  return "<" + cpu_ctype(a.arg_dtypes[0], op) + ", " + cpu_ctype(a.arg_dtypes[1], op) + ">";
+}
+
+// "weft_rt::<op><T, I>(x, indices, axis)": gather and gather_elements.
+std::string gather_call(const CpuEmitArgs& a, const std::string& op) {
+  return "weft_rt::" + op + data_index_types(a, op) + "(" + a.args[0] + ", " + a.args[1] + ", " +
+         std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0])) + ")";
+}
+
+std::string scatter_reduce(const Attrs& attrs) {
+  const std::string& r = attrs.get_string("reduction");
+  const char* e = r == "add" ? "Add" : r == "mul" ? "Mul" : r == "max" ? "Max" : r == "min" ? "Min" : "None";
+  return std::string("weft_rt::ScatterReduce::") + e;
+}
+
+const auto cpu_axis_of = [](const CpuEmitArgs& a) { return std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0])); };
+// "weft_rt::Shapes{weft_rt::<op>_shape(x.shape(), idx.shape()[, upd.shape()], <last>)}".
+const auto cpu_shapes_of = [](const CpuEmitArgs& a, const std::string& op, size_t n, const std::string& last) {
+  std::string s = "weft_rt::" + op + "_shape(";
+  for (size_t i = 0; i < n; ++i) s += a.args[i] + ".shape(), ";
+  return cpu_shapes({last.empty() ? s.substr(0, s.size() - 2) + ")" : s + last + ")"});
+};
+
 }  // namespace
 
 void register_shape_gather_ops(OpRegistry& reg) {
@@ -291,21 +321,30 @@ void register_shape_gather_ops(OpRegistry& reg) {
       .attr("axis", AttrKind::Int, int64_t(0), "in [-rank, rank)")
       .pattern(OpPattern::Injective)
       .type_relation(gather_rel)
-      .kernel(gather_kernel);
+      .kernel(gather_kernel)
+      .shape_cpu([](const CpuEmitArgs& a) { return cpu_shapes_of(a, "gather", 2, cpu_axis_of(a)); })
+      .emit_cpu([](const CpuEmitArgs& a) { return gather_call(a, "gather"); });
   reg.add("gather_elements")
       .doc("gather_elements(x, indices: i64, same rank): out[i] = x[i with i[axis] = indices[i]]")
       .inputs(2)
       .attr("axis", AttrKind::Int, int64_t(0), "in [-rank, rank)")
       .pattern(OpPattern::Injective)
       .type_relation(gather_elements_rel)
-      .kernel(gather_elements_kernel);
+      .kernel(gather_elements_kernel)
+      .shape_cpu([](const CpuEmitArgs& a) { return cpu_shapes_of(a, "gather_elements", 2, cpu_axis_of(a)); })
+      .emit_cpu([](const CpuEmitArgs& a) { return gather_call(a, "gather_elements"); });
   reg.add("gather_nd")
       .doc("gather_nd(x, indices: i64[..., k]): x's slices at the k-tuples of indices (ONNX GatherND)")
       .inputs(2)
       .attr("batch_dims", AttrKind::Int, int64_t(0), "leading dims shared by x and indices")
       .pattern(OpPattern::Injective)
       .type_relation(gather_nd_rel)
-      .kernel(gather_nd_kernel);
+      .kernel(gather_nd_kernel)
+      .shape_cpu([](const CpuEmitArgs& a) { return cpu_shapes_of(a, "gather_nd", 2, std::to_string(a.attrs->get_int("batch_dims"))); })
+      .emit_cpu([](const CpuEmitArgs& a) {
+        return "weft_rt::gather_nd" + data_index_types(a, "gather_nd") + "(" + a.args[0] + ", " + a.args[1] + ", " +
+               std::to_string(a.attrs->get_int("batch_dims")) + ")";
+      });
   reg.add("scatter_elements")
       .doc("scatter_elements(x, indices: i64, updates): x with x[i with i[axis] = indices[i]] (reduction)= updates[i]")
       .inputs(3)
@@ -313,69 +352,20 @@ void register_shape_gather_ops(OpRegistry& reg) {
       .attr("reduction", AttrKind::String, std::string("none"), "\"none\", \"add\", \"mul\", \"max\" or \"min\"")
       .pattern(OpPattern::Opaque)
       .type_relation(scatter_elements_rel)
-      .kernel(scatter_elements_kernel);
+      .kernel(scatter_elements_kernel)
+      .shape_cpu([](const CpuEmitArgs& a) { return cpu_shapes_of(a, "scatter_elements", 3, cpu_axis_of(a)); })
+      .emit_cpu([](const CpuEmitArgs& a) {
+        return "weft_rt::scatter_elements" + data_index_types(a, "scatter_elements") + "(" + a.args[0] + ", " + a.args[1] + ", " + a.args[2] +
+               ", " + cpu_axis_of(a) + ", " + scatter_reduce(*a.attrs) + ")";
+      });
   reg.add("scatter_nd")
       .doc("scatter_nd(x, indices: i64[..., k], updates): x with its slices at the k-tuples (reduction)= updates")
       .inputs(3)
       .attr("reduction", AttrKind::String, std::string("none"), "\"none\", \"add\", \"mul\", \"max\" or \"min\"")
       .pattern(OpPattern::Opaque)
       .type_relation(scatter_nd_rel)
-      .kernel(scatter_nd_kernel);
-}
-
-}  // namespace weft::shape_ops
-
-// ---- CPU emitters (codegen) ------------------------------------------------------------------
-#include "ir/ops/CpuEmit.h"
-
-namespace weft::shape_ops {
-namespace {
-
-// "<float, int64_t>": the data and index element types of a gather/scatter call.
-std::string data_index_types(const CpuEmitArgs& a, const std::string& op) {
-  return "<" + cpu_ctype(a.arg_dtypes[0], op) + ", " + cpu_ctype(a.arg_dtypes[1], op) + ">";
-}
-
-std::string scatter_reduce(const Attrs& attrs) {
-  const std::string& r = attrs.get_string("reduction");
-  const char* e = r == "add" ? "Add" : r == "mul" ? "Mul" : r == "max" ? "Max" : r == "min" ? "Min" : "None";
-  return std::string("weft_rt::ScatterReduce::") + e;
-}
-
-}  // namespace
-
-// Each op's shape function calls the runtime's <op>_shape (which checks the dims of the
-// indices and updates; the kernel checks the index values), which its kernel calls too.
-void register_shape_gather_cpu_emitters(OpRegistry& reg) {
-  auto axis = [](const CpuEmitArgs& a) { return std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0])); };
-  // "weft_rt::Shapes{weft_rt::<op>_shape(x.shape(), idx.shape()[, upd.shape()], <last>)}".
-  auto shapes_of = [](const CpuEmitArgs& a, const std::string& op, size_t n, const std::string& last) {
-    std::string s = "weft_rt::" + op + "_shape(";
-    for (size_t i = 0; i < n; ++i) s += a.args[i] + ".shape(), ";
-    return cpu_shapes({last.empty() ? s.substr(0, s.size() - 2) + ")" : s + last + ")"});
-  };
-  for (const char* name : {"gather", "gather_elements"}) {
-    std::string op = name;
-    reg.extend(op)
-        .shape_cpu([=](const CpuEmitArgs& a) { return shapes_of(a, op, 2, axis(a)); })
-        .emit_cpu([=](const CpuEmitArgs& a) {
-          return "weft_rt::" + op + data_index_types(a, op) + "(" + a.args[0] + ", " + a.args[1] + ", " + axis(a) + ")";
-        });
-  }
-  reg.extend("gather_nd")
-      .shape_cpu([=](const CpuEmitArgs& a) { return shapes_of(a, "gather_nd", 2, std::to_string(a.attrs->get_int("batch_dims"))); })
-      .emit_cpu([](const CpuEmitArgs& a) {
-        return "weft_rt::gather_nd" + data_index_types(a, "gather_nd") + "(" + a.args[0] + ", " + a.args[1] + ", " +
-               std::to_string(a.attrs->get_int("batch_dims")) + ")";
-      });
-  reg.extend("scatter_elements")
-      .shape_cpu([=](const CpuEmitArgs& a) { return shapes_of(a, "scatter_elements", 3, axis(a)); })
-      .emit_cpu([=](const CpuEmitArgs& a) {
-        return "weft_rt::scatter_elements" + data_index_types(a, "scatter_elements") + "(" + a.args[0] + ", " + a.args[1] + ", " + a.args[2] +
-               ", " + axis(a) + ", " + scatter_reduce(*a.attrs) + ")";
-      });
-  reg.extend("scatter_nd")
-      .shape_cpu([=](const CpuEmitArgs& a) { return shapes_of(a, "scatter_nd", 3, ""); })
+      .kernel(scatter_nd_kernel)
+      .shape_cpu([](const CpuEmitArgs& a) { return cpu_shapes_of(a, "scatter_nd", 3, ""); })
       .emit_cpu([](const CpuEmitArgs& a) {
         return "weft_rt::scatter_nd" + data_index_types(a, "scatter_nd") + "(" + a.args[0] + ", " + a.args[1] + ", " + a.args[2] + ", " +
                scatter_reduce(*a.attrs) + ")";

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "ir/ops/AllOps.h"
+#include "ir/ops/CpuEmit.h"
 #include "ir/ops/ShapeCommon.h"
 
 namespace weft {
@@ -326,6 +327,35 @@ std::vector<Tensor> block_kernel(const std::vector<Tensor>& in, const Attrs& att
   return {strided_copy(in[0], 0, p.walk_shape, p.strides).reshape(p.out_shape)};
 }
 
+// ---- CPU emitter pieces ----------------------------------------------------------------------
+// Ranks are static, so axes, perms and shape bounds are normalized here; dims and the values
+// of shape operands are read at run time (weft_rt::int_values checks their dtype). Each op's
+// shape function calls the runtime's <op>_shape, which its kernel calls too.
+
+const auto cpu_elem = [](const CpuEmitArgs& a, const char* op) { return cpu_ctype(a.arg_dtypes[0], op); };
+// "weft_rt::Shapes{weft_rt::<fn>(x.shape()<rest>)}": the one result's dims from x's.
+const auto cpu_shape_of_x = [](const CpuEmitArgs& a, const std::string& fn, const std::string& rest) {
+  return cpu_shapes({"weft_rt::" + fn + "(" + a.args[0] + ".shape()" + rest + ")"});
+};
+// The operands of reshape and expand: the target shape's values, and allowzero.
+const auto cpu_target = [](const CpuEmitArgs& a, const char* op) {
+  return "weft_rt::int_values(" + a.args[1] + ", \"" + op + "\", \"the shape\")";
+};
+const auto cpu_allowzero = [](const CpuEmitArgs& a) { return std::string(a.attrs->get_bool("allowzero") ? "true" : "false"); };
+const auto cpu_flat_axis = [](const CpuEmitArgs& a) { return std::to_string(flatten_axis(a.attrs->get_int("axis"), a.arg_ranks[0], false)); };
+const auto cpu_squeeze_axes = [](const CpuEmitArgs& a) { return cpu_int_list(normalize_axes(a.attrs->get_ints("axes"), a.arg_ranks[0], "squeeze")); };
+const auto cpu_unsqueeze_axes = [](const CpuEmitArgs& a) {
+  return cpu_int_list(normalize_axes(a.attrs->get_ints("axes"), a.result_rank, "unsqueeze"));
+};
+const auto cpu_perm = [](const CpuEmitArgs& a) { return transpose_perm(a.attrs->get_ints("perm"), a.arg_ranks[0]); };
+const auto cpu_range = [](const CpuEmitArgs& a) {
+  auto [s, e] = shape_range(*a.attrs, a.arg_ranks[0]);
+  return std::to_string(s) + ", " + std::to_string(e);
+};
+const auto cpu_block = [](const CpuEmitArgs& a, bool d2s) {
+  return ", " + std::to_string(a.attrs->get_int("blocksize")) + ", " + (d2s ? "true" : "false");
+};
+
 }  // namespace
 
 void register_shape_ops(OpRegistry& reg) {
@@ -335,41 +365,70 @@ void register_shape_ops(OpRegistry& reg) {
       .attr("allowzero", AttrKind::Bool, false, "a 0 in shape is a size 0, not a copy of x's dim")
       .pattern(OpPattern::Injective)
       .type_relation(reshape_rel)
-      .kernel(reshape_kernel);
+      .kernel(reshape_kernel)
+      .shape_cpu([](const CpuEmitArgs& a) { return cpu_shape_of_x(a, "reshape_shape", ", " + cpu_target(a, "reshape") + ", " + cpu_allowzero(a)); })
+      .emit_cpu([](const CpuEmitArgs& a) { return "weft_rt::reshape(" + a.args[0] + ", " + cpu_target(a, "reshape") + ", " + cpu_allowzero(a) + ")"; })
+      // weft_rt::reshape returns x's buffer with new dims
+      .view_of(0);
   reg.add("flatten")
       .doc("flatten(x): 2-D [prod(dims before axis), prod(dims from axis)]")
       .inputs(1)
       .attr("axis", AttrKind::Int, int64_t(1), "in [-rank, rank]")
       .pattern(OpPattern::Injective)
       .type_relation(flatten_rel)
-      .kernel(flatten_kernel);
+      .kernel(flatten_kernel)
+      .shape_cpu([](const CpuEmitArgs& a) { return cpu_shape_of_x(a, "flatten_shape", ", " + cpu_flat_axis(a)); })
+      .emit_cpu([](const CpuEmitArgs& a) { return "weft_rt::flatten(" + a.args[0] + ", " + cpu_flat_axis(a) + ")"; })
+      // weft_rt::flatten returns x's buffer with new dims
+      .view_of(0);
   reg.add("squeeze")
       .doc("squeeze(x): x without the size-1 dims in axes (axes=[]: every statically size-1 dim)")
       .inputs(1)
       .attr("axes", AttrKind::Ints, std::vector<int64_t>{}, "dims to remove; each must be 1")
       .pattern(OpPattern::Injective)
       .type_relation(squeeze_rel)
-      .kernel(squeeze_kernel);
+      .kernel(squeeze_kernel)
+      .shape_cpu([](const CpuEmitArgs& a) { return cpu_shape_of_x(a, "squeeze_shape", ", " + cpu_squeeze_axes(a)); })
+      .emit_cpu([](const CpuEmitArgs& a) { return "weft_rt::squeeze(" + a.args[0] + ", " + cpu_squeeze_axes(a) + ")"; })
+      // weft_rt::squeeze returns x's buffer with new dims
+      .view_of(0);
   reg.add("unsqueeze")
       .doc("unsqueeze(x): x with size-1 dims inserted at axes (positions in the result)")
       .inputs(1)
       .attr("axes", AttrKind::Ints, std::nullopt, "positions of the new dims, in [-out_rank, out_rank)")
       .pattern(OpPattern::Injective)
       .type_relation(unsqueeze_rel)
-      .kernel(unsqueeze_kernel);
+      .kernel(unsqueeze_kernel)
+      .shape_cpu([](const CpuEmitArgs& a) { return cpu_shape_of_x(a, "unsqueeze_shape", ", " + cpu_unsqueeze_axes(a)); })
+      .emit_cpu([](const CpuEmitArgs& a) { return "weft_rt::unsqueeze(" + a.args[0] + ", " + cpu_unsqueeze_axes(a) + ")"; })
+      // weft_rt::unsqueeze returns x's buffer with new dims
+      .view_of(0);
   reg.add("transpose")
       .doc("transpose(x): out dim k is x dim perm[k]")
       .inputs(1)
       .attr("perm", AttrKind::Ints, std::vector<int64_t>{}, "a permutation of the dims; [] reverses them")
       .pattern(OpPattern::Injective)
       .type_relation(transpose_rel)
-      .kernel(transpose_kernel);
+      .kernel(transpose_kernel)
+      .shape_cpu([](const CpuEmitArgs& a) { return cpu_shape_of_x(a, "transpose_shape", ", " + cpu_int_list(cpu_perm(a))); })
+      .emit_cpu([](const CpuEmitArgs& a) {
+        std::vector<int> p = cpu_perm(a);
+        bool identity = true;
+        for (size_t i = 0; i < p.size(); ++i) identity = identity && p[i] == int(i);
+        if (identity) return a.args[0];  // shares the buffer
+        return "weft_rt::transpose<" + cpu_elem(a, "transpose") + ">(" + a.args[0] + ", " + cpu_int_list(p) + ")";
+      })
+      // the identity permutation is x itself
+      .view_of(0);
   reg.add("expand")
       .doc("expand(x, shape: i64[n]): x broadcast with shape (bidirectionally, as ONNX Expand)")
       .inputs(2)
       .pattern(OpPattern::Broadcast)
+      .no_scalar_expr("its second argument is the target shape, not an operand with elements to map")
       .type_relation(expand_rel)
-      .kernel(expand_kernel);
+      .kernel(expand_kernel)
+      .shape_cpu([](const CpuEmitArgs& a) { return cpu_shape_of_x(a, "expand_shape", ", " + cpu_target(a, "expand")); })
+      .emit_cpu([](const CpuEmitArgs& a) { return "weft_rt::expand<" + cpu_elem(a, "expand") + ">(" + a.args[0] + ", " + cpu_target(a, "expand") + ")"; });
   reg.add("shape")
       .doc("shape(x): x's dims [start, end) as i64[n] (negative bounds count from the rank, clamped)")
       .inputs(1)
@@ -377,7 +436,9 @@ void register_shape_ops(OpRegistry& reg) {
       .attr("end", AttrKind::Int, int64_t(INT64_MAX), "one past the last dim; the default means the rank")
       .pattern(OpPattern::Opaque)
       .type_relation(shape_rel)
-      .kernel(shape_kernel);
+      .kernel(shape_kernel)
+      .shape_cpu([](const CpuEmitArgs& a) { return cpu_shapes({"weft_rt::shape_of_shape(" + cpu_range(a) + ")"}); })
+      .emit_cpu([](const CpuEmitArgs& a) { return "weft_rt::shape_of(" + a.args[0] + ", " + cpu_range(a) + ")"; });
   reg.add("size")
       .doc("size(x): the number of elements of x, an i64 scalar")
       .inputs(1)
@@ -388,7 +449,9 @@ void register_shape_ops(OpRegistry& reg) {
       })
       .kernel([](const std::vector<Tensor>& in, const Attrs&) {
         return std::vector<Tensor>{Tensor::scalar<int64_t>(in[0].numel())};
-      });
+      })
+      .shape_cpu([](const CpuEmitArgs&) { return cpu_shapes({"weft_rt::size_of_shape()"}); })
+      .emit_cpu([](const CpuEmitArgs& a) { return "weft_rt::size_of(" + a.args[0] + ")"; });
   reg.add("depth_to_space")
       .doc("depth_to_space(x: [N, C, H, W]): [N, C/b^2, H*b, W*b], channel blocks moved into space")
       .inputs(1)
@@ -396,95 +459,25 @@ void register_shape_ops(OpRegistry& reg) {
       .attr("mode", AttrKind::String, std::string("DCR"), "\"DCR\" (depth-column-row) or \"CRD\" (column-row-depth)")
       .pattern(OpPattern::Injective)
       .type_relation([](const std::vector<ArgInfo>& a, const Attrs& at) { return block_rel(a, at, true); })
-      .kernel([](const std::vector<Tensor>& in, const Attrs& at) { return block_kernel(in, at, true); });
+      .kernel([](const std::vector<Tensor>& in, const Attrs& at) { return block_kernel(in, at, true); })
+      .shape_cpu([](const CpuEmitArgs& a) { return cpu_shape_of_x(a, "block_rearrange_shape", cpu_block(a, true)); })
+      .emit_cpu([](const CpuEmitArgs& a) {
+        return "weft_rt::block_rearrange<" + cpu_elem(a, "depth_to_space") + ">(" + a.args[0] + cpu_block(a, true) + ", " +
+               (a.attrs->get_string("mode") == "CRD" ? "true" : "false") + ")";
+      });
   reg.add("space_to_depth")
       .doc("space_to_depth(x: [N, C, H, W]): [N, C*b^2, H/b, W/b], b*b spatial blocks moved into channels")
       .inputs(1)
       .attr("blocksize", AttrKind::Int, std::nullopt, "b")
       .pattern(OpPattern::Injective)
       .type_relation([](const std::vector<ArgInfo>& a, const Attrs& at) { return block_rel(a, at, false); })
-      .kernel([](const std::vector<Tensor>& in, const Attrs& at) { return block_kernel(in, at, false); });
+      .kernel([](const std::vector<Tensor>& in, const Attrs& at) { return block_kernel(in, at, false); })
+      .shape_cpu([](const CpuEmitArgs& a) { return cpu_shape_of_x(a, "block_rearrange_shape", cpu_block(a, false)); })
+      .emit_cpu([](const CpuEmitArgs& a) {
+        return "weft_rt::block_rearrange<" + cpu_elem(a, "space_to_depth") + ">(" + a.args[0] + cpu_block(a, false) + ", false)";
+      });
   register_shape_slice_ops(reg);
   register_shape_gather_ops(reg);
-}
-
-}  // namespace weft
-
-// ---- CPU emitters (codegen) ------------------------------------------------------------------
-// Ranks are static, so axes, perms and shape bounds are normalized here; dims and the values
-// of shape operands are read at run time (weft_rt::int_values checks their dtype). Each op's
-// shape function calls the runtime's <op>_shape, which its kernel calls too.
-#include "ir/ops/CpuEmit.h"
-
-namespace weft {
-
-void register_shape_cpu_emitters(OpRegistry& reg) {
-  auto T = [](const CpuEmitArgs& a, const char* op) { return cpu_ctype(a.arg_dtypes[0], op); };
-  // "weft_rt::Shapes{weft_rt::<fn>(x.shape()<rest>)}": the one result's dims from x's.
-  auto of_x = [](const CpuEmitArgs& a, const std::string& fn, const std::string& rest) {
-    return cpu_shapes({"weft_rt::" + fn + "(" + a.args[0] + ".shape()" + rest + ")"});
-  };
-  // The operands of reshape and expand: the target shape's values, and allowzero.
-  auto target = [](const CpuEmitArgs& a, const char* op) {
-    return "weft_rt::int_values(" + a.args[1] + ", \"" + op + "\", \"the shape\")";
-  };
-  auto allowzero = [](const CpuEmitArgs& a) { return std::string(a.attrs->get_bool("allowzero") ? "true" : "false"); };
-  auto flat_axis = [](const CpuEmitArgs& a) { return std::to_string(flatten_axis(a.attrs->get_int("axis"), a.arg_ranks[0], false)); };
-  auto squeeze_axes = [](const CpuEmitArgs& a) { return cpu_int_list(normalize_axes(a.attrs->get_ints("axes"), a.arg_ranks[0], "squeeze")); };
-  auto unsqueeze_axes = [](const CpuEmitArgs& a) {
-    return cpu_int_list(normalize_axes(a.attrs->get_ints("axes"), a.result_rank, "unsqueeze"));
-  };
-  auto perm = [](const CpuEmitArgs& a) { return transpose_perm(a.attrs->get_ints("perm"), a.arg_ranks[0]); };
-  auto range = [](const CpuEmitArgs& a) {
-    auto [s, e] = shape_range(*a.attrs, a.arg_ranks[0]);
-    return std::to_string(s) + ", " + std::to_string(e);
-  };
-  auto block = [](const CpuEmitArgs& a, bool d2s) {
-    return ", " + std::to_string(a.attrs->get_int("blocksize")) + ", " + (d2s ? "true" : "false");
-  };
-  reg.extend("reshape")
-      .shape_cpu([=](const CpuEmitArgs& a) { return of_x(a, "reshape_shape", ", " + target(a, "reshape") + ", " + allowzero(a)); })
-      .emit_cpu([=](const CpuEmitArgs& a) { return "weft_rt::reshape(" + a.args[0] + ", " + target(a, "reshape") + ", " + allowzero(a) + ")"; });
-  reg.extend("flatten")
-      .shape_cpu([=](const CpuEmitArgs& a) { return of_x(a, "flatten_shape", ", " + flat_axis(a)); })
-      .emit_cpu([=](const CpuEmitArgs& a) { return "weft_rt::flatten(" + a.args[0] + ", " + flat_axis(a) + ")"; });
-  reg.extend("squeeze")
-      .shape_cpu([=](const CpuEmitArgs& a) { return of_x(a, "squeeze_shape", ", " + squeeze_axes(a)); })
-      .emit_cpu([=](const CpuEmitArgs& a) { return "weft_rt::squeeze(" + a.args[0] + ", " + squeeze_axes(a) + ")"; });
-  reg.extend("unsqueeze")
-      .shape_cpu([=](const CpuEmitArgs& a) { return of_x(a, "unsqueeze_shape", ", " + unsqueeze_axes(a)); })
-      .emit_cpu([=](const CpuEmitArgs& a) { return "weft_rt::unsqueeze(" + a.args[0] + ", " + unsqueeze_axes(a) + ")"; });
-  reg.extend("transpose")
-      .shape_cpu([=](const CpuEmitArgs& a) { return of_x(a, "transpose_shape", ", " + cpu_int_list(perm(a))); })
-      .emit_cpu([=](const CpuEmitArgs& a) {
-        std::vector<int> p = perm(a);
-        bool identity = true;
-        for (size_t i = 0; i < p.size(); ++i) identity = identity && p[i] == int(i);
-        if (identity) return a.args[0];  // shares the buffer
-        return "weft_rt::transpose<" + T(a, "transpose") + ">(" + a.args[0] + ", " + cpu_int_list(p) + ")";
-      });
-  reg.extend("expand")
-      .shape_cpu([=](const CpuEmitArgs& a) { return of_x(a, "expand_shape", ", " + target(a, "expand")); })
-      .emit_cpu([=](const CpuEmitArgs& a) { return "weft_rt::expand<" + T(a, "expand") + ">(" + a.args[0] + ", " + target(a, "expand") + ")"; });
-  reg.extend("shape")
-      .shape_cpu([=](const CpuEmitArgs& a) { return cpu_shapes({"weft_rt::shape_of_shape(" + range(a) + ")"}); })
-      .emit_cpu([=](const CpuEmitArgs& a) { return "weft_rt::shape_of(" + a.args[0] + ", " + range(a) + ")"; });
-  reg.extend("size")
-      .shape_cpu([](const CpuEmitArgs&) { return cpu_shapes({"weft_rt::size_of_shape()"}); })
-      .emit_cpu([](const CpuEmitArgs& a) { return "weft_rt::size_of(" + a.args[0] + ")"; });
-  reg.extend("depth_to_space")
-      .shape_cpu([=](const CpuEmitArgs& a) { return of_x(a, "block_rearrange_shape", block(a, true)); })
-      .emit_cpu([=](const CpuEmitArgs& a) {
-        return "weft_rt::block_rearrange<" + T(a, "depth_to_space") + ">(" + a.args[0] + block(a, true) + ", " +
-               (a.attrs->get_string("mode") == "CRD" ? "true" : "false") + ")";
-      });
-  reg.extend("space_to_depth")
-      .shape_cpu([=](const CpuEmitArgs& a) { return of_x(a, "block_rearrange_shape", block(a, false)); })
-      .emit_cpu([=](const CpuEmitArgs& a) {
-        return "weft_rt::block_rearrange<" + T(a, "space_to_depth") + ">(" + a.args[0] + block(a, false) + ", false)";
-      });
-  shape_ops::register_shape_slice_cpu_emitters(reg);
-  shape_ops::register_shape_gather_cpu_emitters(reg);
 }
 
 }  // namespace weft

@@ -2,6 +2,7 @@
 #include <climits>
 #include <cstring>
 
+#include "ir/ops/CpuEmit.h"
 #include "ir/ops/ShapeCommon.h"
 
 namespace weft::shape_ops {
@@ -367,6 +368,21 @@ std::vector<Tensor> pad_kernel(const std::vector<Tensor>& in, const Attrs& attrs
   return {axis_map_copy(x, out, maps, &fill)};
 }
 
+// ---- CPU emitter pieces: each op's shape function calls the runtime's <op>_shape, which its kernel calls too.
+
+const auto cpu_axis_of = [](const CpuEmitArgs& a) { return std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0])); };
+// A tuple of as many parts as the type has outputs; sizes from the operand or num_outputs.
+const auto cpu_split_sizes = [](const CpuEmitArgs& a) {
+  return a.args.size() > 1 ? "weft_rt::int_values(" + a.args[1] + ", \"split\", \"split\")"
+                           : "weft_rt::split_even(" + a.args[0] + ".dim(" + cpu_axis_of(a) + "), " + std::to_string(a.result_dtypes.size()) + ")";
+};
+const auto cpu_slice_args = [](const CpuEmitArgs& a) {
+  return a.args[1] + ", " + a.args[2] + ", " + cpu_optional_arg(a, 3) + ", " + cpu_optional_arg(a, 4) + ")";
+};
+const auto cpu_reps = [](const CpuEmitArgs& a) { return "weft_rt::int_values(" + a.args[1] + ", \"tile\", \"repeats\")"; };
+const auto cpu_pads = [](const CpuEmitArgs& a) { return "weft_rt::int_values(" + a.args[1] + ", \"pad\", \"pads\")"; };
+const auto cpu_pad_mode = [](const CpuEmitArgs& a) { return "'" + a.attrs->get_string("mode").substr(0, 1) + "'"; };
+
 }  // namespace
 
 void register_shape_slice_ops(OpRegistry& reg) {
@@ -376,7 +392,17 @@ void register_shape_slice_ops(OpRegistry& reg) {
       .attr("axis", AttrKind::Int, std::nullopt, "in [-rank, rank)")
       .pattern(OpPattern::Injective)
       .type_relation(concat_rel)
-      .kernel(concat_kernel);
+      .kernel(concat_kernel)
+      .shape_cpu([](const CpuEmitArgs& a) {
+        std::string shapes;
+        for (const std::string& x : a.args) shapes += (shapes.empty() ? "" : ", ") + x + ".shape()";
+        return cpu_shapes({"weft_rt::concat_shape({" + shapes + "}, " + cpu_axis_of(a) + ")"});
+      })
+      .emit_cpu([](const CpuEmitArgs& a) {
+        std::string xs;
+        for (const std::string& x : a.args) xs += (xs.empty() ? "" : ", ") + x;
+        return "weft_rt::concat<" + cpu_ctype(a.arg_dtypes[0], "concat") + ">({" + xs + "}, " + cpu_axis_of(a) + ")";
+      });
   reg.add("split")
       .doc("split(x, split?: i64[n]): a tuple of parts along axis, sized by split or num_outputs equal parts")
       .inputs(1, 2)
@@ -384,86 +410,48 @@ void register_shape_slice_ops(OpRegistry& reg) {
       .attr("num_outputs", AttrKind::Int, int64_t(0), "without split: this many parts of ceil(d/n), the last smaller")
       .pattern(OpPattern::Injective)
       .type_relation(split_rel)
-      .kernel(split_kernel);
+      .kernel(split_kernel)
+      .shape_cpu([](const CpuEmitArgs& a) {
+        return "weft_rt::split_shapes(" + a.args[0] + ".shape(), " + cpu_axis_of(a) + ", " + cpu_split_sizes(a) + ", " +
+               std::to_string(a.result_dtypes.size()) + ")";
+      })
+      .emit_cpu([](const CpuEmitArgs& a) {
+        return "weft_rt::tuple_of<" + std::to_string(a.result_dtypes.size()) + ">(weft_rt::split<" + cpu_ctype(a.arg_dtypes[0], "split") + ">(" +
+               a.args[0] + ", " + cpu_axis_of(a) + ", " + cpu_split_sizes(a) + "), \"split\")";
+      });
   reg.add("slice")
       .doc("slice(x, starts, ends, axes?, steps?: i64[n]): ONNX Slice; bounds clamp, INT64_MAX/MIN are open ends")
       .inputs(3, 5)
       .pattern(OpPattern::Injective)
       .type_relation(slice_rel)
-      .kernel(slice_kernel);
+      .kernel(slice_kernel)
+      .shape_cpu([](const CpuEmitArgs& a) { return cpu_shapes({"weft_rt::slice_shape(" + a.args[0] + ".shape(), " + cpu_slice_args(a)}); })
+      .emit_cpu([](const CpuEmitArgs& a) {
+        return "weft_rt::slice<" + cpu_ctype(a.arg_dtypes[0], "slice") + ">(" + a.args[0] + ", " + cpu_slice_args(a);
+      });
   reg.add("tile")
       .doc("tile(x, repeats: i64[rank]): x repeated repeats[i] times along dim i")
       .inputs(2)
       .pattern(OpPattern::Injective)
       .type_relation(tile_rel)
-      .kernel(tile_kernel);
+      .kernel(tile_kernel)
+      .shape_cpu([](const CpuEmitArgs& a) { return cpu_shapes({"weft_rt::tile_shape(" + a.args[0] + ".shape(), " + cpu_reps(a) + ")"}); })
+      .emit_cpu([](const CpuEmitArgs& a) {
+        return "weft_rt::tile<" + cpu_ctype(a.arg_dtypes[0], "tile") + ">(" + a.args[0] + ", " + cpu_reps(a) + ")";
+      });
   reg.add("pad")
       .doc("pad(x, pads: i64[2*rank] = [begins..., ends...], value?: scalar of x's dtype): negative pads crop")
       .inputs(2, 3)
       .attr("mode", AttrKind::String, std::string("constant"), "\"constant\" (value, default 0), \"reflect\" or \"edge\"")
       .pattern(OpPattern::Injective)
       .type_relation(pad_rel)
-      .kernel(pad_kernel);
-}
-
-}  // namespace weft::shape_ops
-
-// ---- CPU emitters (codegen) ------------------------------------------------------------------
-#include "ir/ops/CpuEmit.h"
-
-namespace weft::shape_ops {
-
-// Each op's shape function calls the runtime's <op>_shape, which its kernel calls too.
-void register_shape_slice_cpu_emitters(OpRegistry& reg) {
-  auto axis = [](const CpuEmitArgs& a) { return std::to_string(cpu_axis(a.attrs->get_int("axis"), a.arg_ranks[0])); };
-  reg.extend("concat")
-      .shape_cpu([=](const CpuEmitArgs& a) {
-        std::string shapes;
-        for (const std::string& x : a.args) shapes += (shapes.empty() ? "" : ", ") + x + ".shape()";
-        return cpu_shapes({"weft_rt::concat_shape({" + shapes + "}, " + axis(a) + ")"});
+      .kernel(pad_kernel)
+      .shape_cpu([](const CpuEmitArgs& a) {
+        return cpu_shapes({"weft_rt::pad_shape(" + a.args[0] + ".shape(), " + cpu_pads(a) + ", " + cpu_pad_mode(a) + ")"});
       })
-      .emit_cpu([=](const CpuEmitArgs& a) {
-        std::string xs;
-        for (const std::string& x : a.args) xs += (xs.empty() ? "" : ", ") + x;
-        return "weft_rt::concat<" + cpu_ctype(a.arg_dtypes[0], "concat") + ">({" + xs + "}, " + axis(a) + ")";
-      });
-  // A tuple of as many parts as the type has outputs; sizes from the operand or num_outputs.
-  auto split_sizes = [=](const CpuEmitArgs& a) {
-    return a.args.size() > 1 ? "weft_rt::int_values(" + a.args[1] + ", \"split\", \"split\")"
-                             : "weft_rt::split_even(" + a.args[0] + ".dim(" + axis(a) + "), " + std::to_string(a.result_dtypes.size()) + ")";
-  };
-  reg.extend("split")
-      .shape_cpu([=](const CpuEmitArgs& a) {
-        return "weft_rt::split_shapes(" + a.args[0] + ".shape(), " + axis(a) + ", " + split_sizes(a) + ", " +
-               std::to_string(a.result_dtypes.size()) + ")";
-      })
-      .emit_cpu([=](const CpuEmitArgs& a) {
-        return "weft_rt::tuple_of<" + std::to_string(a.result_dtypes.size()) + ">(weft_rt::split<" + cpu_ctype(a.arg_dtypes[0], "split") + ">(" +
-               a.args[0] + ", " + axis(a) + ", " + split_sizes(a) + "), \"split\")";
-      });
-  auto slice_args = [](const CpuEmitArgs& a) {
-    return a.args[1] + ", " + a.args[2] + ", " + cpu_optional_arg(a, 3) + ", " + cpu_optional_arg(a, 4) + ")";
-  };
-  reg.extend("slice")
-      .shape_cpu([=](const CpuEmitArgs& a) { return cpu_shapes({"weft_rt::slice_shape(" + a.args[0] + ".shape(), " + slice_args(a)}); })
-      .emit_cpu([=](const CpuEmitArgs& a) {
-        return "weft_rt::slice<" + cpu_ctype(a.arg_dtypes[0], "slice") + ">(" + a.args[0] + ", " + slice_args(a);
-      });
-  auto reps = [](const CpuEmitArgs& a) { return "weft_rt::int_values(" + a.args[1] + ", \"tile\", \"repeats\")"; };
-  reg.extend("tile")
-      .shape_cpu([=](const CpuEmitArgs& a) { return cpu_shapes({"weft_rt::tile_shape(" + a.args[0] + ".shape(), " + reps(a) + ")"}); })
-      .emit_cpu([=](const CpuEmitArgs& a) {
-        return "weft_rt::tile<" + cpu_ctype(a.arg_dtypes[0], "tile") + ">(" + a.args[0] + ", " + reps(a) + ")";
-      });
-  auto pads = [](const CpuEmitArgs& a) { return "weft_rt::int_values(" + a.args[1] + ", \"pad\", \"pads\")"; };
-  auto mode = [](const CpuEmitArgs& a) { return "'" + a.attrs->get_string("mode").substr(0, 1) + "'"; };
-  reg.extend("pad")
-      .shape_cpu([=](const CpuEmitArgs& a) {
-        return cpu_shapes({"weft_rt::pad_shape(" + a.args[0] + ".shape(), " + pads(a) + ", " + mode(a) + ")"});
-      })
-      .emit_cpu([=](const CpuEmitArgs& a) {
-        return "weft_rt::pad<" + cpu_ctype(a.arg_dtypes[0], "pad") + ">(" + a.args[0] + ", " + pads(a) + ", " + cpu_optional_arg(a, 2) + ", " +
-               mode(a) + ")";
+      .emit_cpu([](const CpuEmitArgs& a) {
+        return "weft_rt::pad<" + cpu_ctype(a.arg_dtypes[0], "pad") + ">(" + a.args[0] + ", " + cpu_pads(a) + ", " + cpu_optional_arg(a, 2) + ", " +
+               cpu_pad_mode(a) + ")";
       });
 }
 

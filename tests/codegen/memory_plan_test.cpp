@@ -63,6 +63,28 @@ def @main(%x: f32[4], %n: f32[k]) -> (f32[4], f32[4], f32[k]) {
   EXPECT_EQ(released, 1u);
 }
 
+// The same program with %v a view of %a (identity: its view_of facet) and with %v a copy (neg):
+// a viewed buffer lives as long as its view, so %a cannot hand its block to %b in the first.
+TEST(MemoryPlan, AViewKeepsItsArgumentAliveAndACopyDoesNot) {
+  const std::string text = R"(
+def @main(%x: f32[64, 64]) -> f32[64, 64] {
+  let %a = exp(%x);
+  let %v = OP(%a);
+  let %b = tanh(%x);
+  let %c = add(%v, %b);
+  neg(%c)
+}
+)";
+  auto plan_with = [&](const std::string& op) {
+    std::string t = text;
+    t.replace(t.find("OP"), 2, op);
+    return plan_main(parse_checked(t));
+  };
+  const codegen::MemoryPlan view = plan_with("identity"), copy = plan_with("neg");
+  ASSERT_EQ(view.slots.size(), copy.slots.size());
+  EXPECT_GT(view.frame_bytes, copy.frame_bytes) << "the view's argument must stay live until the view's last read";
+}
+
 TEST(MemoryPlan, AValueReadInABranchLivesUntilTheIfEnds) {
   Module m = parse_checked(R"(
 def @main(%x: f32[16], %p: bool[]) -> f32[16] {

@@ -132,7 +132,42 @@ TEST(OpRegistry, EveryOpIsCompleteAndTested) {
     EXPECT_TRUE(op->emit_cpu) << op->name << " has no CPU emitter";
     EXPECT_TRUE(op->shape_cpu) << op->name << " has no run-time shape function";
     EXPECT_TRUE(tested.count(op->name)) << op->name << " has no NumPy case under models/op_cases";
+    // A map (Elementwise, Broadcast) states its scalar expression, or says why it has none; any
+    // other pattern has neither, since a fused loop would take the expression for the whole op.
+    const bool map = op->pattern == OpPattern::Elementwise || op->pattern == OpPattern::Broadcast;
+    if (map) {
+      EXPECT_TRUE(bool(op->scalar_expr) != !op->no_scalar_expr.empty())
+          << op->name << ": a " << op_pattern_name(op->pattern) << " op needs a scalar expression or, instead, the reason it has none";
+    } else {
+      EXPECT_FALSE(op->scalar_expr) << op->name << ": a scalar expression on a " << op_pattern_name(op->pattern) << " op";
+      EXPECT_TRUE(op->no_scalar_expr.empty()) << op->name << ": no_scalar_expr on a " << op_pattern_name(op->pattern) << " op";
+    }
+    // A view shares one of the op's own arguments.
+    EXPECT_TRUE(op->view_of == -1 || (op->view_of >= 0 && op->view_of < std::max(op->min_inputs, 1)))
+        << op->name << ": view_of " << op->view_of << " names no argument it always has";
   }
+}
+
+// Every case of an op with a scalar expression: the expression, bound to the case's attributes
+// and argument dtypes, names one element per argument and says something.
+TEST(OpRegistry, ScalarExpressionsFitTheirCases) {
+  int checked = 0;
+  for (auto& fam : families())
+    for (json m = load_manifest(fam); auto& c : m["cases"]) {
+      const OpDef* op = OpRegistry::global().find(c["op"].get<std::string>());
+      ASSERT_NE(op, nullptr) << c["op"];
+      if (!op->scalar_expr) continue;
+      const std::string name = c["name"];
+      Attrs attrs;
+      for (auto& [k, v] : c["attrs"].items()) attrs.set(k, decode_attr(v));
+      std::vector<DType> dtypes;
+      for (auto& f : c["inputs"]) dtypes.push_back(read_npy((fs::path(cases_dir()) / fam / f.get<std::string>()).string()).dtype());
+      const ScalarExpr e = op->scalar_expr(normalize_attrs(*op, attrs, Span{name, 0, 0}), dtypes);
+      EXPECT_EQ(e.params.size(), dtypes.size()) << op->name << " case " << name;
+      EXPECT_FALSE(e.text.empty()) << op->name << " case " << name;
+      ++checked;
+    }
+  EXPECT_GT(checked, 50) << "the manifests should hold many cases of elementwise and broadcast ops";
 }
 
 }  // namespace

@@ -168,48 +168,7 @@ Tensor cast(const Tensor& x) {
   return unary<To, From>(x, [](From v) { return convert<To, From>(v); });
 }
 
-// Elementwise helpers whose semantics must match the interpreter's kernels.
-template <typename C> inline C max_nan(C a, C b) {
-  if constexpr (std::is_floating_point_v<C>)
-    if (std::isnan(a) || std::isnan(b)) return std::isnan(a) ? a : b;
-  return a < b ? b : a;
-}
-template <typename C> inline C min_nan(C a, C b) {
-  if constexpr (std::is_floating_point_v<C>)
-    if (std::isnan(a) || std::isnan(b)) return std::isnan(a) ? a : b;
-  return b < a ? b : a;
-}
-template <typename C> inline C sigmoid(C x) {
-  if (x >= C(0)) return C(1) / (C(1) + std::exp(-x));
-  C e = std::exp(x);
-  return e / (C(1) + e);
-}
-template <typename C> inline C relu(C x) {
-  if constexpr (std::is_unsigned_v<C>) return x;
-  else return x < C(0) ? C(0) : x;
-}
-// Wrapping integer arithmetic (the interpreter's), plain arithmetic for floats.
-template <typename C> inline C wrap_add(C a, C b) {
-  if constexpr (std::is_integral_v<C>) return C(std::make_unsigned_t<C>(a) + std::make_unsigned_t<C>(b));
-  else return a + b;
-}
-template <typename C> inline C wrap_sub(C a, C b) {
-  if constexpr (std::is_integral_v<C>) return C(std::make_unsigned_t<C>(a) - std::make_unsigned_t<C>(b));
-  else return a - b;
-}
-template <typename C> inline C wrap_mul(C a, C b) {
-  if constexpr (std::is_integral_v<C>) return C(std::make_unsigned_t<C>(a) * std::make_unsigned_t<C>(b));
-  else return a * b;
-}
-template <typename C> inline C wrap_neg(C a) { return wrap_sub(C(0), a); }
-// Integer division truncates toward zero and fails on a zero divisor.
-template <typename C> inline C divide(C a, C b) {
-  if constexpr (std::is_integral_v<C>) {
-    if (b == C(0)) throw Error("div: integer division by zero");
-    if constexpr (std::is_signed_v<C>)
-      if (b == C(-1)) return wrap_neg(a);
-  }
-  return C(a / b);
-}
+// The scalar functions of the elementwise ops (wrap_add, divide, max_nan, sigmoid, ...) are in
+// weft/rt/scalar/Scalar.h, shared with the interpreter.
 
 }  // namespace weft_rt

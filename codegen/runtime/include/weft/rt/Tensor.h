@@ -19,10 +19,7 @@
 
 namespace weft_rt {
 
-// Raised by kernels and checks inside a run; the API boundary turns it into a status.
-struct Error : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+// Error (raised by kernels and checks inside a run) is in weft/rt/scalar/Scalar.h, through Half.h.
 
 using Shape = std::vector<int64_t>;
 using Shapes = std::vector<Shape>;  // what an op's shape function returns: one Shape per output
