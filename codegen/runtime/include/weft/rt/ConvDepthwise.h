@@ -13,8 +13,13 @@
 namespace weft_rt {
 
 // Whether conv(x, wt, groups) is depthwise (every group one input channel, any multiplier)
-// over 1 or 2 spatial dims, which depthwise_conv computes directly.
-inline bool is_depthwise(int64_t cin, int64_t cin_g, int64_t groups, size_t nsp) {
+// over 1 or 2 spatial dims, which depthwise_conv computes directly. One input channel with
+// many filters (an audio front end's first Conv1d: 1 -> 64 channels, 80 taps) is not: as one
+// GEMM (filters x taps times taps x positions) it fills the register tile, where the direct
+// kernel would pass over the image once per filter.
+inline bool is_depthwise(int64_t cin, int64_t cin_g, int64_t groups, int64_t cout, size_t nsp) {
+  constexpr int64_t kGemmFilters = 8;  // filters of one input channel from which the GEMM wins
+  if (groups == 1 && cout >= kGemmFilters) return false;
   return groups == cin && cin_g == 1 && (nsp == 1 || nsp == 2);
 }
 
