@@ -135,6 +135,9 @@ std::vector<ConvCase> conv_cases() {
       {{1, 3, 70, 71}, {3, 3}, 9, 1, {1, 1}, {1, 1}, {1, 1}, {1, 1}, true},   // 4970 positions: column blocks start mid-row
       {{1, 5, 23, 40}, {4, 5}, 7, 1, {3, 3}, {2, 1}, {0, 3}, {1, 2}, true},   // stride 3, a kernel wider than tall
       {{1, 3, 90}, {9}, 4, 1, {3}, {4}, {4}, {1}, true},
+      {{1, 1, 1000}, {80}, 16, 1, {4}, {40}, {40}, {1}, true},  // one input channel, many filters: GEMM, not depthwise
+      {{2, 1, 301}, {5}, 9, 1, {2}, {2}, {1}, {2}, false},
+      {{1, 5, 130}, {3}, 70, 1, {1}, {1}, {1}, {1}, true},
       {{1, 4, 5, 6, 7}, {3, 3, 3}, 3, 1, {1, 2, 1}, {1, 1, 1}, {1, 0, 1}, {1, 1, 2}, true},
       {{1, 4, 5, 6, 7}, {3, 3, 3}, 4, 4, {1, 1, 1}, {1, 1, 1}, {1, 1, 1}, {1, 1, 1}, true},  // 3-D depthwise: GEMM path
   };
@@ -269,6 +272,9 @@ TEST(RuntimePool, MaxAndAverageMatchNaive) {
       {{1, 2, 9, 9}, {5, 5}, {2, 2}, {2, 2}, {2, 2}, {1, 1}, true},
       {{2, 3, 101}, {4}, {2}, {1}, {2}, {1}, false},
       {{1, 3, 64}, {3}, {1}, {1}, {1}, {3}, true},
+      {{2, 5, 4001}, {4}, {4}, {0}, {0}, {1}, false},  // windows that tile the row (MaxPool1d(4)): read in place
+      {{1, 3, 103}, {3}, {3}, {0}, {2}, {1}, true},    // ceil mode: the last window runs past the end (phase path)
+      {{1, 2, 50}, {5}, {5}, {0}, {0}, {1}, false},    // tiled, but a window of 5: phase path
       {{1, 2, 5, 6, 7}, {2, 3, 2}, {2, 1, 2}, {0, 1, 1}, {1, 1, 0}, {1, 1, 1}, true},  // 3-D: the window tables
   };
   std::mt19937 rng(5);
