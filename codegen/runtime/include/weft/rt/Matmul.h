@@ -53,7 +53,9 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
                     constant_b_panels<T>(b.is_constant(), b.data<T>(), count * m, n, 1, k, n));
     return out;
   }
-  const GemmPackedB<gemm_acc_t<T>> bpacked = numel(bbatch) == 1 ? constant_b_panels<T>(b.is_constant(), b.data<T>(), m, n, 1, k, n) : GemmPackedB<gemm_acc_t<T>>{};
+  // One b for every batch entry: its panels are packed once and shared by all of them.
+  const GemmPackedB<gemm_acc_t<T>> bpacked =
+      numel(bbatch) == 1 ? constant_b_panels<T>(b.is_constant(), b.data<T>(), m, n, 1, k, n) : GemmPackedB<gemm_acc_t<T>>{};
   Shape idx(obatch.size(), 0);
   int64_t offa = 0, offb = 0;  // in whole matrices
   for (int64_t t = 0; t < count; ++t) {
