@@ -50,9 +50,10 @@ std::string name(const Case& c, int threads) {
 // |got - want| <= 1e-5 * k * (sum over p of |a_ip * b_pj| + |c_ij|): f32 rounding grows at
 // most linearly in k, relative to the magnitudes summed, whatever order the kernel adds in.
 // With `prepacked_a`, A is handed over already packed whole (gemm_pack_a_all, as conv does
-// with a constant filter) and the kernel must read it instead of packing its own.
+// with a constant filter) and the kernel must read it instead of packing its own; with
+// `prepacked_b`, likewise B (gemm_pack_b_all, as matmul does with a constant weight).
 template <typename T>
-void check(const Case& c, int threads, bool implicit_b = false, bool prepacked_a = false) {
+void check(const Case& c, int threads, bool implicit_b = false, bool prepacked_a = false, bool prepacked_b = false) {
   std::mt19937 rng(uint32_t(c.m * 7919 + c.n * 104729 + c.k * 31 + threads));
   std::uniform_int_distribution<int> small(-4, 4);
   std::uniform_real_distribution<float> u(-1, 1);
@@ -72,6 +73,13 @@ void check(const Case& c, int threads, bool implicit_b = false, bool prepacked_a
     weft_rt::gemm_pack_a_all(a.data(), a_rs, a_cs, c.m, c.k, a_panels.data());
     packed = {a_panels.data(), (c.m + weft_rt::GemmTile<Acc>::MR - 1) / weft_rt::GemmTile<Acc>::MR * weft_rt::GemmTile<Acc>::MR, 0};
   }
+  std::vector<Acc> b_panels;
+  weft_rt::GemmPackedB<Acc> packed_b;
+  if (prepacked_b) {
+    b_panels.assign(size_t(weft_rt::gemm_packed_b_size<Acc>(c.k, c.n)), Acc(12345));
+    weft_rt::gemm_pack_b_all(b.data(), b_rs, b_cs, c.k, c.n, b_panels.data());
+    packed_b = {b_panels.data(), (c.n + weft_rt::GemmTile<Acc>::NR - 1) / weft_rt::GemmTile<Acc>::NR * weft_rt::GemmTile<Acc>::NR};
+  }
   ThreadPool pool(threads);
   {
     PoolScope scope(threads > 1 ? &pool : nullptr);
@@ -80,7 +88,8 @@ void check(const Case& c, int threads, bool implicit_b = false, bool prepacked_a
         weft_rt::gemm_pack_b(b.data() + k0 * b_rs + j0 * b_cs, b_rs, b_cs, kc, nc, o);
       }, out.data(), c.n, c.accumulate, packed);
     else
-      weft_rt::gemm_blocked<T>(c.m, c.n, c.k, a.data(), a_rs, a_cs, b.data(), b_rs, b_cs, out.data(), c.n, c.accumulate, packed);
+      weft_rt::gemm_blocked<T>(c.m, c.n, c.k, a.data(), a_rs, a_cs, b.data(), b_rs, b_cs, out.data(), c.n, c.accumulate, packed,
+                               packed_b);
   }
   int bad = 0;
   for (int64_t i = 0; i < c.m; ++i)
@@ -150,6 +159,18 @@ TEST(Gemm, F32WithAPrepackedAMatches) {
                         Case{513, 100, 1100, false, false, false}, Case{9, 3100, 27, false, false, true}, Case{600, 7, 1200, false, false, false}})
     for (int threads : {1, 2})
       for (bool implicit_b : {false, true}) check<float>(c, threads, implicit_b, true);
+}
+
+// B packed once, whole (a constant MatMul weight): sizes across NR, KC and NC blocks, both
+// layouts of B, with A packed per call or prepacked too, and at 2 threads column blocks that
+// start past column 0 or row blocks that each read all of B.
+TEST(Gemm, F32WithAPrepackedBMatches) {
+  REQUIRE_CPU();
+  for (const Case& c : {Case{64, 768, 256, false, false, false}, Case{100, 513, 300, false, true, true}, Case{17, 63, 513, true, true, false},
+                        Case{513, 100, 1100, false, false, false}, Case{9, 3100, 27, false, true, true}, Case{600, 7, 1200, false, false, false},
+                        Case{3, 1031, 517, false, false, false}})
+    for (int threads : {1, 2})
+      for (bool prepacked_a : {false, true}) check<float>(c, threads, false, prepacked_a, true);
 }
 
 TEST(Gemm, ZeroDepthStoresZerosOrLeavesCAlone) {

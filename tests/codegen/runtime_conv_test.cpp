@@ -135,6 +135,9 @@ std::vector<ConvCase> conv_cases() {
       {{1, 3, 70, 71}, {3, 3}, 9, 1, {1, 1}, {1, 1}, {1, 1}, {1, 1}, true},   // 4970 positions: column blocks start mid-row
       {{1, 5, 23, 40}, {4, 5}, 7, 1, {3, 3}, {2, 1}, {0, 3}, {1, 2}, true},   // stride 3, a kernel wider than tall
       {{1, 3, 90}, {9}, 4, 1, {3}, {4}, {4}, {1}, true},
+      {{1, 1, 1000}, {80}, 16, 1, {4}, {40}, {40}, {1}, true},  // one input channel, many filters: GEMM, not depthwise
+      {{2, 1, 301}, {5}, 9, 1, {2}, {2}, {1}, {2}, false},
+      {{1, 5, 130}, {3}, 70, 1, {1}, {1}, {1}, {1}, true},
       {{1, 4, 5, 6, 7}, {3, 3, 3}, 3, 1, {1, 2, 1}, {1, 1, 1}, {1, 0, 1}, {1, 1, 2}, true},
       {{1, 4, 5, 6, 7}, {3, 3, 3}, 4, 4, {1, 1, 1}, {1, 1, 1}, {1, 1, 1}, {1, 1, 1}, true},  // 3-D depthwise: GEMM path
   };
@@ -269,6 +272,9 @@ TEST(RuntimePool, MaxAndAverageMatchNaive) {
       {{1, 2, 9, 9}, {5, 5}, {2, 2}, {2, 2}, {2, 2}, {1, 1}, true},
       {{2, 3, 101}, {4}, {2}, {1}, {2}, {1}, false},
       {{1, 3, 64}, {3}, {1}, {1}, {1}, {3}, true},
+      {{2, 5, 4001}, {4}, {4}, {0}, {0}, {1}, false},  // windows that tile the row (MaxPool1d(4)): read in place
+      {{1, 3, 103}, {3}, {3}, {0}, {2}, {1}, true},    // ceil mode: the last window runs past the end (phase path)
+      {{1, 2, 50}, {5}, {5}, {0}, {0}, {1}, false},    // tiled, but a window of 5: phase path
       {{1, 2, 5, 6, 7}, {2, 3, 2}, {2, 1, 2}, {0, 1, 1}, {1, 1, 0}, {1, 1, 1}, true},  // 3-D: the window tables
   };
   std::mt19937 rng(5);
@@ -319,24 +325,32 @@ TEST(RuntimeBroadcast, MergedRowsMatchIndexArithmetic) {
       {{1, 16, 7, 9}, {1, 16, 1, 1}}, {{1, 16, 1, 1}, {2, 16, 7, 9}}, {{2, 3, 4, 5}, {3, 1, 5}},
       {{2, 3, 4, 5}, {2, 1, 4, 1}},   {{4, 1, 6}, {1, 5, 1}},         {{3, 1}, {3, 8}},
       {{5}, {2, 3, 5}},               {{1, 1, 1}, {1, 1, 1}},         {{2, 3, 1, 5}, {2, 3, 4, 5}},
+      {{0, 3}, {1, 3}},               {{3, 0}, {3, 1}},  // empty outputs (the second: an empty inner dim)
+      {{3, 300, 1000}, {300, 1}},     {{3, 1, 1000}, {3, 300, 1}},  // large: split by runs over two threads
   };
   std::mt19937 rng(9);
-  for (const auto& [sa, sb] : cases) {
-    const Tensor a = random_tensor<float>(sa, rng), b = random_tensor<float>(sb, rng);
-    const Tensor got = weft_rt::binary<float, float, float>(a, b, [](float u, float v) { return u - v; }, "test");
-    const Shape out = got.shape(), st_a = weft_rt::broadcast_strides(sa, out), st_b = weft_rt::broadcast_strides(sb, out);
-    int64_t flat = 0;
-    for_each_index(out, [&](const Shape& idx) {
-      int64_t ia = 0, ib = 0;
-      for (size_t d = 0; d < idx.size(); ++d) {
-        ia += idx[d] * st_a[d];
-        ib += idx[d] * st_b[d];
-      }
-      EXPECT_EQ(got.data<float>()[flat], a.data<float>()[ia] - b.data<float>()[ib])
-          << weft_rt::shape_str(sa) << " with " << weft_rt::shape_str(sb) << " at " << flat;
-      ++flat;
-    });
-  }
+  weft_rt::ThreadPool pool(2);
+  for (const auto& [sa, sb] : cases)
+    for (bool two_threads : {false, true}) {
+      weft_rt::PoolScope scope(two_threads ? &pool : nullptr);
+      const Tensor a = random_tensor<float>(sa, rng), b = random_tensor<float>(sb, rng);
+      const Tensor got = weft_rt::binary<float, float, float>(a, b, [](float u, float v) { return u - v; }, "test");
+      const Shape out = got.shape(), st_a = weft_rt::broadcast_strides(sa, out), st_b = weft_rt::broadcast_strides(sb, out);
+      int64_t flat = 0, bad = 0;
+      for_each_index(out, [&](const Shape& idx) {
+        int64_t ia = 0, ib = 0;
+        for (size_t d = 0; d < idx.size(); ++d) {
+          ia += idx[d] * st_a[d];
+          ib += idx[d] * st_b[d];
+        }
+        if (got.data<float>()[flat] != a.data<float>()[ia] - b.data<float>()[ib] && ++bad <= 3)
+          ADD_FAILURE() << weft_rt::shape_str(sa) << " with " << weft_rt::shape_str(sb) << " at " << flat
+                        << (two_threads ? " (2 threads)" : "");
+        ++flat;
+      });
+      EXPECT_EQ(flat, weft_rt::numel(out));
+      EXPECT_EQ(bad, 0) << weft_rt::shape_str(sa) << " with " << weft_rt::shape_str(sb);
+    }
 }
 
 }  // namespace

@@ -239,7 +239,7 @@ Tensor conv(const Tensor& x, const Tensor& wt, const Tensor& bias, const Window&
   const T* bd = present(bias) ? bias.data<T>() : nullptr;
   T* od = out.data<T>();
   if constexpr (std::is_floating_point_v<T>) {
-    if (is_depthwise(cin, cin_g, g, nsp)) {
+    if (is_depthwise(cin, cin_g, g, cout, nsp)) {
       depthwise_conv<T>(xd, wt.data<T>(), bd, od, n, cin, cout, isp, ksp, osp, w);
       return out;
     }

@@ -13,28 +13,50 @@
 namespace weft_rt {
 
 // Whether conv(x, wt, groups) is depthwise (every group one input channel, any multiplier)
-// over 1 or 2 spatial dims, which depthwise_conv computes directly.
-inline bool is_depthwise(int64_t cin, int64_t cin_g, int64_t groups, size_t nsp) {
+// over 1 or 2 spatial dims, which depthwise_conv computes directly. One input channel with
+// many filters (an audio front end's first Conv1d: 1 -> 64 channels, 80 taps) is not: as one
+// GEMM (filters x taps times taps x positions) it fills the register tile, where the direct
+// kernel would pass over the image once per filter.
+inline bool is_depthwise(int64_t cin, int64_t cin_g, int64_t groups, int64_t cout, size_t nsp) {
+  constexpr int64_t kGemmFilters = 8;  // filters of one input channel from which the GEMM wins
+  if (groups == 1 && cout >= kGemmFilters) return false;
   return groups == cin && cin_g == 1 && (nsp == 1 || nsp == 2);
 }
 
-// out_flat[i] = bias + sum over taps t of w[t] * phases[off[t] + i] for i < g.flat, one
-// register accumulator per vector of outputs (taps innermost), then the OW valid columns of
-// each row are copied out.
+// out_flat[i] = bias + sum over taps t of w[t] * phases[off[t] + i] for i < g.flat, in
+// register accumulators (taps innermost), then the OW valid columns of each row are copied
+// out. Four independent FMA chains per two vectors of outputs (even and odd taps apart,
+// summed at the end): an FMA's latency is about four times its issue interval, and two
+// chains left the loop waiting on it (about half the FMA rate), without computing more
+// padded columns than two vectors do.
 template <typename T>
 void depthwise_plane(const T* phases, const int64_t* offs, const T* wk, int64_t taps, T bias, T* acc, T* out,
                      const PhaseGeometry& g) {
   constexpr int64_t N = kRowVecBytes / int64_t(sizeof(T));
   typedef T V __attribute__((vector_size(kRowVecBytes)));
-  for (int64_t i = 0; i < g.flat; i += 2 * N) {  // two independent FMA chains hide the latency
-    V a0 = V{} + bias, a1 = a0;
-    for (int64_t t = 0; t < taps; ++t) {
+  for (int64_t i = 0; i < g.flat; i += 2 * N) {
+    V a0 = V{} + bias, a1 = a0, b0 = V{}, b1 = V{};
+    int64_t t = 0;
+    for (; t + 2 <= taps; t += 2) {
+      V v0, v1, u0, u1;
+      std::memcpy(&v0, phases + offs[t] + i, sizeof v0);
+      std::memcpy(&v1, phases + offs[t] + i + N, sizeof v1);
+      std::memcpy(&u0, phases + offs[t + 1] + i, sizeof u0);
+      std::memcpy(&u1, phases + offs[t + 1] + i + N, sizeof u1);
+      a0 += wk[t] * v0;
+      a1 += wk[t] * v1;
+      b0 += wk[t + 1] * u0;
+      b1 += wk[t + 1] * u1;
+    }
+    if (t < taps) {
       V v0, v1;
       std::memcpy(&v0, phases + offs[t] + i, sizeof v0);
       std::memcpy(&v1, phases + offs[t] + i + N, sizeof v1);
       a0 += wk[t] * v0;
       a1 += wk[t] * v1;
     }
+    a0 += b0;
+    a1 += b1;
     std::memcpy(acc + i, &a0, sizeof a0);
     std::memcpy(acc + i + N, &a1, sizeof a1);
   }

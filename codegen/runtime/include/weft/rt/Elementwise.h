@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "weft/rt/Tensor.h"
+#include "weft/rt/ThreadPool.h"
 
 namespace weft_rt {
 
@@ -59,32 +60,80 @@ void merge_dims(Shape& out, std::array<Shape, N>& st) {
   st = std::move(ms);
 }
 
-// Calls body(offsets, n, inner_strides) for each run of the innermost dim of `out`, with
-// every input's element offset at the start of the run; the inner loop stays simple
-// enough for the compiler to vectorize when the strides are 1.
+// Elements an elementwise map gives each thread at least (a few tens of microseconds of
+// memory-bound work): a map is split only from 256K elements at 2 threads. Measured on a
+// shared 2-vCPU machine, A/B at 2 threads: 32K split mobilenet_v3_small's maps (up to 200K
+// elements) and was slower than not splitting them; 128K was as fast or faster on it and on
+// squeezenet, whose largest maps (788K elements) it still splits.
+inline constexpr int64_t kElementwiseGrain = 128 * 1024;
+
+// Calls fn(begin, end) over [0, n) elements, split over the run's pool when large.
+template <typename F>
+void parallel_elements(int64_t n, F&& fn) {
+  parallel_for(n, kElementwiseGrain, fn);
+}
+
+// The runs of the innermost dim of an output, after merge_dims: `rows` runs of `inner`
+// elements, each operand's strides in `st`.
+template <size_t N>
+struct RowWalk {
+  Shape out;
+  std::array<Shape, N> st;
+  std::array<int64_t, N> inner_st{};
+  int64_t inner = 1, rows = 0;
+
+  RowWalk(const Shape& out_shape, const std::array<const Shape*, N>& shapes) {
+    for (size_t j = 0; j < N; ++j) st[j] = broadcast_strides(*shapes[j], out_shape);
+    out = out_shape;
+    merge_dims<N>(out, st);
+    const int r = int(out.size());
+    inner = r ? out[size_t(r - 1)] : 1;
+    rows = numel(out_shape) == 0 ? 0 : (r ? numel(out) / inner : 1);
+    for (size_t j = 0; j < N; ++j) inner_st[j] = r ? st[j][size_t(r - 1)] : 0;
+  }
+  // body(offsets, inner, inner_strides, first_element) for runs [r0, r1): an odometer over
+  // the outer dims started at run r0.
+  template <typename Body>
+  void walk(int64_t r0, int64_t r1, Body& body) const {
+    if (r0 >= r1) return;  // nothing (an empty output has a 0 among the dims the start divides by)
+    const int r = int(out.size());
+    Shape idx(r > 0 ? size_t(r - 1) : 0, 0);
+    std::array<int64_t, N> off{};
+    for (int64_t d = r - 2, rest = r0; d >= 0; --d) {
+      idx[size_t(d)] = rest % out[size_t(d)];
+      rest /= out[size_t(d)];
+      for (size_t j = 0; j < N; ++j) off[j] += idx[size_t(d)] * st[j][size_t(d)];
+    }
+    for (int64_t row = r0; row < r1; ++row) {
+      body(off, inner, inner_st, row * inner);
+      for (int d = r - 2; d >= 0; --d) {
+        for (size_t j = 0; j < N; ++j) off[j] += st[j][size_t(d)];
+        if (++idx[size_t(d)] < out[size_t(d)]) break;
+        for (size_t j = 0; j < N; ++j) off[j] -= st[j][size_t(d)] * out[size_t(d)];
+        idx[size_t(d)] = 0;
+      }
+    }
+  }
+};
+
+// Calls body(offsets, n, inner_strides) for each run of the innermost dim of `out`, in
+// order, with every input's element offset at the start of the run; the inner loop stays
+// simple enough for the compiler to vectorize when the strides are 1.
 template <size_t N, typename Body>
 void for_each_row(const Shape& out_shape, const std::array<const Shape*, N>& shapes, Body body) {
-  if (numel(out_shape) == 0) return;
-  std::array<Shape, N> st;
-  for (size_t j = 0; j < N; ++j) st[j] = broadcast_strides(*shapes[j], out_shape);
-  Shape out = out_shape;
-  merge_dims<N>(out, st);
-  const int r = int(out.size());
-  const int64_t inner = r ? out[size_t(r - 1)] : 1;
-  std::array<int64_t, N> inner_st{}, off{};
-  for (size_t j = 0; j < N; ++j) inner_st[j] = r ? st[j][size_t(r - 1)] : 0;
-  Shape idx(r > 0 ? size_t(r - 1) : 0, 0);
-  for (;;) {
-    body(off, inner, inner_st);
-    int d = r - 2;
-    for (; d >= 0; --d) {
-      for (size_t j = 0; j < N; ++j) off[j] += st[j][size_t(d)];
-      if (++idx[size_t(d)] < out[size_t(d)]) break;
-      for (size_t j = 0; j < N; ++j) off[j] -= st[j][size_t(d)] * out[size_t(d)];
-      idx[size_t(d)] = 0;
-    }
-    if (d < 0) return;
-  }
+  const RowWalk<N> rw(out_shape, shapes);
+  auto serial = [&](const std::array<int64_t, N>& off, int64_t len, const std::array<int64_t, N>& s, int64_t) { body(off, len, s); };
+  rw.walk(0, rw.rows, serial);
+}
+
+// for_each_row for a map, whose runs are independent: body(offsets, n, inner_strides,
+// first_element) also gets the run's first element of the output, and a large output is
+// split by runs over the run's pool (body is then called from several threads at once).
+template <size_t N, typename Body>
+void map_rows(const Shape& out_shape, const std::array<const Shape*, N>& shapes, Body body) {
+  const RowWalk<N> rw(out_shape, shapes);
+  if (rw.rows == 0) return;  // an empty output (its inner dim may be 0)
+  parallel_for(rw.rows, (kElementwiseGrain + rw.inner - 1) / rw.inner, [&](int64_t r0, int64_t r1) { rw.walk(r0, r1, body); });
 }
 
 template <typename R, typename A, typename F>
@@ -92,8 +141,9 @@ Tensor unary(const Tensor& x, F f) {
   Tensor out = Tensor::empty<R>(x.shape());
   const A* in = x.data<A>();
   R* o = out.data<R>();
-  const int64_t n = x.size();
-  for (int64_t i = 0; i < n; ++i) o[i] = f(in[i]);
+  parallel_elements(x.size(), [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) o[i] = f(in[i]);
+  });
   return out;
 }
 
@@ -105,13 +155,18 @@ Tensor binary(const Tensor& a, const Tensor& b, F f, const char* op) {
   R* o = out.data<R>();
   const int64_t n = out.size();
   if (a.shape() == b.shape()) {
-    for (int64_t i = 0; i < n; ++i) o[i] = f(pa[i], pb[i]);
+    parallel_elements(n, [&](int64_t lo, int64_t hi) {
+      for (int64_t i = lo; i < hi; ++i) o[i] = f(pa[i], pb[i]);
+    });
   } else if (b.size() == 1 && a.size() == n) {
     const B s = pb[0];
-    for (int64_t i = 0; i < n; ++i) o[i] = f(pa[i], s);
+    parallel_elements(n, [&](int64_t lo, int64_t hi) {
+      for (int64_t i = lo; i < hi; ++i) o[i] = f(pa[i], s);
+    });
   } else {
-    R* w = o;
-    for_each_row<2>(out.shape(), {&a.shape(), &b.shape()}, [&](const std::array<int64_t, 2>& off, int64_t len, const std::array<int64_t, 2>& s) {
+    map_rows<2>(out.shape(), {&a.shape(), &b.shape()}, [&](const std::array<int64_t, 2>& off, int64_t len, const std::array<int64_t, 2>& s,
+                                                           int64_t first) {
+      R* w = o + first;
       const A* ra = pa + off[0];
       const B* rb = pb + off[1];
       if (s[0] == 1 && s[1] == 1) {  // the common strides get loops the compiler vectorizes
@@ -125,7 +180,6 @@ Tensor binary(const Tensor& a, const Tensor& b, F f, const char* op) {
       } else {
         for (int64_t i = 0; i < len; ++i) w[i] = f(ra[i * s[0]], rb[i * s[1]]);
       }
-      w += len;
     });
   }
   return out;
@@ -138,10 +192,11 @@ Tensor where(const Tensor& c, const Tensor& x, const Tensor& y) {
   const bool* pc = c.data<bool>();
   const T* px = x.data<T>();
   const T* py = y.data<T>();
-  T* w = out.data<T>();
-  for_each_row<3>(s, {&c.shape(), &x.shape(), &y.shape()}, [&](const std::array<int64_t, 3>& off, int64_t len, const std::array<int64_t, 3>& st) {
+  T* o = out.data<T>();
+  map_rows<3>(s, {&c.shape(), &x.shape(), &y.shape()}, [&](const std::array<int64_t, 3>& off, int64_t len, const std::array<int64_t, 3>& st,
+                                                           int64_t first) {
+    T* w = o + first;
     for (int64_t i = 0; i < len; ++i) w[i] = pc[off[0] + i * st[0]] ? px[off[1] + i * st[1]] : py[off[2] + i * st[2]];
-    w += len;
   });
   return out;
 }

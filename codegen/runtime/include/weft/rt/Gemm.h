@@ -125,6 +125,32 @@ struct GemmPackedA {
   int64_t row0 = 0;         // the row of the whole A that this block's row 0 is (a multiple of MR)
 };
 
+// B packed whole (gemm_pack_b_all): every KC-deep block of B's rows in turn, each block the
+// NR-wide panels of all columns (columns rounded up to NR, zero-padded), so block k0 starts at
+// k0 * cols_padded and the panel of column j (a multiple of NR) at (j / NR) * kc * NR.
+// `data` null: B is packed per call.
+template <typename A>
+struct GemmPackedB {
+  const A* data = nullptr;
+  int64_t cols_padded = 0;  // n rounded up to NR
+};
+
+// Elements gemm_pack_b_all writes for a k x n B.
+template <typename A>
+int64_t gemm_packed_b_size(int64_t k, int64_t n) {
+  constexpr int64_t NR = GemmTile<A>::NR;
+  return (n + NR - 1) / NR * NR * k;
+}
+
+// Packs all of B (element (p, j) at b[p*rs + j*cs]) into the GemmPackedB layout, once, for an
+// operand that stays the same from call to call (a constant weight: PackedWeights.h).
+template <typename T, typename A>
+void gemm_pack_b_all(const T* b, int64_t rs, int64_t cs, int64_t k, int64_t n, A* out) {
+  using G = GemmTile<A>;
+  const int64_t padded = (n + G::NR - 1) / G::NR * G::NR;
+  for (int64_t k0 = 0; k0 < k; k0 += G::KC) gemm_pack_b(b + k0 * rs, rs, cs, std::min(G::KC, k - k0), n, out + k0 * padded);
+}
+
 // Elements gemm_pack_a_all writes for an m x k A.
 template <typename A>
 int64_t gemm_packed_a_size(int64_t m, int64_t k) {
@@ -182,18 +208,22 @@ inline void tile(int64_t kc, const A* ap, const A* bp, int64_t ldb, T* c, int64_
 // (worth it when m <= MR: each element of B is then used once).
 template <typename T, typename PackB>
 void serial(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a_cs, PackB& pack_b, int64_t j_off,
-            const T* b_rows, int64_t b_rs, T* c, int64_t ldc, bool accumulate, const GemmPackedA<gemm_acc_t<T>>& a_packed) {
+            const T* b_rows, int64_t b_rs, T* c, int64_t ldc, bool accumulate, const GemmPackedA<gemm_acc_t<T>>& a_packed,
+            const GemmPackedB<gemm_acc_t<T>>& b_packed) {
   using A = gemm_acc_t<T>;
   using G = GemmTile<A>;
   constexpr int64_t MR = G::MR, NR = G::NR;
   A* apack = a_packed.data ? nullptr : scratch<A>(0, G::KC * ((std::min(G::MC, m) + MR - 1) / MR * MR));
-  A* bpack = scratch<A>(1, G::KC * ((std::min(G::NC, n) + NR - 1) / NR * NR));
+  A* bpack = b_packed.data ? nullptr : scratch<A>(1, G::KC * ((std::min(G::NC, n) + NR - 1) / NR * NR));
   for (int64_t j0 = 0; j0 < n; j0 += G::NC) {
     const int64_t nc = std::min(G::NC, n - j0), full = nc / NR * NR;
     for (int64_t k0 = 0; k0 < k; k0 += G::KC) {
       const int64_t kc = std::min(G::KC, k - k0);
       const bool add = accumulate || k0 > 0;
-      if (!b_rows) pack_b(k0, j_off + j0, kc, nc, bpack);
+      // j_off + j0 is a multiple of NR (run() splits columns by whole panels), so a
+      // pre-packed B's panels line up with this block's.
+      if (b_packed.data) bpack = const_cast<A*>(b_packed.data) + k0 * b_packed.cols_padded + (j_off + j0) / NR * kc * NR;
+      else if (!b_rows) pack_b(k0, j_off + j0, kc, nc, bpack);
       else if (full < nc) pack_b(k0, j_off + j0 + full, kc, nc - full, bpack + (full / NR) * kc * NR);
       for (int64_t i0 = 0; i0 < m; i0 += G::MC) {
         const int64_t mc = std::min(G::MC, m - i0);
@@ -243,11 +273,12 @@ inline int64_t largest_part(int64_t len, int64_t unit, int64_t parts) {
 // unevenly. pack_b is called from several threads at once, for disjoint columns.
 template <typename T, typename PackB>
 void run(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a_cs, PackB& pack_b, const T* b_rows,
-         int64_t b_rs, T* c, int64_t ldc, bool accumulate, const GemmPackedA<gemm_acc_t<T>>& a_packed) {
+         int64_t b_rs, T* c, int64_t ldc, bool accumulate, const GemmPackedA<gemm_acc_t<T>>& a_packed,
+         const GemmPackedB<gemm_acc_t<T>>& b_packed = {}) {
   using G = GemmTile<gemm_acc_t<T>>;
   const int threads = threads_for(m, n, k);
   if (threads <= 1) {
-    serial(m, n, k, a, a_rs, a_cs, pack_b, 0, b_rows, b_rs, c, ldc, accumulate, a_packed);
+    serial(m, n, k, a, a_rs, a_cs, pack_b, 0, b_rows, b_rs, c, ldc, accumulate, a_packed, b_packed);
     return;
   }
   const int64_t npanels = (n + G::NR - 1) / G::NR, mpanels = (m + G::MR - 1) / G::MR;
@@ -257,7 +288,7 @@ void run(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a_cs
   // thread less work. A row split makes each thread pack all of B, counted as kPack multiply-adds
   // per element (packing, im2col's gather included, streams memory instead of FMAs).
   constexpr double kPack = 4;
-  const double by_rows = double(largest_part(m, G::MR, threads)) * double(n) + kPack * double(n);
+  const double by_rows = double(largest_part(m, G::MR, threads)) * double(n) + (b_packed.data ? 0 : kPack) * double(n);
   const double by_cols = double(largest_part(n, G::NR, tn)) * (double(m) + kPack);
   if (tm == 1 && mpanels > 1 && by_rows * 1.15 < by_cols) {
     tn = 1;
@@ -272,7 +303,7 @@ void run(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a_cs
       rows.row0 += ib;
       if (jb < je && ib < ie)
         serial(ie - ib, je - jb, k, a + ib * a_rs, a_rs, a_cs, pack_b, jb, b_rows ? b_rows + jb : nullptr, b_rs,
-               c + ib * ldc + jb, ldc, accumulate, rows);
+               c + ib * ldc + jb, ldc, accumulate, rows, b_packed);
     }
   });
 }
@@ -283,7 +314,10 @@ inline bool small_f32(int64_t m, int64_t n, int64_t k, const float* a, int64_t a
                       int64_t b_rs, int64_t b_cs, float* c, int64_t ldc, bool accumulate) {
   const bool rows = m == 1 && b_cs == 1, cols = b_rs == 1 && a_cs == 1;
   if (m > kGemmSmallM || !(rows || cols)) return false;
-  const int threads = threads_for(m, n, k);
+  // B streams from memory once, at a few FMAs per element: its bytes, not the FMAs, bound the
+  // time, so threads are counted as for 4 rows (a classifier's 1000 x 1024 weight, 4 MB, is
+  // then split; an RNN decoder's 256 x 768 is not).
+  const int threads = threads_for(std::max<int64_t>(m, 4), n, k);
   parallel_for(n, (n + threads - 1) / threads, [&](int64_t j0, int64_t j1) {
     if (rows) gemv_rows_f32(k, a, a_cs, b, b_rs, c, j0, j1, accumulate);
     else gemm_small_cols_f32(m, k, a, a_rs, b, b_cs, c, ldc, j0, j1, accumulate);
@@ -300,6 +334,7 @@ inline bool small_f32(int64_t m, int64_t n, int64_t k, const float* a, int64_t a
 // several threads at once (for disjoint column ranges): it must only write `out`. C is
 // row-major with row stride ldc; `accumulate` adds to C instead of storing. `a_packed`, when
 // given, is A already in the GemmPackedA layout (gemm_pack_a_all), read instead of packing A.
+// (gemm_blocked also takes B pre-packed.)
 template <typename T, typename PackB>
 void gemm_blocked_with(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a_cs, PackB&& pack_b, T* c,
                        int64_t ldc, bool accumulate, const GemmPackedA<gemm_acc_t<T>>& a_packed = {}) {
@@ -313,10 +348,13 @@ void gemm_blocked_with(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs
 }
 
 // gemm_blocked_with for an explicit B: B[p, j] is b[p*b_rs + j*b_cs], so a transposed
-// operand costs nothing. f32 with few rows of A skips packing (see GemmSmall.h).
+// operand costs nothing. f32 with few rows of A skips packing (see GemmSmall.h). `b_packed`,
+// when given, is B already in the GemmPackedB layout (gemm_pack_b_all), read instead of
+// packing B (b must still be B itself, for the small-m paths that read it in place).
 template <typename T>
 void gemm_blocked(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a_cs, const T* b, int64_t b_rs,
-                  int64_t b_cs, T* c, int64_t ldc, bool accumulate, const GemmPackedA<gemm_acc_t<T>>& a_packed = {}) {
+                  int64_t b_cs, T* c, int64_t ldc, bool accumulate, const GemmPackedA<gemm_acc_t<T>>& a_packed = {},
+                  const GemmPackedB<gemm_acc_t<T>>& b_packed = {}) {
   auto pack_b = [=](int64_t k0, int64_t j0, int64_t kc, int64_t nc, gemm_acc_t<T>* out) {
     gemm_pack_b(b + k0 * b_rs + j0 * b_cs, b_rs, b_cs, kc, nc, out);
   };
@@ -324,9 +362,9 @@ void gemm_blocked(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int
   const T* b_rows = nullptr;
   if constexpr (std::is_same_v<T, float>) {
     if (gemm_detail::small_f32(m, n, k, a, a_rs, a_cs, b, b_rs, b_cs, c, ldc, accumulate)) return;
-    if (m <= GemmTile<float>::MR && b_cs == 1) b_rows = b;
+    if (m <= GemmTile<float>::MR && b_cs == 1 && !b_packed.data) b_rows = b;
   }
-  gemm_detail::run<T>(m, n, k, a, a_rs, a_cs, pack_b, b_rows, b_rs, c, ldc, accumulate, a_packed);
+  gemm_detail::run<T>(m, n, k, a, a_rs, a_cs, pack_b, b_rows, b_rs, c, ldc, accumulate, a_packed, b_packed);
 }
 
 }  // namespace weft_rt

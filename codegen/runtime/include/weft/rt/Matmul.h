@@ -7,6 +7,7 @@
 #include "weft/rt/Elementwise.h"
 #include "weft/rt/Gemm.h"
 #include "weft/rt/NnCommon.h"
+#include "weft/rt/PackedWeights.h"
 
 namespace weft_rt {
 
@@ -48,14 +49,18 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   // projections after batch_first's transpose) is otherwise `count` products with m = 1,
   // each streaming all of b from memory.
   if (count > 1 && numel(bbatch) == 1 && numel(abatch) == count) {
-    gemm_blocked<T>(count * m, n, k, a.data<T>(), k, 1, b.data<T>(), n, 1, out.data<T>(), n, false);
+    gemm_blocked<T>(count * m, n, k, a.data<T>(), k, 1, b.data<T>(), n, 1, out.data<T>(), n, false, {},
+                    constant_b_panels<T>(b.is_constant(), b.data<T>(), count * m, n, 1, k, n));
     return out;
   }
+  // One b for every batch entry: its panels are packed once and shared by all of them.
+  const GemmPackedB<gemm_acc_t<T>> bpacked =
+      numel(bbatch) == 1 ? constant_b_panels<T>(b.is_constant(), b.data<T>(), m, n, 1, k, n) : GemmPackedB<gemm_acc_t<T>>{};
   Shape idx(obatch.size(), 0);
   int64_t offa = 0, offb = 0;  // in whole matrices
   for (int64_t t = 0; t < count; ++t) {
     gemm_blocked<T>(m, n, k, a.data<T>() + offa * m * k, k, 1, b.data<T>() + offb * k * n, n, 1, out.data<T>() + t * m * n,
-                    n, false);
+                    n, false, {}, bpacked);
     for (int d = int(obatch.size()) - 1; d >= 0; --d) {  // odometer over the batch dims
       const size_t u = size_t(d);
       offa += sa[u];
@@ -105,7 +110,8 @@ Tensor gemm(const Tensor& a, const Tensor& b, const Tensor& c, double alpha_d, d
   Tensor out = Tensor::empty<T>(gemm_output_shape(a, b, c, beta != T(0) ? 1.0 : 0.0, ta, tb));
   const int64_t m = out.dim(0), n = out.dim(1), k = a.dim(ta ? 0 : 1);
   T* o = out.data<T>();
-  gemm_blocked<T>(m, n, k, a.data<T>(), ta ? 1 : k, ta ? m : 1, b.data<T>(), tb ? 1 : n, tb ? k : 1, o, n, false);
+  gemm_blocked<T>(m, n, k, a.data<T>(), ta ? 1 : k, ta ? m : 1, b.data<T>(), tb ? 1 : n, tb ? k : 1, o, n, false, {},
+                  constant_b_panels<T>(b.is_constant(), b.data<T>(), m, tb ? 1 : n, tb ? k : 1, k, n));
   if (alpha != T(1))
     for (int64_t i = 0; i < m * n; ++i) o[i] *= alpha;
   const Shape cs = gemm_c_matrix(c, beta != T(0) ? 1.0 : 0.0);

@@ -47,9 +47,9 @@ struct PhaseGeometry {
   // value (every plane writes the same cells, so the padding stays as filled).
   template <typename T>
   void split(const T* in, T* phases) const {
-    for (int64_t i = 0; i < H; ++i) {
-      const int64_t r = i + pt;
-      T* prow = phases + (r % sh) * sw * plane + (r / sh) * Wq;
+    // Padded row r = i + pt is row rq of phase rp (r = rq*sh + rp), stepped without a division.
+    for (int64_t i = 0, rp = pt % sh, rq = pt / sh; i < H; ++i, rp = rp + 1 == sh ? 0 : rp + 1, rq += rp == 0) {
+      T* prow = phases + rp * sw * plane + rq * Wq;
       const T* src = in + i * W;
       if (sw == 1) {
         std::copy(src, src + W, prow + pl);

@@ -9,6 +9,7 @@
 
 #include "weft/rt/ConvDirect.h"
 #include "weft/rt/PhasePlanes.h"
+#include "weft/rt/ThreadPool.h"
 
 namespace weft_rt {
 
@@ -35,7 +36,9 @@ inline constexpr auto max_keep_nan_op = [](auto& m, const auto& v) { m = ((v > m
 // Folds every window over phase planes (PhasePlanes.h): the padding (and any window past the
 // end in ceil mode) holds `fill`, which op never lets win, so each tap is one contiguous
 // stream folded into register accumulators by op (in place, scalars and GCC vectors alike);
-// finish(acc row, oh, out row) writes each output row from its accumulators.
+// finish(acc row, oh, out row) writes each output row from its accumulators. The planes are
+// split over the run's pool when there are enough taps x outputs to pay for waking a thread;
+// each thread has its own phase buffer.
 template <typename T, typename Op, typename Finish>
 void pool_phases(const T* x, T* y, int64_t planes, const PoolPlane& pp, T fill, Op op, Finish finish) {
   constexpr int64_t N = kRowVecBytes / int64_t(sizeof(T));
@@ -43,29 +46,69 @@ void pool_phases(const T* x, T* y, int64_t planes, const PoolPlane& pp, T fill, 
   const PhaseGeometry g(pp.in, pp.out, pp.kernel, pp.w, 2 * N);
   const std::vector<int64_t> offs = g.tap_offsets();
   const size_t taps = offs.size();
-  thread_local std::vector<T> phases, acc;
-  phases.assign(size_t(g.buffer()), fill);
-  acc.resize(size_t(g.flat));
-  for (int64_t p = 0; p < planes; ++p) {
-    g.split(x + p * g.H * g.W, phases.data());
-    for (int64_t i = 0; i < g.flat; i += 2 * N) {
-      V a0 = V{} + fill, a1 = a0;
-      for (size_t t = 0; t < taps; ++t) {
-        V v0, v1;
-        std::memcpy(&v0, phases.data() + offs[t] + i, sizeof v0);
-        std::memcpy(&v1, phases.data() + offs[t] + i + N, sizeof v1);
-        op(a0, v0);
-        op(a1, v1);
+  const int64_t work = int64_t(taps) * g.flat + g.H * g.W;  // per plane: the folds and the split
+  parallel_for(planes, std::max<int64_t>(1, 100'000 / std::max<int64_t>(work, 1)), [&](int64_t p0, int64_t p1) {
+    thread_local std::vector<T> phases, acc;
+    phases.assign(size_t(g.buffer()), fill);
+    acc.resize(size_t(g.flat));
+    for (int64_t p = p0; p < p1; ++p) {
+      g.split(x + p * g.H * g.W, phases.data());
+      for (int64_t i = 0; i < g.flat; i += 2 * N) {
+        V a0 = V{} + fill, a1 = a0;
+        for (size_t t = 0; t < taps; ++t) {
+          V v0, v1;
+          std::memcpy(&v0, phases.data() + offs[t] + i, sizeof v0);
+          std::memcpy(&v1, phases.data() + offs[t] + i + N, sizeof v1);
+          op(a0, v0);
+          op(a1, v1);
+        }
+        std::memcpy(acc.data() + i, &a0, sizeof a0);
+        std::memcpy(acc.data() + i + N, &a1, sizeof a1);
       }
-      std::memcpy(acc.data() + i, &a0, sizeof a0);
-      std::memcpy(acc.data() + i + N, &a1, sizeof a1);
+      for (int64_t oh = 0; oh < g.OH; ++oh) finish(acc.data() + oh * g.Wq, oh, y + (p * g.OH + oh) * g.OW);
     }
-    for (int64_t oh = 0; oh < g.OH; ++oh) finish(acc.data() + oh * g.Wq, oh, y + (p * g.OH + oh) * g.OW);
+  });
+}
+
+// One row of a tiled 1-D max pool with a window of K (a constant, so the compiler vectorizes
+// the loop over outputs with K-way interleaved loads; a run-time K left a serial chain of
+// compares per window, slower than the phase split).
+template <int K, typename T>
+void max_pool_tiled_row(const T* src, T* dst, int64_t outs) {
+  for (int64_t o = 0; o < outs; ++o) {
+    T m = src[o * K];
+    for (int j = 1; j < K; ++j) {
+      const T v = src[o * K + j];
+      m = ((v > m) | (v != v)) ? v : m;
+    }
+    dst[o] = m;
   }
+}
+
+// A 1-D max pool whose windows tile the row (kernel == stride of 2, 3 or 4, no padding at
+// the start, every window inside the input: an audio front end's MaxPool1d(4)): each output
+// is the max of K contiguous inputs, read once in place, without the phase split (a scatter
+// at stride K). False, doing nothing, for any other pool.
+template <typename T>
+bool max_pool_tiled_1d(const T* x, T* y, int64_t planes, const PoolPlane& pp) {
+  const Window& w = pp.w;
+  const int64_t k = pp.kernel[1], len = pp.in[1], outs = pp.out[1];
+  if (pp.in[0] != 1 || pp.kernel[0] != 1 || k < 2 || k > 4 || w.strides[1] != k || w.dilations[1] != 1 ||
+      w.pads_begin[1] != 0 || outs * k > len)
+    return false;
+  parallel_for(planes, std::max<int64_t>(1, 100'000 / std::max<int64_t>(len, 1)), [&](int64_t p0, int64_t p1) {
+    for (int64_t p = p0; p < p1; ++p) {
+      if (k == 2) max_pool_tiled_row<2>(x + p * len, y + p * outs, outs);
+      else if (k == 3) max_pool_tiled_row<3>(x + p * len, y + p * outs, outs);
+      else max_pool_tiled_row<4>(x + p * len, y + p * outs, outs);
+    }
+  });
+  return true;
 }
 
 template <typename T>
 void max_pool_rows(const T* x, T* y, int64_t planes, const PoolPlane& pp) {
+  if (max_pool_tiled_1d(x, y, planes, pp)) return;
   const int64_t OW = pp.out[1];
   pool_phases<T>(x, y, planes, pp, -std::numeric_limits<T>::infinity(), max_keep_nan_op,
                  [OW](const T* acc, int64_t, T* out) { std::copy(acc, acc + OW, out); });

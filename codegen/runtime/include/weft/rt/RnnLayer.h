@@ -11,6 +11,7 @@
 
 #include "weft/rt/Gemm.h"
 #include "weft/rt/GemmSmall.h"
+#include "weft/rt/PackedWeights.h"
 #include "weft/rt/Rnn.h"
 
 namespace weft_rt {
@@ -129,7 +130,9 @@ std::array<Tensor, 3> rnn_layer(const char* op, const RnnConfig& cfg, const Tens
     const T* rd = r.data<T>() + d * gh * h;
     // X W^T for every step at once, plus the biases that are plain sums (a GRU with
     // linear_before_reset applies R's h-gate bias inside the reset product instead).
-    gemm_blocked<T>(seq * batch, gh, isz, x.data<T>(), isz, 1, w.data<T>() + d * gh * isz, 1, isz, xw, gh, false);
+    const T* wd = w.data<T>() + d * gh * isz;
+    gemm_blocked<T>(seq * batch, gh, isz, x.data<T>(), isz, 1, wd, 1, isz, xw, gh, false, {},
+                    constant_b_panels<T>(w.is_constant(), wd, seq * batch, 1, isz, isz, gh));
     std::fill(bsum, bsum + gh, T(0));
     std::fill(rbh, rbh + h, T(0));
     if (has_b) {

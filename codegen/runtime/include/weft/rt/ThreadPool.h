@@ -22,7 +22,11 @@ namespace weft_rt {
 // never wait on each other; they only share the workers first come, first served.
 // Between jobs a worker spins briefly (about the gap between two kernels of a small model,
 // where a sleep and a wake would cost more than the kernel saves), then sleeps on a condition
-// variable (the machine may be shared). The caller waits for the workers the same way.
+// variable (the machine may be shared). Chunks are claimed one at a time from a counter, and
+// a worker takes part in a job only if it joins before the chunks run out: the caller, once
+// every chunk is claimed, closes the job and waits only for the workers that joined it. So a
+// worker that is asleep, or not scheduled (on a machine shared with other work), never delays
+// the caller by its wake-up latency: the caller runs the chunks itself meanwhile.
 class ThreadPool {
  public:
   explicit ThreadPool(int threads) {
@@ -58,14 +62,19 @@ class ThreadPool {
       chunks_ = chunks;
       next_.store(0, std::memory_order_relaxed);
       error_ = nullptr;
-      active_.store(int(workers_.size()), std::memory_order_relaxed);
+      closed_ = false;
       generation_.fetch_add(1, std::memory_order_release);
     }
     wake_.notify_all();
     run_chunks();
-    spin_until([&] { return active_.load(std::memory_order_acquire) == 0; });
+    // Every chunk is claimed: no worker may join any more; wait for those that did.
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      closed_ = true;
+    }
+    spin_until([&] { return joined_.load(std::memory_order_acquire) == 0; });
     std::unique_lock<std::mutex> lock(mu_);
-    done_.wait(lock, [&] { return active_.load(std::memory_order_acquire) == 0; });
+    done_.wait(lock, [&] { return joined_.load(std::memory_order_acquire) == 0; });
     if (error_) std::rethrow_exception(error_);
     return true;
   }
@@ -99,11 +108,13 @@ class ThreadPool {
         wake_.wait(lock, [&] { return stopping_ || generation_.load(std::memory_order_acquire) != seen; });
         if (stopping_) return;
         seen = generation_.load(std::memory_order_acquire);
+        if (closed_) continue;  // woke after the caller ran out of chunks: nothing to join
+        joined_.fetch_add(1, std::memory_order_relaxed);
       }
       run_chunks();
       // The decrement is outside the lock; taking the lock before notifying means the caller is
       // either still before its check (and sees 0) or already waiting (and gets the notify).
-      if (active_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      if (joined_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
         std::lock_guard<std::mutex> lock(mu_);
         done_.notify_one();
       }
@@ -126,7 +137,8 @@ class ThreadPool {
   static constexpr int kSpins = 2000;  // pause instructions, tens of cycles each
   bool stopping_ = false;
   std::atomic<uint64_t> generation_{0};
-  std::atomic<int> active_{0};  // workers still inside the current job
+  bool closed_ = true;          // the current job's chunks are all claimed: workers no longer join
+  std::atomic<int> joined_{0};  // workers that joined the current job and are still in it
   void (*job_)(void*, int64_t) = nullptr;
   void* ctx_ = nullptr;
   int64_t chunks_ = 0;
@@ -166,14 +178,16 @@ inline int parallel_threads() {
   return pool ? pool->size() : 1;
 }
 
-// Calls fn(begin, end) over [0, n) cut into chunks of at least `grain` items, one chunk per
-// thread at most, on the run's pool; inline (one call over the whole range) when there is no
-// pool, the range is one chunk, or the pool is busy.
+// Calls fn(begin, end) over [0, n) cut into chunks of at least `grain` items, up to four per
+// thread (so that a thread that starts late, or is preempted, leaves its share to the others
+// instead of holding up the job), on the run's pool; inline (one call over the whole range)
+// when there is no pool, the range is one chunk, or the pool is busy.
 template <typename F>
 void parallel_for(int64_t n, int64_t grain, F&& fn) {
   if (n <= 0) return;
+  constexpr int64_t kChunksPerThread = 4;
   ThreadPool* pool = current_pool();
-  const int64_t chunks = pool ? std::min<int64_t>(pool->size(), n / std::max<int64_t>(grain, 1)) : 1;
+  const int64_t chunks = pool ? std::min<int64_t>(kChunksPerThread * pool->size(), n / std::max<int64_t>(grain, 1)) : 1;
   if (chunks > 1) {
     auto body = [&](int64_t c) { fn(c * n / chunks, (c + 1) * n / chunks); };
     if (pool->try_run(chunks, body)) return;
