@@ -80,7 +80,7 @@ def @main(%x: f32[64, 64]) -> f32[64, 64] {
     t.replace(t.find("OP"), 2, op);
     return plan_main(parse_checked(t));
   };
-  const codegen::MemoryPlan view = plan_with("identity"), copy = plan_with("neg");
+  const lower::MemoryPlan view = plan_with("identity"), copy = plan_with("neg");
   ASSERT_EQ(view.slots.size(), copy.slots.size());
   EXPECT_GT(view.frame_bytes, copy.frame_bytes) << "the view's argument must stay live until the view's last read";
 }
