@@ -11,6 +11,7 @@
 #include "cli/MarkAll.h"
 #include "cli/ModelLoader.h"
 #include "cli/PassFlags.h"
+#include "cli/ProgressLine.h"
 #include "codegen/CompileCache.h"
 #include "codegen/cpu/EmitCpu.h"
 #include "codegen/cpu/Toolchain.h"
@@ -52,6 +53,7 @@ std::ostream& log() {
 // Runs one stage, printing its name and wall time.
 template <typename F>
 auto stage(std::ostream& log, const std::string& what, F&& f) {
+  const ProgressLine progress(what, &log == &std::cerr);
   auto t0 = std::chrono::steady_clock::now();
   auto report = [&] {
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -125,7 +127,10 @@ void compile_module(Module m, const LibraryBuild& b, std::ostream& log, std::chr
         << " bytes of frames (" << src.unshared_bytes << " unshared)\n";
   if (!b.emit_source.empty())
     stage(log, "write source", [&] { codegen::write_source_tree(src, b.name, b.emit_source, toolchain); });
-  const codegen::BuildReport built = codegen::build_shared_library(src, b.name, b.output, toolchain);
+  const codegen::BuildReport built = [&] {
+    const ProgressLine progress("C++ compile and link", &log == &std::cerr);
+    return codegen::build_shared_library(src, b.name, b.output, toolchain);
+  }();
   for (const auto& step : built.steps) log << "  " << step.what << ": " << std::fixed << std::setprecision(1) << step.ms << " ms\n";
   if (b.verbose) {
     log << "  " << built.runtime << "\n";

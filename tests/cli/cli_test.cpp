@@ -199,5 +199,16 @@ TEST_F(Cli, InputFlagNamesAndScalars) {
   EXPECT_NE(r.output.find("no input named 'a=b'"), std::string::npos) << r.output;
 }
 
+// The ticking progress line is for terminals: through a pipe (CI logs) only the finished stage
+// lines come, each on its own line.
+TEST_F(Cli, CompileWritesNoProgressLineToAPipe) {
+  const std::string lib = (dir_ / "librecurrent.so").string();
+  testing::CommandResult r = run_weft("compile " + kExample + " -o " + lib + " --no-cache");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.output.find('\r'), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("\033["), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("code generation: "), std::string::npos) << r.output;
+}
+
 }  // namespace
 }  // namespace weft
