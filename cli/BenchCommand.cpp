@@ -151,18 +151,9 @@ int bench() {
     m = specialize_inputs(load_model_for_inputs(options.file, types, files), types.shapes);
     model_args = files.empty() ? generate_inputs(m, sizes, {}, options.seed) : read_inputs(m, files);
     tmp = std::make_unique<TempDir>("weft-bench");
-    LibraryBuild b;
-    b.name = library_name_for(options.file);
-    b.output = (tmp->path / ("lib" + b.name + ".so")).string();
-    b.cpu = options.cpu;
-    b.passes = options.passes;
-    b.shapes = types.shapes;
-    static std::ostream null(nullptr);
-    if (progress()) std::cerr << "weft bench: compiling " << options.file << " (-O" << b.passes.level << ")..." << std::flush;
-    compile_module(m, b, null);
-    if (progress()) std::cerr << "\r\033[K" << std::flush;
-    lib_path = b.output;
-    what = options.file + " compiled by weft (-O" + std::to_string(b.passes.level) + ")";
+    const OwnBuild build{options.passes, options.cpu, types.shapes};
+    lib_path = compile_for_own_use(m, options.file, build, *tmp, "weft bench", progress());
+    what = described_build(options.file, build);
   } else {
     if (!types.types.empty() || !types.shapes.empty())
       throw CompileError(Span{options.file, 0, 0}, "a compiled library's input types are fixed: --input-type and --input-shape apply to a model");

@@ -147,18 +147,9 @@ int check() {
   std::string lib_path = options.lib;
   if (lib_path.empty()) {
     tmp = std::make_unique<TempDir>("weft-check");
-    LibraryBuild b;
-    b.name = library_name_for(options.model);
-    b.output = (tmp->path / ("lib" + b.name + ".so")).string();
-    b.cpu = options.cpu;
-    b.passes = options.passes;
-    b.shapes = types.shapes;
-    static std::ostream null(nullptr);
-    if (progress()) std::cerr << "weft check: compiling " << options.model << " (-O" << b.passes.level << ")..." << std::flush;
-    compile_module(m, b, null);
-    if (progress()) std::cerr << "\r\033[K" << std::flush;
-    lib_path = b.output;
-    report.library = options.model + " compiled by weft (-O" + std::to_string(b.passes.level) + ")";
+    const OwnBuild build{options.passes, options.cpu, types.shapes};
+    lib_path = compile_for_own_use(m, options.model, build, *tmp, "weft check", progress());
+    report.library = described_build(options.model, build);
   } else {
     if (!fs::exists(lib_path)) throw CompileError(Span{lib_path, 0, 0}, "no such file");
     report.library = lib_path;

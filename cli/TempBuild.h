@@ -3,6 +3,9 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
+
+#include "cli/CompileCommand.h"
 
 namespace weft::cli {
 
@@ -16,8 +19,19 @@ struct TempDir {
   std::filesystem::path path;
 };
 
-// The C identifier (NAME_api) of a library compiled from `model`: its file stem, with every
-// other character made '_' and a leading digit prefixed.
-std::string library_name_for(const std::string& model);
+// What `weft check` and `weft bench` compile a model with (their -O, --cpu and --input-shape).
+struct OwnBuild {
+  PipelineFlags passes;
+  std::string cpu = "native";
+  std::vector<InputShape> shapes;
+};
+
+// Compiles `m`, loaded from the file `model`, into `dir` as lib<stem>.so (NAME_api is the file's
+// stem made a C identifier) and returns its path. `command` ("weft check") names the progress
+// line shown on a terminal when `progress` is set. The library's description for a report is
+// described_build(model, build).
+std::string compile_for_own_use(const Module& m, const std::string& model, const OwnBuild& build, const TempDir& dir,
+                                const std::string& command, bool progress);
+std::string described_build(const std::string& model, const OwnBuild& build);
 
 }  // namespace weft::cli
