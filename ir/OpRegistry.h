@@ -115,6 +115,12 @@ struct OpDef {
   // when the result is always a fresh buffer. The memory plan keeps a viewed buffer alive as
   // long as its view.
   int view_of = -1;
+  // When the reference kernel raises a RuntimeError for argument *values* that the type
+  // relation accepts (a zero integer divisor, an index out of range, a reshape target that
+  // does not fit), the condition in a few words; empty when only shapes the type relation
+  // could not check (unknown dims) make it raise. Passes that drop or move op calls read
+  // it (opt/Purity.h): a call that may raise keeps its place, since the error is its effect.
+  std::string raises_on_values;
   CpuEmitter emit_cpu;  // null: the CPU code generator rejects the op
   CpuShapeEmitter shape_cpu;  // run-time shape function; every op with emit_cpu has one
   // Facets of later stages (gradient, CUDA emitter) become further members here; nothing
@@ -142,6 +148,7 @@ class OpDefBuilder {
   OpDefBuilder& scalar_expr(ScalarExprFn e) { def_->scalar_expr = std::move(e); return *this; }
   OpDefBuilder& no_scalar_expr(std::string why) { def_->no_scalar_expr = std::move(why); return *this; }
   OpDefBuilder& view_of(int arg) { def_->view_of = arg; return *this; }
+  OpDefBuilder& raises_on_values(std::string when) { def_->raises_on_values = std::move(when); return *this; }
   OpDefBuilder& emit_cpu(CpuEmitter e) { def_->emit_cpu = std::move(e); return *this; }
   OpDefBuilder& shape_cpu(CpuShapeEmitter e) { def_->shape_cpu = std::move(e); return *this; }
 

@@ -17,3 +17,7 @@
 WEFT_PASS(specialize_inputs)
 WEFT_PASS(to_a_normal_form)
 WEFT_PASS(verify)
+WEFT_PASS(fold_constants)
+WEFT_PASS(eliminate_dead_code)
+WEFT_PASS(eliminate_common_subexpr)
+WEFT_PASS(inline_functions)

@@ -13,9 +13,13 @@ namespace {
 // level, each level holding the passes of the one before it.
 const std::vector<std::string> kLevelPasses[] = {
     {},  // -O0: no optimization, only what compiling needs.
-    {},  // -O1: cheap clean-ups (none yet: dead-code elimination and constant folding go here).
-    {},  // -O2, the default: -O1 plus fusion and simplification (none yet).
-    {},  // -O3: -O2 plus transformations that trade compile time or code size for speed (none yet).
+    // -O1: cheap clean-ups.
+    {"fold-constants", "eliminate-dead-code"},
+    // -O2, the default: -O1, then inlining and CSE, then the clean-ups again on what they exposed
+    // (constants passed into inlined bodies, bindings left unused).
+    {"fold-constants", "eliminate-dead-code", "inline-functions", "eliminate-common-subexpr", "fold-constants", "eliminate-dead-code"},
+    // -O3: -O2 plus transformations that trade compile time or code size for speed (none yet).
+    {"fold-constants", "eliminate-dead-code", "inline-functions", "eliminate-common-subexpr", "fold-constants", "eliminate-dead-code"},
 };
 
 }  // namespace

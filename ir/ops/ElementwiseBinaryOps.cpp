@@ -98,13 +98,15 @@ void register_binary_tables(OpRegistry& reg) {
 void register_division(OpRegistry& reg) {
   // Integer division truncates toward zero (C, ONNX Runtime); INT_MIN / -1 wraps.
   add_binary<Kinds::Numeric, false>(reg, "div", "a / b; integers truncate toward zero and fail on a zero divisor",
-                                    WEFT_BINARY(weft_rt::divide(a, b)), no_consts, true);
+                                    WEFT_BINARY(weft_rt::divide(a, b)), no_consts, true)
+      .raises_on_values("an integer divisor holding a zero");
 
   // P: C's fmod (the dividend's sign), else Python's (the divisor's), as np.mod.
   add_binary<Kinds::Numeric, false>(reg, "mod", "remainder of a / b: sign of b (Python), or of a when fmod=1 (C fmod)",
                                     WEFT_BINARY(weft_rt::mod_of(a, b, P)),
                                     [](const Attrs& attrs) { ScalarConsts k; k.p = attrs.get_int("fmod") != 0; return k; },
                                     true)
+      .raises_on_values("an integer divisor holding a zero")
       .attr("fmod", AttrKind::Int, int64_t(0), "0: sign of the divisor; 1: sign of the dividend")
       .type_relation([](const std::vector<ArgInfo>& args, const Attrs& attrs) -> Type {
         Shape s = binary_shape(args, Kinds::Numeric, "mod");

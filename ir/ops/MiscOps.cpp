@@ -189,6 +189,7 @@ std::vector<Tensor> trilu_kernel(const std::vector<Tensor>& in, const Attrs& att
 void register_misc_ops(OpRegistry& reg) {
   reg.add("range")
       .doc("range(start, limit, delta: scalars of one numeric dtype): start + i*delta for i < ceil((limit-start)/delta)")
+      .raises_on_values("a zero delta")
       .inputs(3)
       .pattern(OpPattern::Opaque)
       .type_relation(range_rel)
@@ -204,6 +205,7 @@ void register_misc_ops(OpRegistry& reg) {
       });
   reg.add("one_hot")
       .doc("one_hot(indices, depth: scalar, values: [off, on]): on where the new axis equals the index, off elsewhere")
+      .raises_on_values("a depth below 1")
       .inputs(3)
       .attr("axis", AttrKind::Int, int64_t(-1), "position of the new axis, in [-rank-1, rank]")
       .pattern(OpPattern::Injective)

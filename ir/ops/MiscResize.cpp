@@ -233,6 +233,7 @@ Type resize_rel(const std::vector<ArgInfo>& args, const Attrs& attrs) {
 void register_misc_resize_ops(OpRegistry& reg) {
   reg.add("resize")
       .doc("resize(x, roi?, scales?: f32[rank], sizes?: i64[rank]): ONNX Resize; an absent operand is a zero-size tensor")
+      .raises_on_values("scales or sizes that are not positive or do not fit x")
       .inputs(1, 4)
       .attr("mode", AttrKind::String, std::string("nearest"), "\"nearest\", \"linear\" (n-linear) or \"cubic\"")
       .attr("coordinate_transformation_mode", AttrKind::String, std::string("half_pixel"),

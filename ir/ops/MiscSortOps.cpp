@@ -115,6 +115,7 @@ std::vector<Tensor> sort_kernel(const std::vector<Tensor>& in, const Attrs& attr
 void register_misc_sort_ops(OpRegistry& reg) {
   reg.add("topk")
       .doc("topk(x, k: i64 scalar): (values, indices: i64) of the k largest (or smallest) along axis, in order")
+      .raises_on_values("k outside [0, the axis size]")
       .inputs(2)
       .attr("axis", AttrKind::Int, int64_t(-1), "in [-rank, rank)")
       .attr("largest", AttrKind::Bool, true, "the largest (else the smallest) k")

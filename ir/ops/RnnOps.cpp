@@ -315,6 +315,7 @@ std::string rnn_config(const RnnSpec& spec, const Attrs& attrs) {
 void register_rnn(OpRegistry& reg, RnnKind kind, const std::string& doc) {
   const RnnSpec& spec = spec_of(kind);
   auto b = reg.add(spec.op);
+  b.raises_on_values("a seq_lens entry outside [0, seq]");
   b.doc(doc)
       .inputs(3, spec.max_inputs)
       .attr("hidden_size", AttrKind::Int, std::nullopt, "H")

@@ -317,6 +317,7 @@ const auto cpu_shapes_of = [](const CpuEmitArgs& a, const std::string& op, size_
 void register_shape_gather_ops(OpRegistry& reg) {
   reg.add("gather")
       .doc("gather(x, indices: i64): x's slices along axis at indices; the result is x[:axis] + indices + x[axis+1:]")
+      .raises_on_values("an index out of range")
       .inputs(2)
       .attr("axis", AttrKind::Int, int64_t(0), "in [-rank, rank)")
       .pattern(OpPattern::Injective)
@@ -326,6 +327,7 @@ void register_shape_gather_ops(OpRegistry& reg) {
       .emit_cpu([](const CpuEmitArgs& a) { return gather_call(a, "gather"); });
   reg.add("gather_elements")
       .doc("gather_elements(x, indices: i64, same rank): out[i] = x[i with i[axis] = indices[i]]")
+      .raises_on_values("an index out of range")
       .inputs(2)
       .attr("axis", AttrKind::Int, int64_t(0), "in [-rank, rank)")
       .pattern(OpPattern::Injective)
@@ -335,6 +337,7 @@ void register_shape_gather_ops(OpRegistry& reg) {
       .emit_cpu([](const CpuEmitArgs& a) { return gather_call(a, "gather_elements"); });
   reg.add("gather_nd")
       .doc("gather_nd(x, indices: i64[..., k]): x's slices at the k-tuples of indices (ONNX GatherND)")
+      .raises_on_values("an index out of range")
       .inputs(2)
       .attr("batch_dims", AttrKind::Int, int64_t(0), "leading dims shared by x and indices")
       .pattern(OpPattern::Injective)
@@ -347,6 +350,7 @@ void register_shape_gather_ops(OpRegistry& reg) {
       });
   reg.add("scatter_elements")
       .doc("scatter_elements(x, indices: i64, updates): x with x[i with i[axis] = indices[i]] (reduction)= updates[i]")
+      .raises_on_values("an index out of range")
       .inputs(3)
       .attr("axis", AttrKind::Int, int64_t(0), "in [-rank, rank)")
       .attr("reduction", AttrKind::String, std::string("none"), "\"none\", \"add\", \"mul\", \"max\" or \"min\"")
@@ -360,6 +364,7 @@ void register_shape_gather_ops(OpRegistry& reg) {
       });
   reg.add("scatter_nd")
       .doc("scatter_nd(x, indices: i64[..., k], updates): x with its slices at the k-tuples (reduction)= updates")
+      .raises_on_values("an index out of range")
       .inputs(3)
       .attr("reduction", AttrKind::String, std::string("none"), "\"none\", \"add\", \"mul\", \"max\" or \"min\"")
       .pattern(OpPattern::Opaque)

@@ -361,6 +361,7 @@ const auto cpu_block = [](const CpuEmitArgs& a, bool d2s) {
 void register_shape_ops(OpRegistry& reg) {
   reg.add("reshape")
       .doc("reshape(x, shape: i64[n]): x's elements in shape; 0 copies x's dim (unless allowzero), -1 is inferred")
+      .raises_on_values("a target shape that does not fit x")
       .inputs(2)
       .attr("allowzero", AttrKind::Bool, false, "a 0 in shape is a size 0, not a copy of x's dim")
       .pattern(OpPattern::Injective)
@@ -422,6 +423,7 @@ void register_shape_ops(OpRegistry& reg) {
       .view_of(0);
   reg.add("expand")
       .doc("expand(x, shape: i64[n]): x broadcast with shape (bidirectionally, as ONNX Expand)")
+      .raises_on_values("a shape x does not broadcast to")
       .inputs(2)
       .pattern(OpPattern::Broadcast)
       .no_scalar_expr("its second argument is the target shape, not an operand with elements to map")

@@ -405,6 +405,7 @@ void register_shape_slice_ops(OpRegistry& reg) {
       });
   reg.add("split")
       .doc("split(x, split?: i64[n]): a tuple of parts along axis, sized by split or num_outputs equal parts")
+      .raises_on_values("part sizes that do not add up to the axis")
       .inputs(1, 2)
       .attr("axis", AttrKind::Int, int64_t(0), "in [-rank, rank)")
       .attr("num_outputs", AttrKind::Int, int64_t(0), "without split: this many parts of ceil(d/n), the last smaller")
@@ -421,6 +422,7 @@ void register_shape_slice_ops(OpRegistry& reg) {
       });
   reg.add("slice")
       .doc("slice(x, starts, ends, axes?, steps?: i64[n]): ONNX Slice; bounds clamp, INT64_MAX/MIN are open ends")
+      .raises_on_values("a zero step or an axis out of range")
       .inputs(3, 5)
       .pattern(OpPattern::Injective)
       .type_relation(slice_rel)
@@ -431,6 +433,7 @@ void register_shape_slice_ops(OpRegistry& reg) {
       });
   reg.add("tile")
       .doc("tile(x, repeats: i64[rank]): x repeated repeats[i] times along dim i")
+      .raises_on_values("a negative repeat count")
       .inputs(2)
       .pattern(OpPattern::Injective)
       .type_relation(tile_rel)
@@ -441,6 +444,7 @@ void register_shape_slice_ops(OpRegistry& reg) {
       });
   reg.add("pad")
       .doc("pad(x, pads: i64[2*rank] = [begins..., ends...], value?: scalar of x's dtype): negative pads crop")
+      .raises_on_values("pads that crop past a dim")
       .inputs(2, 3)
       .attr("mode", AttrKind::String, std::string("constant"), "\"constant\" (value, default 0), \"reflect\" or \"edge\"")
       .pattern(OpPattern::Injective)
