@@ -41,11 +41,14 @@ struct GemmTile {
 // L1 while the MC rows of A (in L2) pass over it; the KC x NC block of B stays in L2/L3 for the
 // next MC rows. NC is a multiple of NR so only the last column block has an edge panel. (On
 // Zen 4, KC 256 with NR 48 lost up to 20% on convolutions against 128; MC 8 to 40 panels and NC
-// 512 to 3072 were within noise for 512^3 and convolution shapes.)
+// 512 to 3072 were within noise for 512^3 and convolution shapes.) With AVX2 the B block is 16
+// panels (256 KiB, inside a 512 KiB L2) instead of 64 (1 MiB): on an AVX2 EPYC that made
+// resnet18's convolutions 4% faster (bench/conv_bench shapes, runs interleaved); KC 128 and
+// NC 8 or 32 panels were within noise of it.
 template <>
 struct GemmTile<float> {
   static constexpr int64_t MR = kF32Mr, NR = kF32Nr;
-  static constexpr int64_t MC = MR * 16, KC = NR > 16 ? 128 : 256, NC = NR * 64;
+  static constexpr int64_t MC = MR * 16, KC = NR > 16 ? 128 : 256, NC = NR * (NR > 16 ? 64 : 16);
 };
 
 // tile[MR x NR] = sum over k of a[k*MR + i] * b[k*NR + j]; a and b are packed panels. Each
