@@ -188,9 +188,9 @@ A* scratch(int slot, int64_t count) {
 // bias is given.
 template <typename T, typename A>
 inline void tile(int64_t kc, const A* ap, const A* bp, int64_t ldb, T* c, int64_t ldc, int64_t rows, int64_t cols,
-                 bool add, const T* bias) {
+                 bool add, const T* bias, bool stream_a) {
   if constexpr (std::is_same_v<T, float>) {
-    gemm_tile_f32(kc, ap, bp, ldb, c, ldc, rows, cols, add, bias);
+    gemm_tile_f32(kc, ap, bp, ldb, c, ldc, rows, cols, add, bias, stream_a);
   } else {
     constexpr int64_t MR = GemmTile<A>::MR, NR = GemmTile<A>::NR;
     alignas(64) A t[MR * NR];
@@ -221,6 +221,9 @@ void serial(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a
   constexpr int64_t MR = G::MR, NR = G::NR;
   A* apack = a_packed.data ? nullptr : scratch<A>(0, G::KC * ((std::min(G::MC, m) + MR - 1) / MR * MR));
   A* bpack = b_packed.data ? nullptr : scratch<A>(1, G::KC * ((std::min(G::NC, n) + NR - 1) / NR * NR));
+  // Few columns: each panel of A serves at most 4 panels of B, and a constant A (a filter)
+  // streams from memory, ahead of which the tile prefetches.
+  const bool stream_a = a_packed.data && n <= 4 * NR;
   for (int64_t j0 = 0; j0 < n; j0 += G::NC) {
     const int64_t nc = std::min(G::NC, n - j0), full = nc / NR * NR;
     for (int64_t k0 = 0; k0 < k; k0 += G::KC) {
@@ -247,7 +250,7 @@ void serial(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a
             if (b_rows && jr < full) bp = b_rows + k0 * b_rs + j0 + jr, ldb = b_rs;
           for (int64_t ir = 0; ir < mc; ir += MR)
             tile<T, A>(kc, ablock + (ir / MR) * kc * MR, bp, ldb, c + (i0 + ir) * ldc + j0 + jr, ldc, std::min(MR, mc - ir),
-                       cols, add, bias ? bias + i0 + ir : nullptr);
+                       cols, add, bias ? bias + i0 + ir : nullptr, stream_a);
         }
       }
     }
