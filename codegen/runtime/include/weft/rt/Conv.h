@@ -222,8 +222,8 @@ inline Shape conv_transpose_output_shape(const Tensor& x, const Tensor& wt, cons
 // group is one GEMM: W_g [M/g, C/g*K] times its implicit im2col matrix [C/g*K, out
 // positions], packed panel by panel (a 1x1 kernel with unit strides and no padding
 // multiplies the image directly, over one position as a matrix-vector product); the group's
-// bias is where the GEMM's accumulators start. A constant float filter is packed into GEMM panels on
-// first use and reused by every later run (PackedWeights.h).
+// bias is where the GEMM's accumulators start. A constant float filter is packed into GEMM
+// panels on first use and reused by every later run (PackedWeights.h).
 template <typename T>
 Tensor conv(const Tensor& x, const Tensor& wt, const Tensor& bias, const Window& w, int64_t groups) {
   const size_t nsp = w.strides.size();

@@ -210,8 +210,8 @@ inline void tile(int64_t kc, const A* ap, const A* bp, int64_t ldb, T* c, int64_
 // The blocked product on this thread for C[0:m, 0:n], whose column 0 is column j_off of B as
 // pack_b numbers them. b_rows (f32 only; nullptr otherwise): B itself, row-major with row
 // stride b_rs from this block's column 0, read in place for full panels instead of packed
-// (worth it when m is small: each element of B is used a few times at most). row_bias (nullptr: none):
-// row_bias[i] is added to row i of C, by the tiles of the first K block.
+// (worth it when m is small: each element of B is used a few times at most). row_bias
+// (nullptr: none): row_bias[i] is added to row i of C, by the tiles of the first K block.
 template <typename T, typename PackB>
 void serial(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a_cs, PackB& pack_b, int64_t j_off,
             const T* b_rows, int64_t b_rs, T* c, int64_t ldc, bool accumulate, const GemmPackedA<gemm_acc_t<T>>& a_packed,

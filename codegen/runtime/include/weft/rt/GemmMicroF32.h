@@ -24,9 +24,9 @@ inline constexpr int kF32Mr = 4, kF32Vecs = 2;
 inline constexpr int kF32Nr = kF32Vecs * simd::kLanes;
 
 // c[i*ldc + j] = (add ? c[i*ldc + j] : 0) + (bias ? bias[i] : 0) + sum over p < kc of
-// a[p*MR + i] * b[p*ldb + j], for i < MR, j < NR (the bias, a conv's per-channel one, is where the
-// accumulators start, so it costs no pass over C). a is a packed MR-tall panel; b is a packed NR-wide panel (ldb = NR) or, for
-// small m, rows of B itself (ldb = its row stride). The accumulators live in registers for the
+// a[p*MR + i] * b[p*ldb + j], for i < MR, j < NR (the bias, a conv's per-channel one, is where
+// the accumulators start, so it costs no pass over C). a is a packed MR-tall panel; b is a
+// packed NR-wide panel (ldb = NR) or, for small m, rows of B itself (ldb = its row stride). The accumulators live in registers for the
 // whole k loop (the loops over i and v unroll fully); C is read and written once.
 //
 // PrefetchA: prefetch A 64 k steps ahead. Worth it where A (a constant filter, packed) serves
