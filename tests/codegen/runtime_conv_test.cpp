@@ -116,7 +116,7 @@ std::vector<ConvCase> conv_cases() {
       {{2, 6, 101}, {5}, 6, 6, {1}, {2}, {2}, {1}, true},
       {{1, 4, 100}, {3}, 8, 4, {2}, {1}, {0}, {1}, true},
       {{1, 4, 64}, {7}, 4, 4, {1}, {6}, {0}, {2}, false},
-      // pointwise: the image as B, with the bias right after each group's GEMM
+      // pointwise: the image as B, with the bias added by the GEMM's tiles
       {{1, 16, 9, 11}, {1, 1}, 24, 1, {1, 1}, {0, 0}, {0, 0}, {1, 1}, true},
       {{2, 12, 5, 7}, {1, 1}, 9, 3, {1, 1}, {0, 0}, {0, 0}, {1, 1}, true},
       {{1, 300, 3, 200}, {1, 1}, 7, 1, {1, 1}, {0, 0}, {0, 0}, {1, 1}, true},  // k past one slice, n past one block
@@ -125,6 +125,10 @@ std::vector<ConvCase> conv_cases() {
       {{1, 37, 1, 1}, {1, 1}, 6, 1, {1, 1}, {0, 0}, {0, 0}, {1, 1}, false},
       {{1, 12, 1}, {1}, 8, 4, {1}, {0}, {0}, {1}, true},
       {{1, 4, 3, 4, 5}, {1, 1, 1}, 6, 2, {1, 1, 1}, {0, 0, 0}, {0, 0, 0}, {1, 1, 1}, true},
+      // up to 16 output channels: f32 reads the image's full panels in place (no packing), the
+      // bias starting the tile's accumulators; 13 rows leave an edge panel of rows
+      {{1, 64, 20, 21}, {1, 1}, 16, 1, {1, 1}, {0, 0}, {0, 0}, {1, 1}, true},
+      {{1, 24, 9, 40}, {1, 1}, 13, 1, {1, 1}, {0, 0}, {0, 0}, {1, 1}, true},
       // im2col: strided 1x1, 3x3 / 7x7 with padding, grouped, 1-D and 3-D
       {{1, 8, 10, 12}, {1, 1}, 4, 1, {2, 2}, {0, 0}, {0, 0}, {1, 1}, true},
       {{1, 6, 23, 29}, {3, 3}, 10, 1, {1, 1}, {1, 1}, {1, 1}, {1, 1}, true},
@@ -132,6 +136,9 @@ std::vector<ConvCase> conv_cases() {
       {{2, 8, 11, 13}, {3, 3}, 12, 4, {2, 1}, {1, 0}, {0, 2}, {2, 1}, true},
       {{1, 8, 10, 10}, {3, 3}, 8, 2, {1, 1}, {1, 1}, {1, 1}, {1, 1}, false},
       {{1, 40, 12, 50}, {3, 3}, 6, 1, {1, 1}, {1, 1}, {1, 1}, {1, 1}, true},  // k = 360 > one slice
+      // a 7x7 output (49 columns, at most 4 panels: a constant filter is prefetched as it streams),
+      // k = 2700 over several slices, 20 rows: the bias on an edge panel of rows
+      {{1, 300, 7, 7}, {3, 3}, 20, 1, {1, 1}, {1, 1}, {1, 1}, {1, 1}, true},
       {{1, 3, 70, 71}, {3, 3}, 9, 1, {1, 1}, {1, 1}, {1, 1}, {1, 1}, true},   // 4970 positions: column blocks start mid-row
       {{1, 5, 23, 40}, {4, 5}, 7, 1, {3, 3}, {2, 1}, {0, 3}, {1, 2}, true},   // stride 3, a kernel wider than tall
       {{1, 3, 90}, {9}, 4, 1, {3}, {4}, {4}, {1}, true},

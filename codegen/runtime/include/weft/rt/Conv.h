@@ -222,8 +222,8 @@ inline Shape conv_transpose_output_shape(const Tensor& x, const Tensor& wt, cons
 // group is one GEMM: W_g [M/g, C/g*K] times its implicit im2col matrix [C/g*K, out
 // positions], packed panel by panel (a 1x1 kernel with unit strides and no padding
 // multiplies the image directly, over one position as a matrix-vector product); the group's
-// bias goes on right after its GEMM. A constant float filter is packed into GEMM panels on
-// first use and reused by every later run (PackedWeights.h).
+// bias is where the GEMM's accumulators start. A constant float filter is packed into GEMM
+// panels on first use and reused by every later run (PackedWeights.h).
 template <typename T>
 Tensor conv(const Tensor& x, const Tensor& wt, const Tensor& bias, const Window& w, int64_t groups) {
   const size_t nsp = w.strides.size();
@@ -258,15 +258,15 @@ Tensor conv(const Tensor& x, const Tensor& wt, const Tensor& bias, const Window&
       }
       if constexpr (std::is_same_v<T, float>)
         if (wt.is_constant() && cout_g > 1) wpacked = packed_constant_a(wg, cout_g, kk);
+      const T* gbias = bd ? bd + gi * cout_g : nullptr;  // added by the GEMM's tiles as they store
       if (pointwise) {  // B is the image itself, [C/g, positions] row-major
-        gemm_blocked<T>(cout_g, os, kk, wg, kk, 1, xg, os, 1, og, os, false, wpacked);
+        gemm_blocked<T>(cout_g, os, kk, wg, kk, 1, xg, os, 1, og, os, false, wpacked, {}, gbias);
       } else {
         gemm_blocked_with<T>(cout_g, os, kk, wg, kk, 1, [&](int64_t k0, int64_t j0, int64_t kc, int64_t nc, gemm_acc_t<T>* panels) {
           if (nsp == 2) pack_im2col_2d(xg, osp, isp, ksp, w, k0, j0, kc, nc, panels);
           else pack_im2col(xg, osp, isp, ksp, w, k0, j0, kc, nc, panels);
-        }, og, os, false, wpacked);
+        }, og, os, false, wpacked, gbias);
       }
-      if (bd) add_bias_rows(bd + gi * cout_g, cout_g, os, og);
     }
   return out;
 }

@@ -1,4 +1,4 @@
-// ConvDirect.h - the conv kernels beside the GEMM: the row vector width, a pointwise matrix-vector product, the per-channel bias pass.
+// ConvDirect.h - the conv kernels beside the GEMM: the row vector width, a pointwise matrix-vector product.
 #pragma once
 
 #include <algorithm>
@@ -48,16 +48,6 @@ inline T dot_lanes(const T* __restrict a, const T* __restrict b, int64_t n) {
 template <typename T>
 inline void pointwise_gemv(const T* wt, const T* x, const T* bias, int64_t m, int64_t k, T* out) {
   for (int64_t i = 0; i < m; ++i) out[i] = dot_lanes(wt + i * k, x, k) + (bias ? bias[i] : T(0));
-}
-
-// out[c, j] += bias[c] for c < rows, j < plane: one group's block of the output, right after
-// its GEMM wrote it (so much of it is still in cache).
-template <typename T>
-inline void add_bias_rows(const T* bias, int64_t rows, int64_t plane, T* out) {
-  for (int64_t c = 0; c < rows; ++c, out += plane) {
-    const T v = bias[c];
-    for (int64_t j = 0; j < plane; ++j) out[j] += v;
-  }
 }
 
 }  // namespace weft_rt

@@ -41,11 +41,14 @@ struct GemmTile {
 // L1 while the MC rows of A (in L2) pass over it; the KC x NC block of B stays in L2/L3 for the
 // next MC rows. NC is a multiple of NR so only the last column block has an edge panel. (On
 // Zen 4, KC 256 with NR 48 lost up to 20% on convolutions against 128; MC 8 to 40 panels and NC
-// 512 to 3072 were within noise for 512^3 and convolution shapes.)
+// 512 to 3072 were within noise for 512^3 and convolution shapes.) With AVX2 the B block is 16
+// panels (256 KiB, inside a 512 KiB L2) instead of 64 (1 MiB): on an AVX2 EPYC that made
+// resnet18's convolutions 4% faster (bench/conv_bench shapes, runs interleaved); KC 128 and
+// NC 8 or 32 panels were within noise of it.
 template <>
 struct GemmTile<float> {
   static constexpr int64_t MR = kF32Mr, NR = kF32Nr;
-  static constexpr int64_t MC = MR * 16, KC = NR > 16 ? 128 : 256, NC = NR * 64;
+  static constexpr int64_t MC = MR * 16, KC = NR > 16 ? 128 : 256, NC = NR * (NR > 16 ? 64 : 16);
 };
 
 // tile[MR x NR] = sum over k of a[k*MR + i] * b[k*NR + j]; a and b are packed panels. Each
@@ -181,12 +184,13 @@ A* scratch(int slot, int64_t count) {
   return reinterpret_cast<A*>((addr + 63) & ~std::uintptr_t(63));
 }
 
-// One MR x NR tile of C (rows x cols of it live) from packed panels.
+// One MR x NR tile of C (rows x cols of it live) from packed panels, plus bias[i] on row i when
+// bias is given.
 template <typename T, typename A>
 inline void tile(int64_t kc, const A* ap, const A* bp, int64_t ldb, T* c, int64_t ldc, int64_t rows, int64_t cols,
-                 bool add) {
+                 bool add, const T* bias, bool stream_a) {
   if constexpr (std::is_same_v<T, float>) {
-    gemm_tile_f32(kc, ap, bp, ldb, c, ldc, rows, cols, add);
+    gemm_tile_f32(kc, ap, bp, ldb, c, ldc, rows, cols, add, bias, stream_a);
   } else {
     constexpr int64_t MR = GemmTile<A>::MR, NR = GemmTile<A>::NR;
     alignas(64) A t[MR * NR];
@@ -194,10 +198,11 @@ inline void tile(int64_t kc, const A* ap, const A* bp, int64_t ldb, T* c, int64_
     for (int64_t i = 0; i < rows; ++i) {
       T* crow = c + i * ldc;
       const A* trow = t + i * NR;
+      const A b = bias ? A(bias[i]) : A(0);
       if (add)
-        for (int64_t j = 0; j < cols; ++j) crow[j] = T(A(crow[j]) + trow[j]);
+        for (int64_t j = 0; j < cols; ++j) crow[j] = T(A(crow[j]) + trow[j] + b);
       else
-        for (int64_t j = 0; j < cols; ++j) crow[j] = T(trow[j]);
+        for (int64_t j = 0; j < cols; ++j) crow[j] = T(trow[j] + b);
     }
   }
 }
@@ -205,21 +210,26 @@ inline void tile(int64_t kc, const A* ap, const A* bp, int64_t ldb, T* c, int64_
 // The blocked product on this thread for C[0:m, 0:n], whose column 0 is column j_off of B as
 // pack_b numbers them. b_rows (f32 only; nullptr otherwise): B itself, row-major with row
 // stride b_rs from this block's column 0, read in place for full panels instead of packed
-// (worth it when m <= MR: each element of B is then used once).
+// (worth it when m is small: each element of B is used a few times at most). row_bias
+// (nullptr: none): row_bias[i] is added to row i of C, by the tiles of the first K block.
 template <typename T, typename PackB>
 void serial(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a_cs, PackB& pack_b, int64_t j_off,
             const T* b_rows, int64_t b_rs, T* c, int64_t ldc, bool accumulate, const GemmPackedA<gemm_acc_t<T>>& a_packed,
-            const GemmPackedB<gemm_acc_t<T>>& b_packed) {
+            const GemmPackedB<gemm_acc_t<T>>& b_packed, const T* row_bias) {
   using A = gemm_acc_t<T>;
   using G = GemmTile<A>;
   constexpr int64_t MR = G::MR, NR = G::NR;
   A* apack = a_packed.data ? nullptr : scratch<A>(0, G::KC * ((std::min(G::MC, m) + MR - 1) / MR * MR));
   A* bpack = b_packed.data ? nullptr : scratch<A>(1, G::KC * ((std::min(G::NC, n) + NR - 1) / NR * NR));
+  // Few columns: each panel of A serves at most 4 panels of B, and a constant A (a filter)
+  // streams from memory, ahead of which the tile prefetches.
+  const bool stream_a = a_packed.data && n <= 4 * NR;
   for (int64_t j0 = 0; j0 < n; j0 += G::NC) {
     const int64_t nc = std::min(G::NC, n - j0), full = nc / NR * NR;
     for (int64_t k0 = 0; k0 < k; k0 += G::KC) {
       const int64_t kc = std::min(G::KC, k - k0);
       const bool add = accumulate || k0 > 0;
+      const T* bias = k0 == 0 ? row_bias : nullptr;
       // j_off + j0 is a multiple of NR (run() splits columns by whole panels), so a
       // pre-packed B's panels line up with this block's.
       if (b_packed.data) bpack = const_cast<A*>(b_packed.data) + k0 * b_packed.cols_padded + (j_off + j0) / NR * kc * NR;
@@ -240,7 +250,7 @@ void serial(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a
             if (b_rows && jr < full) bp = b_rows + k0 * b_rs + j0 + jr, ldb = b_rs;
           for (int64_t ir = 0; ir < mc; ir += MR)
             tile<T, A>(kc, ablock + (ir / MR) * kc * MR, bp, ldb, c + (i0 + ir) * ldc + j0 + jr, ldc, std::min(MR, mc - ir),
-                       cols, add);
+                       cols, add, bias ? bias + i0 + ir : nullptr, stream_a);
         }
       }
     }
@@ -274,11 +284,11 @@ inline int64_t largest_part(int64_t len, int64_t unit, int64_t parts) {
 template <typename T, typename PackB>
 void run(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a_cs, PackB& pack_b, const T* b_rows,
          int64_t b_rs, T* c, int64_t ldc, bool accumulate, const GemmPackedA<gemm_acc_t<T>>& a_packed,
-         const GemmPackedB<gemm_acc_t<T>>& b_packed = {}) {
+         const GemmPackedB<gemm_acc_t<T>>& b_packed, const T* row_bias) {
   using G = GemmTile<gemm_acc_t<T>>;
   const int threads = threads_for(m, n, k);
   if (threads <= 1) {
-    serial(m, n, k, a, a_rs, a_cs, pack_b, 0, b_rows, b_rs, c, ldc, accumulate, a_packed, b_packed);
+    serial(m, n, k, a, a_rs, a_cs, pack_b, 0, b_rows, b_rs, c, ldc, accumulate, a_packed, b_packed, row_bias);
     return;
   }
   const int64_t npanels = (n + G::NR - 1) / G::NR, mpanels = (m + G::MR - 1) / G::MR;
@@ -303,7 +313,7 @@ void run(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a_cs
       rows.row0 += ib;
       if (jb < je && ib < ie)
         serial(ie - ib, je - jb, k, a + ib * a_rs, a_rs, a_cs, pack_b, jb, b_rows ? b_rows + jb : nullptr, b_rs,
-               c + ib * ldc + jb, ldc, accumulate, rows, b_packed);
+               c + ib * ldc + jb, ldc, accumulate, rows, b_packed, row_bias ? row_bias + ib : nullptr);
     }
   });
 }
@@ -334,37 +344,54 @@ inline bool small_f32(int64_t m, int64_t n, int64_t k, const float* a, int64_t a
 // several threads at once (for disjoint column ranges): it must only write `out`. C is
 // row-major with row stride ldc; `accumulate` adds to C instead of storing. `a_packed`, when
 // given, is A already in the GemmPackedA layout (gemm_pack_a_all), read instead of packing A.
-// (gemm_blocked also takes B pre-packed.)
+// (gemm_blocked also takes B pre-packed.) `row_bias`, when given, is added to C:
+// C[i, j] (+)= row_bias[i] + (A B)[i, j] (a convolution's per-channel bias), in the tiles'
+// write-back instead of a pass of its own.
 template <typename T, typename PackB>
 void gemm_blocked_with(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a_cs, PackB&& pack_b, T* c,
-                       int64_t ldc, bool accumulate, const GemmPackedA<gemm_acc_t<T>>& a_packed = {}) {
+                       int64_t ldc, bool accumulate, const GemmPackedA<gemm_acc_t<T>>& a_packed = {},
+                       const T* row_bias = nullptr) {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
-    if (!accumulate)
-      for (int64_t i = 0; i < m; ++i) std::fill(c + i * ldc, c + i * ldc + n, T(0));
+    for (int64_t i = 0; i < m; ++i) {
+      T* row = c + i * ldc;
+      const T b = row_bias ? row_bias[i] : T(0);
+      for (int64_t j = 0; j < n; ++j) row[j] = accumulate ? T(row[j] + b) : b;
+    }
     return;
   }
-  gemm_detail::run<T>(m, n, k, a, a_rs, a_cs, pack_b, nullptr, 0, c, ldc, accumulate, a_packed);
+  gemm_detail::run<T>(m, n, k, a, a_rs, a_cs, pack_b, nullptr, 0, c, ldc, accumulate, a_packed, {}, row_bias);
 }
 
 // gemm_blocked_with for an explicit B: B[p, j] is b[p*b_rs + j*b_cs], so a transposed
 // operand costs nothing. f32 with few rows of A skips packing (see GemmSmall.h). `b_packed`,
 // when given, is B already in the GemmPackedB layout (gemm_pack_b_all), read instead of
 // packing B (b must still be B itself, for the small-m paths that read it in place).
+inline constexpr int64_t kInPlaceBRows = 16;  // up to this many rows of A, f32 reads B's full panels in place
+
 template <typename T>
 void gemm_blocked(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a_cs, const T* b, int64_t b_rs,
                   int64_t b_cs, T* c, int64_t ldc, bool accumulate, const GemmPackedA<gemm_acc_t<T>>& a_packed = {},
-                  const GemmPackedB<gemm_acc_t<T>>& b_packed = {}) {
+                  const GemmPackedB<gemm_acc_t<T>>& b_packed = {}, const T* row_bias = nullptr) {
   auto pack_b = [=](int64_t k0, int64_t j0, int64_t kc, int64_t nc, gemm_acc_t<T>* out) {
     gemm_pack_b(b + k0 * b_rs + j0 * b_cs, b_rs, b_cs, kc, nc, out);
   };
-  if (m <= 0 || n <= 0 || k <= 0) return gemm_blocked_with<T>(m, n, k, a, a_rs, a_cs, pack_b, c, ldc, accumulate, a_packed);
+  if (m <= 0 || n <= 0 || k <= 0)
+    return gemm_blocked_with<T>(m, n, k, a, a_rs, a_cs, pack_b, c, ldc, accumulate, a_packed, row_bias);
   const T* b_rows = nullptr;
   if constexpr (std::is_same_v<T, float>) {
-    if (gemm_detail::small_f32(m, n, k, a, a_rs, a_cs, b, b_rs, b_cs, c, ldc, accumulate)) return;
-    if (m <= GemmTile<float>::MR && b_cs == 1 && !b_packed.data) b_rows = b;
+    if (gemm_detail::small_f32(m, n, k, a, a_rs, a_cs, b, b_rs, b_cs, c, ldc, accumulate)) {
+      if (row_bias)  // the small paths (a few rows) take no bias; one pass over those rows
+        for (int64_t i = 0; i < m; ++i)
+          for (int64_t j = 0; j < n; ++j) c[i * ldc + j] += row_bias[i];
+      return;
+    }
+    // Up to 16 rows of A use each element of B at most three times (three 6-row panels with
+    // AVX2): packing B, a read and a write of all of it, then costs more than reading its full
+    // panels in place (squeezenet's and mobilenet's 1x1 convs to 16 channels: 14-16% faster).
+    if (m <= kInPlaceBRows && b_cs == 1 && !b_packed.data) b_rows = b;
   }
-  gemm_detail::run<T>(m, n, k, a, a_rs, a_cs, pack_b, b_rows, b_rs, c, ldc, accumulate, a_packed, b_packed);
+  gemm_detail::run<T>(m, n, k, a, a_rs, a_cs, pack_b, b_rows, b_rs, c, ldc, accumulate, a_packed, b_packed, row_bias);
 }
 
 }  // namespace weft_rt
