@@ -17,3 +17,6 @@
 WEFT_PASS(specialize_inputs)
 WEFT_PASS(to_a_normal_form)
 WEFT_PASS(verify)
+WEFT_PASS(simplify_algebra)
+WEFT_PASS(simplify_shapes)
+WEFT_PASS(fold_batch_norm)

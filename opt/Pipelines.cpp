@@ -14,8 +14,11 @@ namespace {
 const std::vector<std::string> kLevelPasses[] = {
     {},  // -O0: no optimization, only what compiling needs.
     {},  // -O1: cheap clean-ups (none yet: dead-code elimination and constant folding go here).
-    {},  // -O2, the default: -O1 plus fusion and simplification (none yet).
-    {},  // -O3: -O2 plus transformations that trade compile time or code size for speed (none yet).
+    // -O2, the default: -O1 plus fusion and simplification. Shapes first: the dims they make
+    // static let algebra see more reshapes as identities.
+    {"simplify-shapes", "simplify-algebra", "fold-batch-norm"},
+    // -O3: -O2 plus transformations that trade compile time or code size for speed.
+    {"simplify-shapes", "simplify-algebra", "fold-batch-norm"},
 };
 
 }  // namespace
