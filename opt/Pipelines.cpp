@@ -15,11 +15,14 @@ const std::vector<std::string> kLevelPasses[] = {
     {},  // -O0: no optimization, only what compiling needs.
     // -O1: cheap clean-ups.
     {"fold-constants", "eliminate-dead-code"},
-    // -O2, the default: -O1, then inlining and CSE, then the clean-ups again on what they exposed
-    // (constants passed into inlined bodies, bindings left unused).
-    {"fold-constants", "eliminate-dead-code", "inline-functions", "eliminate-common-subexpr", "fold-constants", "eliminate-dead-code"},
+    // -O2, the default: -O1, inlining, simplification (shapes first: the dims they make static let
+    // algebra see more reshapes as identities), batch-norm folding and CSE, then the clean-ups
+    // again on what they exposed (constants passed into inlined bodies, bindings left unused).
+    {"fold-constants", "eliminate-dead-code", "inline-functions", "simplify-shapes", "simplify-algebra", "fold-batch-norm",
+     "eliminate-common-subexpr", "fold-constants", "eliminate-dead-code"},
     // -O3: -O2 plus transformations that trade compile time or code size for speed (none yet).
-    {"fold-constants", "eliminate-dead-code", "inline-functions", "eliminate-common-subexpr", "fold-constants", "eliminate-dead-code"},
+    {"fold-constants", "eliminate-dead-code", "inline-functions", "simplify-shapes", "simplify-algebra", "fold-batch-norm",
+     "eliminate-common-subexpr", "fold-constants", "eliminate-dead-code"},
 };
 
 }  // namespace

@@ -13,7 +13,7 @@ add_executable(weft_onnx_conformance
                ${CMAKE_CURRENT_LIST_DIR}/onnx_conformance_test.cpp
                ${CMAKE_CURRENT_LIST_DIR}/onnx_conformance_case.cpp
                ${CMAKE_CURRENT_LIST_DIR}/onnx_case_values.cpp)
-target_link_libraries(weft_onnx_conformance PRIVATE weft_onnx weft_ir weft_test_support weft_test_compiled onnx_proto
+target_link_libraries(weft_onnx_conformance PRIVATE weft_onnx weft_ir weft_opt weft_test_support weft_test_compiled onnx_proto
                       protobuf::libprotobuf nlohmann_json::nlohmann_json)
 target_compile_definitions(weft_onnx_conformance PRIVATE
                            WEFT_ONNX_CASES_DEFAULT_DIR="${WEFT_ONNX_CASES}/node"
@@ -27,6 +27,12 @@ set_tests_properties(generate_onnx_node_cases PROPERTIES FIXTURES_SETUP onnx_nod
 add_test(NAME onnx_conformance
          COMMAND weft_onnx_conformance --report ${CMAKE_BINARY_DIR}/onnx_conformance_report.json)
 set_tests_properties(onnx_conformance PROPERTIES FIXTURES_REQUIRED onnx_node_cases TIMEOUT 120)
+
+# The same cases interpreted after the -O2 passes (simplification, batch-norm folding): each pass
+# must keep every case's results within the suite's tolerance; the expected-failure list is the same.
+add_test(NAME onnx_conformance_O2
+         COMMAND weft_onnx_conformance --opt-level 2 --report ${CMAKE_BINARY_DIR}/onnx_conformance_O2_report.json)
+set_tests_properties(onnx_conformance_O2 PROPERTIES FIXTURES_REQUIRED onnx_node_cases TIMEOUT 120)
 
 # The same cases compiled: every case the interpreter passes is built into a .so (cases merged
 # into batch libraries, two built at once, at the C++ compiler's -O1) and run through the C API, against the

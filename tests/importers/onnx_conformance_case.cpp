@@ -9,6 +9,7 @@
 
 #include "importers/onnx/OnnxImporter.h"
 #include "ir/Interpreter.h"
+#include "opt/Pipelines.h"
 #include "tests/importers/onnx_case_values.h"
 #include "tests/support/ExpectedList.h"
 #include "tests/support/TestSupport.h"
@@ -48,7 +49,7 @@ std::vector<const onnx::ValueInfoProto*> fed_inputs(const onnx::GraphProto& g) {
 
 }  // namespace
 
-CaseResult run_case(const fs::path& dir, double rtol, double atol, bool prepare_compiled) {
+CaseResult run_case(const fs::path& dir, double rtol, double atol, bool prepare_compiled, int opt_level) {
   onnx::ModelProto model = load_model(dir / "model.onnx");
   const onnx::GraphProto& g = model.graph();
   for (const auto& v : g.input())
@@ -61,6 +62,13 @@ CaseResult run_case(const fs::path& dir, double rtol, double atol, bool prepare_
     m = import_onnx((dir / "model.onnx").string());
   } catch (const std::exception& e) {
     return {"fail", "import: " + one_line(e.what()), {}};
+  }
+  if (opt_level >= 0) {
+    try {
+      m = run_pipeline(m, opt_level, {});
+    } catch (const std::exception& e) {
+      return {"fail", "passes (-O" + std::to_string(opt_level) + "): " + one_line(e.what()), {}};
+    }
   }
   std::vector<const onnx::ValueInfoProto*> inputs = fed_inputs(g);
   std::vector<std::vector<Value>> compiled_inputs;

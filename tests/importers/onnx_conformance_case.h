@@ -17,8 +17,8 @@ struct CaseResult {
   std::optional<testing::CompiledCase> compiled;
 };
 
-// Imports DIR/model.onnx and runs every DIR/test_data_set_*, comparing with its outputs
-// within atol + rtol * |expected|.
-CaseResult run_case(const std::filesystem::path& dir, double rtol, double atol, bool prepare_compiled);
+// Imports DIR/model.onnx, runs the -O`opt_level` pass pipeline on it when opt_level >= 0,
+// and runs every DIR/test_data_set_*, comparing with its outputs within atol + rtol * |expected|.
+CaseResult run_case(const std::filesystem::path& dir, double rtol, double atol, bool prepare_compiled, int opt_level = -1);
 
 }  // namespace weft::conformance

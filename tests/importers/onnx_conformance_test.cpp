@@ -2,7 +2,7 @@
 // with --compiled, compiled to .so libraries through the C API; checks both against shrink-only lists.
 //
 // usage: weft_onnx_conformance [--cases DIR] [--expected FILE | --no-expected] [--report FILE] [--filter SUBSTR]
-//                              [--rtol X] [--atol X]
+//                              [--rtol X] [--atol X] [--opt-level N]
 //                              [--compiled [--compiled-expected FILE] [--write-compiled-expected FILE]
 //                               [--batch-size N] [--jobs N]]
 // Prints `PASS name`, `FAIL name: reason` or `SKIP name: reason` per case, then any
@@ -55,6 +55,7 @@ struct Options {
   std::string filter;
   std::string write_compiled_expected;
   bool compiled = false;
+  int opt_level = -1;  // --opt-level N: the -O pass pipeline runs on each imported model
   testing::BatchOptions batch;
   double rtol = 1e-3, atol = 1e-7;  // the ONNX backend test defaults
 };
@@ -67,7 +68,7 @@ bool parse_args(int argc, char** argv, Options* o) {
                       .text("--write-compiled-expected", &o->write_compiled_expected)
                       .text("--report", &o->report).text("--filter", &o->filter)
                       .number("--rtol", &o->rtol).number("--atol", &o->atol)
-                      .count("--batch-size", &o->batch.batch_size).count("--jobs", &o->batch.jobs)
+                      .count("--opt-level", &o->opt_level).count("--batch-size", &o->batch.batch_size).count("--jobs", &o->batch.jobs)
                       .parse(argc, argv);
   return ok && !o->cases.empty();
 }
@@ -113,7 +114,7 @@ int main(int argc, char** argv) {
     auto start = std::chrono::steady_clock::now();
     conformance::CaseResult o;
     try {
-      o = conformance::run_case(dir, opt.rtol, opt.atol, opt.compiled);
+      o = conformance::run_case(dir, opt.rtol, opt.atol, opt.compiled, opt.opt_level);
     } catch (const std::exception& e) {
       o = {"fail", one_line(e.what()), {}};
     }

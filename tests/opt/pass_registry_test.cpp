@@ -16,8 +16,9 @@ std::vector<std::string> names(const std::vector<const Pass*>& passes) {
 
 TEST(PassRegistry, FindsEveryPassByItsFlagName) {
   EXPECT_EQ(names(registered_passes()),
-            (std::vector<std::string>{"eliminate-common-subexpr", "eliminate-dead-code", "fold-constants", "inline-functions",
-                                      "specialize-inputs", "to-a-normal-form", "verify"}));
+            (std::vector<std::string>{"eliminate-common-subexpr", "eliminate-dead-code", "fold-batch-norm", "fold-constants",
+                                      "inline-functions", "simplify-algebra", "simplify-shapes", "specialize-inputs",
+                                      "to-a-normal-form", "verify"}));
   for (const Pass* p : registered_passes()) {
     EXPECT_EQ(&find_pass(p->name()), p);
     EXPECT_GT(std::string(p->summary()).size(), 10u) << p->name();
@@ -26,8 +27,9 @@ TEST(PassRegistry, FindsEveryPassByItsFlagName) {
     find_pass("fuse-everything");
     FAIL() << "an unknown pass was found";
   } catch (const CompileError& e) {
-    EXPECT_NE(std::string(e.what()).find("unknown pass 'fuse-everything' (passes: eliminate-common-subexpr, eliminate-dead-code, fold-constants, "
-                                      "inline-functions, specialize-inputs, to-a-normal-form, verify)"),
+    EXPECT_NE(std::string(e.what()).find("unknown pass 'fuse-everything' (passes: eliminate-common-subexpr, eliminate-dead-code, "
+                                      "fold-batch-norm, fold-constants, inline-functions, simplify-algebra, simplify-shapes, "
+                                      "specialize-inputs, to-a-normal-form, verify)"),
               std::string::npos)
         << e.what();
   }
@@ -38,7 +40,8 @@ TEST(PassPipelines, EachLevelEndsWithTheFormCodegenNeedsAndSpecializesOnlyWithSh
   shapes.input_shapes.push_back({"x", {2}});
   const std::vector<std::string> cleanups{"fold-constants", "eliminate-dead-code"};
   std::vector<std::string> o2 = cleanups;
-  for (const char* p : {"inline-functions", "eliminate-common-subexpr"}) o2.push_back(p);
+  for (const char* p : {"inline-functions", "simplify-shapes", "simplify-algebra", "fold-batch-norm", "eliminate-common-subexpr"})
+    o2.push_back(p);
   o2.insert(o2.end(), cleanups.begin(), cleanups.end());
   const std::vector<std::string> middle[] = {{}, cleanups, o2, o2};
   for (int level = 0; level <= 3; ++level) {
