@@ -20,6 +20,7 @@
 #include "codegen/cpu/EmitCpu.h"
 #include "codegen/cpu/Toolchain.h"
 #include "ir/Error.h"
+#include "opt/Pipelines.h"
 #include "cli/host/ApiValues.h"
 #include "tests/support/BatchMerge.h"
 #include "tests/support/ExpectedList.h"
@@ -51,6 +52,17 @@ std::vector<std::string> BatchOptions::default_cxx_flags() {
   std::istringstream ss(env);
   for (std::string f; ss >> f;) flags.push_back(f);
   return flags;
+}
+
+int BatchOptions::default_opt_level() {
+  const char* env = std::getenv("WEFT_TEST_OPT_LEVEL");
+  if (!env || !*env) return 2;
+  const int level = std::atoi(env);
+  if (level < 0 || level > 3 || std::string(env) != std::to_string(level)) {
+    std::cerr << "WEFT_TEST_OPT_LEVEL=" << env << ": the levels are 0 to 3\n";
+    std::exit(2);
+  }
+  return level;
 }
 
 std::string unsupported_reason(const std::string& message) {
@@ -241,13 +253,21 @@ struct Running {
 
 }  // namespace
 
-std::vector<CompiledOutcome> run_compiled(const std::vector<CompiledCase>& cases, const BatchOptions& o) {
-  std::vector<CompiledOutcome> outcomes(cases.size());
-  ApiSets api_sets(cases.size());
+std::vector<CompiledOutcome> run_compiled(const std::vector<CompiledCase>& given, const BatchOptions& o) {
+  std::vector<CompiledOutcome> outcomes(given.size());
+  ApiSets api_sets(given.size());
   std::vector<size_t> todo;
+  // The cases as the code generator gets them: after the -O pipeline, as `weft compile` runs it.
+  std::vector<CompiledCase> cases = given;
   for (size_t i = 0; i < cases.size(); ++i) {
-    const CompiledCase& c = cases[i];
+    CompiledCase& c = cases[i];
     CompiledOutcome& r = outcomes[i];
+    try {
+      c.module = run_pipeline(c.module, o.opt_level, PassContext{});
+    } catch (const std::exception& e) {
+      r = {CompiledStatus::Fail, "passes (-O" + std::to_string(o.opt_level) + "): " + one_line(e.what()), ""};
+      continue;
+    }
     try {
       codegen::emit_cpu(c.module, "weft_case");
     } catch (const CompileError& e) {

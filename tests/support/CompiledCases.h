@@ -47,12 +47,18 @@ struct BatchOptions {
   // $WEFT_TEST_CXX_FLAGS (space-separated), when set, replaces them.
   std::vector<std::string> cxx_flags = default_cxx_flags();
   static std::vector<std::string> default_cxx_flags();
+  // The IR pass pipeline (opt/Pipelines.h) each case goes through before code generation, as
+  // `weft compile` does: -O2, its default, so the compiled suites test the optimizer too.
+  // $WEFT_TEST_OPT_LEVEL (0..3), when set, replaces it.
+  int opt_level = default_opt_level();
+  static int default_opt_level();
   double build_timeout_s = 600;  // per batch build; a batch over it is killed and split
   unsigned run_timeout_s = 60;    // per batch run (all data sets), so a hanging case costs little
   bool progress = true;          // a `# batch ...` line on stdout as each batch finishes
 };
 
-// Emits each case alone (a CompileError there: Unsupported with the code generator's
+// Runs each case's module through the options' pass pipeline (a failure there fails the case),
+// emits each case alone (a CompileError there: Unsupported with the code generator's
 // message), then builds and runs the others in batches. A batch that fails as a whole (its
 // build, its run, a crash, the timeout) is split in halves until single cases remain, whose
 // failure is then their own. Returns one outcome per case, in order.
