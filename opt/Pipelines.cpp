@@ -14,8 +14,8 @@ namespace {
 const std::vector<std::string> kLevelPasses[] = {
     {},  // -O0: no optimization, only what compiling needs.
     {},  // -O1: cheap clean-ups (none yet: dead-code elimination and constant folding go here).
-    {},  // -O2, the default: -O1 plus fusion and simplification (none yet).
-    {},  // -O3: -O2 plus transformations that trade compile time or code size for speed (none yet).
+    {"fuse-ops"},  // -O2, the default: -O1 plus fusion and simplification.
+    {"fuse-ops"},  // -O3: -O2 plus transformations that trade compile time or code size for speed.
 };
 
 }  // namespace

@@ -15,7 +15,7 @@ std::vector<std::string> names(const std::vector<const Pass*>& passes) {
 }
 
 TEST(PassRegistry, FindsEveryPassByItsFlagName) {
-  EXPECT_EQ(names(registered_passes()), (std::vector<std::string>{"specialize-inputs", "to-a-normal-form", "verify"}));
+  EXPECT_EQ(names(registered_passes()), (std::vector<std::string>{"fuse-ops", "specialize-inputs", "to-a-normal-form", "verify"}));
   for (const Pass* p : registered_passes()) {
     EXPECT_EQ(&find_pass(p->name()), p);
     EXPECT_GT(std::string(p->summary()).size(), 10u) << p->name();
@@ -24,7 +24,7 @@ TEST(PassRegistry, FindsEveryPassByItsFlagName) {
     find_pass("fuse-everything");
     FAIL() << "an unknown pass was found";
   } catch (const CompileError& e) {
-    EXPECT_NE(std::string(e.what()).find("unknown pass 'fuse-everything' (passes: specialize-inputs, to-a-normal-form, verify)"),
+    EXPECT_NE(std::string(e.what()).find("unknown pass 'fuse-everything' (passes: fuse-ops, specialize-inputs, to-a-normal-form, verify)"),
               std::string::npos)
         << e.what();
   }
@@ -34,8 +34,13 @@ TEST(PassPipelines, EachLevelEndsWithTheFormCodegenNeedsAndSpecializesOnlyWithSh
   PassContext none, shapes;
   shapes.input_shapes.push_back({"x", {2}});
   for (int level = 0; level <= 3; ++level) {
-    EXPECT_EQ(pipeline_passes(level, none), (std::vector<std::string>{"to-a-normal-form", "verify"})) << level;
-    EXPECT_EQ(pipeline_passes(level, shapes), (std::vector<std::string>{"specialize-inputs", "to-a-normal-form", "verify"})) << level;
+    std::vector<std::string> middle;
+    if (level >= 2) middle.push_back("fuse-ops");
+    std::vector<std::string> plain = middle, specialized = {"specialize-inputs"};
+    specialized.insert(specialized.end(), middle.begin(), middle.end());
+    for (auto* p : {&plain, &specialized}) p->insert(p->end(), {"to-a-normal-form", "verify"});
+    EXPECT_EQ(pipeline_passes(level, none), plain) << level;
+    EXPECT_EQ(pipeline_passes(level, shapes), specialized) << level;
   }
   EXPECT_THROW(pipeline_passes(4, none), CompileError);
   EXPECT_THROW(pipeline_passes(-1, none), CompileError);
@@ -50,7 +55,7 @@ TEST(PassPipelines, TheDumpHookSeesTheModuleAfterEveryPass) {
   Module out = run_pipeline(m, 2, context, [&](int index, const Pass& pass, const Module& after) {
     seen.push_back(std::to_string(index) + ":" + pass.name() + ":" + type_str(after.main()->params[0]->checked_type));
   });
-  EXPECT_EQ(seen, (std::vector<std::string>{"1:specialize-inputs:f32[4]", "2:to-a-normal-form:f32[4]", "3:verify:f32[4]"}));
+  EXPECT_EQ(seen, (std::vector<std::string>{"1:specialize-inputs:f32[4]", "2:fuse-ops:f32[4]", "3:to-a-normal-form:f32[4]", "4:verify:f32[4]"}));
   EXPECT_EQ(type_str(out.main()->params[0]->checked_type), "f32[4]");
 }
 

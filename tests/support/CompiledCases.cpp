@@ -19,6 +19,7 @@
 
 #include "codegen/cpu/EmitCpu.h"
 #include "codegen/cpu/Toolchain.h"
+#include "opt/Pipelines.h"
 #include "ir/Error.h"
 #include "cli/host/ApiValues.h"
 #include "tests/support/BatchMerge.h"
@@ -51,6 +52,11 @@ std::vector<std::string> BatchOptions::default_cxx_flags() {
   std::istringstream ss(env);
   for (std::string f; ss >> f;) flags.push_back(f);
   return flags;
+}
+
+int BatchOptions::default_opt_level() {
+  const char* env = std::getenv("WEFT_TEST_OPT_LEVEL");
+  return env && *env ? std::atoi(env) : -1;
 }
 
 std::string unsupported_reason(const std::string& message) {
@@ -241,13 +247,28 @@ struct Running {
 
 }  // namespace
 
-std::vector<CompiledOutcome> run_compiled(const std::vector<CompiledCase>& cases, const BatchOptions& o) {
-  std::vector<CompiledOutcome> outcomes(cases.size());
+std::vector<CompiledOutcome> run_compiled(const std::vector<CompiledCase>& given, const BatchOptions& o) {
+  std::vector<CompiledOutcome> outcomes(given.size());
+  std::vector<CompiledCase> optimized;  // the cases after the -O pipeline, when one is asked for
+  std::vector<bool> pipeline_failed(given.size(), false);
+  if (o.opt_level >= 0) {
+    optimized = given;
+    for (size_t i = 0; i < optimized.size(); ++i) {
+      try {
+        optimized[i].module = run_pipeline(optimized[i].module, o.opt_level, PassContext{});
+      } catch (const std::exception& e) {
+        outcomes[i] = {CompiledStatus::Fail, "passes (-O" + std::to_string(o.opt_level) + "): " + one_line(e.what()), ""};
+        pipeline_failed[i] = true;
+      }
+    }
+  }
+  const std::vector<CompiledCase>& cases = o.opt_level >= 0 ? optimized : given;
   ApiSets api_sets(cases.size());
   std::vector<size_t> todo;
   for (size_t i = 0; i < cases.size(); ++i) {
     const CompiledCase& c = cases[i];
     CompiledOutcome& r = outcomes[i];
+    if (pipeline_failed[i]) continue;
     try {
       codegen::emit_cpu(c.module, "weft_case");
     } catch (const CompileError& e) {

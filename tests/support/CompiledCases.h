@@ -47,6 +47,10 @@ struct BatchOptions {
   // $WEFT_TEST_CXX_FLAGS (space-separated), when set, replaces them.
   std::vector<std::string> cxx_flags = default_cxx_flags();
   static std::vector<std::string> default_cxx_flags();
+  // The -O pipeline (opt/Pipelines.h) each case runs before code generation; -1: none, the
+  // module as the importer gave it. $WEFT_TEST_OPT_LEVEL (0..3), when set, gives it.
+  int opt_level = default_opt_level();
+  static int default_opt_level();
   double build_timeout_s = 600;  // per batch build; a batch over it is killed and split
   unsigned run_timeout_s = 60;    // per batch run (all data sets), so a hanging case costs little
   bool progress = true;          // a `# batch ...` line on stdout as each batch finishes
