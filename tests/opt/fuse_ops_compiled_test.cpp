@@ -93,6 +93,16 @@ def @main(%x: f32[3, 4], %y: f32[4], %k: i64[3, 4]) -> (f32[3, 4], i64[3, 4]) {
   expect_same(f.before, *f.lib, {random_tensor(DType::F32, {3, 4}, 1), random_tensor(DType::F32, {4}, 2), random_tensor(DType::I64, {3, 4}, 3)});
 }
 
+// A fused result read only by a later op call is an intermediate of the memory plan: it is
+// written into its frame slot, as an op call's result is.
+TEST(FuseOpsCompiled, AFusedIntermediateLivesInTheFrame) {
+  Fused f(R"(
+def @main(%x: f32[4, 8], %w: f32[8, 8]) -> f32[4, 8] { matmul(relu(add(%x, 1f32)), %w) }
+)", "fused_planned", 1);
+  EXPECT_EQ(count_of(f.source, ".take(weft_fused_add_relu_0("), 1u) << f.source;
+  expect_same(f.before, *f.lib, {random_tensor(DType::F32, {4, 8}, 1), random_tensor(DType::F32, {8, 8}, 2)});
+}
+
 TEST(FuseOpsCompiled, ShapesThatDoNotBroadcastFailTheRun) {
   Fused f(R"(
 def @main(%x: f32[n], %y: f32[m]) -> f32[n] { neg(exp(add(%x, %y))) }
