@@ -40,10 +40,10 @@ TEST_F(PassesCli, InspectRunsTheNamedPassesOrStopsAfterOneOfThePipeline) {
 
   r = run_weft("inspect " + model_ + " --passes no-such-pass");
   EXPECT_EQ(r.status, 1);
-  EXPECT_NE(r.output.find("unknown pass 'no-such-pass' (passes: specialize-inputs, to-a-normal-form, verify)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("unknown pass 'no-such-pass' (passes: fuse-ops, specialize-inputs, to-a-normal-form, verify)"), std::string::npos) << r.output;
   r = run_weft("inspect " + model_ + " --after specialize-inputs");
   EXPECT_EQ(r.status, 1);
-  EXPECT_NE(r.output.find("--after specialize-inputs: the -O2 pipeline does not run it (it runs: to-a-normal-form, verify)"),
+  EXPECT_NE(r.output.find("--after specialize-inputs: the -O2 pipeline does not run it (it runs: fuse-ops, to-a-normal-form, verify)"),
             std::string::npos)
       << r.output;
   r = run_weft("inspect " + model_ + " --passes verify --after verify");

@@ -32,7 +32,7 @@ const std::string kExamples = std::string(WEFT_REPO_DIR) + "/models/examples/";
 TEST_F(CliCompile, CompiledExampleRunsLikeTheInterpreter) {
   CommandResult c = weft("compile " + kExamples + "recurrent.weft -o " + path("librec.so") + " --emit-source " + path("src"));
   ASSERT_EQ(c.status, 0) << c.output;
-  for (const char* stage : {"import:", "passes (-O2: to-a-normal-form verify):", "code generation:", "write source:", "C++ compile (-O3):"})
+  for (const char* stage : {"import:", "passes (-O2: fuse-ops to-a-normal-form verify):", "code generation:", "write source:", "C++ compile (-O3):"})
     EXPECT_NE(c.output.find(stage), std::string::npos) << c.output;
   EXPECT_TRUE(fs::exists(path("src/rec.cpp")));
   EXPECT_TRUE(fs::exists(path("src/weights.bin")));

@@ -130,7 +130,7 @@ TEST_F(CompileOptions, ExternalWeightsAreReproducibleAndCheckedAtCreate) {
   for (const char* d : {"a", "b"}) {
     CommandResult c = weft("compile " + kExamples + "recurrent.weft -o " + path(d) + "/librec.so" + flags);
     ASSERT_EQ(c.status, 0) << c.output;
-    for (const char* stage : {"import:", "passes (-O2: to-a-normal-form verify):", "code generation:", "C++ compile (-O1):", "librec.weights"})
+    for (const char* stage : {"import:", "passes (-O2: fuse-ops to-a-normal-form verify):", "code generation:", "C++ compile (-O1):", "librec.weights"})
       EXPECT_NE(c.output.find(stage), std::string::npos) << stage << "\n" << c.output;
   }
   // Same model and flags: the same bytes, library and sidecar.
