@@ -1,6 +1,7 @@
 // CompileCommand.cpp - `weft compile MODEL -o libNAME.so`: import, passes, C++ emission, C++ compile; each stage timed.
 #include "cli/CompileCommand.h"
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <filesystem>
@@ -15,6 +16,8 @@
 #include "codegen/CompileCache.h"
 #include "codegen/cpu/EmitCpu.h"
 #include "codegen/cpu/Toolchain.h"
+#include "opt/FuseOps.h"
+#include "opt/Pipelines.h"
 
 namespace weft::cli {
 
@@ -119,8 +122,14 @@ void compile_module(Module m, const LibraryBuild& b, std::ostream& log, std::chr
   emit.weights_file = b.weights_file;
   PassContext pass_context;
   pass_context.input_shapes = b.shapes;
+  const KernelCount before = count_kernels(m);
   m = stage(log, "passes (" + describe_pipeline(b.passes, pass_context) + ")",
             [&] { return run_pipeline_flags(m, b.passes, pass_context); });
+  const std::vector<std::string> ran = pipeline_passes(b.passes.level, pass_context);
+  if (std::find(ran.begin(), ran.end(), "fuse-ops") != ran.end()) {
+    const KernelCount after = count_kernels(m);  // static counts: calls in the program text, not per run
+    log << "  fuse-ops: " << before.op_calls << " op calls -> " << after.kernels << " kernels, " << after.groups << " groups\n";
+  }
   codegen::CpuSource src = stage(log, "code generation", [&] { return codegen::emit_cpu(m, b.name, emit); });
   if (src.planned_values)
     log << "  memory plan: " << src.planned_values << " intermediates of static shape in " << src.frame_bytes

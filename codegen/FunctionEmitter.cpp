@@ -248,6 +248,7 @@ std::string FunctionEmitter::value(const Expr& e, const std::string& hint, const
       if (as<OpNode>(call->callee)) return op_call(*call, hint);
       if (auto* g = as<GlobalVarNode>(call->callee)) return global_call(*call, g->name, hint);
       if (as<ConstructorNode>(call->callee)) return ctor_call(*call, hint);
+      if (lower::primitive_callee(*call)) return fused_call(*call, hint);
       return closure_call(*call, hint);
     }
     case ExprKind::GlobalVar: return global_value(e, hint);
@@ -307,6 +308,31 @@ std::string FunctionEmitter::op_call(const CallNode& call, const std::string& hi
   if (auto slot = lowered_->plan.slot_of.find(&call); slot != lowered_->plan.slot_of.end()) expr = target_.in_slot(slot->second, expr);
   std::string where = call.span.known() ? call.span.str() : "";
   std::string v = bind(rt, span_of_use(self, fn_->span), hint.empty() ? op : hint, expr, where);
+  produced_[&call] = v;
+  release_dead(&call);
+  return v;
+}
+
+// A call of a primitive function, one fused group (codegen/lower/Fusion.h, built when the
+// function was lowered): its inputs become host variables, the target prints the one loop
+// nest, and a planned result goes to its frame slot, as an operator call's does.
+std::string FunctionEmitter::fused_call(const CallNode& call, const std::string& hint) {
+  const Expr self(&call);
+  auto k = lowered_->fusion.fused.find(&call);
+  WEFT_ASSERT(k != lowered_->fusion.fused.end(), "a primitive call that lowering did not group");
+  FusedCall c;
+  c.kernel = &k->second;
+  for (const Expr& arg : call.args) c.args.push_back(value(arg));
+  std::string expr;
+  try {
+    expr = target_.fused_call(c);
+  } catch (const Unsupported& u) {
+    unsupported(self, u.what);
+  }
+  if (auto slot = lowered_->plan.slot_of.find(&call); slot != lowered_->plan.slot_of.end()) expr = target_.in_slot(slot->second, expr);
+  std::string where = call.span.known() ? call.span.str() : "";
+  std::string v = bind(type_of(self), span_of_use(self, fn_->span), hint.empty() ? k->second.name() : hint, expr,
+                       "fused " + k->second.name() + (where.empty() ? "" : " " + where));
   produced_[&call] = v;
   release_dead(&call);
   return v;

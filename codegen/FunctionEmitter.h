@@ -58,6 +58,7 @@ class FunctionEmitter {
   Expr bind_lets(Expr e);    // emits a let-chain's bindings; returns its final body
   bool self_tail_call(const Expr& e);
   std::string op_call(const CallNode& call, const std::string& hint);
+  std::string fused_call(const CallNode& call, const std::string& hint);
   std::string global_call(const CallNode& call, const std::string& callee, const std::string& hint);
   std::string closure_call(const CallNode& call, const std::string& hint);
   std::string args_of(const CallNode& call, const std::vector<Type>& param_types);

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "codegen/lower/Fusion.h"
 #include "codegen/lower/MemoryPlan.h"
 #include "ir/Expr.h"
 #include "ir/OpRegistry.h"
@@ -24,6 +25,13 @@ struct OperatorCall {
   std::vector<std::string> args;                   // C++ expressions of the arguments
   std::vector<const TensorTypeNode*> arg_types;     // at the instance being emitted
   std::vector<const TensorTypeNode*> result_types;  // one per output (a tuple result has several)
+};
+
+// A call of a primitive function that lowering made one fused kernel (codegen/lower/Fusion.h):
+// its inputs already evaluated into host variables, in parameter order.
+struct FusedCall {
+  const lower::FusedKernel* kernel = nullptr;
+  std::vector<std::string> args;
 };
 
 // How the generated source becomes a shared library: the compiler, the flags that compile the
@@ -50,6 +58,9 @@ class Target {
   // one tensor, or a std::tuple of them for an operator with several outputs. Throws
   // Unsupported, or CompileError for a call the operator's own emitter refuses.
   virtual std::string group_call(const std::vector<OperatorCall>& group) = 0;
+  // The C++ expression computing a fused group's result tensor in one loop nest. A target
+  // without fused kernels says so (Unsupported); it never falls back to one call per op.
+  virtual std::string fused_call(const FusedCall&) { throw Unsupported{"fused groups (calls of primitive functions)"}; }
 
   // The declarations that open a function whose memory plan places values in a frame ("" when
   // it places none), and `expr` with its result placed at frame slot `slot`.

@@ -14,6 +14,7 @@
   }
 #endif
 
+WEFT_PASS(fuse_ops)
 WEFT_PASS(specialize_inputs)
 WEFT_PASS(to_a_normal_form)
 WEFT_PASS(verify)

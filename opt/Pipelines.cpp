@@ -16,13 +16,14 @@ const std::vector<std::string> kLevelPasses[] = {
     // -O1: cheap clean-ups.
     {"fold-constants", "eliminate-dead-code"},
     // -O2, the default: -O1, inlining, simplification (shapes first: the dims they make static let
-    // algebra see more reshapes as identities), batch-norm folding and CSE, then the clean-ups
-    // again on what they exposed (constants passed into inlined bodies, bindings left unused).
+    // algebra see more reshapes as identities), batch-norm folding and CSE, the clean-ups again on
+    // what they exposed (constants passed into inlined bodies, bindings left unused), then fusion
+    // of what is left.
     {"fold-constants", "eliminate-dead-code", "inline-functions", "simplify-shapes", "simplify-algebra", "fold-batch-norm",
-     "eliminate-common-subexpr", "fold-constants", "eliminate-dead-code"},
+     "eliminate-common-subexpr", "fold-constants", "eliminate-dead-code", "fuse-ops"},
     // -O3: -O2 plus transformations that trade compile time or code size for speed (none yet).
     {"fold-constants", "eliminate-dead-code", "inline-functions", "simplify-shapes", "simplify-algebra", "fold-batch-norm",
-     "eliminate-common-subexpr", "fold-constants", "eliminate-dead-code"},
+     "eliminate-common-subexpr", "fold-constants", "eliminate-dead-code", "fuse-ops"},
 };
 
 }  // namespace

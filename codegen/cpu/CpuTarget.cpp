@@ -75,8 +75,11 @@ std::string CpuTarget::element_type(DType dtype) const { return cpu_ctype(dtype,
 std::string CpuTarget::condition(const std::string& scalar) const { return scalar + ".item<bool>()"; }
 
 // The runtime first: weft compile may have a precompiled header of it, which g++ uses only
-// for the first include of the file (Toolchain.h).
-std::string CpuTarget::prologue() const { return "#include \"weft/runtime.h\"\n\n#include <cmath>\n#include <tuple>\n#include <utility>\n\n"; }
+// for the first include of the file (Toolchain.h). The fused loops' driver is header-only and
+// small, and outside runtime.h so the precompiled runtime archives do not depend on it.
+std::string CpuTarget::prologue() const {
+  return "#include \"weft/runtime.h\"\n#include \"weft/rt/Fused.h\"\n\n#include <cmath>\n#include <tuple>\n#include <utility>\n\n";
+}
 
 BuildRecipe CpuTarget::build_recipe(const std::string& name) const { return cpu_build_recipe(name, toolchain_); }
 

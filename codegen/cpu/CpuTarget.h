@@ -2,6 +2,7 @@
 #pragma once
 
 #include "codegen/Target.h"
+#include "codegen/cpu/FusedLoop.h"
 #include "codegen/cpu/SharedFunctors.h"
 #include "codegen/cpu/Toolchain.h"
 
@@ -29,13 +30,16 @@ class CpuTarget : public Target {
   std::string element_type(DType dtype) const override;
   std::string condition(const std::string& scalar) const override;
   std::string prologue() const override;
-  std::string file_scope() const override { return functors_.definitions(); }
+  // A fused group: a call of its one-loop-nest function (FusedLoop.h).
+  std::string fused_call(const FusedCall& c) override { return fused_.call(*c.kernel, c.args); }
+  std::string file_scope() const override { return functors_.definitions() + fused_.definitions(); }
   BuildRecipe build_recipe(const std::string& name) const override;
 
  private:
   bool check_shapes_ = false;
   ToolchainOptions toolchain_;
   SharedFunctors functors_;  // across all functions of the module
+  FusedLoops fused_;
 };
 
 }  // namespace weft::codegen

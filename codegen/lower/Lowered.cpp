@@ -21,7 +21,7 @@ LoweredFunction lower_function(const Module& m, const FunctionInstance& inst, co
   WEFT_ASSERT(f.fn, "lowering an instance of a function the module does not have");
   auto type_of = [&f](const Expr& e) { return f.type_of(e); };
   f.tail_calls = find_tail_calls(f.fn, inst, instances, type_of);
-  f.fusion = group_operator_calls(f.fn->body);
+  f.fusion = group_operator_calls(f.fn->body, type_of);
   f.plan = plan_memory(f.fn->body, type_of);
   return f;
 }
@@ -42,6 +42,11 @@ class Statements : public ExprVisitor {
     ExprVisitor::visit_let_binding(let);
   }
   void visit_(const CallNode* c) override {
+    if (primitive_callee(*c)) {  // one statement: its body's ops are the group
+      for (const Expr& a : c->args) visit(a);
+      order.push_back(c);
+      return;
+    }
     ExprVisitor::visit_(c);
     if (as<OpNode>(c->callee) || f_.tail_calls.calls.count(c)) order.push_back(c);
   }
@@ -62,6 +67,7 @@ std::string callee_text(const CallNode& c) {
   if (auto* op = as<OpNode>(c.callee)) return op->def->name;
   if (auto* g = as<GlobalVarNode>(c.callee)) return "@" + g->name;
   if (auto* v = as<VarNode>(c.callee)) return local_name_text(v->name_hint);
+  if (primitive_callee(c)) return "a fused group";
   return "a closure";
 }
 
@@ -94,7 +100,9 @@ std::string dump(const LoweredFunction& f) {
         line = "self tail call " + callee_text(*c) + ": loop";
       } else {
         auto named = st.names.find(n);
-        line = "op " + (named != st.names.end() ? named->second + " = " : std::string()) + callee_text(*c);
+        auto fused = f.fusion.fused.find(n);
+        line = (fused != f.fusion.fused.end() ? "fused " : "op ") + (named != st.names.end() ? named->second + " = " : std::string()) +
+               (fused != f.fusion.fused.end() ? fused->second.name() : callee_text(*c));
         line += ": group " + std::to_string(f.fusion.group_of.at(n));
         if (auto slot = f.plan.slot_of.find(n); slot != f.plan.slot_of.end()) {
           const PlannedSlot& sl = f.plan.slots[size_t(slot->second)];

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "codegen/lower/Fusion.h"
 #include "ir/OpRegistry.h"
 
 namespace weft::lower {
@@ -120,7 +121,9 @@ class Planner {
   const ExprNode* call(const Expr& e) {
     auto* c = as<CallNode>(e);
     auto* op = as<OpNode>(c->callee);
-    if (!op || in_closure_) {
+    // A fused group (a call of a primitive function, Fusion.h) is planned as one operator call.
+    const bool fused = primitive_callee(*c) != nullptr;
+    if ((!op && !fused) || in_closure_) {
       escape(visit(c->callee));
       for (const Expr& a : c->args) escape(visit(a));
       return nullptr;
@@ -136,7 +139,7 @@ class Planner {
       if (args[i]) {
         use(args[i], e.get(), pos);
         // The result may be a view of this argument's buffer (the op's view_of facet: reshape, squeeze, identity, ...).
-        if (int(i) == op->def->view_of) aliases_.push_back({args[i], e.get()});
+        if (op && int(i) == op->def->view_of) aliases_.push_back({args[i], e.get()});
       }
     return e.get();
   }

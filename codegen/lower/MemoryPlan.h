@@ -30,7 +30,8 @@ struct MemoryPlan {
 };
 
 // Plans `body`, the body of a function being emitted. `type_of` gives an expression's type at the
-// instance being emitted. Only op results used solely as arguments of later op calls in the same
+// instance being emitted. A call of a primitive function (a fused group) counts as an op call.
+// Only op results used solely as arguments of later op calls in the same
 // function (not inside closures, not returned, stored or passed to functions) are released early;
 // of those, single tensors of static shape get a slot. Closure bodies are not planned.
 MemoryPlan plan_memory(const Expr& body, const std::function<Type(const Expr&)>& type_of);

@@ -16,7 +16,7 @@ std::vector<std::string> names(const std::vector<const Pass*>& passes) {
 
 TEST(PassRegistry, FindsEveryPassByItsFlagName) {
   EXPECT_EQ(names(registered_passes()),
-            (std::vector<std::string>{"eliminate-common-subexpr", "eliminate-dead-code", "fold-batch-norm", "fold-constants",
+            (std::vector<std::string>{"eliminate-common-subexpr", "eliminate-dead-code", "fold-batch-norm", "fold-constants", "fuse-ops",
                                       "inline-functions", "simplify-algebra", "simplify-shapes", "specialize-inputs",
                                       "to-a-normal-form", "verify"}));
   for (const Pass* p : registered_passes()) {
@@ -28,7 +28,7 @@ TEST(PassRegistry, FindsEveryPassByItsFlagName) {
     FAIL() << "an unknown pass was found";
   } catch (const CompileError& e) {
     EXPECT_NE(std::string(e.what()).find("unknown pass 'fuse-everything' (passes: eliminate-common-subexpr, eliminate-dead-code, "
-                                      "fold-batch-norm, fold-constants, inline-functions, simplify-algebra, simplify-shapes, "
+                                      "fold-batch-norm, fold-constants, fuse-ops, inline-functions, simplify-algebra, simplify-shapes, "
                                       "specialize-inputs, to-a-normal-form, verify)"),
               std::string::npos)
         << e.what();
@@ -43,6 +43,7 @@ TEST(PassPipelines, EachLevelEndsWithTheFormCodegenNeedsAndSpecializesOnlyWithSh
   for (const char* p : {"inline-functions", "simplify-shapes", "simplify-algebra", "fold-batch-norm", "eliminate-common-subexpr"})
     o2.push_back(p);
   o2.insert(o2.end(), cleanups.begin(), cleanups.end());
+  o2.push_back("fuse-ops");
   const std::vector<std::string> middle[] = {{}, cleanups, o2, o2};
   for (int level = 0; level <= 3; ++level) {
     std::vector<std::string> want = middle[level];
@@ -65,7 +66,7 @@ TEST(PassPipelines, TheDumpHookSeesTheModuleAfterEveryPass) {
   Module out = run_pipeline(m, 0, context, [&](int index, const Pass& pass, const Module& after) {
     seen.push_back(std::to_string(index) + ":" + pass.name() + ":" + type_str(after.main()->params[0]->checked_type));
   });
-  EXPECT_EQ(seen, (std::vector<std::string>{"1:specialize-inputs:f32[4]", "2:to-a-normal-form:f32[4]", "3:verify:f32[4]"}));
+  EXPECT_EQ(seen, (std::vector<std::string>{"1:specialize-inputs:f32[4]", "2:fuse-ops:f32[4]", "3:to-a-normal-form:f32[4]", "4:verify:f32[4]"}));
   EXPECT_EQ(type_str(out.main()->params[0]->checked_type), "f32[4]");
 }
 

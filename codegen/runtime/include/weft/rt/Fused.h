@@ -1,0 +1,70 @@
+// Fused.h - the loop drivers of generated fused kernels (one loop nest per fusion group, codegen/cpu/FusedLoop.h).
+#pragma once
+
+#include <array>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include "weft/rt/Elementwise.h"
+
+namespace weft_rt {
+
+// The shape a fused group's inputs broadcast to: its result's, computed once per call. An
+// Error names the group when they do not broadcast.
+template <size_t N>
+Shape fused_shape(const std::array<const Shape*, N>& in, const char* group) {
+  Shape s = N ? *in[0] : Shape{};
+  for (size_t k = 1; k < N; ++k) s = broadcast_shape(s, *in[k], group);
+  return s;
+}
+
+// An input whose type says it has the result's shape is read at the result's own index; the
+// types promise it, this checks it once per call.
+inline void fused_check_same(const Shape& in, const Shape& out, const char* group, int input) {
+  if (in != out)
+    throw Error(std::string(group) + ": input " + std::to_string(input) + " has shape " + shape_str(in) + ", its type says " +
+                shape_str(out));
+}
+
+namespace detail {
+
+// Calls f(strides...) with each stride as a compile-time 0 or 1, so every combination gets its
+// own loop, which the compiler vectorizes (a stride-0 read becomes a hoisted load).
+template <size_t I, size_t N, typename F, typename... S>
+void with_unit_strides(const std::array<int64_t, N>& s, F& f, S... st) {
+  if constexpr (I == N) {
+    f(st...);
+  } else {
+    if (s[I] == 0) with_unit_strides<I + 1, N>(s, f, st..., std::integral_constant<int64_t, 0>{});
+    else with_unit_strides<I + 1, N>(s, f, st..., std::integral_constant<int64_t, 1>{});
+  }
+}
+
+template <size_t N, typename F, size_t... I>
+void with_runtime_strides(const std::array<int64_t, N>& s, F& f, std::index_sequence<I...>) {
+  f(s[I]...);
+}
+
+}  // namespace detail
+
+// Fused groups with at most this many broadcast inputs get one loop per stride combination.
+inline constexpr size_t kFusedUnitStrideInputs = 3;
+
+// For a fused group with N inputs that broadcast against its result (the others are read at
+// the result's index or once): body(offsets, len, first, strides...) for each run of the
+// result's innermost dim (after merge_dims), `first` its first element, offsets[k] input k's
+// element at the start, strides[k] its step along the run. Along the innermost merged dim an
+// input is contiguous or broadcast, so each stride is 0 or 1 (a compile-time constant for up
+// to kFusedUnitStrideInputs inputs). Large results are split by runs over the run's pool, as
+// map_rows splits elementwise maps.
+template <size_t N, typename Body>
+void fused_rows(const Shape& out, const std::array<const Shape*, N>& shapes, Body body) {
+  map_rows<N>(out, shapes, [&](const std::array<int64_t, N>& off, int64_t len, const std::array<int64_t, N>& s, int64_t first) {
+    auto row = [&](auto... st) { body(off, len, first, st...); };
+    if constexpr (N <= kFusedUnitStrideInputs) detail::with_unit_strides<0, N>(s, row);
+    else detail::with_runtime_strides<N>(s, row, std::make_index_sequence<N>{});
+  });
+}
+
+}  // namespace weft_rt
