@@ -25,6 +25,7 @@
 #include "ir/Sharing.h"
 #include "ir/TypeInference.h"
 #include "opt/Pass.h"
+#include "opt/ToANormalForm.h"
 
 namespace weft {
 
@@ -281,9 +282,22 @@ class KernelCounter : public ExprVisitor {
   int inside_ = 0;
 };
 
+// Whether some node of a function body has two parents (common-subexpression elimination
+// shares nodes; to-a-normal-form binds them).
+bool has_shared_nodes(const Module& m) {
+  for (const std::string& name : m.function_names())
+    for (const auto& [node, parents] : count_parent_edges(m.function(name)->body))  // atomic nodes are not counted
+      if (parents > 1) return true;
+  return false;
+}
+
 }  // namespace
 
-Module fuse_ops(const Module& m) {
+Module fuse_ops(const Module& given) {
+  // A shared subexpression would become one group call under two parents, its function literal
+  // binding the same parameters twice: bind shared nodes once first, as code generation needs
+  // anyway. A module without sharing is fused as it is (its golden text stays readable).
+  const Module m = has_shared_nodes(given) ? to_a_normal_form(given) : given;
   return with_deep_stack([&] {
     Module out = m;
     for (const std::string& name : m.function_names()) {
