@@ -174,6 +174,7 @@ TEST(Gemm, F32WithAPrepackedBMatches) {
 }
 
 TEST(Gemm, ZeroDepthStoresZerosOrLeavesCAlone) {
+  REQUIRE_CPU();
   for (bool acc : {false, true}) check<float>({7, 9, 0, false, false, acc}, 1);
 }
 
@@ -188,6 +189,7 @@ TEST(Gemm, OtherTypesUseThePortableKernel) {
 }
 
 TEST(ThreadPool, ParallelForCoversTheRangeOnce) {
+  REQUIRE_CPU();
   ThreadPool pool(3);
   PoolScope scope(&pool);
   std::vector<std::atomic<int>> hits(1000);
@@ -198,6 +200,7 @@ TEST(ThreadPool, ParallelForCoversTheRangeOnce) {
 }
 
 TEST(ThreadPool, RunsInlineWithoutAPoolOrForASmallRange) {
+  REQUIRE_CPU();
   const auto me = std::this_thread::get_id();
   int calls = 0;
   weft_rt::parallel_for(100, 1, [&](int64_t b, int64_t e) {
@@ -217,6 +220,7 @@ TEST(ThreadPool, RunsInlineWithoutAPoolOrForASmallRange) {
 }
 
 TEST(ThreadPool, NestedParallelForRunsInline) {
+  REQUIRE_CPU();
   ThreadPool pool(2);
   PoolScope scope(&pool);
   std::atomic<int64_t> sum{0};
@@ -228,6 +232,7 @@ TEST(ThreadPool, NestedParallelForRunsInline) {
 }
 
 TEST(ThreadPool, AnExceptionInAChunkReachesTheCaller) {
+  REQUIRE_CPU();
   ThreadPool pool(2);
   PoolScope scope(&pool);
   EXPECT_THROW(weft_rt::parallel_for(2, 1, [&](int64_t b, int64_t) {
