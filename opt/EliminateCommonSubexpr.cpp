@@ -160,19 +160,7 @@ class EliminateCommonSubexprPass : public Pass {
 }  // namespace
 
 Module eliminate_common_subexpr(const Module& m) {
-  return with_deep_stack([&] {
-    Module out = m;
-    bool changed = false;
-    for (const std::string& name : m.function_names()) {
-      Function fn = m.function(name);
-      Expr body = Cse().mutate(fn->body);
-      if (body.same_as(fn->body)) continue;
-      out.add_function(name, make_function(fn->params, fn->ret_type, body, fn->type_params, fn->span, fn->attrs));
-      changed = true;
-    }
-    if (changed) infer_types(out);
-    return out;
-  });
+  return rewrite_function_bodies(m, [](const Function& fn) { return Cse().mutate(fn->body); });
 }
 
 const Pass& eliminate_common_subexpr_pass() {

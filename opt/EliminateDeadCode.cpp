@@ -99,20 +99,10 @@ class EliminateDeadCodePass : public Pass {
 }  // namespace
 
 Module eliminate_dead_code(const Module& m) {
-  return with_deep_stack([&] {
-    Module out = m;
-    bool changed = false;
-    for (const std::string& name : m.function_names()) {
-      Function fn = m.function(name);
-      Liveness live;
-      live.mark(fn->body);
-      if (!live.any_dead()) continue;
-      Expr body = DropDeadLets(live).mutate(fn->body);
-      out.add_function(name, make_function(fn->params, fn->ret_type, body, fn->type_params, fn->span, fn->attrs));
-      changed = true;
-    }
-    if (changed) infer_types(out);
-    return out;
+  return rewrite_function_bodies(m, [](const Function& fn) {
+    Liveness live;
+    live.mark(fn->body);
+    return live.any_dead() ? DropDeadLets(live).mutate(fn->body) : fn->body;
   });
 }
 

@@ -159,20 +159,8 @@ class FoldConstantsPass : public Pass {
 }  // namespace
 
 Module fold_constants(const Module& m) {
-  return with_deep_stack([&] {
-    Module out = m;
-    bool changed = false;
-    Folder folder;  // one memo for the module: a node shared by two functions folds once
-    for (const std::string& name : m.function_names()) {
-      Function fn = m.function(name);
-      Expr body = folder.mutate(fn->body);
-      if (body.same_as(fn->body)) continue;
-      out.add_function(name, make_function(fn->params, fn->ret_type, body, fn->type_params, fn->span, fn->attrs));
-      changed = true;
-    }
-    if (changed) infer_types(out);
-    return out;
-  });
+  Folder folder;  // one memo for the module: a node shared by two functions folds once
+  return rewrite_function_bodies(m, [&](const Function& fn) { return folder.mutate(fn->body); });
 }
 
 const Pass& fold_constants_pass() {

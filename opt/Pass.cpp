@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <cstring>
 
+#include "ir/DeepStack.h"
 #include "ir/Error.h"
+#include "ir/TypeInference.h"
 #include "opt/PassList.h"
 
 namespace weft {
@@ -42,6 +44,22 @@ Module run_passes(Module m, const std::vector<std::string>& passes, const PassCo
     if (dump) dump(++index, pass, m);
   }
   return m;
+}
+
+Module rewrite_function_bodies(const Module& m, const std::function<Expr(const Function& fn)>& rewrite) {
+  return with_deep_stack([&] {
+    Module out = m;
+    bool changed = false;
+    for (const std::string& name : m.function_names()) {
+      Function fn = m.function(name);
+      Expr body = rewrite(fn);
+      if (body.same_as(fn->body)) continue;
+      out.add_function(name, make_function(fn->params, fn->ret_type, body, fn->type_params, fn->span, fn->attrs));
+      changed = true;
+    }
+    if (changed) infer_types(out);
+    return out;
+  });
 }
 
 }  // namespace weft

@@ -37,6 +37,12 @@ const Pass& find_pass(const std::string& name);
 // module it returned, e.g. to write `--dump-ir` files.
 using PassDump = std::function<void(int index, const Pass& pass, const Module& after)>;
 
+// The common shape of a pass that rewrites function bodies: `rewrite` gets each function's
+// body and returns it (the same node when nothing changed); changed functions are rebuilt with
+// their signature and attributes, and types are inferred again once if any changed. Runs on the
+// deep stack (bodies nest as deep as models are long).
+Module rewrite_function_bodies(const Module& m, const std::function<Expr(const Function& fn)>& rewrite);
+
 // Runs `passes` by name in order, calling `dump` (when set) after each.
 Module run_passes(Module m, const std::vector<std::string>& passes, const PassContext& context, const PassDump& dump = {});
 
