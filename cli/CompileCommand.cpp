@@ -123,8 +123,10 @@ void compile_module(Module m, const LibraryBuild& b, std::ostream& log, std::chr
   PassContext pass_context;
   pass_context.input_shapes = b.shapes;
   const KernelCount before = count_kernels(m);
+  std::vector<PassStep> steps;
   m = stage(log, "passes (" + describe_pipeline(b.passes, pass_context) + ")",
-            [&] { return run_pipeline_flags(m, b.passes, pass_context); });
+            [&] { return run_pipeline_flags(m, b.passes, pass_context, &steps); });
+  log << pass_steps_text(steps);
   const std::vector<std::string> ran = pipeline_passes(b.passes.level, pass_context);
   if (std::find(ran.begin(), ran.end(), "fuse-ops") != ran.end()) {
     const KernelCount after = count_kernels(m);  // static counts: calls in the program text, not per run

@@ -3,7 +3,9 @@
 
 #include <CLI/CLI.hpp>
 #include <string>
+#include <vector>
 
+#include "opt/FuseOps.h"
 #include "opt/Pass.h"
 
 namespace weft::cli {
@@ -12,12 +14,26 @@ namespace weft::cli {
 struct PipelineFlags {
   int level = 2;
   std::string dump_ir;  // empty: no dumps
+  std::vector<std::string> binds;  // --bind NAME=VALUE, as written
 };
 void add_pipeline_flags(CLI::App* command, PipelineFlags& flags);
 
-// Runs the -O pipeline; with --dump-ir, writes DIR/00-input.weft and then DIR/NN-<pass>.weft
-// after pass NN (the directory is created; files there from an earlier run are overwritten).
-Module run_pipeline_flags(Module m, const PipelineFlags& flags, const PassContext& context);
+// What one pass of a pipeline did, for `weft compile`'s report: its time, and the module's
+// operator calls, kernels and fused groups before and after it (static counts in the text).
+struct PassStep {
+  std::string pass;
+  double ms = 0;
+  KernelCount before, after;
+};
+
+// Runs the -O pipeline (with `context`'s fields and the --bind inputs); with --dump-ir, writes
+// DIR/00-input.weft and then DIR/NN-<pass>.weft after pass NN (the directory is created; files
+// there from an earlier run are overwritten). `steps`, when given, gets one entry per pass.
+Module run_pipeline_flags(Module m, const PipelineFlags& flags, const PassContext& context, std::vector<PassStep>* steps = nullptr);
+
+// The steps as `weft compile` prints them, one indented line per pass:
+// "    fold-constants        0.4 ms   69 -> 49 op calls".
+std::string pass_steps_text(const std::vector<PassStep>& steps);
 
 // One line naming the level and its passes, for compile's progress output: "-O2: to-a-normal-form, verify".
 std::string describe_pipeline(const PipelineFlags& flags, const PassContext& context);
@@ -28,6 +44,7 @@ std::string describe_pipeline(const PipelineFlags& flags, const PassContext& con
 struct InspectPassFlags {
   std::string passes;
   std::string after;
+  std::vector<std::string> binds;  // --bind NAME=VALUE: the pipeline (or --passes' bind-inputs) makes them constants
   int level = 2;
   bool list = false;
 };

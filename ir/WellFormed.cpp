@@ -1,7 +1,10 @@
 // WellFormed.cpp - the scoping and naming checks of check_well_formed.
 #include "ir/WellFormed.h"
 
+#include <memory>
+#include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 #include "ir/DeepStack.h"
 #include "ir/ExprSnippet.h"
@@ -51,7 +54,81 @@ class Checker {
   }
 
   // `where` is the span of the nearest enclosing node that locates this occurrence.
+  // A subexpression shared by several parents (as CSE leaves them) is walked once: walking it
+  // again per use is exponential in the depth of the sharing. A repeated visit of a subtree
+  // that bound nothing the first time only has to find its free variables in scope here.
   void visit(const Expr& e, const Span& where) {
+    if (!is_compound(e)) return visit_node(e, where);
+    if (checked_.count(e.get())) return check_free_vars_in_scope(e, where);
+    const size_t binds_before = bound_.size();
+    visit_node(e, where);
+    // A subtree that binds a variable is not remembered, so that a second occurrence still
+    // reports the variable bound twice.
+    if (bound_.size() == binds_before) checked_.insert(e.get());
+  }
+
+  static bool is_compound(const Expr& e) {
+    return e->kind != ExprKind::Var && e->kind != ExprKind::GlobalVar && e->kind != ExprKind::Constant &&
+           e->kind != ExprKind::Op && e->kind != ExprKind::Constructor;
+  }
+
+  void check_free_vars_in_scope(const Expr& e, const Span& where) {
+    for (const VarNode* v : *free_vars(e))
+      if (!in_scope_.count(v)) throw CompileError(where, "variable %" + v->name_hint + " is not in scope");
+  }
+
+  // The variables a binder-free subtree (one in checked_) reads, memoized per node.
+  using VarList = std::shared_ptr<const std::vector<const VarNode*>>;
+  VarList free_vars(const Expr& e) {
+    if (auto it = free_vars_.find(e.get()); it != free_vars_.end()) return it->second;
+    std::unordered_set<const VarNode*> seen;
+    auto vars = std::make_shared<std::vector<const VarNode*>>();
+    auto add = [&](const VarNode* v) {
+      if (seen.insert(v).second) vars->push_back(v);
+    };
+    for_each_child(e, [&](const Expr& child) {
+      if (child->kind == ExprKind::Var)
+        add(as<VarNode>(child));
+      else if (is_compound(child))
+        for (const VarNode* v : *free_vars(child)) add(v);
+    });
+    free_vars_.emplace(e.get(), vars);
+    return vars;
+  }
+
+  // The direct subexpressions of a binder-free node.
+  template <typename F>
+  static void for_each_child(const Expr& e, F&& f) {
+    switch (e->kind) {
+      case ExprKind::Tuple:
+        for (auto& x : as<TupleNode>(e)->fields) f(x);
+        return;
+      case ExprKind::TupleGet: f(as<TupleGetNode>(e)->tuple); return;
+      case ExprKind::If:
+        f(as<IfNode>(e)->cond);
+        f(as<IfNode>(e)->then_branch);
+        f(as<IfNode>(e)->else_branch);
+        return;
+      case ExprKind::Call:
+        if (!as<OpNode>(as<CallNode>(e)->callee)) f(as<CallNode>(e)->callee);
+        for (auto& a : as<CallNode>(e)->args) f(a);
+        return;
+      case ExprKind::Match:
+        f(as<MatchNode>(e)->scrutinee);
+        for (auto& clause : as<MatchNode>(e)->clauses) f(clause.body);
+        return;
+      case ExprKind::RefNew: f(as<RefNewNode>(e)->value); return;
+      case ExprKind::RefRead: f(as<RefReadNode>(e)->ref); return;
+      case ExprKind::RefWrite:
+        f(as<RefWriteNode>(e)->ref);
+        f(as<RefWriteNode>(e)->value);
+        return;
+      case ExprKind::Function: f(as<FunctionNode>(e)->body); return;  // one without parameters binds nothing
+      default: return;  // a Let always binds, so it is never in checked_
+    }
+  }
+
+  void visit_node(const Expr& e, const Span& where) {
     const Span& here = span_of_use(e, where);
     switch (e->kind) {
       case ExprKind::Var: {
@@ -130,6 +207,8 @@ class Checker {
 
   const Module& m_;
   std::unordered_set<const VarNode*> bound_, in_scope_;
+  std::unordered_set<const ExprNode*> checked_;
+  std::unordered_map<const ExprNode*, VarList> free_vars_;
 };
 
 }  // namespace

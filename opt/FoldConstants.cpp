@@ -123,8 +123,10 @@ class Folder : public ExprMutator {
     for (; as<LetNode>(cur) && (chain.empty() || !done_.count(as<LetNode>(cur))); cur = as<LetNode>(cur)->body) {
       const LetNode* let = as<LetNode>(cur);
       Expr value = mutate(let->value);
-      const TensorTypeNode* vt = as_tensor(let->var->checked_type);
-      if (as<ConstantNode>(value) && vt && vt->has_rank()) {
+      // A variable made after inference (a copy being unrolled) has only its annotation, if any.
+      const Type& var_type = let->var->checked_type ? let->var->checked_type : let->var->annotation;
+      const TensorTypeNode* vt = as_tensor(var_type);
+      if (as<ConstantNode>(value) && (!var_type || (vt && vt->has_rank()))) {
         constant_of_[let->var.get()] = value;  // substituted into every use: the binding goes
         value = Expr();
       } else if (all_constant_fields(value)) {
@@ -161,6 +163,11 @@ class FoldConstantsPass : public Pass {
 Module fold_constants(const Module& m) {
   Folder folder;  // one memo for the module: a node shared by two functions folds once
   return rewrite_function_bodies(m, [&](const Function& fn) { return folder.mutate(fn->body); });
+}
+
+Expr fold_constants_in(const Expr& e) {
+  Folder folder;
+  return with_deep_stack([&] { return folder.mutate(e); });
 }
 
 const Pass& fold_constants_pass() {

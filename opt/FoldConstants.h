@@ -27,4 +27,9 @@ inline constexpr int64_t kMaxFoldedElements = 4096;
 // Each node of the DAG is visited once (memoized), so the cost is linear plus the kernels'.
 Module fold_constants(const Module& m);
 
+// The same folding on one expression, for a pass that builds code and folds it before types
+// are inferred again (unroll-loops): a let-bound variable without an inferred type is judged
+// by its annotation, and one without either takes its constant.
+Expr fold_constants_in(const Expr& e);
+
 }  // namespace weft

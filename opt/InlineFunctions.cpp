@@ -20,6 +20,7 @@
 #include "ir/ExprFunctor.h"
 #include "ir/Sharing.h"
 #include "ir/TypeInference.h"
+#include "opt/InlineCall.h"
 #include "opt/Pass.h"
 
 namespace weft {
@@ -38,17 +39,6 @@ std::string inline_hint(const std::string& name, const FunctionNode* fn) {
   const AttrValue& v = fn->attrs.get(kFunctionAttrInline);
   if (auto* s = std::get_if<std::string>(&v); s && (*s == "always" || *s == "never")) return *s;
   throw CompileError(fn->span, "@" + name + ": attribute inline must be \"always\" or \"never\", found " + attr_value_str(v));
-}
-
-// Every reference to a global function in `e`, by name, with its count.
-std::map<std::string, int> references(const Expr& e) {
-  struct Refs : ExprVisitor {
-    std::map<std::string, int> count;
-    using ExprVisitor::visit_;
-    void visit_(const GlobalVarNode* node) override { ++count[node->name]; }
-  } refs;
-  refs.visit(e);
-  return refs.count;
 }
 
 // Non-atomic nodes of `e` (as a tree), counting no further than `cap` + 1.
@@ -100,68 +90,11 @@ std::vector<std::string> callees_first(const Module& m, const std::map<std::stri
   return order;
 }
 
-// A copy of a function body for one call site: parameters replaced as given, every other
-// variable fresh, and every non-atomic node new, even one without variables (a `ref_new(0)`
-// or `Nil` shared by two inlined copies would be one reference or be bound once for both).
-// Sharing inside the body is kept: a shared node is copied once.
-class FreshCopy : public ExprMutator {
- public:
-  explicit FreshCopy(std::unordered_map<const VarNode*, Expr> params) : params_(std::move(params)) {}
-
-  Expr visit(const Expr& e) override {
-    if (is_atomic(e) && !as<VarNode>(e)) return e;
-    if (auto it = copies_.find(e.get()); it != copies_.end()) return it->second;
-    Expr r = ExprMutator::visit(e);
-    if (r.same_as(e) && !as<VarNode>(e)) r = shallow_copy(e);
-    copies_.emplace(e.get(), r);
-    return r;
-  }
-
- protected:
-  using ExprMutator::visit_;
-  Expr visit_(const VarNode* v) override {
-    if (auto it = params_.find(v); it != params_.end()) return it->second;
-    return make_var(v->name_hint, v->annotation, v->span);
-  }
-
- private:
-  static Expr shallow_copy(const Expr& e) {
-    switch (e->kind) {
-      case ExprKind::Tuple: return make_tuple(as<TupleNode>(e)->fields, e->span);
-      case ExprKind::TupleGet: return make_tuple_get(as<TupleGetNode>(e)->tuple, as<TupleGetNode>(e)->index, e->span);
-      case ExprKind::Let: {
-        auto* n = as<LetNode>(e);
-        return make_let(n->var, n->value, n->body, n->span);
-      }
-      case ExprKind::If: {
-        auto* n = as<IfNode>(e);
-        return make_if(n->cond, n->then_branch, n->else_branch, n->span);
-      }
-      case ExprKind::Function: {
-        auto* n = as<FunctionNode>(e);
-        return make_function(n->params, n->ret_type, n->body, n->type_params, n->span, n->attrs);
-      }
-      case ExprKind::Call: {
-        auto* n = as<CallNode>(e);
-        return make_ref<CallNode>(n->callee, n->args, n->attrs, n->span);  // attributes already normalized
-      }
-      case ExprKind::Match: return make_match(as<MatchNode>(e)->scrutinee, as<MatchNode>(e)->clauses, e->span);
-      case ExprKind::RefNew: return make_ref_new(as<RefNewNode>(e)->value, e->span);
-      case ExprKind::RefRead: return make_ref_read(as<RefReadNode>(e)->ref, e->span);
-      case ExprKind::RefWrite: return make_ref_write(as<RefWriteNode>(e)->ref, as<RefWriteNode>(e)->value, e->span);
-      default: return e;
-    }
-  }
-
-  std::unordered_map<const VarNode*, Expr> params_;
-  std::unordered_map<const ExprNode*, Expr> copies_;
-};
-
 class Inliner {
  public:
   explicit Inliner(const Module& m) : m_(m) {
     for (const std::string& name : m.function_names()) {
-      edges_[name] = references(m.function(name)->body);
+      edges_[name] = global_references(m.function(name)->body);
       for (const auto& [callee, n] : edges_[name]) refs_[callee] += n;
       inline_hint(name, m.function(name).get());  // reject a bad hint even where nothing calls it
     }
@@ -181,12 +114,11 @@ class Inliner {
     // Functions inlined at every reference are gone.
     std::map<std::string, int> left;
     for (const std::string& name : out.function_names())
-      for (const auto& [callee, n] : references(out.function(name)->body)) left[callee] += n;
-    Module kept;  // a module holds its functions for good: the kept ones go into a new one
-    for (const std::string& name : out.type_names())
-      if (!out.type(name)->prelude) kept.add_type(*out.type(name));
-    for (const std::string& name : out.function_names())
-      if (name == "main" || !inlined_.count(name) || left.count(name)) kept.add_function(name, out.function(name));
+      for (const auto& [callee, n] : global_references(out.function(name)->body)) left[callee] += n;
+    std::set<std::string> drop;
+    for (const std::string& name : inlined_)
+      if (name != "main" && !left.count(name)) drop.insert(name);
+    Module kept = without_functions(out, drop);
     infer_types(kept);
     return kept;
   }
@@ -216,33 +148,6 @@ class Inliner {
           if (is_primitive(fn)) return Expr(fn);  // a fused group is one operator: nothing goes in
           return self->mutate_default(fn);
         });
-  }
-
-  static bool same_type(const Type& a, const Type& b) { return a && b && type_str(a) == type_str(b); }
-
-  // f's body with fresh variables, its parameters bound to `args`.
-  static Expr inline_call(const FunctionNode* f, const Expr& body, const std::vector<Expr>& args, const Span& span) {
-    std::unordered_map<const VarNode*, Expr> param_to;
-    std::vector<std::pair<Var, Expr>> lets;
-    for (size_t i = 0; i < f->params.size(); ++i) {
-      const Var& p = f->params[i];
-      const Expr& a = args.at(i);
-      if ((as<VarNode>(a) || as<ConstantNode>(a)) && same_type(p->annotation, a->checked_type)) {
-        param_to[p.get()] = a;
-        continue;
-      }
-      Var v = make_var(p->name_hint, p->annotation, p->span);
-      param_to[p.get()] = v;
-      lets.push_back({v, a});
-    }
-    Expr out = FreshCopy(std::move(param_to)).mutate(body);
-    // The declared result type may be wider than the body's (f32[*]); keep the caller's view.
-    if (f->ret_type && !same_type(f->ret_type, f->body->checked_type)) {
-      Var r = make_var("result", f->ret_type, span);
-      out = make_let(r, out, r, span);
-    }
-    for (size_t i = lets.size(); i-- > 0;) out = make_let(lets[i].first, lets[i].second, out, span);
-    return out;
   }
 
   const Module& m_;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "ir/Module.h"
+#include "opt/BindInputs.h"
 #include "opt/SpecializeInputs.h"
 
 namespace weft {
@@ -15,6 +16,8 @@ namespace weft {
 struct PassContext {
   // `--input-shape`: the static shapes of @main's inputs (specialize-inputs).
   std::vector<InputShape> input_shapes;
+  // `--bind`: @main inputs made constants (bind-inputs), which the pipeline then evaluates.
+  std::vector<BoundInput> bound_inputs;
 };
 
 // One module-to-module transformation. run() takes a type-checked, well-formed module and

@@ -21,8 +21,10 @@ const std::vector<std::string> kLevelPasses[] = {
     // of what is left.
     {"fold-constants", "eliminate-dead-code", "inline-functions", "simplify-shapes", "simplify-algebra", "fold-batch-norm",
      "eliminate-common-subexpr", "fold-constants", "eliminate-dead-code", "fuse-ops"},
-    // -O3: -O2 plus transformations that trade compile time or code size for speed (none yet).
-    {"fold-constants", "eliminate-dead-code", "inline-functions", "simplify-shapes", "simplify-algebra", "fold-batch-norm",
+    // -O3: -O2 plus transformations that trade compile time or code size for speed: loops whose
+    // control folds become straight-line code (before inlining, so their copies are folded and
+    // fused like the rest).
+    {"fold-constants", "eliminate-dead-code", "unroll-loops", "inline-functions", "simplify-shapes", "simplify-algebra", "fold-batch-norm",
      "eliminate-common-subexpr", "fold-constants", "eliminate-dead-code", "fuse-ops"},
 };
 
@@ -34,6 +36,10 @@ std::vector<std::string> pipeline_passes(int level, const PassContext& context) 
   std::vector<std::string> p;
   // Every level starts with the user's input shapes, so later passes see static dims.
   if (!context.input_shapes.empty()) p.push_back("specialize-inputs");
+  // Inputs bound to values are partial evaluation's start, at every level (--bind asks for it):
+  // what depends only on them is computed, branches on them decided, loops they control unrolled.
+  if (!context.bound_inputs.empty())
+    p.insert(p.end(), {"bind-inputs", "fold-constants", "unroll-loops", "fold-constants", "eliminate-dead-code"});
   p.insert(p.end(), kLevelPasses[level].begin(), kLevelPasses[level].end());
   // Every level ends with the form code generation needs, then the checks.
   p.push_back("to-a-normal-form");

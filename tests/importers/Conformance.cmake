@@ -33,6 +33,10 @@ set_tests_properties(onnx_conformance PROPERTIES FIXTURES_REQUIRED onnx_node_cas
 add_test(NAME onnx_conformance_O2
          COMMAND weft_onnx_conformance --opt-level 2 --report ${CMAKE_BINARY_DIR}/onnx_conformance_O2_report.json)
 set_tests_properties(onnx_conformance_O2 PROPERTIES FIXTURES_REQUIRED onnx_node_cases TIMEOUT 120)
+# And after the -O3 passes (-O2 plus loop unrolling): the report's -O3 column.
+add_test(NAME onnx_conformance_O3
+         COMMAND weft_onnx_conformance --opt-level 3 --report ${CMAKE_BINARY_DIR}/onnx_conformance_O3_report.json)
+set_tests_properties(onnx_conformance_O3 PROPERTIES FIXTURES_REQUIRED onnx_node_cases TIMEOUT 120)
 
 # The same cases compiled: every case the interpreter passes is built into a .so (cases merged
 # into batch libraries, two built at once, at the C++ compiler's -O1) and run through the C API, against the

@@ -144,5 +144,35 @@ TEST(WellFormed, DeepNestedTuples) {
   EXPECT_EQ(wf_error(m), "");
 }
 
+// Each level uses the one below twice: 2^200 paths, walked once per node.
+TEST(WellFormed, DeepSharedDagIsWalkedOncePerNode) {
+  Module m;
+  Var x = make_var("x", scalar_type(DType::I64));
+  Expr e = x;
+  for (int i = 0; i < 200; ++i) e = make_tuple({e, e});
+  m.add_function("main", fn0(e, {x}));
+  EXPECT_EQ(wf_error(m), "");
+}
+
+// A shared subtree checked once inside %y's scope is still out of scope at a second use.
+TEST(WellFormed, SharedSubtreeUsedOutsideItsScope) {
+  Module m;
+  Var x = make_var("x", scalar_type(DType::I64)), y = make_var("y"), a = make_var("a");
+  Expr shared = make_tuple({make_tuple({y})});
+  m.add_function("main", fn0(make_let(a, make_let(y, x, shared, at(2)), shared, at(3)), {x}));
+  int line = 0;
+  EXPECT_EQ(wf_error(m, &line), "variable %y is not in scope");
+  EXPECT_EQ(line, 3);
+}
+
+// A shared subtree that binds a variable still binds it twice.
+TEST(WellFormed, SharedBindingSubtreeIsBoundTwice) {
+  Module m;
+  Var x = make_var("x", scalar_type(DType::I64)), y = make_var("y");
+  Expr shared = make_let(y, x, y, at(4));
+  m.add_function("main", fn0(make_tuple({shared, shared}), {x}));
+  EXPECT_EQ(wf_error(m), "variable %y is bound twice");
+}
+
 }  // namespace
 }  // namespace weft

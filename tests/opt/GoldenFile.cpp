@@ -49,13 +49,14 @@ std::vector<GoldenCase> read_golden_file(const std::string& path) {
     return s;
   };
 
-  std::vector<std::string> file_passes, file_shapes;
+  std::vector<std::string> file_passes, file_shapes, file_binds;
   std::vector<GoldenCase> cases;
   size_t i = 0;
   for (; i < lines.size() && trim(lines[i]).rfind("// ----", 0) != 0; ++i) {
     std::string v;
     if (directive(lines[i], "passes", &v)) file_passes = split_list(v);
     if (directive(lines[i], "input-shape", &v)) file_shapes.push_back(v);
+    if (directive(lines[i], "bind", &v)) file_binds.push_back(v);
   }
   while (i < lines.size()) {
     std::string name;
@@ -65,7 +66,7 @@ std::vector<GoldenCase> read_golden_file(const std::string& path) {
     c.name = name;
     c.line = int(i + 1);
     size_t start = ++i, expect_at = 0;
-    bool has_passes = false, has_shapes = false;
+    bool has_passes = false, has_shapes = false, has_binds = false;
     for (; i < lines.size() && trim(lines[i]).rfind("// ---- case", 0) != 0; ++i) {
       std::string v;
       if (trim(lines[i]) == "// ---- expect") {
@@ -79,6 +80,9 @@ std::vector<GoldenCase> read_golden_file(const std::string& path) {
       } else if (directive(lines[i], "input-shape", &v)) {
         c.input_shapes.push_back(v);
         has_shapes = true;
+      } else if (directive(lines[i], "bind", &v)) {
+        c.binds.push_back(v);
+        has_binds = true;
       } else if (directive(lines[i], "expect-error", &v)) {
         c.expect_error = v;
       } else if (directive(lines[i], "rtol", &v)) {
@@ -87,6 +91,7 @@ std::vector<GoldenCase> read_golden_file(const std::string& path) {
     }
     if (!has_passes) c.passes = file_passes;
     if (!has_shapes) c.input_shapes = file_shapes;
+    if (!has_binds) c.binds = file_binds;
     if (c.passes.empty()) fail(start - 1, "case '" + name + "' has no passes (a '// passes: a,b' line in the file header or the case)");
     if (expect_at && !c.expect_error.empty()) fail(expect_at, "case '" + name + "' has both '// ---- expect' and '// expect-error:'");
     if (!expect_at && c.expect_error.empty()) fail(start - 1, "case '" + name + "' has neither '// ---- expect' nor '// expect-error:'");

@@ -12,6 +12,7 @@ struct GoldenCase {
   int line = 0;       // line of the case marker
   std::vector<std::string> passes;        // `// passes:` (the case's, else the file's)
   std::vector<std::string> input_shapes;  // `// input-shape: NAME=D0,...` (the case's, else the file's)
+  std::vector<std::string> binds;         // `// bind: NAME=VALUE` (the case's, else the file's)
   std::string input;                      // the input module; lines before it blanked, so parse errors give file lines
   std::string expected;                   // the expected module, likewise; empty for an error case
   std::string expect_error;               // `// expect-error: TEXT`: the passes must fail with a message holding TEXT

@@ -67,6 +67,21 @@ Outcome run(const Module& m, const std::vector<Value>& args) {
   }
 }
 
+// `args` for the module after bind-inputs, with the bound values put back in their places of
+// the input module's @main.
+std::vector<Value> with_bound_values(const Module& input, const std::vector<Value>& args, const std::vector<BoundInput>& bound) {
+  if (bound.empty()) return args;
+  std::vector<Value> out;
+  size_t next = 0;
+  for (const Var& p : input.function("main")->params) {
+    const BoundInput* b = nullptr;
+    for (const BoundInput& x : bound)
+      if (x.name == p->name_hint) b = &x;
+    out.push_back(b ? tensor_value(bound_value(*b, p)) : args.at(next++));
+  }
+  return out;
+}
+
 class PassGolden : public ::testing::TestWithParam<Discovered> {};
 
 TEST_P(PassGolden, Case) {
@@ -79,6 +94,7 @@ TEST_P(PassGolden, Case) {
   infer_types(input);
   PassContext context;
   for (const std::string& s : c.input_shapes) context.input_shapes.push_back(parse_input_shape(s));  // as the command line reads it
+  for (const std::string& b : c.binds) context.bound_inputs.push_back(parse_bound_input(b));
 
   if (!c.expect_error.empty()) {
     try {
@@ -100,7 +116,7 @@ TEST_P(PassGolden, Case) {
 
   // The interpreter gives the same result before and after, on inputs for the specialized signature.
   std::vector<Value> args = generate_main_inputs(after, 1234);
-  Outcome before_run = run(input, args), after_run = run(after, args);
+  Outcome before_run = run(input, with_bound_values(input, args, context.bound_inputs)), after_run = run(after, args);
   EXPECT_EQ(before_run.error, after_run.error);
   if (before_run.value && after_run.value) {
     EXPECT_EQ(values_close(after_run.value, before_run.value, "@main's result", c.rtol, 0), "");

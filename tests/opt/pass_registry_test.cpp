@@ -1,6 +1,8 @@
 // pass_registry_test.cpp - the pass registry by flag name, the -O pipelines, and the dump hook.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "ir/Parser.h"
 #include "ir/TypeInference.h"
 #include "opt/Pipelines.h"
@@ -16,9 +18,9 @@ std::vector<std::string> names(const std::vector<const Pass*>& passes) {
 
 TEST(PassRegistry, FindsEveryPassByItsFlagName) {
   EXPECT_EQ(names(registered_passes()),
-            (std::vector<std::string>{"eliminate-common-subexpr", "eliminate-dead-code", "fold-batch-norm", "fold-constants", "fuse-ops",
-                                      "inline-functions", "simplify-algebra", "simplify-shapes", "specialize-inputs",
-                                      "to-a-normal-form", "verify"}));
+            (std::vector<std::string>{"bind-inputs", "eliminate-common-subexpr", "eliminate-dead-code", "fold-batch-norm", "fold-constants",
+                                      "fuse-ops", "inline-functions", "simplify-algebra", "simplify-shapes", "specialize-inputs",
+                                      "to-a-normal-form", "unroll-loops", "verify"}));
   for (const Pass* p : registered_passes()) {
     EXPECT_EQ(&find_pass(p->name()), p);
     EXPECT_GT(std::string(p->summary()).size(), 10u) << p->name();
@@ -27,9 +29,9 @@ TEST(PassRegistry, FindsEveryPassByItsFlagName) {
     find_pass("fuse-everything");
     FAIL() << "an unknown pass was found";
   } catch (const CompileError& e) {
-    EXPECT_NE(std::string(e.what()).find("unknown pass 'fuse-everything' (passes: eliminate-common-subexpr, eliminate-dead-code, "
+    EXPECT_NE(std::string(e.what()).find("unknown pass 'fuse-everything' (passes: bind-inputs, eliminate-common-subexpr, eliminate-dead-code, "
                                       "fold-batch-norm, fold-constants, fuse-ops, inline-functions, simplify-algebra, simplify-shapes, "
-                                      "specialize-inputs, to-a-normal-form, verify)"),
+                                      "specialize-inputs, to-a-normal-form, unroll-loops, verify)"),
               std::string::npos)
         << e.what();
   }
@@ -44,7 +46,9 @@ TEST(PassPipelines, EachLevelEndsWithTheFormCodegenNeedsAndSpecializesOnlyWithSh
     o2.push_back(p);
   o2.insert(o2.end(), cleanups.begin(), cleanups.end());
   o2.push_back("fuse-ops");
-  const std::vector<std::string> middle[] = {{}, cleanups, o2, o2};
+  std::vector<std::string> o3 = o2;
+  o3.insert(o3.begin() + 2, "unroll-loops");
+  const std::vector<std::string> middle[] = {{}, cleanups, o2, o3};
   for (int level = 0; level <= 3; ++level) {
     std::vector<std::string> want = middle[level];
     want.push_back("to-a-normal-form");
@@ -52,6 +56,16 @@ TEST(PassPipelines, EachLevelEndsWithTheFormCodegenNeedsAndSpecializesOnlyWithSh
     EXPECT_EQ(pipeline_passes(level, none), want) << level;
     want.insert(want.begin(), "specialize-inputs");
     EXPECT_EQ(pipeline_passes(level, shapes), want) << level;
+  }
+  // Bound inputs start partial evaluation at every level, after the shapes.
+  PassContext bound = shapes;
+  bound.bound_inputs.push_back(parse_bound_input("n=3"));
+  for (int level = 0; level <= 3; ++level) {
+    const std::vector<std::string> got = pipeline_passes(level, bound);
+    const std::vector<std::string> start(got.begin(), got.begin() + std::min<size_t>(6, got.size()));
+    EXPECT_EQ(start, (std::vector<std::string>{"specialize-inputs", "bind-inputs", "fold-constants", "unroll-loops", "fold-constants",
+                                               "eliminate-dead-code"}))
+        << level;
   }
   EXPECT_THROW(pipeline_passes(4, none), CompileError);
   EXPECT_THROW(pipeline_passes(-1, none), CompileError);
