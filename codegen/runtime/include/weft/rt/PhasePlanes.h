@@ -51,8 +51,10 @@ struct PhaseGeometry {
     for (int64_t i = 0, rp = pt % sh, rq = pt / sh; i < H; ++i, rp = rp + 1 == sh ? 0 : rp + 1, rq += rp == 0) {
       T* prow = phases + rp * sw * plane + rq * Wq;
       const T* src = in + i * W;
-      if (sw == 1) {
-        std::copy(src, src + W, prow + pl);
+      if (sw == 1) {  // a loop, not std::copy: rows of 7 to 56 elements, where a memmove call costs more
+        T* __restrict d = prow + pl;
+        const T* __restrict s = src;
+        for (int64_t j = 0; j < W; ++j) d[j] = s[j];
       } else if (sw == 2) {  // the common stride, as a constant: the compiler vectorizes the deinterleave
         for (int64_t p = 0; p < 2; ++p) {
           const int64_t j0 = ((p - pl) % 2 + 2) % 2, count = (W - j0 + 1) / 2;
