@@ -51,15 +51,22 @@ struct PhaseGeometry {
     for (int64_t i = 0, rp = pt % sh, rq = pt / sh; i < H; ++i, rp = rp + 1 == sh ? 0 : rp + 1, rq += rp == 0) {
       T* prow = phases + rp * sw * plane + rq * Wq;
       const T* src = in + i * W;
-      if (sw == 1) {
-        std::copy(src, src + W, prow + pl);
-      } else if (sw == 2) {  // the common stride, as a constant: the compiler vectorizes the deinterleave
-        for (int64_t p = 0; p < 2; ++p) {
-          const int64_t j0 = ((p - pl) % 2 + 2) % 2, count = (W - j0 + 1) / 2;
-          T* d = prow + p * plane + (j0 + pl) / 2;
-          const T* s = src + j0;
-          for (int64_t k = 0; k < count; ++k) d[k] = s[2 * k];
+      if (sw == 1) {  // a loop, not std::copy: rows of 7 to 56 elements, where a memmove call costs more
+        T* __restrict d = prow + pl;
+        const T* __restrict s = src;
+        for (int64_t j = 0; j < W; ++j) d[j] = s[j];
+      } else if (sw == 2) {
+        // One pass, each pair of input columns to both phases (src[2k] to phase pl % 2, src[2k+1] to
+        // the other), a constant deinterleave the compiler vectorizes; two passes read the row twice.
+        T* __restrict even = prow + (pl & 1) * plane + (pl >> 1);
+        T* __restrict odd = prow + (1 - (pl & 1)) * plane + ((pl + 1) >> 1);
+        const T* __restrict s = src;
+        const int64_t pairs = W / 2;
+        for (int64_t k = 0; k < pairs; ++k) {
+          even[k] = s[2 * k];
+          odd[k] = s[2 * k + 1];
         }
+        if (W & 1) even[pairs] = s[W - 1];
       } else {
         for (int64_t p = 0; p < sw; ++p) {  // phase p takes the columns j with (j + pl) % sw == p
           const int64_t j0 = ((p - pl) % sw + sw) % sw;
