@@ -30,6 +30,7 @@ struct CompileOptions {
   std::string weights = "embed";
   PipelineFlags passes;  // -O (the IR pass level, default 2) and --dump-ir
   int cxx_opt = 3;       // the C++ compiler's -O
+  int jobs = 0;          // C++ compiles at a time; 0: the machine's cores
   bool quiet = false;
   bool verbose = false;
   bool no_cache = false;
@@ -91,6 +92,10 @@ CLI::App* add_compile_command(CLI::App& app) {
   c->add_option("--cxx-opt", options.cxx_opt, "optimization level of the C++ compile (the compiler's -O), 0 to 3")
       ->check(CLI::Range(0, 3))
       ->capture_default_str();
+  c->add_option("-j,--jobs", options.jobs,
+                "C++ compiles run at a time for a large model, whose code is spread over several translation units "
+                "(default: the machine's cores)")
+      ->check(CLI::Range(1, 256));
   c->add_option("--emit-source", options.emit_source, "also write the generated source, runtime headers and build.sh to DIR");
   c->add_flag("-q,--quiet", options.quiet, "print nothing but errors (the stages and their times go to stderr otherwise)");
   c->add_flag("-v,--verbose", options.verbose, "also say which runtime was linked and where the cache is");
@@ -108,6 +113,7 @@ static codegen::ToolchainOptions library_toolchain(const LibraryBuild& b) {
   codegen::ToolchainOptions toolchain;
   toolchain.cpu = b.cpu;
   toolchain.opt_level = b.cxx_opt;
+  toolchain.jobs = b.jobs;
   toolchain.precompiled_runtime = !b.header_only;
   if (b.cache) toolchain.cache_dir = codegen::default_cache_dir();
   // The precompiled runtime header is kept even with --no-cache (the C++ compiler still runs on
@@ -151,7 +157,9 @@ void compile_module(Module m, const LibraryBuild& b, std::ostream& log, std::chr
   if (!built.cache_note.empty()) log << "  cache: " << built.cache_note << " (the library was built all the same)\n";
   log << "wrote " << b.output;
   if (!emit.weights_file.empty()) log << " and " << (std::filesystem::path(b.output).parent_path() / emit.weights_file).string();
-  log << " (" << src.source.size() << " bytes of C++, " << src.weights.size() << " bytes of weights"
+  size_t cxx_bytes = src.source.size();
+  for (const std::string& part : src.parts) cxx_bytes += part.size();
+  log << " (" << cxx_bytes << " bytes of C++" << (src.parts.empty() ? "" : " in " + std::to_string(src.parts.size() + 1) + " units") << ", " << src.weights.size() << " bytes of weights"
       << (built.cache_hit ? ", cache hit" : "") << ") in " << std::fixed << std::setprecision(1)
       << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s total\n";
 }
@@ -166,6 +174,7 @@ int run_compile() {
   b.passes = options.passes;
   b.shapes = inputs.shapes;
   b.cxx_opt = options.cxx_opt;
+  b.jobs = options.jobs;
   b.cache = !options.no_cache;
   b.header_only = options.header_only;
   b.emit_source = options.emit_source;

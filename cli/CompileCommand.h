@@ -26,6 +26,7 @@ struct LibraryBuild {
   PipelineFlags passes;             // -O
   std::vector<InputShape> shapes;   // --input-shape, for the passes
   int cxx_opt = 3;
+  int jobs = 0;  // C++ translation units compiled at a time; 0: the machine's cores
   bool cache = true;
   bool header_only = false;
   std::string weights_file;  // empty: embedded

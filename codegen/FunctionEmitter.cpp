@@ -91,7 +91,7 @@ std::string cpp_signature(const FunctionInstance& inst, const Function& fn, cons
   return s + ")";
 }
 
-std::string FunctionEmitter::emit(const lower::LoweredFunction& f) {
+EmittedFunction FunctionEmitter::emit(const lower::LoweredFunction& f) {
   const FunctionInstance& inst = *f.instance;
   lowered_ = &f;
   inst_ = &inst;
@@ -112,7 +112,17 @@ std::string FunctionEmitter::emit(const lower::LoweredFunction& f) {
   produced_.clear();
   tail(fn_->body);
   // Long straight-line bodies (a model's @main) are cut into chunks g++ optimizes one at a time.
-  std::string body = target_.frame(lowered_->plan) + (scope_.loops ? loop_wrapped(out_) : split_body(out_, kStatementsPerChunk));
+  const std::string frame = target_.frame(lowered_->plan);
+  EmittedFunction result;
+  if (scope_.loops) {
+    result.split.body = frame + loop_wrapped(out_);
+  } else {
+    std::vector<std::string> params;
+    auto* ft = as_func(fn_->checked_type);
+    for (size_t i = 0; i < fn_->params.size(); ++i)
+      params.push_back(cpp_type(substitute(ft->params[i], inst.subst), fn_->params[i]->span, target_) + " " + vars_[fn_->params[i].get()]);
+    result.split = split_body(frame, out_, params, cpp_instance_name(inst), kStatementsPerChunk);
+  }
   std::string head = "// @" + inst.name;
   if (!inst.subst.empty()) {
     head += "[";
@@ -124,7 +134,8 @@ std::string FunctionEmitter::emit(const lower::LoweredFunction& f) {
     head += (i ? ", " : "") + local_name_text(fn_->params[i]->name_hint) + ": " + type_str(type_of(fn_->params[i]));
   head += ") -> " + type_str(scope_.ret);
   if (fn_->span.known()) head += "  [" + fn_->span.str() + "]";
-  return comment_safe(head) + "\n" + sig + " {\n" + body + "}\n";
+  result.definition = comment_safe(head) + "\n" + sig + " {\n" + result.split.body + "}\n";
+  return result;
 }
 
 bool FunctionEmitter::may_recurse() const {

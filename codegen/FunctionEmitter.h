@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "codegen/SplitBody.h"
 #include "codegen/Target.h"
 #include "codegen/Weights.h"
 #include "codegen/lower/Lowered.h"
@@ -25,6 +26,14 @@ std::string cpp_instance_name(const FunctionInstance& inst);
 // `R fn_name(T a, ...)`, the signature of an instance (params by value: a loop reassigns them).
 std::string cpp_signature(const FunctionInstance& inst, const Function& fn, const Target& target);
 
+// One emitted function instance: its definition (an IR comment line, then the signature and
+// body, without a storage class) and, when its body was split (SplitBody.h), the frame struct,
+// the chunk functions and their declarations, which go before it.
+struct EmittedFunction {
+  std::string definition;
+  SplitFunction split;
+};
+
 // Prints host C++ for every construct but operator calls, frames and the tensor type, which it
 // asks of `target` (codegen/Target.h).
 class FunctionEmitter {
@@ -33,7 +42,7 @@ class FunctionEmitter {
       : module_(m), weights_(weights), instances_(instances), target_(target) {}
   // The definition of the lowered instance `f`, preceded by a comment with its IR signature.
   // Instances it calls or uses as values are requested from `instances`.
-  std::string emit(const lower::LoweredFunction& f);
+  EmittedFunction emit(const lower::LoweredFunction& f);
   // Whether the code emitted so far may recurse without bound on the C++ stack: a cycle of
   // calls between instances (self tail calls are loops, not calls), or any call of a
   // closure (which may reach itself through a captured value or a reference). Such a

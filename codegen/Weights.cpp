@@ -49,9 +49,24 @@ std::string Weights::add(const Tensor& t, const std::string& ir) {
   return name;
 }
 
-std::string Weights::declarations() const { return sidecar_.empty() ? embedded_declarations() : external_declarations(); }
+std::string Weights::declarations(bool shared) const {
+  return sidecar_.empty() ? embedded_declarations(shared) : external_declarations(shared);
+}
 
-std::string Weights::embedded_declarations() const {
+std::string Weights::extern_declarations() const {
+  std::string s = sidecar_.empty() ? "extern \"C\" __attribute__((visibility(\"hidden\"))) const unsigned char weft_weights[];\n" : "";
+  for (const Entry& e : entries_) {
+    if (sidecar_.empty()) {
+      s += "extern const weft_rt::Tensor " + e.name + ";\n";
+    } else {
+      s += "extern weft_rt::Tensor " + e.name + "_slot;\n";
+      s += "static const weft_rt::Tensor& " + e.name + " = " + e.name + "_slot;\n";
+    }
+  }
+  return s;
+}
+
+std::string Weights::embedded_declarations(bool shared) const {
   // The assembler embeds weights.bin (found through -Wa,-I<build dir>) as read-only data.
   std::string s =
       "__asm__(\".pushsection .rodata\\n\"\n"
@@ -67,19 +82,20 @@ std::string Weights::embedded_declarations() const {
       "static const weft_rt::WeightsSource* const weft_weights_source = nullptr;  // embedded: nothing to load\n\n";
   for (const Entry& e : entries_) {
     s += "// " + e.comment + "\n";
-    s += "static const weft_rt::Tensor " + e.name + " = " + view_expr("weft_weights", e.offset, e.ctype, e.dims) + ";\n";
+    s += std::string(shared ? "extern" : "static") + " const weft_rt::Tensor " + e.name + " = " +
+         view_expr("weft_weights", e.offset, e.ctype, e.dims) + ";\n";
   }
   return s;
 }
 
-std::string Weights::external_declarations() const {
+std::string Weights::external_declarations(bool shared) const {
   // Each constant is a const reference to a tensor that weft_bind_weights points into the
   // mapped sidecar; create() calls it once, before any run can read a constant.
   std::string s = "// Weights live in " + c_string(sidecar_) + " beside the library (weft compile --weights external).\n";
   std::string bind = "static void weft_bind_weights(const unsigned char* weft_weights) {\n";
   for (const Entry& e : entries_) {
     s += "// " + e.comment + "\n";
-    s += "static weft_rt::Tensor " + e.name + "_slot;\n";
+    s += std::string(shared ? "" : "static ") + "weft_rt::Tensor " + e.name + "_slot;\n";
     s += "static const weft_rt::Tensor& " + e.name + " = " + e.name + "_slot;\n";
     bind += "  " + e.name + "_slot = " + view_expr("weft_weights", e.offset, e.ctype, e.dims) + ";\n";
   }

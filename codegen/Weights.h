@@ -25,15 +25,19 @@ class Weights {
   const std::string& blob() const { return blob_; }
   // The constants' declarations and `weft_weights_source` (nullptr when embedded), which
   // the model description hands to the runtime.
-  std::string declarations() const;
+  // `shared`: for a library of several translation units (EmitModule.h), the constants are
+  // defined with external linkage, for the other units' extern_declarations() to name.
+  std::string declarations(bool shared = false) const;
+  // The other translation units' view of the constants declared with `shared`.
+  std::string extern_declarations() const;
 
  private:
   struct Entry {
     std::string name, comment, ctype, dims;
     size_t offset;
   };
-  std::string embedded_declarations() const;
-  std::string external_declarations() const;
+  std::string embedded_declarations(bool shared) const;
+  std::string external_declarations(bool shared) const;
 
   std::string sidecar_;
   std::string blob_;

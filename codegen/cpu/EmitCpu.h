@@ -17,6 +17,8 @@ struct CpuEmitOptions {
   // Every op call computes its result dims with its shape function and checks the kernel's
   // result against them (not only calls whose dims are run-time): the test suites' mode.
   bool check_shapes = false;
+  // Bytes of function definitions per translation unit (EmitOptions::bytes_per_unit); 0: the default.
+  size_t bytes_per_unit = 0;
 };
 
 // emit_module() with a CpuTarget (CpuTarget.h): operator calls through the operators' CPU

@@ -1,10 +1,12 @@
 // Toolchain.cpp - the compiler driver: temp build dir, runtime headers, g++, atomic rename.
 #include "codegen/cpu/Toolchain.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <csignal>
@@ -13,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "codegen/CompileCache.h"
 #include "codegen/cpu/RuntimeArchive.h"
@@ -52,25 +55,75 @@ struct TempDir {
   }
 };
 
-// Runs argv in `cwd` with stdout and stderr into `log`; the exit status (-1 if it could not start).
-int run_process(const std::vector<std::string>& argv, const fs::path& cwd, const fs::path& log) {
+// Starts argv in `cwd` with stdout and stderr into `log`; its pid (-1 if it could not fork).
+pid_t start_process(const std::vector<std::string>& argv, const fs::path& cwd, const fs::path& log) {
+  // Everything the child needs is made before fork: after it, only async-signal-safe calls.
+  std::vector<char*> args;
+  for (auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  const std::string log_path = log.string(), dir = cwd.string();
   pid_t pid = fork();
+  if (pid != 0) return pid;
+  const int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0 || chdir(dir.c_str()) != 0) _exit(127);
+  dup2(fd, 1);
+  dup2(fd, 2);
+  execvp(args[0], args.data());
+  _exit(127);
+}
+
+// The exit status of a started process (-1 if it did not start or died of a signal).
+int wait_process(pid_t pid) {
   if (pid < 0) return -1;
-  if (pid == 0) {
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    FILE* f = std::fopen(log.c_str(), "w");
-    if (!f || chdir(cwd.c_str()) != 0) _exit(127);
-    dup2(fileno(f), 1);
-    dup2(fileno(f), 2);
-    execvp(args[0], args.data());
-    _exit(127);
-  }
   int status = 0;
   while (waitpid(pid, &status, 0) < 0)
     if (errno != EINTR) return -1;
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// Runs argv in `cwd` with stdout and stderr into `log`; the exit status (-1 if it could not start).
+int run_process(const std::vector<std::string>& argv, const fs::path& cwd, const fs::path& log) {
+  return wait_process(start_process(argv, cwd, log));
+}
+
+// One command of a parallel batch: what it is, its command line and log, then its status and time.
+struct Job {
+  std::string what;
+  std::vector<std::string> argv;
+  fs::path log;
+  int status = -1;
+  double ms = 0;
+};
+
+// Runs the jobs in `cwd`, at most `parallel` at a time, each to its own log; returns when all are done.
+void run_parallel(std::vector<Job>& jobs, const fs::path& cwd, int parallel) {
+  struct Running {
+    size_t job;
+    pid_t pid;
+    std::chrono::steady_clock::time_point t0;
+  };
+  std::vector<Running> running;
+  size_t next = 0;
+  while (next < jobs.size() || !running.empty()) {
+    while (next < jobs.size() && int(running.size()) < std::max(parallel, 1)) {
+      running.push_back({next, start_process(jobs[next].argv, cwd, jobs[next].log), std::chrono::steady_clock::now()});
+      ++next;
+    }
+    bool reaped = false;
+    for (size_t i = 0; i < running.size(); ++i) {
+      Running& r = running[i];
+      int status = 0;
+      const pid_t done = r.pid < 0 ? r.pid : waitpid(r.pid, &status, WNOHANG);
+      if (done == 0 || (done < 0 && r.pid >= 0 && errno == EINTR)) continue;
+      Job& j = jobs[r.job];
+      j.status = r.pid < 0 || done < 0 ? -1 : WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      j.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - r.t0).count();
+      running.erase(running.begin() + std::ptrdiff_t(i));
+      reaped = true;
+      break;
+    }
+    if (!reaped && !running.empty()) usleep(2000);
+  }
 }
 
 // The archive's place inside a build directory (copied there by write_tree).
@@ -98,25 +151,33 @@ BuildRecipe recipe(const std::string& name, const ToolchainOptions& o, const Run
   return r;
 }
 
-// g++ -c: the generated source to NAME.o. `pch` is a directory holding weft/runtime.h.gch, put
+// The file names of the source's translation units: NAME.cpp, NAME_1.cpp, ...
+std::vector<std::string> unit_names(const CpuSource& src, const std::string& name) {
+  std::vector<std::string> units = {name};
+  for (size_t i = 1; i <= src.parts.size(); ++i) units.push_back(name + "_" + std::to_string(i));
+  return units;
+}
+
+// g++ -c: one translation unit UNIT.cpp to UNIT.o. `pch` is a directory holding weft/runtime.h.gch, put
 // before -Iinclude (build.sh is written without it: it rebuilds from the headers alone).
-std::vector<std::string> compile_command(const std::string& name, const ToolchainOptions& o, const RuntimeArchive& a,
-                                         const std::string& pch = "") {
+std::vector<std::string> compile_command(const std::string& name, const std::string& unit, const ToolchainOptions& o,
+                                         const RuntimeArchive& a, const std::string& pch = "") {
   const BuildRecipe r = recipe(name, o, a);
   std::vector<std::string> cmd = {r.compiler};
   cmd.insert(cmd.end(), r.compile_flags.begin(), r.compile_flags.end());
   if (!pch.empty()) cmd.push_back("-I" + pch);
-  cmd.insert(cmd.end(), {"-Iinclude", "-Wa,-I.", "-c", name + ".cpp", "-o", name + ".o"});
+  cmd.insert(cmd.end(), {"-Iinclude", "-Wa,-I.", "-c", unit + ".cpp", "-o", unit + ".o"});
   return cmd;
 }
 
-// g++ -shared: NAME.o and the archive into the library.
-std::vector<std::string> link_command(const std::string& name, const ToolchainOptions& o, const RuntimeArchive& a,
-                                      const std::string& output, bool external_weights) {
+// g++ -shared: the units' objects and the archive into the library.
+std::vector<std::string> link_command(const std::string& name, const std::vector<std::string>& units, const ToolchainOptions& o,
+                                      const RuntimeArchive& a, const std::string& output, bool external_weights) {
   const BuildRecipe r = recipe(name, o, a);
   std::vector<std::string> cmd = {r.compiler};
   cmd.insert(cmd.end(), r.link_flags.begin(), r.link_flags.end());
-  cmd.insert(cmd.end(), {"-o", output, name + ".o"});
+  cmd.insert(cmd.end(), {"-o", output});
+  for (const std::string& u : units) cmd.push_back(u + ".o");
   cmd.insert(cmd.end(), r.libraries.begin(), r.libraries.end());
   // dladdr (finding the sidecar beside the library) lives in libdl before glibc 2.34; as-needed
   // keeps libdl out of the dependencies where libc has it.
@@ -250,15 +311,23 @@ void write_tree(const CpuSource& src, const std::string& name, const fs::path& d
     fs::copy_file(a.path, d / archive_in_tree(a), fs::copy_options::overwrite_existing, ec);
     if (ec) throw CompileError("cannot copy the runtime archive " + a.path + " into " + d.string() + ": " + ec.message());
   }
+  const std::vector<std::string> units = unit_names(src, name);
   write_file(d / (name + ".cpp"), src.source);
+  for (size_t i = 0; i < src.parts.size(); ++i) write_file(d / (units[i + 1] + ".cpp"), src.parts[i]);
   // Embedded weights are weights.bin, which the assembler's .incbin reads; external ones
   // keep their sidecar name, so the directory holds what the library will look for.
   write_file(d / (src.weights_file.empty() ? std::string("weights.bin") : src.weights_file), src.weights);
   // The API is all the library exports: not libstdc++, not std templates it instantiated.
   write_file(d / "exports.map", "{\n  global:\n    weft_model_api;\n    " + name + "_api;\n  local:\n    *;\n};\n");
-  write_file(d / "build.sh", "#!/bin/sh\n# Rebuilds lib" + name + ".so from this directory, as weft compile did.\nset -e\n" +
-                                 joined(compile_command(name, o, a)) + "\n" +
-                                 joined(link_command(name, o, a, "lib" + name + ".so", !src.weights_file.empty())) + "\n");
+  // The units compile in parallel (as weft compile runs them), then link.
+  std::string script = "#!/bin/sh\n# Rebuilds lib" + name + ".so from this directory, as weft compile did.\nset -e\n";
+  if (units.size() == 1) {
+    script += joined(compile_command(name, name, o, a)) + "\n";
+  } else {
+    for (size_t i = 0; i < units.size(); ++i) script += joined(compile_command(name, units[i], o, a)) + " & p" + std::to_string(i) + "=$!\n";
+    for (size_t i = 0; i < units.size(); ++i) script += "wait $p" + std::to_string(i) + "\n";
+  }
+  write_file(d / "build.sh", script + joined(link_command(name, units, o, a, "lib" + name + ".so", !src.weights_file.empty())) + "\n");
 }
 
 std::string compiler_version(const ToolchainOptions& o) {
@@ -270,10 +339,12 @@ std::string compiler_version(const ToolchainOptions& o) {
 // Everything that decides the library's bytes, for the cache key.
 std::string cache_key(const CpuSource& src, const std::string& name, const ToolchainOptions& o, const RuntimeArchive& a,
                       const std::string& headers) {
+  const std::vector<std::string> units = unit_names(src, name);
   std::vector<std::string> parts = {"weft " WEFT_VERSION_STRING, src.source, src.weights_file,
                                     std::to_string(weft_rt::weights_hash(src.weights.data(), src.weights.size())),
-                                    joined(compile_command(name, o, a)),
-                                    joined(link_command(name, o, a, "lib" + name + ".so", !src.weights_file.empty()))};
+                                    joined(compile_command(name, name, o, a)),
+                                    joined(link_command(name, units, o, a, "lib" + name + ".so", !src.weights_file.empty()))};
+  parts.insert(parts.end(), src.parts.begin(), src.parts.end());
   parts.push_back(compiler_version(o));
   parts.push_back(headers);
   parts.push_back(a.path.empty() ? "" : read_file(a.path));
@@ -356,24 +427,33 @@ BuildReport build_shared_library(const CpuSource& src, const std::string& name, 
     TempDir tmp;
     write_tree(src, name, tmp.path, o, archive);
     if (!o.pch_dir.empty()) report.pch = precompiled_header(o, archive, headers, report);
-    const fs::path log = tmp.path / "compiler.log";
-    // Compile, then link: separate steps, so each one's time can be reported.
-    const std::vector<std::pair<std::string, std::vector<std::string>>> steps = {
-        {"C++ compile (-O" + std::to_string(o.opt_level) + ")", compile_command(name, o, archive, report.pch)},
-        {"link", link_command(name, o, archive, partial.string(), !src.weights_file.empty())}};
-    for (const auto& [what, argv] : steps) {
-      const auto t0 = std::chrono::steady_clock::now();
-      const int rc = run_process(argv, tmp.path, log);
-      report.steps.push_back({what, ms_since(t0)});
-      if (rc != 0) {
-        fs::remove(partial, ec);
-        std::string msgs = read_file(log);
-        if (msgs.size() > 4000) msgs = msgs.substr(0, 4000) + "\n...";
-        throw CompileError(Msg() << "the C++ compiler (" << o.compiler << ") failed"
-                                 << (rc < 0 || rc == 127 ? " to start" : " with status " + std::to_string(rc)) << " ("
-                                 << what << ") on the generated source (see it with --emit-source DIR):\n" << msgs);
-      }
-    }
+    // Compile the units (in parallel), then link: separate steps, so each one's time can be reported.
+    const std::vector<std::string> units = unit_names(src, name);
+    std::vector<Job> compiles;
+    for (const std::string& u : units)
+      compiles.push_back({"C++ compile " + (units.size() > 1 ? u + ".cpp " : "") + "(-O" + std::to_string(o.opt_level) + ")",
+                          compile_command(name, u, o, archive, report.pch), tmp.path / (u + ".log")});
+    const int parallel = o.jobs > 0 ? o.jobs : int(std::max(1u, std::thread::hardware_concurrency()));
+    const auto t0 = std::chrono::steady_clock::now();
+    run_parallel(compiles, tmp.path, parallel);
+    if (units.size() > 1)
+      report.steps.push_back({"C++ compile (-O" + std::to_string(o.opt_level) + "), " + std::to_string(units.size()) + " units, " +
+                                  std::to_string(std::min<size_t>(size_t(parallel), units.size())) + " at a time", ms_since(t0)});
+    for (const Job& j : compiles) report.steps.push_back({j.what, j.ms});
+    auto check = [&](const Job& j) {
+      if (j.status == 0) return;
+      fs::remove(partial, ec);
+      std::string msgs = read_file(j.log);
+      if (msgs.size() > 4000) msgs = msgs.substr(0, 4000) + "\n...";
+      throw CompileError(Msg() << "the C++ compiler (" << o.compiler << ") failed"
+                               << (j.status < 0 || j.status == 127 ? " to start" : " with status " + std::to_string(j.status)) << " ("
+                               << j.what << ") on the generated source (see it with --emit-source DIR):\n" << msgs);
+    };
+    for (const Job& j : compiles) check(j);
+    std::vector<Job> link = {{"link", link_command(name, units, o, archive, partial.string(), !src.weights_file.empty()), tmp.path / "link.log"}};
+    run_parallel(link, tmp.path, 1);
+    report.steps.push_back({"link", link[0].ms});
+    check(link[0]);
     if (!key.empty())
       if (std::string note = CompileCache(o.cache_dir).store(key, partial.string()); !note.empty()) report.cache_note = note;
   }

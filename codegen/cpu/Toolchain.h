@@ -15,6 +15,7 @@ struct ToolchainOptions {
   std::string cpu = "native";         // -march=CPU: native is the build machine; x86-64-v3 etc. for portable builds
   int opt_level = 3;                  // the C++ compiler's -O0 .. -O3 (`weft compile --cxx-opt`; its -O is the pass level)
   std::vector<std::string> extra_flags;
+  int jobs = 0;                       // translation units compiled at a time (weft compile -j); 0: the machine's cores
   bool precompiled_runtime = true;    // link libweft_rt_<level>.a when there is one for -march (RuntimeArchive.h)
   std::string cache_dir;              // a CompileCache directory; empty: no cache (weft compile passes default_cache_dir())
   // Where precompiled headers of weft/runtime.h are kept, one per compiler, flags and runtime

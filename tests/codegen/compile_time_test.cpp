@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "CompiledModel.h"
 #include "ir/NpyIO.h"
@@ -118,6 +119,42 @@ TEST_F(CompileTime, PrecompiledRuntimeIsLinkedStaticallyAndShippedWithTheSource)
 #else
   GTEST_SKIP() << "the precompiled runtime archives are built for x86-64 only";
 #endif
+}
+
+// A model whose code is spread over several translation units (forced here with a small unit
+// size) links into one library that computes what the interpreter does: built by weft's toolchain
+// (the units in parallel) and by the emitted build.sh alone, with embedded and external weights.
+TEST_F(CompileTime, SeveralTranslationUnitsLinkIntoOneLibrary) {
+  // 120 chained ops with constants: chunk functions (40 statements each), planned frame slots and
+  // weights are used across the units.
+  std::string text = "def @main(%x: f32[4]) -> f32[4] {\n  let %v0 = %x;\n";
+  for (int i = 1; i <= 120; ++i)
+    text += "  let %v" + std::to_string(i) + " = " + (i % 2 ? "add" : "mul") + "(%v" + std::to_string(i - 1) + ", " +
+            (i % 2 ? "const f32[4] [0.5, -1, 2, 0.25]" : "const f32[4] [1.01, 0.99, -1, 1]") + ");\n";
+  text += "  %v120\n}\n";
+  std::ofstream(path("multi.weft")) << text;
+  write_npy(path("x.npy"), random_tensor(DType::F32, {4}, 7));
+  ASSERT_EQ(weft("run " + path("multi.weft") + " --input x=" + path("x.npy") + " --out " + path("out_ir")).status, 0);
+  const Tensor expected = read_npy(path("out_ir/0.npy"));
+  const Module m = parse_checked(text);
+  for (const std::string weights : {"", "libmulti.weights"}) {
+    codegen::CpuEmitOptions options;
+    options.bytes_per_unit = 4000;
+    options.weights_file = weights;
+    const codegen::CpuSource src = codegen::emit_cpu(m, "multi", options);
+    ASSERT_GE(src.parts.size(), 2u) << "the test needs several units";
+    EXPECT_NE(src.parts[0].find("void weft_chunk"), std::string::npos) << src.parts[0];
+    const std::string dir = path(weights.empty() ? "embedded" : "external");
+    codegen::build_shared_library(src, "multi", dir + "/libmulti.so");
+    codegen::write_source_tree(src, "multi", dir + "/src");
+    CommandResult rebuilt = run_command("cd " + dir + "/src && sh build.sh");
+    ASSERT_EQ(rebuilt.status, 0) << rebuilt.output;
+    for (const std::string lib : {dir + "/libmulti.so", dir + "/src/libmulti.so"}) {
+      CommandResult r = weft("run " + lib + " --input x=" + path("x.npy") + " --out " + dir + "/out");
+      ASSERT_EQ(r.status, 0) << lib << ": " << r.output;
+      EXPECT_EQ(compare(expected, read_npy(dir + "/out/0.npy")), "") << lib;
+    }
+  }
 }
 
 }  // namespace
