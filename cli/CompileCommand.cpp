@@ -136,7 +136,9 @@ void compile_module(Module m, const LibraryBuild& b, std::ostream& log, std::chr
   const std::vector<std::string> ran = pipeline_passes(b.passes.level, pass_context);
   if (std::find(ran.begin(), ran.end(), "fuse-ops") != ran.end()) {
     const KernelCount after = count_kernels(m);  // static counts: calls in the program text, not per run
-    log << "  fuse-ops: " << before.op_calls << " op calls -> " << after.kernels << " kernels, " << after.groups << " groups\n";
+    log << "  fuse-ops: " << before.op_calls << " op calls -> " << after.kernels << " kernels, " << after.groups << " groups ("
+        << after.epilogue_groups << " in a conv/gemm/matmul epilogue, " << after.separate_epilogues
+        << " conv/gemm/matmul results left to a separate elementwise kernel)\n";
   }
   codegen::CpuSource src = stage(log, "code generation", [&] { return codegen::emit_cpu(m, b.name, emit); });
   if (src.planned_values)

@@ -59,6 +59,9 @@ struct CpuEmitArgs {
   std::vector<DType> result_dtypes;
   std::vector<int> result_ranks;
   const Attrs* attrs = nullptr;          // normalized (defaults filled)
+  // Ops with OpDef::out_epilogue: the C++ name of a weft_rt::Epilogue<T> (rt/Epilogue.h) the
+  // kernel applies to its result's tiles, passed as its last argument; empty for none.
+  std::string epilogue;
 };
 // Returns the C++ expression; throws CompileError to reject a case it does not handle
 // (a dtype, an attribute value), saying what.
@@ -121,6 +124,10 @@ struct OpDef {
   // could not check (unknown dims) make it raise. Passes that drop or move op calls read
   // it (opt/Purity.h): a call that may raise keeps its place, since the error is its effect.
   std::string raises_on_values;
+  // OutFusable ops whose kernel applies an elementwise epilogue to each output tile as it
+  // stores it (conv, matmul, gemm): fuse-ops groups such a call with the elementwise tree
+  // reading its result, and the CPU emitter receives the epilogue (CpuEmitArgs::epilogue).
+  bool out_epilogue = false;
   CpuEmitter emit_cpu;  // null: the CPU code generator rejects the op
   CpuShapeEmitter shape_cpu;  // run-time shape function; every op with emit_cpu has one
   // Facets of later stages (gradient, CUDA emitter) become further members here; nothing
@@ -149,6 +156,7 @@ class OpDefBuilder {
   OpDefBuilder& no_scalar_expr(std::string why) { def_->no_scalar_expr = std::move(why); return *this; }
   OpDefBuilder& view_of(int arg) { def_->view_of = arg; return *this; }
   OpDefBuilder& raises_on_values(std::string when) { def_->raises_on_values = std::move(when); return *this; }
+  OpDefBuilder& out_epilogue() { def_->out_epilogue = true; return *this; }
   OpDefBuilder& emit_cpu(CpuEmitter e) { def_->emit_cpu = std::move(e); return *this; }
   OpDefBuilder& shape_cpu(CpuShapeEmitter e) { def_->shape_cpu = std::move(e); return *this; }
 

@@ -14,6 +14,12 @@
 //     fusable call with at least one edge, rebuilds the call's tree as the body of a
 //     `primitive=1` function literal called with the tree's leaves (rewritten by the mutator).
 // Types are inferred again at the end, which fills the new nodes' types.
+//
+// Epilogues: an out-fusable call with an epilogue kernel (conv, matmul, gemm) may be a producer
+// too, as a leaf of the tree (its arguments are group inputs). A group must hold at most one,
+// which a local rule cannot see (two subtrees may each hold one), so UseScan first finds the
+// candidate edges, then walks each tree from its root and keeps its first anchor in argument
+// order; the others' edges are dropped before the rewrite reads any edge.
 #include "opt/FuseOps.h"
 
 #include <unordered_map>
@@ -49,6 +55,21 @@ bool fusable(const CallNode* c) {
     if (!ranked_tensor(a->checked_type)) return false;
   return true;
 }
+
+// An out-fusable call whose kernel applies an epilogue to its output tiles (conv, matmul, gemm:
+// OpDef::out_epilogue), in a float type the tile holds exactly as the op's result (f16 and
+// bf16 results are rounded from a wider tile, which an epilogue on the tile would not see).
+bool anchor(const CallNode* c) {
+  auto* op = as<OpNode>(c->callee);
+  if (!op || !op->def->out_epilogue) return false;
+  auto* t = as_tensor(c->checked_type);
+  if (!t || !t->has_rank() || (t->dtype != DType::F32 && t->dtype != DType::F64)) return false;
+  for (const Expr& a : c->args)
+    if (!ranked_tensor(a->checked_type)) return false;
+  return true;
+}
+
+DType dtype_of(const CallNode* c) { return as_tensor(c->checked_type)->dtype; }
 
 // Equal shapes, dim by dim, where equality is known at compile time (no `?`).
 bool same_shape(const Type& a, const Type& b) {
@@ -90,6 +111,7 @@ class UseScan {
   explicit UseScan(const Expr& body) : edges_(count_parent_edges(body)) {
     std::vector<std::pair<Expr, int>> work{{body, 0}};
     std::unordered_set<const ExprNode*> seen;
+    std::vector<const CallNode*> calls;  // the fusable ones
     int scopes = 1;
     while (!work.empty()) {
       const Expr e = work.back().first;
@@ -98,6 +120,7 @@ class UseScan {
       if (!seen.insert(e.get()).second) continue;
       if (auto* let = as<LetNode>(e)) lets_[let->var.get()] = {let->value, scope};
       auto* call = as<CallNode>(e);
+      if (call && fusable(call)) calls.push_back(call);
       for_each_child(e, [&](const Expr& child, int pos, bool opens) {
         if (auto* v = as<VarNode>(child)) {
           Use& u = uses_[v];
@@ -111,6 +134,7 @@ class UseScan {
         work.push_back({child, opens && e->kind != ExprKind::Let ? scopes++ : scope});
       });
     }
+    choose_anchors(calls);
     // The lets whose variable a fusion edge consumes: the rewrite drops them.
     for (auto& [var, u] : uses_)
       if (u.call && fusable(u.call) && producer(u.call, size_t(u.arg))) absorbed_.insert(var);
@@ -118,22 +142,8 @@ class UseScan {
 
   // The call computing argument i of `c` inside c's group, or null when the argument is a leaf.
   const CallNode* producer(const CallNode* c, size_t i) const {
-    const Expr& a = c->args[i];
-    Expr value;
-    if (as<CallNode>(a)) {
-      value = a;
-    } else if (auto* v = as<VarNode>(a)) {
-      auto l = lets_.find(v);
-      auto u = uses_.find(v);
-      if (l == lets_.end() || u == uses_.end()) return nullptr;
-      const Use& use = u->second;
-      if (use.count != 1 || use.call != c || use.arg != int(i) || use.scope != l->second.scope) return nullptr;
-      if (!movable(l->second.value)) return nullptr;  // it moves to its use, past the lets between
-      value = l->second.value;
-    }
-    auto* p = as<CallNode>(value);
-    if (!p || !fusable(p) || edges(value) != 1) return nullptr;
-    return keeps_shape(c) || same_shape(p->checked_type, c->checked_type) ? p : nullptr;
+    const CallNode* p = candidate(c, i);
+    return p && !dropped_anchors_.count(p) ? p : nullptr;
   }
 
   bool absorbed(const VarNode* v) const { return absorbed_.count(v) != 0; }
@@ -150,6 +160,52 @@ class UseScan {
     int scope = -1;
   };
 
+  // A group holds one anchor at most, with the group's result type: in each tree (rooted at
+  // a fusable call no edge leaves), the first anchor in argument order that has the root's
+  // dtype stays, every other one ends the tree (its result is a group input).
+  void choose_anchors(const std::vector<const CallNode*>& calls) {
+    std::unordered_set<const CallNode*> inner;  // calls some edge joins to a consumer
+    for (const CallNode* c : calls)
+      for (size_t i = 0; i < c->args.size(); ++i)
+        if (const CallNode* p = candidate(c, i)) inner.insert(p);
+    for (const CallNode* root : calls) {
+      if (inner.count(root)) continue;
+      bool kept = false;
+      std::vector<const CallNode*> todo{root};  // depth first, in argument order
+      while (!todo.empty()) {
+        const CallNode* c = todo.back();
+        todo.pop_back();
+        if (anchor(c)) {
+          if (kept || dtype_of(c) != dtype_of(root)) dropped_anchors_.insert(c);
+          kept = true;
+          continue;
+        }
+        for (size_t i = c->args.size(); i-- > 0;)
+          if (const CallNode* p = candidate(c, i)) todo.push_back(p);
+      }
+    }
+  }
+
+  // producer() before choose_anchors: any anchor qualifies.
+  const CallNode* candidate(const CallNode* c, size_t i) const {
+    const Expr& a = c->args[i];
+    Expr value;
+    if (as<CallNode>(a)) {
+      value = a;
+    } else if (auto* v = as<VarNode>(a)) {
+      auto l = lets_.find(v);
+      auto u = uses_.find(v);
+      if (l == lets_.end() || u == uses_.end()) return nullptr;
+      const Use& use = u->second;
+      if (use.count != 1 || use.call != c || use.arg != int(i) || use.scope != l->second.scope) return nullptr;
+      if (!movable(l->second.value)) return nullptr;  // it moves to its use, past the lets between
+      value = l->second.value;
+    }
+    auto* p = as<CallNode>(value);
+    if (!p || !(fusable(p) || anchor(p)) || edges(value) != 1) return nullptr;
+    return keeps_shape(c) || same_shape(p->checked_type, c->checked_type) ? p : nullptr;
+  }
+
   int edges(const Expr& e) const {
     auto it = edges_.find(e.get());
     return it == edges_.end() ? 0 : it->second;
@@ -159,6 +215,7 @@ class UseScan {
   std::unordered_map<const VarNode*, Let> lets_;
   std::unordered_map<const VarNode*, Use> uses_;
   std::unordered_set<const VarNode*> absorbed_;
+  std::unordered_set<const CallNode*> dropped_anchors_;
 };
 
 // Step 2: the rewrite.
@@ -226,8 +283,9 @@ class Fuser : public ExprMutator {
 
   Expr build(const CallNode* c, Group& g) {
     std::vector<Expr> args;
+    const bool leaves_only = anchor(c) && !fusable(c);  // an anchor's arguments are the group's inputs
     for (size_t i = 0; i < c->args.size(); ++i) {
-      if (const CallNode* p = scan_.producer(c, i)) args.push_back(build(p, g));
+      if (const CallNode* p = leaves_only ? nullptr : scan_.producer(c, i)) args.push_back(build(p, g));
       else args.push_back(leaf(c->args[i], g));
     }
     return make_op_call(as<OpNode>(c->callee)->name(), std::move(args), c->attrs, c->span);
@@ -256,6 +314,47 @@ class FuseOpsPass : public Pass {
   Module run(Module m, const PassContext&) const override { return fuse_ops(m); }
 };
 
+bool takes_epilogue(const Expr& e) {
+  auto* c = as<CallNode>(e);
+  auto* op = c ? as<OpNode>(c->callee) : nullptr;
+  return op && op->def->out_epilogue;
+}
+
+bool holds_anchor(const Expr& body) {
+  for (const auto& [node, parents] : count_parent_edges(body))
+    if (takes_epilogue(Expr(node))) return true;
+  return false;
+}
+
+// Out-fusable calls outside groups (see KernelCount::separate_epilogues) of one function body.
+int separate_epilogues(const Expr& body) {
+  std::unordered_map<const VarNode*, const ExprNode*> bound;  // let variable -> its value
+  std::vector<const CallNode*> readers;                       // fusable op calls and group calls
+  std::vector<Expr> work{body};
+  std::unordered_set<const ExprNode*> seen;
+  while (!work.empty()) {
+    const Expr e = work.back();
+    work.pop_back();
+    if (!seen.insert(e.get()).second) continue;
+    if (auto* let = as<LetNode>(e)) bound[let->var.get()] = let->value.get();
+    auto* c = as<CallNode>(e);
+    auto* fn = c ? as<FunctionNode>(c->callee) : nullptr;
+    if (c && ((fn && is_primitive(*fn)) || fusable(c))) readers.push_back(c);
+    for_each_child(e, [&](const Expr& child, int pos, bool) {
+      if (fn && pos == 0) return;  // a group's body
+      if (!is_atomic(child)) work.push_back(child);
+    });
+  }
+  std::unordered_set<const ExprNode*> found;
+  for (const CallNode* r : readers)
+    for (const Expr& a : r->args) {
+      const ExprNode* value = a.get();
+      if (auto* v = as<VarNode>(a); v && bound.count(v)) value = bound[v];
+      if (takes_epilogue(Expr(value))) found.insert(value);
+    }
+  return int(found.size());
+}
+
 class KernelCounter : public ExprVisitor {
  public:
   KernelCount count;
@@ -269,6 +368,7 @@ class KernelCounter : public ExprVisitor {
     } else if (auto* fn = as<FunctionNode>(c->callee); fn && is_primitive(*fn) && !inside_) {
       ++count.groups;
       ++count.kernels;
+      if (holds_anchor(fn->body)) ++count.epilogue_groups;
       ++inside_;
       visit(c->callee);
       --inside_;
@@ -315,7 +415,10 @@ Module fuse_ops(const Module& given) {
 
 KernelCount count_kernels(const Module& m) {
   KernelCounter counter;
-  for (const std::string& name : m.function_names()) counter.visit(m.function(name));
+  for (const std::string& name : m.function_names()) {
+    counter.visit(m.function(name));
+    if (!is_primitive(*m.function(name))) counter.count.separate_epilogues += separate_epilogues(m.function(name)->body);
+  }
   return counter.count;
 }
 

@@ -10,6 +10,14 @@ namespace weft {
 //   add(tanh(mul(%x, %y)), %b)
 //     =>  (fn (%p0: f32[n, 8], %p1: f32[n, 8], %p2: f32[8]) -> f32[n, 8] attrs(primitive=1) {
 //            add(tanh(mul(%p0, %p1)), %p2) })(%x, %y, %b)
+// Epilogues: a producer may also be an out-fusable call whose kernel takes an epilogue
+// (OpDef::out_epilogue: conv, matmul, gemm) with an f32 or f64 result, under the same rules
+// (one reader, same scope, the consumer's shape); its arguments are then group inputs, not
+// fused further, and a group holds one such call at most, with the group's result dtype:
+//   relu(add(conv(%x, %w), %r))
+//     =>  (fn (%p0, %p1, %p2) attrs(primitive=1) { relu(add(conv(%p0, %p1), %p2)) })(%x, %w, %r)
+// The CPU code runs the group as the conv kernel applying the tree to each output tile.
+//
 // A call is fusable when its op is Elementwise or Broadcast and has a scalar_expr
 // (ir/OpRegistry.h), and every argument and its result is a tensor of known rank. A producer
 // joins its consumer's group when
@@ -41,6 +49,13 @@ struct KernelCount {
   int op_calls = 0;  // every operator call, inside groups or not
   int kernels = 0;   // operator calls outside groups, plus one per group call
   int groups = 0;    // calls of primitive function literals
+  // Groups that start from an out-fusable call (conv, matmul, gemm) run as that call's kernel
+  // with the rest as its epilogue; separate_epilogues counts the out-fusable calls outside any
+  // group whose result an elementwise op or a group reads next (left as two kernels: the
+  // result has other readers, a different shape or dtype than the tree over it, or the tree
+  // already holds another anchor).
+  int epilogue_groups = 0;
+  int separate_epilogues = 0;
 };
 KernelCount count_kernels(const Module& m);
 

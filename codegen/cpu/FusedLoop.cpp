@@ -1,6 +1,7 @@
 // FusedLoop.cpp - a fused group as one C++ loop nest: an element function from the ops' scalar expressions, and its loop.
 #include "codegen/cpu/FusedLoop.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "codegen/IrComment.h"
@@ -100,6 +101,101 @@ std::string kernel_function(const FusedKernel& k, const std::string& name, const
   return s + "  return out;\n}\n";
 }
 
+// A group that starts from an out-fusable call (lower::FusedAnchor): that call's kernel with an
+// epilogue (weft_rt::Epilogue, rt/Epilogue.h) that rewrites each output tile through `elem`.
+// The epilogue's state is a local struct: the inputs, checked against the kernel's result and
+// their data pointers kept once per call (begin), and the per-tile loop (apply), which finds
+// each row's first element from its address in the result.
+std::string epilogue_function(const FusedKernel& k, const std::string& name, const std::string& elem) {
+  const lower::FusedAnchor& a = *k.anchor;
+  const size_t n = k.input_dtypes.size() - 1;  // the parameters; input n is the anchor's result
+  const std::string r = ctype(k.dtype), group = "\"fused " + k.name() + "\"";
+  std::string params, ins, fields, begin, bshapes;
+  std::vector<size_t> broadcast;
+  for (size_t i = 0; i < n; ++i) {
+    const std::string in = "in" + std::to_string(i), t = ctype(k.input_dtypes[i]), ei = "e.in[" + std::to_string(i) + "]";
+    params += (i ? ", " : "") + std::string("const weft_rt::Tensor& ") + in;
+    ins += (i ? ", " : "") + std::string("&") + in;
+    switch (k.reads[i]) {
+      case FusedRead::Unread: break;
+      case FusedRead::Scalar:
+        fields += "    " + compute_ctype(k.input_dtypes[i]) + " s" + std::to_string(i) + "{};\n";
+        begin += "      e.s" + std::to_string(i) + " = " + ei + "->data<" + t + ">()[0];\n";
+        break;
+      case FusedRead::Same:
+        fields += "    const " + t + "* d" + std::to_string(i) + " = nullptr;\n";
+        begin += "      weft_rt::fused_check_same(" + ei + "->shape(), out.shape(), " + group + ", " + std::to_string(i) + ");\n";
+        begin += "      e.d" + std::to_string(i) + " = " + ei + "->data<" + t + ">();\n";
+        break;
+      case FusedRead::Broadcast:
+        fields += "    const " + t + "* d" + std::to_string(i) + " = nullptr;\n";
+        begin += "      e.d" + std::to_string(i) + " = " + ei + "->data<" + t + ">();\n";
+        bshapes += (broadcast.empty() ? "" : ", ") + std::string("&") + ei + "->shape()";
+        broadcast.push_back(i);
+        break;
+    }
+  }
+  const std::string b = std::to_string(broadcast.size());
+  if (!broadcast.empty()) {
+    fields += "    std::optional<weft_rt::FusedSpans<" + b + ">> spans;\n";
+    begin += "      const std::array<const weft_rt::Shape*, " + b + "> shapes{" + bshapes + "};\n";
+    begin += "      weft_rt::fused_check_broadcast<" + b + ">(out.shape(), shapes, " + group + ");\n";
+    begin += "      e.spans.emplace(out.shape(), shapes);\n";
+  }
+  // The element's operands: `at` is the output element's index, `v` where it is stored.
+  auto reads = [&](const std::string& at, const std::string& v) {
+    std::string s;
+    for (size_t i = 0, q = 0; i <= n; ++i) {
+      std::string x = "{}";
+      if (i == n) x = v + "[i]";
+      else if (k.reads[i] == FusedRead::Scalar) x = "e.s" + std::to_string(i);
+      else if (k.reads[i] == FusedRead::Same) x = "e.d" + std::to_string(i) + "[" + at + " + i]";
+      else if (k.reads[i] == FusedRead::Broadcast) x = "b" + std::to_string(i) + "[i * st" + std::to_string(q++) + "]";
+      s += (i ? ", " : "") + x;
+    }
+    return s;
+  };
+  std::string apply;
+  if (broadcast.empty()) {
+    apply = "        for (int64_t i = 0; i < cols; ++i) w[i] = " + elem + "(" + reads("first", "w") + ");\n";
+  } else {
+    std::string strides, rows;
+    for (size_t q = 0; q < broadcast.size(); ++q) {
+      strides += ", auto st" + std::to_string(q);
+      rows += "          const " + ctype(k.input_dtypes[broadcast[q]]) + "* const b" + std::to_string(broadcast[q]) + " = e.d" +
+              std::to_string(broadcast[q]) + " + off[" + std::to_string(q) + "];\n";
+    }
+    apply = "        e.spans->span(first, cols, [&](const std::array<int64_t, " + b + ">& off, int64_t len, int64_t f" + strides + ") {\n" +
+            rows + "          " + r + "* const v = e.base + f;\n" +
+            "          for (int64_t i = 0; i < len; ++i) v[i] = " + elem + "(" + reads("f", "v") + ");\n        });\n";
+  }
+  std::string s = "static weft_rt::Tensor " + name + "(" + params + ") {\n";
+  s += "  struct Epi {\n    const weft_rt::Tensor* in[" + std::to_string(std::max<size_t>(n, 1)) + "];\n    " + r + "* base = nullptr;\n" + fields;
+  s += "    static void begin(void* p, const weft_rt::Tensor& out) {\n      Epi& e = *static_cast<Epi*>(p);\n";
+  s += "      e.base = const_cast<" + r + "*>(out.data<" + r + ">());\n" + begin + "    }\n";
+  s += "    static void apply(void* p, " + r + "* c, int64_t ldc, int64_t rows, int64_t cols) {\n";
+  s += "      const Epi& e = *static_cast<const Epi*>(p);\n";
+  s += "      for (int64_t r = 0; r < rows; ++r) {\n        " + r + "* const w = c + r * ldc;\n";
+  s += "        const int64_t first = w - e.base;\n" + apply + "      }\n    }\n";
+  s += "  } e{{" + ins + "}};\n";
+  s += "  const weft_rt::Epilogue<" + r + "> epi{&Epi::begin, &Epi::apply, &e};\n";
+  CpuEmitArgs ea;
+  for (size_t q = 0; q < a.params.size(); ++q) {
+    ea.args.push_back("in" + std::to_string(a.params[q]));
+    ea.arg_dtypes.push_back(a.arg_dtypes[q]);
+    ea.arg_ranks.push_back(a.arg_ranks[q]);
+  }
+  ea.result_dtype = a.dtype;
+  ea.result_rank = k.rank;
+  ea.result_dtypes = {a.dtype};
+  ea.result_ranks = {k.rank};
+  ea.attrs = &a.call->attrs;
+  ea.epilogue = "epi";
+  if (!a.def->emit_cpu) throw CompileError(a.call->span, "operator '" + a.def->name + "' has no CPU emitter");
+  s += "  return " + cpu_emit_op(a.def->emit_cpu, std::move(ea)) + ";\n}\n";
+  return s;
+}
+
 std::string identifier(const std::string& name) {
   std::string s;
   for (char c : name) s += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
@@ -110,12 +206,15 @@ std::string identifier(const std::string& name) {
 
 std::string FusedLoops::call(const FusedKernel& k, const std::vector<std::string>& args) {
   // The text with placeholder names is the key: identical groups share one function.
-  const std::string key = element_function(k, "@ELEM@") + kernel_function(k, "@KERNEL@", "@ELEM@");
+  auto kernel = [&](const std::string& name, const std::string& elem) {
+    return k.anchor ? epilogue_function(k, name, elem) : kernel_function(k, name, elem);
+  };
+  const std::string key = element_function(k, "@ELEM@") + kernel("@KERNEL@", "@ELEM@");
   auto [it, fresh] = names_.emplace(key, "weft_fused_" + identifier(k.name()) + "_" + std::to_string(names_.size()));
   if (fresh) {
     const std::string& name = it->second;
     defs_ += "// " + comment_safe(ir_comment(k.fn->body, 200)) + "\n";
-    defs_ += element_function(k, name + "_elem") + kernel_function(k, name, name + "_elem") + "\n";
+    defs_ += element_function(k, name + "_elem") + kernel(name, name + "_elem") + "\n";
   }
   std::string call = it->second + "(";
   for (size_t i = 0; i < args.size(); ++i) call += (i ? ", " : "") + args[i];

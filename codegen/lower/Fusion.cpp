@@ -43,6 +43,7 @@ class KernelBuilder {
     const int result = node(fn.body);
     if (result < 0) fail(fn.body, "its result is a parameter, not an operator call");
     if (result != int(k_.ops.size()) - 1) fail(fn.body, "it computes values its result does not use");
+    if (k_.anchor) finish_anchor(fn);
   }
 
   FusedKernel take() { return std::move(k_); }
@@ -51,6 +52,51 @@ class KernelBuilder {
   [[noreturn]] void fail(const Expr& where, const std::string& why) {
     throw CompileError(span_of_use(where, call_.span),
                        "a primitive function that cannot be fused into one loop (" + why + "): " + expr_snippet(where));
+  }
+
+  // The anchor's result becomes the element program's last input; parameters only the anchor
+  // takes are not read by it.
+  void finish_anchor(const FunctionNode& fn) {
+    const FusedAnchor& a = *k_.anchor;
+    if (a.dtype != k_.dtype) fail(Expr(a.call), "the out-fusable call's result type differs from the group's");
+    std::vector<bool> read(fn.params.size(), false);
+    for (const FusedOp& op : k_.ops)
+      for (int x : op.args)
+        if (x < 0 && size_t(-x - 1) < read.size()) read[size_t(-x - 1)] = true;
+    for (size_t i = 0; i < read.size(); ++i)
+      if (!read[i]) k_.reads[i] = FusedRead::Unread;
+    k_.input_dtypes.push_back(a.dtype);
+    k_.reads.push_back(FusedRead::Same);
+  }
+
+  // An out-fusable call over parameters: the group's anchor (one at most).
+  int anchor(const CallNode* c, const OpDef* def) {
+    if (k_.anchor) fail(Expr(c), "it holds two out-fusable calls ('" + k_.anchor->def->name + "' and '" + def->name + "')");
+    FusedAnchor a;
+    a.call = c;
+    a.def = def;
+    for (const Expr& arg : c->args) {
+      auto* v = as<VarNode>(arg);
+      auto it = v ? env_.find(v) : env_.end();
+      if (it == env_.end() || it->second >= 0) fail(arg, "an argument of the out-fusable call is not a parameter");
+      auto* t = ranked(type_of_(arg));
+      if (!t) fail(arg, "an operand is not a tensor of known rank");
+      a.params.push_back(-it->second - 1);
+      a.arg_dtypes.push_back(t->dtype);
+      a.arg_ranks.push_back(t->rank());
+    }
+    // The tree is applied to the call's result in place: it must not broadcast it to more.
+    auto* r = ranked(type_of_(Expr(c)));
+    auto* out = ranked(type_of_(Expr(&call_)));
+    bool same = r && out && r->rank() == out->rank();
+    for (int d = 0; same && d < r->rank(); ++d) {
+      const Dim &x = r->shape[size_t(d)], &y = out->shape[size_t(d)];
+      same = x.is_unknown() || y.is_unknown() || x == y;
+    }
+    if (!same) fail(Expr(c), "the out-fusable call's result does not have the group's shape");
+    a.dtype = r->dtype;
+    k_.anchor = std::move(a);
+    return memo_[c] = -int(k_.input_dtypes.size()) - 1;
   }
 
   int node(const Expr& e) {
@@ -72,6 +118,7 @@ class KernelBuilder {
     auto* op = c ? as<OpNode>(c->callee) : nullptr;
     if (!op) fail(e, std::string("it computes a ") + expr_kind_name(e->kind) + ", not an operator call");
     const OpDef* def = op->def;
+    if (def->out_epilogue) return anchor(c, def);
     if ((def->pattern != OpPattern::Elementwise && def->pattern != OpPattern::Broadcast) || !def->scalar_expr)
       fail(e, "operator '" + def->name + "' is not elementwise with a scalar expression" +
                   (def->no_scalar_expr.empty() ? "" : ": " + def->no_scalar_expr));
@@ -110,6 +157,10 @@ class OperatorCalls : public ExprVisitor {
       FusedKernel k = KernelBuilder(*call, *fn, type_of_).take();
       const int g = int(out_.groups.size());
       out_.groups.emplace_back();
+      if (k.anchor) {
+        out_.groups.back().push_back(k.anchor->call);
+        out_.group_of[k.anchor->call] = g;
+      }
       for (const FusedOp& op : k.ops) {
         out_.groups.back().push_back(op.call);
         out_.group_of[op.call] = g;
@@ -132,7 +183,7 @@ class OperatorCalls : public ExprVisitor {
 }  // namespace
 
 std::string FusedKernel::name() const {
-  std::string s;
+  std::string s = anchor ? anchor->def->name : "";
   for (const FusedOp& op : ops) s += (s.empty() ? "" : "_") + op.def->name;
   return s;
 }

@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,7 +15,8 @@ namespace weft::lower {
 // How a fused kernel reads one input, decided from the types: its shape is the kernel's
 // result shape (read at the output's own index), it has one element (read once per call),
 // or it broadcasts in some other way (read through broadcast strides).
-enum class FusedRead { Same, Scalar, Broadcast };
+// Unread: a parameter only the anchor (below) takes, which the element program never reads.
+enum class FusedRead { Same, Scalar, Broadcast, Unread };
 
 // One operator call of a fused kernel's body, in evaluation order.
 struct FusedOp {
@@ -25,8 +27,22 @@ struct FusedOp {
   DType dtype = DType::F32;  // of its result
 };
 
+// The out-fusable call a group may start from (conv, matmul, gemm: OpDef::out_epilogue): its
+// kernel computes the group's result tile by tile and applies the element program to each tile
+// as its epilogue. Its arguments are parameters of the group; its result is the element
+// program's last input (index input_dtypes.size() - 1), read at the output's own index.
+struct FusedAnchor {
+  const CallNode* call = nullptr;
+  const OpDef* def = nullptr;
+  std::vector<int> params;  // the group parameter each argument is
+  std::vector<DType> arg_dtypes;
+  std::vector<int> arg_ranks;
+  DType dtype = DType::F32;  // of its result: the group's
+};
+
 // A call of a primitive function (opt/FuseOps.h) whose body is only operator calls with a
-// scalar_expr over the parameters (and lets naming them): every element of the result is
+// scalar_expr over the parameters (and lets naming them), and at most one out-fusable call
+// with an epilogue (FusedAnchor) over parameters: every element of the result is
 // computed from one element of each input, with no intermediate tensor. Each op's result is
 // stored in its own dtype before the next op reads it, so f16 chains round as the
 // interpreter's one-op-at-a-time kernels do.
@@ -38,6 +54,9 @@ struct FusedKernel {
   DType dtype = DType::F32;  // of the result
   int rank = 0;              // of the result
   std::vector<FusedOp> ops;  // the last one is the result
+  // Set when the body starts from an out-fusable call; input_dtypes and reads then hold one
+  // more entry than the function has parameters: the anchor's result.
+  std::optional<FusedAnchor> anchor;
   // "mul_tanh_add": the ops in evaluation order, for names and comments.
   std::string name() const;
 };

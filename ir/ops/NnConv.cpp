@@ -282,6 +282,7 @@ void register_conv_ops(OpRegistry& reg) {
       .attr("dilations", AttrKind::Ints, Ints{}, "per spatial dim; [] = all 1")
       .attr("groups", AttrKind::Int, int64_t(1), "channel groups; C and M must be multiples of it")
       .pattern(OpPattern::OutFusable)
+      .out_epilogue()
       .type_relation(conv_type)
       .kernel(conv_kernel)
       // The shape functions are the runtime's, which the kernels call too.
@@ -294,7 +295,7 @@ void register_conv_ops(OpRegistry& reg) {
         const size_t nsp = size_t(a.arg_ranks[0] - 2);
         return "weft_rt::conv<" + cpu_ctype(a.result_dtype, "conv") + ">(" + a.args[0] + ", " + a.args[1] + ", " +
                cpu_opt_arg(a, 2, a.result_dtype, "conv") + ", " + cpu_window(*a.attrs, nsp, "conv") + ", " +
-               std::to_string(a.attrs->get_int("groups")) + ")";
+               std::to_string(a.attrs->get_int("groups")) + (a.epilogue.empty() ? "" : ", " + a.epilogue) + ")";
       });
   reg.add("conv_transpose")
       .doc("conv_transpose(x, w, b?): N-d transposed convolution, x [N, C, spatial...], w [C, M/groups, k...], "

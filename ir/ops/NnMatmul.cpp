@@ -161,6 +161,7 @@ void register_matmul_ops(OpRegistry& reg) {
            "leading (batch) dims broadcast; any numeric dtype (integers wrap)")
       .inputs(2)
       .pattern(OpPattern::OutFusable)
+      .out_epilogue()
       .type_relation(matmul_type)
       .kernel(matmul_kernel)
       // The shape functions are the runtime's, which the kernels call too.
@@ -168,7 +169,7 @@ void register_matmul_ops(OpRegistry& reg) {
         return cpu_shapes({"weft_rt::matmul_output_shape(" + a.args[0] + ", " + a.args[1] + ")"});
       })
       .emit_cpu([](const CpuEmitArgs& a) {
-        return "weft_rt::matmul<" + cpu_ctype(a.result_dtype, "matmul") + ">(" + a.args[0] + ", " + a.args[1] + ")";
+        return "weft_rt::matmul<" + cpu_ctype(a.result_dtype, "matmul") + ">(" + a.args[0] + ", " + a.args[1] + (a.epilogue.empty() ? "" : ", " + a.epilogue) + ")";
       });
   reg.add("gemm")
       .doc("gemm(a, b, c?): alpha * op(a) @ op(b) + beta * c for matrices, op transposing when trans_a/trans_b; "
@@ -179,6 +180,7 @@ void register_matmul_ops(OpRegistry& reg) {
       .attr("trans_a", AttrKind::Bool, false, "use a transposed")
       .attr("trans_b", AttrKind::Bool, false, "use b transposed")
       .pattern(OpPattern::OutFusable)
+      .out_epilogue()
       .type_relation(gemm_type)
       .kernel(gemm_kernel)
       // beta as the kernel sees it: c's shape matters only where beta is nonzero in the
@@ -195,7 +197,7 @@ void register_matmul_ops(OpRegistry& reg) {
         return "weft_rt::gemm<" + cpu_ctype(a.result_dtype, "gemm") + ">(" + a.args[0] + ", " + a.args[1] + ", " +
                cpu_opt_arg(a, 2, a.result_dtype, "gemm") + ", " + cpp_double(at.get_float("alpha"), "gemm") + ", " +
                cpp_double(at.get_float("beta"), "gemm") + ", " + cpp_bool(at.get_bool("trans_a")) + ", " +
-               cpp_bool(at.get_bool("trans_b")) + ")";
+               cpp_bool(at.get_bool("trans_b")) + (a.epilogue.empty() ? "" : ", " + a.epilogue) + ")";
       });
 }
 

@@ -223,15 +223,19 @@ inline Shape conv_transpose_output_shape(const Tensor& x, const Tensor& wt, cons
 // positions], packed panel by panel (a 1x1 kernel with unit strides and no padding
 // multiplies the image directly, over one position as a matrix-vector product); the group's
 // bias is where the GEMM's accumulators start. A constant float filter is packed into GEMM
-// panels on first use and reused by every later run (PackedWeights.h).
+// panels on first use and reused by every later run (PackedWeights.h). `epi` (Epilogue.h), when
+// given, rewrites the GEMM's output tiles as they are stored (the direct depthwise and
+// matrix-vector paths apply it to their result afterwards).
 template <typename T>
-Tensor conv(const Tensor& x, const Tensor& wt, const Tensor& bias, const Window& w, int64_t groups) {
+Tensor conv(const Tensor& x, const Tensor& wt, const Tensor& bias, const Window& w, int64_t groups,
+            const Epilogue<T>& epi = {}) {
   const size_t nsp = w.strides.size();
   const Shape oshape = conv_output_shape(x, wt, bias, w, groups);
   const int64_t n = x.dim(0), cin = x.dim(1), cout = wt.dim(0), cin_g = wt.dim(1), g = groups;
   const Shape isp(x.shape().begin() + 2, x.shape().end()), ksp(wt.shape().begin() + 2, wt.shape().end()),
       osp(oshape.begin() + 2, oshape.end());
   Tensor out = Tensor::empty<T>(oshape);
+  epi.begin(out);
   const int64_t is = numel(isp), ks = numel(ksp), os = numel(osp), cout_g = cout / g, kk = cin_g * ks;
   bool pointwise = ks == 1;
   for (size_t i = 0; i < nsp; ++i) pointwise = pointwise && w.strides[i] == 1 && w.pads_begin[i] == 0 && w.pads_end[i] == 0;
@@ -241,6 +245,7 @@ Tensor conv(const Tensor& x, const Tensor& wt, const Tensor& bias, const Window&
   if constexpr (std::is_floating_point_v<T>) {
     if (is_depthwise(cin, cin_g, g, cout, nsp)) {
       depthwise_conv<T>(xd, wt.data<T>(), bd, od, n, cin, cout, isp, ksp, osp, w);
+      epilogue_rows(epi, od, os, n * cout, os);
       return out;
     }
   }
@@ -253,6 +258,7 @@ Tensor conv(const Tensor& x, const Tensor& wt, const Tensor& bias, const Window&
       if constexpr (std::is_floating_point_v<T>) {
         if (pointwise && os == 1) {
           pointwise_gemv(wg, xg, bd ? bd + gi * cout_g : nullptr, cout_g, kk, og);
+          epilogue_rows(epi, og, os, cout_g, os);
           continue;
         }
       }
@@ -260,12 +266,12 @@ Tensor conv(const Tensor& x, const Tensor& wt, const Tensor& bias, const Window&
         if (wt.is_constant() && cout_g > 1) wpacked = packed_constant_a(wg, cout_g, kk);
       const T* gbias = bd ? bd + gi * cout_g : nullptr;  // added by the GEMM's tiles as they store
       if (pointwise) {  // B is the image itself, [C/g, positions] row-major
-        gemm_blocked<T>(cout_g, os, kk, wg, kk, 1, xg, os, 1, og, os, false, wpacked, {}, gbias);
+        gemm_blocked<T>(cout_g, os, kk, wg, kk, 1, xg, os, 1, og, os, false, wpacked, {}, gbias, epi);
       } else {
         gemm_blocked_with<T>(cout_g, os, kk, wg, kk, 1, [&](int64_t k0, int64_t j0, int64_t kc, int64_t nc, gemm_acc_t<T>* panels) {
           if (nsp == 2) pack_im2col_2d(xg, osp, isp, ksp, w, k0, j0, kc, nc, panels);
           else pack_im2col(xg, osp, isp, ksp, w, k0, j0, kc, nc, panels);
-        }, og, os, false, wpacked, gbias);
+        }, og, os, false, wpacked, gbias, epi);
       }
     }
   return out;

@@ -2,11 +2,13 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
 
 #include "weft/rt/Elementwise.h"
+#include "weft/rt/Epilogue.h"
 
 namespace weft_rt {
 
@@ -65,6 +67,48 @@ void fused_rows(const Shape& out, const std::array<const Shape*, N>& shapes, Bod
     if constexpr (N <= kFusedUnitStrideInputs) detail::with_unit_strides<0, N>(s, row);
     else detail::with_runtime_strides<N>(s, row, std::make_index_sequence<N>{});
   });
+}
+
+// The broadcast inputs of an epilogue (Epilogue.h), which sees its output as contiguous spans
+// (rows of tiles) rather than whole runs of the innermost dim: for the output elements
+// [first, first + count), body(offsets, len, first, strides...) per piece of the span inside
+// one run of the innermost merged dim, offsets[k] input k's element at the piece's start,
+// strides as fused_rows gives them (0 or 1, compile-time for up to kFusedUnitStrideInputs).
+template <size_t N>
+class FusedSpans {
+ public:
+  FusedSpans(const Shape& out, const std::array<const Shape*, N>& shapes) : rw_(out, shapes) {}
+
+  template <typename Body>
+  void span(int64_t first, int64_t count, Body body) const {
+    const int r = int(rw_.out.size());
+    while (count > 0) {
+      const int64_t at = first % rw_.inner, len = std::min(count, rw_.inner - at);
+      std::array<int64_t, N> off{};
+      for (size_t j = 0; j < N; ++j) off[j] = at * rw_.inner_st[j];
+      for (int64_t d = r - 2, rest = first / rw_.inner; d >= 0; --d) {
+        const int64_t i = rest % rw_.out[size_t(d)];
+        rest /= rw_.out[size_t(d)];
+        for (size_t j = 0; j < N; ++j) off[j] += i * rw_.st[j][size_t(d)];
+      }
+      auto piece = [&](auto... st) { body(off, len, first, st...); };
+      if constexpr (N <= kFusedUnitStrideInputs) detail::with_unit_strides<0, N>(rw_.inner_st, piece);
+      else detail::with_runtime_strides<N>(rw_.inner_st, piece, std::make_index_sequence<N>{});
+      first += len;
+      count -= len;
+    }
+  }
+
+ private:
+  RowWalk<N> rw_;
+};
+
+// An epilogue input whose type says it broadcasts to the output: it must, to the output's shape.
+template <size_t N>
+void fused_check_broadcast(const Shape& out, const std::array<const Shape*, N>& in, const char* group) {
+  for (size_t k = 0; k < N; ++k)
+    if (broadcast_shape(out, *in[k], group) != out)
+      throw Error(std::string(group) + ": input of shape " + shape_str(*in[k]) + " does not broadcast to the result " + shape_str(out));
 }
 
 }  // namespace weft_rt

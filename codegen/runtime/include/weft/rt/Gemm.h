@@ -7,6 +7,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "weft/rt/Epilogue.h"
 #include "weft/rt/GemmMicroF32.h"
 #include "weft/rt/GemmSmall.h"
 #include "weft/rt/ThreadPool.h"
@@ -211,11 +212,12 @@ inline void tile(int64_t kc, const A* ap, const A* bp, int64_t ldb, T* c, int64_
 // pack_b numbers them. b_rows (f32 only; nullptr otherwise): B itself, row-major with row
 // stride b_rs from this block's column 0, read in place for full panels instead of packed
 // (worth it when m is small: each element of B is used a few times at most). row_bias
-// (nullptr: none): row_bias[i] is added to row i of C, by the tiles of the first K block.
+// (nullptr: none): row_bias[i] is added to row i of C, by the tiles of the first K block; epi
+// (empty: none) rewrites each tile after the last K block, while it is in L1.
 template <typename T, typename PackB>
 void serial(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a_cs, PackB& pack_b, int64_t j_off,
             const T* b_rows, int64_t b_rs, T* c, int64_t ldc, bool accumulate, const GemmPackedA<gemm_acc_t<T>>& a_packed,
-            const GemmPackedB<gemm_acc_t<T>>& b_packed, const T* row_bias) {
+            const GemmPackedB<gemm_acc_t<T>>& b_packed, const T* row_bias, const Epilogue<T>& epi) {
   using A = gemm_acc_t<T>;
   using G = GemmTile<A>;
   constexpr int64_t MR = G::MR, NR = G::NR;
@@ -230,6 +232,7 @@ void serial(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a
       const int64_t kc = std::min(G::KC, k - k0);
       const bool add = accumulate || k0 > 0;
       const T* bias = k0 == 0 ? row_bias : nullptr;
+      const bool last = k0 + kc == k;
       // j_off + j0 is a multiple of NR (run() splits columns by whole panels), so a
       // pre-packed B's panels line up with this block's.
       if (b_packed.data) bpack = const_cast<A*>(b_packed.data) + k0 * b_packed.cols_padded + (j_off + j0) / NR * kc * NR;
@@ -248,9 +251,12 @@ void serial(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a
           int64_t ldb = NR;
           if constexpr (std::is_same_v<T, float>)
             if (b_rows && jr < full) bp = b_rows + k0 * b_rs + j0 + jr, ldb = b_rs;
-          for (int64_t ir = 0; ir < mc; ir += MR)
-            tile<T, A>(kc, ablock + (ir / MR) * kc * MR, bp, ldb, c + (i0 + ir) * ldc + j0 + jr, ldc, std::min(MR, mc - ir),
-                       cols, add, bias ? bias + i0 + ir : nullptr, stream_a);
+          for (int64_t ir = 0; ir < mc; ir += MR) {
+            T* ct = c + (i0 + ir) * ldc + j0 + jr;
+            tile<T, A>(kc, ablock + (ir / MR) * kc * MR, bp, ldb, ct, ldc, std::min(MR, mc - ir), cols, add,
+                       bias ? bias + i0 + ir : nullptr, stream_a);
+            if (epi && last) epi(ct, ldc, std::min(MR, mc - ir), cols);
+          }
         }
       }
     }
@@ -284,11 +290,11 @@ inline int64_t largest_part(int64_t len, int64_t unit, int64_t parts) {
 template <typename T, typename PackB>
 void run(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a_cs, PackB& pack_b, const T* b_rows,
          int64_t b_rs, T* c, int64_t ldc, bool accumulate, const GemmPackedA<gemm_acc_t<T>>& a_packed,
-         const GemmPackedB<gemm_acc_t<T>>& b_packed, const T* row_bias) {
+         const GemmPackedB<gemm_acc_t<T>>& b_packed, const T* row_bias, const Epilogue<T>& epi) {
   using G = GemmTile<gemm_acc_t<T>>;
   const int threads = threads_for(m, n, k);
   if (threads <= 1) {
-    serial(m, n, k, a, a_rs, a_cs, pack_b, 0, b_rows, b_rs, c, ldc, accumulate, a_packed, b_packed, row_bias);
+    serial(m, n, k, a, a_rs, a_cs, pack_b, 0, b_rows, b_rs, c, ldc, accumulate, a_packed, b_packed, row_bias, epi);
     return;
   }
   const int64_t npanels = (n + G::NR - 1) / G::NR, mpanels = (m + G::MR - 1) / G::MR;
@@ -313,7 +319,7 @@ void run(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a_cs
       rows.row0 += ib;
       if (jb < je && ib < ie)
         serial(ie - ib, je - jb, k, a + ib * a_rs, a_rs, a_cs, pack_b, jb, b_rows ? b_rows + jb : nullptr, b_rs,
-               c + ib * ldc + jb, ldc, accumulate, rows, b_packed, row_bias ? row_bias + ib : nullptr);
+               c + ib * ldc + jb, ldc, accumulate, rows, b_packed, row_bias ? row_bias + ib : nullptr, epi);
     }
   });
 }
@@ -346,11 +352,12 @@ inline bool small_f32(int64_t m, int64_t n, int64_t k, const float* a, int64_t a
 // given, is A already in the GemmPackedA layout (gemm_pack_a_all), read instead of packing A.
 // (gemm_blocked also takes B pre-packed.) `row_bias`, when given, is added to C:
 // C[i, j] (+)= row_bias[i] + (A B)[i, j] (a convolution's per-channel bias), in the tiles'
-// write-back instead of a pass of its own.
+// write-back instead of a pass of its own. `epi`, when given, then rewrites C tile by tile
+// (Epilogue.h): C[i, j] = epi(C[i, j]).
 template <typename T, typename PackB>
 void gemm_blocked_with(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a_cs, PackB&& pack_b, T* c,
                        int64_t ldc, bool accumulate, const GemmPackedA<gemm_acc_t<T>>& a_packed = {},
-                       const T* row_bias = nullptr) {
+                       const T* row_bias = nullptr, const Epilogue<T>& epi = {}) {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
     for (int64_t i = 0; i < m; ++i) {
@@ -358,9 +365,10 @@ void gemm_blocked_with(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs
       const T b = row_bias ? row_bias[i] : T(0);
       for (int64_t j = 0; j < n; ++j) row[j] = accumulate ? T(row[j] + b) : b;
     }
+    epilogue_rows(epi, c, ldc, m, n);
     return;
   }
-  gemm_detail::run<T>(m, n, k, a, a_rs, a_cs, pack_b, nullptr, 0, c, ldc, accumulate, a_packed, {}, row_bias);
+  gemm_detail::run<T>(m, n, k, a, a_rs, a_cs, pack_b, nullptr, 0, c, ldc, accumulate, a_packed, {}, row_bias, epi);
 }
 
 // gemm_blocked_with for an explicit B: B[p, j] is b[p*b_rs + j*b_cs], so a transposed
@@ -372,18 +380,19 @@ inline constexpr int64_t kInPlaceBRows = 16;  // up to this many rows of A, f32 
 template <typename T>
 void gemm_blocked(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int64_t a_cs, const T* b, int64_t b_rs,
                   int64_t b_cs, T* c, int64_t ldc, bool accumulate, const GemmPackedA<gemm_acc_t<T>>& a_packed = {},
-                  const GemmPackedB<gemm_acc_t<T>>& b_packed = {}, const T* row_bias = nullptr) {
+                  const GemmPackedB<gemm_acc_t<T>>& b_packed = {}, const T* row_bias = nullptr, const Epilogue<T>& epi = {}) {
   auto pack_b = [=](int64_t k0, int64_t j0, int64_t kc, int64_t nc, gemm_acc_t<T>* out) {
     gemm_pack_b(b + k0 * b_rs + j0 * b_cs, b_rs, b_cs, kc, nc, out);
   };
   if (m <= 0 || n <= 0 || k <= 0)
-    return gemm_blocked_with<T>(m, n, k, a, a_rs, a_cs, pack_b, c, ldc, accumulate, a_packed, row_bias);
+    return gemm_blocked_with<T>(m, n, k, a, a_rs, a_cs, pack_b, c, ldc, accumulate, a_packed, row_bias, epi);
   const T* b_rows = nullptr;
   if constexpr (std::is_same_v<T, float>) {
     if (gemm_detail::small_f32(m, n, k, a, a_rs, a_cs, b, b_rs, b_cs, c, ldc, accumulate)) {
       if (row_bias)  // the small paths (a few rows) take no bias; one pass over those rows
         for (int64_t i = 0; i < m; ++i)
           for (int64_t j = 0; j < n; ++j) c[i * ldc + j] += row_bias[i];
+      epilogue_rows(epi, c, ldc, m, n);  // a few rows of C, just written
       return;
     }
     // Up to 16 rows of A use each element of B at most three times (three 6-row panels with
@@ -391,7 +400,7 @@ void gemm_blocked(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_rs, int
     // panels in place (squeezenet's and mobilenet's 1x1 convs to 16 channels: 14-16% faster).
     if (m <= kInPlaceBRows && b_cs == 1 && !b_packed.data) b_rows = b;
   }
-  gemm_detail::run<T>(m, n, k, a, a_rs, a_cs, pack_b, b_rows, b_rs, c, ldc, accumulate, a_packed, b_packed, row_bias);
+  gemm_detail::run<T>(m, n, k, a, a_rs, a_cs, pack_b, b_rows, b_rs, c, ldc, accumulate, a_packed, b_packed, row_bias, epi);
 }
 
 }  // namespace weft_rt

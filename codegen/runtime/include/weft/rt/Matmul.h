@@ -34,9 +34,11 @@ inline Shape matmul_output_shape(const Tensor& a, const Tensor& b) {
   return out;
 }
 
+// `epi` (Epilogue.h), when given, rewrites the result's tiles as the GEMM stores them.
 template <typename T>
-Tensor matmul(const Tensor& a, const Tensor& b) {
+Tensor matmul(const Tensor& a, const Tensor& b, const Epilogue<T>& epi = {}) {
   Tensor out = Tensor::empty<T>(matmul_output_shape(a, b));
+  epi.begin(out);
   Shape as, bs;
   matmul_as_matrices(a, b, as, bs);
   const int64_t m = as[as.size() - 2], k = as.back(), n = bs.back();
@@ -50,7 +52,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   // each streaming all of b from memory.
   if (count > 1 && numel(bbatch) == 1 && numel(abatch) == count) {
     gemm_blocked<T>(count * m, n, k, a.data<T>(), k, 1, b.data<T>(), n, 1, out.data<T>(), n, false, {},
-                    constant_b_panels<T>(b.is_constant(), b.data<T>(), count * m, n, 1, k, n));
+                    constant_b_panels<T>(b.is_constant(), b.data<T>(), count * m, n, 1, k, n), nullptr, epi);
     return out;
   }
   // One b for every batch entry: its panels are packed once and shared by all of them.
@@ -60,7 +62,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   int64_t offa = 0, offb = 0;  // in whole matrices
   for (int64_t t = 0; t < count; ++t) {
     gemm_blocked<T>(m, n, k, a.data<T>() + offa * m * k, k, 1, b.data<T>() + offb * k * n, n, 1, out.data<T>() + t * m * n,
-                    n, false, {}, bpacked);
+                    n, false, {}, bpacked, nullptr, epi);
     for (int d = int(obatch.size()) - 1; d >= 0; --d) {  // odometer over the batch dims
       const size_t u = size_t(d);
       offa += sa[u];
@@ -101,20 +103,58 @@ inline Shape gemm_output_shape(const Tensor& a, const Tensor& b, const Tensor& c
   return {m, n};
 }
 
+// With an epilogue (Epilogue.h), alpha and beta * c are applied in the tiles too, ahead of it:
+// the same operations in the same order as the passes below.
+template <typename T>
+struct GemmScaleAndAdd {
+  const Epilogue<T>* next;
+  T alpha, beta;
+  const T* c;           // null: no c
+  int64_t c_rs, c_cs;   // c's strides as an [M, N] matrix (0 along a broadcast dim)
+  const T* base;        // the result's data
+  int64_t n;            // its columns
+
+  static void apply(void* ctx, T* p, int64_t ldc, int64_t rows, int64_t cols) {
+    const auto& s = *static_cast<const GemmScaleAndAdd*>(ctx);
+    const int64_t at = p - s.base, i0 = at / s.n, j0 = at % s.n;
+    for (int64_t r = 0; r < rows; ++r) {
+      T* row = p + r * ldc;
+      if (s.alpha != T(1))
+        for (int64_t j = 0; j < cols; ++j) row[j] *= s.alpha;
+      if (s.c) {
+        const T* crow = s.c + (i0 + r) * s.c_rs + j0 * s.c_cs;
+        for (int64_t j = 0; j < cols; ++j) row[j] += s.beta * crow[j * s.c_cs];
+      }
+    }
+    (*s.next)(p, ldc, rows, cols);
+  }
+};
+
 template <typename T>
 Tensor gemm(const Tensor& a, const Tensor& b, const Tensor& c, double alpha_d, double beta_d, bool ta,
-            bool tb) {
+            bool tb, const Epilogue<T>& epi = {}) {
   const T alpha = T(alpha_d), beta = T(beta_d);
   // c takes part when beta is nonzero in T (as the interpreter computes); its shape is
   // checked under the same condition.
   Tensor out = Tensor::empty<T>(gemm_output_shape(a, b, c, beta != T(0) ? 1.0 : 0.0, ta, tb));
   const int64_t m = out.dim(0), n = out.dim(1), k = a.dim(ta ? 0 : 1);
   T* o = out.data<T>();
+  const Shape cs = gemm_c_matrix(c, beta != T(0) ? 1.0 : 0.0);
+  if (epi) {
+    epi.begin(out);
+    GemmScaleAndAdd<T> scale{&epi, alpha, beta, nullptr, 0, 0, o, n};
+    if (!cs.empty()) scale.c = c.data<T>(), scale.c_rs = cs[0] == 1 ? 0 : cs[1], scale.c_cs = cs[1] == 1 ? 0 : 1;
+    const bool plain = alpha == T(1) && !scale.c;
+    const Epilogue<T> both{nullptr, &GemmScaleAndAdd<T>::apply, &scale};
+    gemm_blocked<T>(m, n, k, a.data<T>(), ta ? 1 : k, ta ? m : 1, b.data<T>(), tb ? 1 : n, tb ? k : 1, o, n, false, {},
+                    constant_b_panels<T>(b.is_constant(), b.data<T>(), m, tb ? 1 : n, tb ? k : 1, k, n), nullptr,
+                    plain ? epi : both);
+    return out;
+  }
   gemm_blocked<T>(m, n, k, a.data<T>(), ta ? 1 : k, ta ? m : 1, b.data<T>(), tb ? 1 : n, tb ? k : 1, o, n, false, {},
                   constant_b_panels<T>(b.is_constant(), b.data<T>(), m, tb ? 1 : n, tb ? k : 1, k, n));
   if (alpha != T(1))
     for (int64_t i = 0; i < m * n; ++i) o[i] *= alpha;
-  const Shape cs = gemm_c_matrix(c, beta != T(0) ? 1.0 : 0.0);
   if (!cs.empty()) {
     const T* cd = c.data<T>();
     const int64_t rs = cs[0] == 1 ? 0 : cs[1];
