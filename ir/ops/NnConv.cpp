@@ -1,6 +1,7 @@
 // NnConv.cpp - N-d convolution and transposed convolution (NCHW / OIHW), via im2col + GEMM.
 #include <algorithm>
 
+#include "ir/ops/NnGradients.h"
 #include "ir/ops/NnCpuEmit.h"
 #include "ir/ops/NnInternal.h"
 
@@ -274,6 +275,7 @@ std::vector<Tensor> conv_transpose_kernel(const std::vector<Tensor>& in, const A
 void register_conv_ops(OpRegistry& reg) {
   using Ints = std::vector<int64_t>;
   reg.add("conv")
+      .gradient(vjp::conv_gradient())
       .doc("conv(x, w, b?): N-d cross-correlation, x [N, C, spatial...], w [M, C/groups, k...], b [M] "
            "(ONNX Conv without auto_pad)")
       .inputs(2, 3)

@@ -14,7 +14,75 @@ std::vector<int64_t> all_but_channel(int rank) {
   return axes;
 }
 
+std::vector<int64_t> spatial_or(const Attrs& attrs, const char* name, size_t n, int64_t fallback) {
+  std::vector<int64_t> v = attrs.get_ints(name);
+  if (v.empty()) v.assign(n, fallback);
+  return v;
+}
+
+std::vector<int64_t> static_dims(const GradientCall& c, size_t arg) {
+  std::vector<int64_t> dims;
+  for (const Dim& d : tensor_of(c.arg_types[arg]).shape) {
+    if (!d.is_static())
+      throw CompileError(Msg() << "the gradient of conv needs static shapes, found " << type_str(c.arg_types[arg]));
+    dims.push_back(d.value());
+  }
+  return dims;
+}
+
+Expr channels(const Expr& t, int64_t begin, int64_t end) {
+  return call("slice", {t, ints({begin}), ints({end}), ints({1})});
+}
+
 }  // namespace
+
+// y[n, m, o] = sum_{c, k} x[n, c, o s + k d - p_begin] w[m, c, k] (per group):
+// - dx: conv_transpose(dy, w) with the same window, output_padding making up the input size
+//   that the conv's floor division lost;
+// - dw[m, c, k] = sum_{n, o} dy[n, m, o] x[n, c, o s + k d - p]: a conv over x with batch and
+//   channels swapped, dy (swapped likewise) as the weight, strides and dilations exchanged,
+//   cropped to the kernel size; one per group, joined;
+// - db = dy summed over every dim but the channel.
+GradientFn conv_gradient() {
+  return [](const GradientCall& c) {
+    std::vector<Expr> out(c.args.size());
+    if (!is_float_type(c.arg_types[0])) return out;
+    const std::vector<int64_t> xs = static_dims(c, 0), ws = static_dims(c, 1);
+    const std::vector<int64_t> ys = [&] {
+      std::vector<int64_t> dims;
+      for (const Dim& d : tensor_of(c.result_type).shape) dims.push_back(d.is_static() ? d.value() : -1);
+      return dims;
+    }();
+    const size_t nsp = xs.size() - 2;
+    const std::vector<int64_t> strides = spatial_or(*c.attrs, "strides", nsp, 1), dil = spatial_or(*c.attrs, "dilations", nsp, 1);
+    const std::vector<int64_t> pads = spatial_or(*c.attrs, "pads", 2 * nsp, 0);
+    const int64_t groups = c.attrs->get_int("groups");
+    const Expr &x = c.args[0], &w = c.args[1], &dy = c.cotangent;
+    std::vector<int64_t> opad(nsp);
+    for (size_t i = 0; i < nsp; ++i)
+      opad[i] = xs[2 + i] - (strides[i] * (ys[2 + i] - 1) + dil[i] * (ws[2 + i] - 1) + 1 - pads[i] - pads[nsp + i]);
+    out[0] = call("conv_transpose", {dy, w},
+                  Attrs{{"strides", strides}, {"pads", pads}, {"dilations", dil}, {"groups", groups}, {"output_padding", opad}});
+
+    std::vector<int64_t> swap01{1, 0}, spatial_axes, zeros(nsp, 0), kernel(ws.begin() + 2, ws.end());
+    for (size_t i = 0; i < xs.size(); ++i)
+      if (i >= 2) swap01.push_back(int64_t(i));
+    for (size_t i = 0; i < nsp; ++i) spatial_axes.push_back(int64_t(2 + i));
+    const int64_t cg = xs[1] / groups, mg = ws[0] / groups;
+    std::vector<Expr> parts;
+    for (int64_t g = 0; g < groups; ++g) {
+      Expr xg = groups == 1 ? x : channels(x, g * cg, (g + 1) * cg);
+      Expr dyg = groups == 1 ? dy : channels(dy, g * mg, (g + 1) * mg);
+      Expr full = call("conv", {call("transpose", {xg}, Attrs{{"perm", swap01}}), call("transpose", {dyg}, Attrs{{"perm", swap01}})},
+                       Attrs{{"strides", dil}, {"pads", pads}, {"dilations", strides}});
+      Expr cropped = call("slice", {full, ints(zeros), ints(kernel), ints(spatial_axes)});
+      parts.push_back(call("transpose", {cropped}, Attrs{{"perm", swap01}}));
+    }
+    out[1] = groups == 1 ? parts[0] : call("concat", parts, Attrs{{"axis", int64_t(0)}});
+    if (c.args.size() == 3) out[2] = call("reduce_sum", {dy}, sum_over(all_but_channel(int(xs.size())), false));
+    return out;
+  };
+}
 
 // y = (x - mean) s scale + bias, s = 1/sqrt(var + eps), per channel (dim 1):
 // dx = dy scale s; dscale = sum(dy xhat); dbias = sum(dy); dmean = -sum(dy) scale s;

@@ -5,6 +5,8 @@
 
 namespace weft::vjp {
 
+// conv (static spatial dims): dx is a conv_transpose of dy, dw a conv of x with dy per group, db a sum.
+GradientFn conv_gradient();
 GradientFn batch_norm_gradient();
 GradientFn layer_norm_gradient();
 // global_avg_pool (take_max false) and global_max_pool.
