@@ -76,6 +76,31 @@ TEST_F(GradCli, TextProgramThroughTheInterpreter) {
 
 TEST_F(GradCli, CompiledLibrary) { check("libgrad.so", 3); }
 
+// A scripted TorchScript module with a loop (0, 1 and 3 trips), a branch and two outputs
+// (models/torchscript/make_grad_models.py): d/dx against torch.autograd.grad, through the
+// interpreter and compiled, f32 at rtol 1e-3 / atol 1e-4.
+TEST_F(GradCli, TorchScriptAgainstTorchAutograd) {
+  const std::string models = testing::env_or("WEFT_TS_GRAD_MODELS", "");
+  if (models.empty() || !std::filesystem::exists(models + "/loop_branch.pt"))
+    GTEST_SKIP() << "no TorchScript gradient models (WEFT_TS_GRAD_MODELS, made by make_grad_models.py)";
+  const std::string model = models + "/loop_branch.pt";
+  for (const std::string out_name : {"grad.weft", "libgrad.so"}) {
+    const std::string out = (dir_ / out_name).string();
+    const testing::CommandResult g = run_weft("grad " + model + " -o " + out + " --input-type 'x=f32[2, 8]' --wrt x -q");
+    ASSERT_EQ(g.status, 0) << g.output;
+    for (int k = 0; k < 3; ++k) {
+      const std::string c = models + "/loop_branch/case" + std::to_string(k) + "/";
+      const std::string out_dir = (dir_ / ("out" + std::to_string(k))).string();
+      const testing::CommandResult r = run_weft("run " + out + " --input x=" + c + "in_x.npy --input n=" + c + "in_n.npy" +
+                                                " --input d_output0=" + c + "d_0.npy --input d_output1=" + c + "d_1.npy --out " + out_dir);
+      ASSERT_EQ(r.status, 0) << r.output;
+      EXPECT_TRUE(testing::tensors_close(read_npy(out_dir + "/0.npy"), read_npy(c + "out_0.npy"), 1e-3, 1e-4)) << out_name << " case " << k;
+      EXPECT_TRUE(testing::tensors_close(read_npy(out_dir + "/1.npy"), read_npy(c + "out_1.npy"), 1e-3, 1e-4)) << out_name << " case " << k;
+      EXPECT_TRUE(testing::tensors_close(read_npy(out_dir + "/2.npy"), read_npy(c + "grad_x.npy"), 1e-3, 1e-4)) << out_name << " case " << k;
+    }
+  }
+}
+
 TEST_F(GradCli, UnknownAndIntegerWrtNamesAreOneClearError) {
   const std::string out = (dir_ / "g.weft").string();
   testing::CommandResult r = run_weft("grad " + kExample + " -o " + out + " --wrt nope");
