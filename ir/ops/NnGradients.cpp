@@ -138,6 +138,32 @@ GradientFn layer_norm_gradient() {
   };
 }
 
+// Each (n, c) plane normalized over the spatial dims, then * scale[c] + bias[c]: layer_norm's
+// rule over those dims, g = dy scale[c].
+GradientFn instance_norm_gradient() {
+  return [](const GradientCall& c) {
+    std::vector<Expr> out(3);
+    if (!is_float_type(c.arg_types[0])) return out;
+    const int rank = tensor_of(c.arg_types[0]).rank();
+    const DType d = elem_dtype(c.arg_types[0]);
+    std::vector<int64_t> spatial, trailing;
+    for (int i = 2; i < rank; ++i) spatial.push_back(i), trailing.push_back(i - 1);
+    auto per_channel = [&](Expr v) { return trailing.empty() ? v : call("unsqueeze", {v}, Attrs{{"axes", trailing}}); };
+    const Attrs mean_attrs = sum_over(spatial, true);
+    auto mean_of = [&](Expr e) { return call("reduce_mean", {std::move(e)}, mean_attrs); };
+    const Expr &x = c.args[0], &dy = c.cotangent;
+    Expr centered = sub(x, mean_of(x));
+    Expr r = call("rsqrt", {add(mean_of(mul(centered, centered)), scalar(c.attrs->get_float("epsilon"), d))});
+    Expr xhat = mul(centered, r);
+    Expr g = mul(dy, per_channel(c.args[1]));
+    out[0] = mul(r, sub(sub(g, mean_of(g)), mul(xhat, mean_of(mul(g, xhat)))));
+    const Attrs sums = sum_over(all_but_channel(rank), false);
+    out[1] = call("reduce_sum", {mul(dy, xhat)}, sums);
+    out[2] = call("reduce_sum", {dy}, sums);
+    return out;
+  };
+}
+
 GradientFn global_pool_gradient(bool take_max) {
   return first_arg_only([take_max](const GradientCall& c) {
     const TensorTypeNode& t = tensor_of(c.arg_types[0]);

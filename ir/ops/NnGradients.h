@@ -9,6 +9,7 @@ namespace weft::vjp {
 GradientFn conv_gradient();
 GradientFn batch_norm_gradient();
 GradientFn layer_norm_gradient();
+GradientFn instance_norm_gradient();
 // global_avg_pool (take_max false) and global_max_pool.
 GradientFn global_pool_gradient(bool take_max);
 // topk and sort: the values' cotangents go back to the positions their indices name.

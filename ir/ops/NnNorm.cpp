@@ -292,6 +292,7 @@ void register_norm_ops(OpRegistry& reg) {
                              cpp_double(a.attrs->get_float("epsilon"), "layer_norm"));
       });
   reg.add("instance_norm")
+      .gradient(vjp::instance_norm_gradient())
       .doc("instance_norm(x, scale, bias): normalizes each (n, c) plane of x [N, C, spatial...] over its spatial "
            "dims, then * scale[c] + bias[c]")
       .inputs(3)
