@@ -299,6 +299,7 @@ void register_conv_ops(OpRegistry& reg) {
                std::to_string(a.attrs->get_int("groups")) + ")";
       });
   reg.add("conv_transpose")
+      .gradient(vjp::conv_transpose_gradient())
       .doc("conv_transpose(x, w, b?): N-d transposed convolution, x [N, C, spatial...], w [C, M/groups, k...], "
            "b [M]; out = stride*(in-1) + output_padding + dilation*(k-1) + 1 - pad_begin - pad_end")
       .inputs(2, 3)

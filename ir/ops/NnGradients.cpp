@@ -84,6 +84,41 @@ GradientFn conv_gradient() {
   };
 }
 
+// y[n, m, i s + k d - p] += x[n, c, i] w[c, m, k] (per group): the conv rule read backwards:
+// - dx = conv(dy, w) with the same window (w's [C, M/groups, k] is a conv weight giving C);
+// - dw[c, m, k] = sum_{n, i} x[n, c, i] dy[n, m, i s + k d - p]: a conv over dy with batch and
+//   channels swapped, x (swapped likewise) as the weight, strides and dilations exchanged,
+//   cropped to the kernel size; one per group, joined;
+// - db = dy summed over every dim but the channel.
+GradientFn conv_transpose_gradient() {
+  return [](const GradientCall& c) {
+    std::vector<Expr> out(c.args.size());
+    if (!is_float_type(c.arg_types[0])) return out;
+    const std::vector<int64_t> xs = static_dims(c, 0), ws = static_dims(c, 1);
+    const size_t nsp = xs.size() - 2;
+    const std::vector<int64_t> strides = spatial_or(*c.attrs, "strides", nsp, 1), dil = spatial_or(*c.attrs, "dilations", nsp, 1);
+    const std::vector<int64_t> pads = spatial_or(*c.attrs, "pads", 2 * nsp, 0);
+    const int64_t groups = c.attrs->get_int("groups");
+    const Expr &x = c.args[0], &w = c.args[1], &dy = c.cotangent;
+    out[0] = call("conv", {dy, w}, Attrs{{"strides", strides}, {"pads", pads}, {"dilations", dil}, {"groups", groups}});
+    std::vector<int64_t> swap01{1, 0}, spatial_axes, zeros(nsp, 0), kernel(ws.begin() + 2, ws.end());
+    for (size_t i = 2; i < xs.size(); ++i) swap01.push_back(int64_t(i)), spatial_axes.push_back(int64_t(i));
+    const int64_t cg = xs[1] / groups, mg = ws[1];
+    std::vector<Expr> parts;
+    for (int64_t g = 0; g < groups; ++g) {
+      Expr xg = groups == 1 ? x : channels(x, g * cg, (g + 1) * cg);
+      Expr dyg = groups == 1 ? dy : channels(dy, g * mg, (g + 1) * mg);
+      Expr full = call("conv", {call("transpose", {dyg}, Attrs{{"perm", swap01}}), call("transpose", {xg}, Attrs{{"perm", swap01}})},
+                       Attrs{{"strides", dil}, {"pads", pads}, {"dilations", strides}});
+      Expr cropped = call("slice", {full, ints(zeros), ints(kernel), ints(spatial_axes)});
+      parts.push_back(call("transpose", {cropped}, Attrs{{"perm", swap01}}));
+    }
+    out[1] = groups == 1 ? parts[0] : call("concat", parts, Attrs{{"axis", int64_t(0)}});
+    if (c.args.size() == 3) out[2] = call("reduce_sum", {dy}, sum_over(all_but_channel(int(xs.size())), false));
+    return out;
+  };
+}
+
 // y = (x - mean) s scale + bias, s = 1/sqrt(var + eps), per channel (dim 1):
 // dx = dy scale s; dscale = sum(dy xhat); dbias = sum(dy); dmean = -sum(dy) scale s;
 // dvar = -sum(dy (x - mean)) scale s^3 / 2, the sums over every dim but the channel.

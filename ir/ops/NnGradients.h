@@ -7,6 +7,7 @@ namespace weft::vjp {
 
 // conv (static spatial dims): dx is a conv_transpose of dy, dw a conv of x with dy per group, db a sum.
 GradientFn conv_gradient();
+GradientFn conv_transpose_gradient();
 GradientFn batch_norm_gradient();
 GradientFn layer_norm_gradient();
 GradientFn instance_norm_gradient();
