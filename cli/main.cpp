@@ -7,6 +7,7 @@
 #include "cli/BenchCommand.h"
 #include "cli/CheckCommand.h"
 #include "cli/CompileCommand.h"
+#include "cli/GradCommand.h"
 #include "cli/InputTypeFlags.h"
 #include "cli/ModelLoader.h"
 #include "cli/PassFlags.h"
@@ -77,6 +78,7 @@ int main(int argc, char** argv) {
   auto* compile = weft::cli::add_compile_command(app);
   auto* check = weft::cli::add_check_command(app);
   auto* bench = weft::cli::add_bench_command(app);
+  auto* grad = weft::cli::add_grad_command(app);
 
   CLI11_PARSE(app, argc, argv);
   try {
@@ -85,6 +87,7 @@ int main(int argc, char** argv) {
     if (compile->parsed()) return weft::cli::run_compile();
     if (check->parsed()) return weft::cli::run_check();
     if (bench->parsed()) return weft::cli::run_bench();
+    if (grad->parsed()) return weft::cli::run_grad();
   } catch (const weft::CompileError& e) {
     std::cerr << e.diagnostic().str() << "\n";
     return 1;

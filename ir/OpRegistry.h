@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ir/Attrs.h"
+#include "ir/Expr.h"
 #include "ir/Tensor.h"
 #include "ir/Type.h"
 
@@ -96,6 +97,24 @@ struct ScalarExpr {
 // Given the call's attributes (normalized) and its argument dtypes, the expression.
 using ScalarExprFn = std::function<ScalarExpr(const Attrs& attrs, const std::vector<DType>& arg_dtypes)>;
 
+// What a gradient facet is given for one op call `result = op(args...)` inside a program being
+// differentiated (opt/Gradient.h). Arguments and result are variables or constants, so the
+// facet may use each any number of times; their types are those type inference gave.
+struct GradientCall {
+  std::vector<Expr> args;
+  std::vector<Type> arg_types;
+  const Attrs* attrs = nullptr;  // normalized (defaults filled)
+  Expr result;
+  Type result_type;
+  // d(result): an expression of result_type (a tuple of one cotangent per output for an op
+  // with several outputs). Every output has one; an unused output's is zeros.
+  Expr cotangent;
+};
+// The vector-Jacobian product of one op call, built from calls of other registry ops: one
+// expression per argument, the argument's cotangent of its type, or null for an argument
+// that takes none (an integer index, a shape, a mask). Non-float arguments always get null.
+using GradientFn = std::function<std::vector<Expr>(const GradientCall& call)>;
+
 class TypeRelationError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -130,7 +149,12 @@ struct OpDef {
   bool out_epilogue = false;
   CpuEmitter emit_cpu;  // null: the CPU code generator rejects the op
   CpuShapeEmitter shape_cpu;  // run-time shape function; every op with emit_cpu has one
-  // Facets of later stages (gradient, CUDA emitter) become further members here; nothing
+  // Differentiable ops: the vector-Jacobian product (see GradientFn); an op that has none says
+  // why in no_gradient (comparisons, integer ops, argmax). The registry test requires one or the
+  // other (or the op on its list of gradients still to write).
+  GradientFn gradient;
+  std::string no_gradient;
+  // Facets of later stages (CUDA emitter) become further members here; nothing
   // outside the entry switches on op names.
 
   const AttrSpec* find_attr(const std::string& attr) const;
@@ -159,6 +183,8 @@ class OpDefBuilder {
   OpDefBuilder& out_epilogue() { def_->out_epilogue = true; return *this; }
   OpDefBuilder& emit_cpu(CpuEmitter e) { def_->emit_cpu = std::move(e); return *this; }
   OpDefBuilder& shape_cpu(CpuShapeEmitter e) { def_->shape_cpu = std::move(e); return *this; }
+  OpDefBuilder& gradient(GradientFn g) { def_->gradient = std::move(g); return *this; }
+  OpDefBuilder& no_gradient(std::string why) { def_->no_gradient = std::move(why); return *this; }
 
  private:
   OpDef* def_;

@@ -3,6 +3,7 @@
 
 #include "ir/ops/CpuEmit.h"
 #include "ir/ops/ElementwiseKernels.h"
+#include "ir/ops/GradientHelpers.h"
 
 namespace weft {
 namespace {
@@ -57,23 +58,76 @@ OpDefBuilder add_binary(OpRegistry& reg, const std::string& name, const std::str
       .emit_cpu(cpu_map_emitter(name, expr));
 }
 
+// ---- gradients ---------------------------------------------------------------------------------
+
+// The cotangents of a and b at the result's shape, from a, b, y (the result), dy and K(v) (a
+// scalar of a's dtype); the facet sums each down to its argument's shape. Float a only.
+struct BinaryVjp {
+  Expr a, b, y, dy;
+  DType dtype;
+  const Attrs* attrs;
+  Expr k(double v) const { return vjp::scalar(v, dtype); }
+};
+using BinaryDx = std::function<std::pair<Expr, Expr>(const BinaryVjp&)>;
+
+GradientFn binary_gradient(BinaryDx dx) {
+  return [dx = std::move(dx)](const GradientCall& c) {
+    std::vector<Expr> out(2);
+    if (!vjp::is_float_type(c.arg_types[0])) return out;
+    auto [da, db] = dx(BinaryVjp{c.args[0], c.args[1], c.result, c.cotangent, vjp::elem_dtype(c.arg_types[0]), c.attrs});
+    if (da) out[0] = vjp::unbroadcast_to_arg(c, da, 0);
+    if (db && vjp::is_float_type(c.arg_types[1])) out[1] = vjp::unbroadcast_to_arg(c, db, 1);
+    return out;
+  };
+}
+
+// A table row's gradient: a facet, or the reason there is none.
+struct RowGradient {
+  GradientFn fn;
+  const char* none = "";
+};
+#define WEFT_DAB(e)                                                     \
+  RowGradient{binary_gradient([](const BinaryVjp& u) -> std::pair<Expr, Expr> { \
+    using namespace vjp;                                                \
+    [[maybe_unused]] const Expr &a = u.a, &b = u.b, &y = u.y, &dy = u.dy; \
+    [[maybe_unused]] auto K = [&u](double v) { return u.k(v); };        \
+    return e;                                                           \
+  })}
+#define WEFT_NO_GRADIENT(why) RowGradient{nullptr, why}
+
+OpDefBuilder& set_gradient(OpDefBuilder& def, const RowGradient& g) {
+  return g.fn ? def.gradient(g.fn) : def.no_gradient(g.none);
+}
+
 // ---- the tables ------------------------------------------------------------------------------
 
-// X(name, doc, dtype kinds, expression in a, b of compute type C); result has the argument dtype.
+// X(name, doc, dtype kinds, expression in a, b of compute type C, gradient); result has the argument dtype.
 // Integers wrap (two's complement); maximum and minimum propagate NaN, as NumPy's.
 #define WEFT_ARITH_BINARY_OPS(X)                                                   \
-  X(add, "a + b", Kinds::Numeric, weft_rt::wrap_add(a, b))                         \
-  X(sub, "a - b", Kinds::Numeric, weft_rt::wrap_sub(a, b))                         \
-  X(mul, "a * b", Kinds::Numeric, weft_rt::wrap_mul(a, b))                         \
-  X(maximum, "max(a, b), NaN if either is", Kinds::Numeric, weft_rt::max_nan(a, b)) \
-  X(minimum, "min(a, b), NaN if either is", Kinds::Numeric, weft_rt::min_nan(a, b)) \
-  X(atan2, "angle of the point (b, a)", Kinds::Float, std::atan2(a, b))            \
-  X(bitwise_and, "a & b", Kinds::Int | Kinds::Bool, a & b)                         \
-  X(bitwise_or, "a | b", Kinds::Int | Kinds::Bool, a | b)                          \
-  X(bitwise_xor, "a ^ b", Kinds::Int | Kinds::Bool, a ^ b)                         \
-  X(logical_and, "a and b", Kinds::Bool, a && b)                                   \
-  X(logical_or, "a or b", Kinds::Bool, a || b)                                     \
-  X(logical_xor, "a xor b", Kinds::Bool, a != b)
+  X(add, "a + b", Kinds::Numeric, weft_rt::wrap_add(a, b), \
+    WEFT_DAB((std::pair{dy, dy}))) \
+  X(sub, "a - b", Kinds::Numeric, weft_rt::wrap_sub(a, b), \
+    WEFT_DAB((std::pair{dy, neg(dy)}))) \
+  X(mul, "a * b", Kinds::Numeric, weft_rt::wrap_mul(a, b), \
+    WEFT_DAB((std::pair{mul(dy, b), mul(dy, a)}))) \
+  X(maximum, "max(a, b), NaN if either is", Kinds::Numeric, weft_rt::max_nan(a, b), \
+    WEFT_DAB((std::pair{where(call("greater_equal", {a, b}), dy, K(0)), where(call("less", {a, b}), dy, K(0))}))) \
+  X(minimum, "min(a, b), NaN if either is", Kinds::Numeric, weft_rt::min_nan(a, b), \
+    WEFT_DAB((std::pair{where(call("less_equal", {a, b}), dy, K(0)), where(call("greater", {a, b}), dy, K(0))}))) \
+  X(atan2, "angle of the point (b, a)", Kinds::Float, std::atan2(a, b), \
+    WEFT_DAB((std::pair{div(mul(dy, b), add(mul(a, a), mul(b, b))), neg(div(mul(dy, a), add(mul(a, a), mul(b, b))))}))) \
+  X(bitwise_and, "a & b", Kinds::Int | Kinds::Bool, a & b, \
+    WEFT_NO_GRADIENT("integer or bool only")) \
+  X(bitwise_or, "a | b", Kinds::Int | Kinds::Bool, a | b, \
+    WEFT_NO_GRADIENT("integer or bool only")) \
+  X(bitwise_xor, "a ^ b", Kinds::Int | Kinds::Bool, a ^ b, \
+    WEFT_NO_GRADIENT("integer or bool only")) \
+  X(logical_and, "a and b", Kinds::Bool, a && b, \
+    WEFT_NO_GRADIENT("bool only")) \
+  X(logical_or, "a or b", Kinds::Bool, a || b, \
+    WEFT_NO_GRADIENT("bool only")) \
+  X(logical_xor, "a xor b", Kinds::Bool, a != b, \
+    WEFT_NO_GRADIENT("bool only"))
 
 // Comparisons of any dtype, result bool: X(name, doc, expression).
 #define WEFT_COMPARE_OPS(X)       \
@@ -85,21 +139,44 @@ OpDefBuilder add_binary(OpRegistry& reg, const std::string& name, const std::str
   X(greater_equal, "a >= b", a >= b)
 
 void register_binary_tables(OpRegistry& reg) {
-#define X(name, doc, kinds, expr) add_binary<kinds, false>(reg, #name, doc, WEFT_BINARY(expr));
+#define X(name, doc, kinds, expr, grad)                                   \
+  {                                                                        \
+    auto def = add_binary<kinds, false>(reg, #name, doc, WEFT_BINARY(expr)); \
+    set_gradient(def, grad);                                               \
+  }
   WEFT_ARITH_BINARY_OPS(X)
 #undef X
-#define X(name, doc, expr) add_binary<Kinds::Any, true>(reg, #name, doc, WEFT_COMPARE(expr));
+#define X(name, doc, expr) add_binary<Kinds::Any, true>(reg, #name, doc, WEFT_COMPARE(expr)).no_gradient("its result is bool");
   WEFT_COMPARE_OPS(X)
 #undef X
 }
 
 // ---- ops with attributes or special rules ----------------------------------------------------
 
+// d(a^b)/da = b a^(b-1), d(a^b)/db = a^b log(a); b, of any numeric dtype, is taken in a's.
+std::vector<Expr> pow_gradient(const GradientCall& c) {
+  using namespace vjp;
+  std::vector<Expr> out(2);
+  if (!is_float_type(c.arg_types[0])) return out;
+  const DType d = elem_dtype(c.arg_types[0]), db_type = elem_dtype(c.arg_types[1]);
+  Expr b = c.args[1];
+  if (db_type != d) b = call("cast", {b}, Attrs{{"to", d}});
+  Expr da = mul(c.cotangent, mul(b, call("pow", {c.args[0], sub(b, scalar(1, d))})));
+  out[0] = unbroadcast_to_arg(c, da, 0);
+  if (is_float(db_type)) {
+    Expr db = mul(c.cotangent, mul(c.result, call("log", {c.args[0]})));
+    if (db_type != d) db = call("cast", {db}, Attrs{{"to", db_type}});
+    out[1] = unbroadcast_to_arg(c, db, 1);
+  }
+  return out;
+}
+
 void register_division(OpRegistry& reg) {
   // Integer division truncates toward zero (C, ONNX Runtime); INT_MIN / -1 wraps.
   add_binary<Kinds::Numeric, false>(reg, "div", "a / b; integers truncate toward zero and fail on a zero divisor",
                                     WEFT_BINARY(weft_rt::divide(a, b)), no_consts, true)
-      .raises_on_values("an integer divisor holding a zero");
+      .raises_on_values("an integer divisor holding a zero")
+      .gradient(WEFT_DAB((std::pair{div(dy, b), neg(div(mul(dy, y), b))})).fn);
 
   // P: C's fmod (the dividend's sign), else Python's (the divisor's), as np.mod.
   add_binary<Kinds::Numeric, false>(reg, "mod", "remainder of a / b: sign of b (Python), or of a when fmod=1 (C fmod)",
@@ -107,6 +184,13 @@ void register_division(OpRegistry& reg) {
                                     [](const Attrs& attrs) { ScalarConsts k; k.p = attrs.get_int("fmod") != 0; return k; },
                                     true)
       .raises_on_values("an integer divisor holding a zero")
+      // a - b * q, q = floor(a / b) (Python's sign) or trunc(a / b) (fmod), piecewise constant.
+      .gradient(binary_gradient([](const BinaryVjp& u) {
+        using namespace vjp;
+        Expr q = div(u.a, u.b);
+        Expr whole = u.attrs->get_int("fmod") ? mul(call("sign", {q}), call("floor", {call("abs", {q})})) : call("floor", {q});
+        return std::pair{u.dy, neg(mul(u.dy, whole))};
+      }))
       .attr("fmod", AttrKind::Int, int64_t(0), "0: sign of the divisor; 1: sign of the dividend")
       .type_relation([](const std::vector<ArgInfo>& args, const Attrs& attrs) -> Type {
         Shape s = binary_shape(args, Kinds::Numeric, "mod");
@@ -143,6 +227,7 @@ void register_division(OpRegistry& reg) {
         });
         return std::vector<Tensor>{work == base ? out : out.cast(base)};
       })
+      .gradient(pow_gradient)
       .scalar_expr(pow_expr)
       .shape_cpu(cpu_shape_broadcast_of("pow"))
       .emit_cpu(cpu_map_emitter("pow", pow_expr));
@@ -158,6 +243,7 @@ void register_division(OpRegistry& reg) {
                                        return k;
                                      })
       .attr("direction", AttrKind::String, std::nullopt, "\"left\" or \"right\"")
+      .no_gradient("unsigned integers only")
       .type_relation([](const std::vector<ArgInfo>& args, const Attrs& attrs) -> Type {
         Shape s = binary_shape(args, Kinds::Unsigned, "bit_shift");
         const std::string& d = attrs.get_string("direction");
@@ -207,6 +293,11 @@ void register_prelu_where(OpRegistry& reg) {
         return std::vector<Tensor>{out};
       })
       .scalar_expr(scalar_expr_of({"a", "b"}, prelu_row.text, no_consts))
+      .gradient(binary_gradient([](const BinaryVjp& u) {
+        using namespace vjp;
+        Expr negative = call("less", {u.a, u.k(0)});
+        return std::pair{where(negative, mul(u.dy, u.b), u.dy), where(negative, mul(u.dy, u.a), u.k(0))};
+      }))
       .shape_cpu(cpu_shape_of_arg(0))
       // A kernel of its own: it also checks that the slope broadcasts to x without growing it.
       .emit_cpu([](const CpuEmitArgs& a) {
@@ -246,6 +337,15 @@ void register_prelu_where(OpRegistry& reg) {
         return std::vector<Tensor>{out};
       })
       .scalar_expr([](const Attrs&, const std::vector<DType>&) { return ScalarExpr{{"c", "x", "y"}, "c ? x : y"}; })
+      .gradient([](const GradientCall& c) {
+        using namespace vjp;
+        std::vector<Expr> out(3);
+        if (!is_float_type(c.arg_types[1])) return out;
+        Expr zero = scalar(0, elem_dtype(c.arg_types[1]));
+        out[1] = unbroadcast_to_arg(c, where(c.args[0], c.cotangent, zero), 1);
+        out[2] = unbroadcast_to_arg(c, where(c.args[0], zero, c.cotangent), 2);
+        return out;
+      })
       .shape_cpu(cpu_shape_broadcast_of("where"))
       .emit_cpu([](const CpuEmitArgs& a) {
         return "weft_rt::where<" + cpu_ctype(a.result_dtype, "where") + ">(" + a.args[0] + ", " + a.args[1] + ", " +

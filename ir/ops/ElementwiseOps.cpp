@@ -6,6 +6,7 @@
 #include "ir/ops/AllOps.h"
 #include "ir/ops/CpuEmit.h"
 #include "ir/ops/ElementwiseKernels.h"
+#include "ir/ops/GradientHelpers.h"
 
 namespace weft {
 
@@ -114,6 +115,7 @@ OpDefBuilder add_predicate(OpRegistry& reg, const std::string& name, const std::
       })
       .scalar_expr(expr)
       .shape_cpu(cpu_shape_of_arg(0))
+      .no_gradient("its result is bool: nothing flows back")
       .emit_cpu(cpu_map_emitter(name, expr));
 }
 
@@ -122,54 +124,103 @@ struct ParamSpec { const char* name; double value; };
 
 // ---- the tables ------------------------------------------------------------------------------
 
-// Float-only math, same type out: X(name, doc, expression in x of compute type C).
+// Each row ends with its derivative: WEFT_DX(dx), dx the IR expression of the argument's
+// cotangent in terms of x, y (the result), dy (its cotangent), K(v) (a scalar of x's dtype),
+// F("op", e) (a unary call), u.a / u.b (the row's attributes A, B) and u.zeros().
+#define WEFT_DX(e)                                                  \
+  [](const vjp::UnaryVjp& u) -> Expr {                              \
+    using namespace vjp;                                            \
+    [[maybe_unused]] const Expr &x = u.x, &y = u.y, &dy = u.dy;     \
+    [[maybe_unused]] auto K = [&u](double v) { return u.k(v); };    \
+    [[maybe_unused]] auto F = [&u](const char* op, Expr a) { return u.f(op, std::move(a)); }; \
+    return e;                                                       \
+  }
+
+// Float-only math, same type out: X(name, doc, expression in x of compute type C, derivative).
 #define WEFT_FLOAT_UNARY_OPS(X)                                            \
-  X(exp, "e^x", std::exp(x))                                               \
-  X(log, "natural logarithm", std::log(x))                                 \
-  X(sqrt, "square root", std::sqrt(x))                                     \
-  X(rsqrt, "1 / sqrt(x)", C(1) / std::sqrt(x))                             \
-  X(reciprocal, "1 / x", C(1) / x)                                         \
-  X(sin, "sine", std::sin(x))                                              \
-  X(cos, "cosine", std::cos(x))                                            \
-  X(tan, "tangent", std::tan(x))                                           \
-  X(asin, "arcsine", std::asin(x))                                         \
-  X(acos, "arccosine", std::acos(x))                                       \
-  X(atan, "arctangent", std::atan(x))                                      \
-  X(sinh, "hyperbolic sine", std::sinh(x))                                 \
-  X(cosh, "hyperbolic cosine", std::cosh(x))                               \
-  X(tanh, "hyperbolic tangent", std::tanh(x))                              \
-  X(asinh, "inverse hyperbolic sine", std::asinh(x))                       \
-  X(acosh, "inverse hyperbolic cosine", std::acosh(x))                     \
-  X(atanh, "inverse hyperbolic tangent", std::atanh(x))                    \
-  X(sigmoid, "1 / (1 + e^-x)", weft_rt::sigmoid(x))                        \
-  X(erf, "Gauss error function", std::erf(x))                              \
-  X(floor, "largest integer <= x", std::floor(x))                          \
-  X(ceil, "smallest integer >= x", std::ceil(x))                           \
-  X(round, "nearest integer, halves to even", std::nearbyint(x))           \
-  X(softplus, "log(1 + e^x)", weft_rt::softplus(x))                        \
-  X(softsign, "x / (1 + |x|)", x / (C(1) + std::fabs(x)))                  \
-  X(silu, "x * sigmoid(x)", x * weft_rt::sigmoid(x))                       \
-  X(mish, "x * tanh(softplus(x))", x * std::tanh(weft_rt::softplus(x)))    \
-  X(hard_swish, "x * max(0, min(1, x/6 + 1/2))", x * weft_rt::clamp01(x / C(6) + C(0.5)))
+  X(exp, "e^x", std::exp(x), \
+    WEFT_DX(mul(dy, y)))  \
+  X(log, "natural logarithm", std::log(x), \
+    WEFT_DX(div(dy, x)))  \
+  X(sqrt, "square root", std::sqrt(x), \
+    WEFT_DX(div(dy, mul(K(2), y))))  \
+  X(rsqrt, "1 / sqrt(x)", C(1) / std::sqrt(x), \
+    WEFT_DX(mul(dy, mul(K(-0.5), mul(y, mul(y, y))))))  \
+  X(reciprocal, "1 / x", C(1) / x, \
+    WEFT_DX(neg(mul(dy, mul(y, y)))))  \
+  X(sin, "sine", std::sin(x), \
+    WEFT_DX(mul(dy, F("cos", x))))  \
+  X(cos, "cosine", std::cos(x), \
+    WEFT_DX(neg(mul(dy, F("sin", x)))))  \
+  X(tan, "tangent", std::tan(x), \
+    WEFT_DX(mul(dy, add(K(1), mul(y, y)))))  \
+  X(asin, "arcsine", std::asin(x), \
+    WEFT_DX(div(dy, F("sqrt", sub(K(1), mul(x, x))))))  \
+  X(acos, "arccosine", std::acos(x), \
+    WEFT_DX(neg(div(dy, F("sqrt", sub(K(1), mul(x, x)))))))  \
+  X(atan, "arctangent", std::atan(x), \
+    WEFT_DX(div(dy, add(K(1), mul(x, x)))))  \
+  X(sinh, "hyperbolic sine", std::sinh(x), \
+    WEFT_DX(mul(dy, F("cosh", x))))  \
+  X(cosh, "hyperbolic cosine", std::cosh(x), \
+    WEFT_DX(mul(dy, F("sinh", x))))  \
+  X(tanh, "hyperbolic tangent", std::tanh(x), \
+    WEFT_DX(mul(dy, sub(K(1), mul(y, y)))))  \
+  X(asinh, "inverse hyperbolic sine", std::asinh(x), \
+    WEFT_DX(div(dy, F("sqrt", add(mul(x, x), K(1))))))  \
+  X(acosh, "inverse hyperbolic cosine", std::acosh(x), \
+    WEFT_DX(div(dy, F("sqrt", sub(mul(x, x), K(1))))))  \
+  X(atanh, "inverse hyperbolic tangent", std::atanh(x), \
+    WEFT_DX(div(dy, sub(K(1), mul(x, x)))))  \
+  X(sigmoid, "1 / (1 + e^-x)", weft_rt::sigmoid(x), \
+    WEFT_DX(mul(dy, mul(y, sub(K(1), y)))))  \
+  X(erf, "Gauss error function", std::erf(x), \
+    WEFT_DX(mul(dy, mul(K(1.1283791670955126), F("exp", neg(mul(x, x)))))))  \
+  X(floor, "largest integer <= x", std::floor(x), \
+    WEFT_DX(u.zeros()))  \
+  X(ceil, "smallest integer >= x", std::ceil(x), \
+    WEFT_DX(u.zeros()))  \
+  X(round, "nearest integer, halves to even", std::nearbyint(x), \
+    WEFT_DX(u.zeros()))  \
+  X(softplus, "log(1 + e^x)", weft_rt::softplus(x), \
+    WEFT_DX(mul(dy, F("sigmoid", x))))  \
+  X(softsign, "x / (1 + |x|)", x / (C(1) + std::fabs(x)), \
+    WEFT_DX(div(dy, mul(add(K(1), F("abs", x)), add(K(1), F("abs", x))))))  \
+  X(silu, "x * sigmoid(x)", x * weft_rt::sigmoid(x), \
+    WEFT_DX(mul(dy, mul(F("sigmoid", x), add(K(1), mul(x, sub(K(1), F("sigmoid", x))))))))  \
+  X(mish, "x * tanh(softplus(x))", x * std::tanh(weft_rt::softplus(x)), \
+    WEFT_DX(mul(dy, add(F("tanh", F("softplus", x)), mul(x, mul(sub(K(1), mul(F("tanh", F("softplus", x)), F("tanh", F("softplus", x)))), F("sigmoid", x)))))))  \
+  X(hard_swish, "x * max(0, min(1, x/6 + 1/2))", x * weft_rt::clamp01(x / C(6) + C(0.5)), \
+    WEFT_DX(mul(dy, where(call("less", {x, K(-3)}), K(0), where(call("greater", {x, K(3)}), K(1), add(div(x, K(3)), K(0.5)))))))
 
 // Numeric (float and integer), same type out; integers wrap.
 #define WEFT_NUMERIC_UNARY_OPS(X)                                          \
-  X(neg, "-x", weft_rt::wrap_neg(x))                                       \
-  X(abs, "|x|", weft_rt::abs_of(x))                                        \
-  X(sign, "-1, 0 or 1 by the sign of x (NaN stays)", weft_rt::sign_of(x))  \
-  X(relu, "max(x, 0) (NaN stays)", weft_rt::relu(x))
+  X(neg, "-x", weft_rt::wrap_neg(x), \
+    WEFT_DX(neg(dy)))  \
+  X(abs, "|x|", weft_rt::abs_of(x), \
+    WEFT_DX(mul(dy, F("sign", x))))  \
+  X(sign, "-1, 0 or 1 by the sign of x (NaN stays)", weft_rt::sign_of(x), \
+    WEFT_DX(u.zeros()))  \
+  X(relu, "max(x, 0) (NaN stays)", weft_rt::relu(x), \
+    WEFT_DX(where(call("greater", {x, K(0)}), dy, K(0))))
 
 // Float ops with attributes, bound to A and B: X(name, doc, {attr A, default}, {attr B, default} or {}, expression).
 #define WEFT_PARAM_UNARY_OPS(X)                                                                       \
   X(hard_sigmoid, "max(0, min(1, alpha*x + beta))", ({"alpha", 0.2}), ({"beta", 0.5}),                \
-    weft_rt::clamp01(A * x + B))                                                                      \
-  X(leaky_relu, "x if x >= 0 else alpha*x", ({"alpha", 0.01}), ({}), x < C(0) ? A * x : x)            \
-  X(elu, "x if x > 0 else alpha*(e^x - 1)", ({"alpha", 1.0}), ({}), x > C(0) ? x : A * std::expm1(x)) \
+    weft_rt::clamp01(A * x + B),                                                                      \
+    WEFT_DX(where(call("logical_and", {call("greater", {y, K(0)}), call("less", {y, K(1)})}), mul(dy, K(u.a)), K(0))))  \
+  X(leaky_relu, "x if x >= 0 else alpha*x", ({"alpha", 0.01}), ({}), x < C(0) ? A * x : x, \
+    WEFT_DX(where(call("less", {x, K(0)}), mul(dy, K(u.a)), dy)))  \
+  X(elu, "x if x > 0 else alpha*(e^x - 1)", ({"alpha", 1.0}), ({}), x > C(0) ? x : A * std::expm1(x), \
+    WEFT_DX(where(call("greater", {x, K(0)}), dy, mul(dy, add(y, K(u.a))))))  \
   X(selu, "gamma*x if x > 0 else gamma*alpha*(e^x - 1)", ({"alpha", 1.67326319217681884765625}),      \
-    ({"gamma", 1.05070102214813232421875}), x > C(0) ? B * x : B * A * std::expm1(x))                 \
+    ({"gamma", 1.05070102214813232421875}), x > C(0) ? B * x : B * A * std::expm1(x),  \
+    WEFT_DX(where(call("greater", {x, K(0)}), mul(dy, K(u.b)), mul(dy, add(y, K(u.a * u.b))))))                 \
   X(celu, "x if x > 0 else alpha*(e^(x/alpha) - 1)", ({"alpha", 1.0}), ({}),                          \
-    x > C(0) ? x : A * std::expm1(x / A))                                                             \
-  X(thresholded_relu, "x if x > alpha else 0", ({"alpha", 1.0}), ({}), x > A ? x : C(0))
+    x > C(0) ? x : A * std::expm1(x / A),  \
+    WEFT_DX(where(call("greater", {x, K(0)}), dy, mul(dy, F("exp", div(x, K(u.a)))))))                                                             \
+  X(thresholded_relu, "x if x > alpha else 0", ({"alpha", 1.0}), ({}), x > A ? x : C(0), \
+    WEFT_DX(where(call("greater", {x, K(u.a)}), dy, K(0))))
 
 // The binder of a row with float attributes pa (bound to A) and pb (B; no name: none).
 ScalarBinder bind_params(ParamSpec pa, ParamSpec pb) {
@@ -181,17 +232,23 @@ ScalarBinder bind_params(ParamSpec pa, ParamSpec pb) {
   };
 }
 
+std::pair<double, double> no_params(const Attrs&) { return {0, 0}; }
+
 void register_unary_tables(OpRegistry& reg) {
-#define X(name, doc, expr) add_unary<Kinds::Float>(reg, #name, doc, WEFT_UNARY(expr));
+#define X(name, doc, expr, dx) add_unary<Kinds::Float>(reg, #name, doc, WEFT_UNARY(expr)).gradient(vjp::unary_gradient(dx, no_params));
   WEFT_FLOAT_UNARY_OPS(X)
 #undef X
-#define X(name, doc, expr) add_unary<Kinds::Numeric>(reg, #name, doc, WEFT_UNARY(expr));
+#define X(name, doc, expr, dx) add_unary<Kinds::Numeric>(reg, #name, doc, WEFT_UNARY(expr)).gradient(vjp::unary_gradient(dx, no_params));
   WEFT_NUMERIC_UNARY_OPS(X)
 #undef X
-#define X(op, doc, pa, pb, expr)                                                                     \
+#define X(op, doc, pa, pb, expr, dx)                                                                 \
   {                                                                                                  \
     const ParamSpec spec_a = ParamSpec pa, spec_b = ParamSpec pb;                                    \
     auto def = add_unary<Kinds::Float>(reg, #op, doc, WEFT_UNARY(expr), bind_params(spec_a, spec_b)); \
+    def.gradient(vjp::unary_gradient(dx, [bind = bind_params(spec_a, spec_b)](const Attrs& attrs) {    \
+      const ScalarConsts k = bind(attrs);                                                            \
+      return std::pair{k.a, k.b};                                                                    \
+    }));                                                                                             \
     for (const ParamSpec& p : {spec_a, spec_b})                                                      \
       if (p.name) def.attr(p.name, AttrKind::Float, p.value);                                        \
   }
@@ -207,12 +264,31 @@ bool gelu_tanh(const Attrs& attrs, bool at_type_time) {
   throw RuntimeError(msg);
 }
 
+// d gelu / dx: Phi(x) + x phi(x) exactly; with the tanh approximation
+// y = x/2 (1 + t), t = tanh(c (x + 0.044715 x^3)): (1 + t)/2 + x/2 (1 - t^2) c (1 + 3 * 0.044715 x^2).
+Expr gelu_gradient(const GradientCall& c) {
+  using namespace vjp;
+  const Expr &x = c.args[0], &dy = c.cotangent;
+  const DType d = elem_dtype(c.arg_types[0]);
+  auto K = [d](double v) { return scalar(v, d); };
+  if (gelu_tanh(*c.attrs, false)) {
+    const double k = 0.7978845608028654, a = 0.044715;
+    Expr t = call("tanh", {mul(K(k), add(x, mul(K(a), mul(x, mul(x, x)))))});
+    Expr inner = mul(mul(K(0.5), x), mul(sub(K(1), mul(t, t)), mul(K(k), add(K(1), mul(K(3 * a), mul(x, x))))));
+    return mul(dy, add(mul(K(0.5), add(K(1), t)), inner));
+  }
+  Expr cdf = mul(K(0.5), add(K(1), call("erf", {mul(x, K(0.7071067811865476))})));
+  Expr pdf = mul(K(0.3989422804014327), call("exp", {mul(K(-0.5), mul(x, x))}));
+  return mul(dy, add(cdf, mul(x, pdf)));
+}
+
 void register_special_unary(OpRegistry& reg) {
   // P: the tanh approximation.
   add_unary<Kinds::Float>(reg, "gelu", "x * Phi(x), Phi the normal CDF (or its tanh approximation)",
                           WEFT_UNARY(weft_rt::gelu(x, P)),
                           [](const Attrs& attrs) { ScalarConsts k; k.p = gelu_tanh(attrs, false); return k; })
       .attr("approximate", AttrKind::String, std::string("none"), "\"none\" (exact, erf) or \"tanh\"")
+      .gradient(vjp::first_arg_only(gelu_gradient))
       .type_relation([](const std::vector<ArgInfo>& args, const Attrs& attrs) -> Type {
         expect_tensor_of(args, 0, Kinds::Float, "gelu");
         gelu_tanh(attrs, true);
@@ -230,8 +306,8 @@ void register_special_unary(OpRegistry& reg) {
       .attr("detect_positive", AttrKind::Bool, true, "report +inf")
       .attr("detect_negative", AttrKind::Bool, true, "report -inf");
 
-  add_unary<Kinds::Bool>(reg, "logical_not", "not x", WEFT_UNARY(!x));
-  add_unary<Kinds::Int>(reg, "bitwise_not", "~x", WEFT_UNARY(~x));
+  add_unary<Kinds::Bool>(reg, "logical_not", "not x", WEFT_UNARY(!x)).no_gradient("bool in and out");
+  add_unary<Kinds::Int>(reg, "bitwise_not", "~x", WEFT_UNARY(~x)).no_gradient("integers in and out");
   add_unary<Kinds::Any>(reg, "identity", "x itself", WEFT_UNARY(x))
       .type_relation([](const std::vector<ArgInfo>& args, const Attrs&) -> Type {
         expect_tensor(args, 0, "identity");
@@ -240,6 +316,7 @@ void register_special_unary(OpRegistry& reg) {
       // The result shares x's buffer (tensors are immutable), in the interpreter and the generated code.
       .kernel([](const std::vector<Tensor>& in, const Attrs&) { return std::vector<Tensor>{in[0]}; })
       .view_of(0)
+      .gradient(vjp::first_arg_only([](const GradientCall& c) { return c.cotangent; }))
       .emit_cpu([](const CpuEmitArgs& a) { return a.args[0]; });
 }
 
@@ -256,6 +333,37 @@ void check_clip_bound(const std::vector<ArgInfo>& args, size_t i, DType x) {
   if (n > 1)
     throw TypeRelationError(Msg() << "clip: bound " << i << " must be a scalar (or empty for no bound), found shape "
                                   << shape_str(t.shape));
+}
+
+// x's cotangent where x lies within its bounds (bounds included, as torch.clamp); the bounds
+// take the rest, summed, where they are given (a bound with no elements is none).
+std::vector<Expr> clip_gradient(const GradientCall& c) {
+  using namespace vjp;
+  std::vector<Expr> out(c.args.size());
+  if (!is_float_type(c.arg_types[0])) return out;
+  const Expr &x = c.args[0], &dy = c.cotangent;
+  const DType d = elem_dtype(c.arg_types[0]);
+  Expr zero = scalar(0, d);
+  Expr inside;
+  std::vector<Expr> outside(c.args.size());
+  for (size_t i = 1; i < c.args.size(); ++i) {
+    const Shape& s = tensor_of(c.arg_types[i]).shape;
+    bool empty = false;
+    for (const Dim& dim : s) empty = empty || (dim.is_static() && dim.value() == 0);
+    if (empty) continue;
+    WEFT_ASSERT(s.size() <= 1, "clip: a bound of rank " << s.size());
+    Expr b = s.empty() ? c.args[i] : call("reshape", {c.args[i], ints({})});
+    outside[i] = call(i == 1 ? "less" : "greater", {x, b});
+    Expr ok = call(i == 1 ? "greater_equal" : "less_equal", {x, b});
+    inside = inside ? call("logical_and", {inside, ok}) : ok;
+  }
+  out[0] = inside ? where(inside, dy, zero) : dy;
+  for (size_t i = 1; i < c.args.size(); ++i)
+    if (outside[i]) {
+      Expr part = call("reduce_sum", {where(outside[i], dy, zero)}, Attrs{{"keepdims", false}});
+      out[i] = call("reshape", {part, shape_of(c.args[i], tensor_of(c.arg_types[i]).shape)});
+    }
+  return out;
 }
 
 void register_clip_cast(OpRegistry& reg) {
@@ -287,6 +395,7 @@ void register_clip_cast(OpRegistry& reg) {
         });
         return std::vector<Tensor>{out};
       })
+      .gradient(clip_gradient)
       .shape_cpu(cpu_shape_of_arg(0))
       .emit_cpu([](const CpuEmitArgs& a) {
         return "weft_rt::clip<" + cpu_ctype(a.arg_dtypes[0], "clip") + ">(" + a.args[0] + ", " + cpu_optional_arg(a, 1) +
@@ -303,6 +412,13 @@ void register_clip_cast(OpRegistry& reg) {
       .kernel([](const std::vector<Tensor>& in, const Attrs& attrs) {
         DType to = attrs.get_dtype("to");
         return std::vector<Tensor>{in[0].dtype() == to ? in[0] : in[0].cast(to)};
+      })
+      // Between floats the cotangent is cast back; to or from an integer nothing flows.
+      .gradient([](const GradientCall& c) {
+        if (!vjp::is_float_type(c.arg_types[0]) || !vjp::is_float_type(c.result_type)) return std::vector<Expr>{nullptr};
+        Attrs to;
+        to.set("to", vjp::elem_dtype(c.arg_types[0]));
+        return std::vector<Expr>{vjp::call("cast", {c.cotangent}, to)};
       })
       .shape_cpu(cpu_shape_of_arg(0))
       .emit_cpu([](const CpuEmitArgs& a) {

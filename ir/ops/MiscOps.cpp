@@ -2,6 +2,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "ir/ops/NnGradients.h"
 #include "ir/ops/AllOps.h"
 #include "ir/ops/CpuEmit.h"
 #include "ir/ops/ShapeCommon.h"
@@ -188,6 +189,7 @@ std::vector<Tensor> trilu_kernel(const std::vector<Tensor>& in, const Attrs& att
 
 void register_misc_ops(OpRegistry& reg) {
   reg.add("range")
+      .no_gradient("a sequence computed from its scalar bounds; its values are not differentiated")
       .doc("range(start, limit, delta: scalars of one numeric dtype): start + i*delta for i < ceil((limit-start)/delta)")
       .raises_on_values("a zero delta")
       .inputs(3)
@@ -204,6 +206,7 @@ void register_misc_ops(OpRegistry& reg) {
         return "weft_rt::range<" + cpu_ctype(a.result_dtype, "range") + ">(" + a.args[0] + ", " + a.args[1] + ", " + a.args[2] + ")";
       });
   reg.add("one_hot")
+      .gradient(vjp::one_hot_gradient())
       .doc("one_hot(indices, depth: scalar, values: [off, on]): on where the new axis equals the index, off elsewhere")
       .raises_on_values("a depth below 1")
       .inputs(3)
@@ -221,6 +224,7 @@ void register_misc_ops(OpRegistry& reg) {
                std::to_string(cpu_axis(a.attrs->get_int("axis"), a.result_rank)) + ")";
       });
   reg.add("non_zero")
+      .no_gradient("its result is integer coordinates")
       .doc("non_zero(x): i64[rank, n], the coordinates of x's n nonzero elements in row-major order")
       .inputs(1)
       .pattern(OpPattern::Opaque)
@@ -234,6 +238,7 @@ void register_misc_ops(OpRegistry& reg) {
         return "weft_rt::non_zero<" + cpu_ctype(a.arg_dtypes[0], "non_zero") + ">(" + a.args[0] + ")";
       });
   reg.add("trilu")
+      .gradient(vjp::trilu_gradient())
       .doc("trilu(x, k?: i64 scalar): the upper (j >= i+k) or lower (j <= i+k) triangle of the last two dims, 0 elsewhere")
       .inputs(1, 2)
       .attr("upper", AttrKind::Bool, true, "keep the upper triangle")

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "ir/ops/NnGradients.h"
 #include "ir/ops/CpuEmit.h"
 #include "ir/ops/ShapeCommon.h"
 
@@ -114,6 +115,7 @@ std::vector<Tensor> sort_kernel(const std::vector<Tensor>& in, const Attrs& attr
 
 void register_misc_sort_ops(OpRegistry& reg) {
   reg.add("topk")
+      .gradient(vjp::sorted_values_gradient())
       .doc("topk(x, k: i64 scalar): (values, indices: i64) of the k largest (or smallest) along axis, in order")
       .raises_on_values("k outside [0, the axis size]")
       .inputs(2)
@@ -133,6 +135,7 @@ void register_misc_sort_ops(OpRegistry& reg) {
                (a.attrs->get_bool("largest") ? "true" : "false") + ")";
       });
   reg.add("sort")
+      .gradient(vjp::sorted_values_gradient())
       .doc("sort(x): (values, indices: i64) along axis; NaN sorts above every number")
       .inputs(1)
       .attr("axis", AttrKind::Int, int64_t(-1), "in [-rank, rank)")

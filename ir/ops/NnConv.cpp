@@ -1,6 +1,7 @@
 // NnConv.cpp - N-d convolution and transposed convolution (NCHW / OIHW), via im2col + GEMM.
 #include <algorithm>
 
+#include "ir/ops/NnGradients.h"
 #include "ir/ops/NnCpuEmit.h"
 #include "ir/ops/NnInternal.h"
 
@@ -274,6 +275,7 @@ std::vector<Tensor> conv_transpose_kernel(const std::vector<Tensor>& in, const A
 void register_conv_ops(OpRegistry& reg) {
   using Ints = std::vector<int64_t>;
   reg.add("conv")
+      .gradient(vjp::conv_gradient())
       .doc("conv(x, w, b?): N-d cross-correlation, x [N, C, spatial...], w [M, C/groups, k...], b [M] "
            "(ONNX Conv without auto_pad)")
       .inputs(2, 3)
@@ -298,6 +300,7 @@ void register_conv_ops(OpRegistry& reg) {
                std::to_string(a.attrs->get_int("groups")) + (a.epilogue.empty() ? "" : ", " + a.epilogue) + ")";
       });
   reg.add("conv_transpose")
+      .gradient(vjp::conv_transpose_gradient())
       .doc("conv_transpose(x, w, b?): N-d transposed convolution, x [N, C, spatial...], w [C, M/groups, k...], "
            "b [M]; out = stride*(in-1) + output_padding + dilation*(k-1) + 1 - pad_begin - pad_end")
       .inputs(2, 3)

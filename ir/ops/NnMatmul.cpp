@@ -1,5 +1,6 @@
 // NnMatmul.cpp - matmul (NumPy semantics, batched, symbolic broadcast) and gemm (ONNX Gemm).
 #include "ir/ops/NnCpuEmit.h"
+#include "ir/ops/GradientHelpers.h"
 #include "ir/ops/NnInternal.h"
 
 namespace weft {
@@ -153,6 +154,67 @@ std::vector<Tensor> gemm_kernel(const std::vector<Tensor>& in, const Attrs& attr
   })};
 }
 
+// ---- gradients -----------------------------------------------------------------------------
+
+// x with its last two dims swapped.
+Expr swap_last_two(const Expr& x, int rank) {
+  std::vector<int64_t> perm;
+  for (int i = 0; i < rank; ++i) perm.push_back(i);
+  std::swap(perm[size_t(rank - 2)], perm[size_t(rank - 1)]);
+  return vjp::call("transpose", {x}, Attrs{{"perm", perm}});
+}
+
+// With 1-D operands promoted to matrices (a to [1, k], b to [k, 1]) and dy to [..., m, n]:
+// da = dy @ b^T and db = a^T @ dy, each summed over the batch dims its operand broadcast, then
+// the promoted dims dropped again.
+std::vector<Expr> matmul_gradient(const GradientCall& c) {
+  using namespace vjp;
+  std::vector<Expr> out(2);
+  if (!is_float_type(c.arg_types[0])) return out;
+  Shape as = tensor_of(c.arg_types[0]).shape, bs = tensor_of(c.arg_types[1]).shape;
+  const Shape& rs = tensor_of(c.result_type).shape;
+  const bool a_vec = as.size() == 1, b_vec = bs.size() == 1;
+  Expr a = c.args[0], b = c.args[1], dy = c.cotangent;
+  Shape batch(rs.begin(), rs.end() - (a_vec ? 0 : 1) - (b_vec ? 0 : 1));
+  if (a_vec) a = call("unsqueeze", {a}, Attrs{{"axes", std::vector<int64_t>{0}}}), as.insert(as.begin(), Dim(1));
+  if (b_vec) b = call("unsqueeze", {b}, Attrs{{"axes", std::vector<int64_t>{1}}}), bs.push_back(Dim(1));
+  const int64_t dy_rank = int64_t(rs.size());
+  if (b_vec) dy = call("unsqueeze", {dy}, Attrs{{"axes", std::vector<int64_t>{dy_rank}}});
+  if (a_vec) dy = call("unsqueeze", {dy}, Attrs{{"axes", std::vector<int64_t>{dy_rank + (b_vec ? 1 : 0) - 1}}});
+  const Dim m = as[as.size() - 2], k = as.back(), n = bs.back();
+  Shape da_shape = batch, db_shape = batch;
+  da_shape.insert(da_shape.end(), {m, k});
+  db_shape.insert(db_shape.end(), {k, n});
+  Expr da = unbroadcast(call("matmul", {dy, swap_last_two(b, int(bs.size()))}), da_shape, a, as);
+  Expr db = unbroadcast(call("matmul", {swap_last_two(a, int(as.size())), dy}), db_shape, b, bs);
+  if (a_vec) da = call("squeeze", {da}, Attrs{{"axes", std::vector<int64_t>{0}}});
+  if (b_vec) db = call("squeeze", {db}, Attrs{{"axes", std::vector<int64_t>{1}}});
+  return {da, db};
+}
+
+// y = alpha op(a) op(b) + beta c: d op(a) = alpha dy op(b)^T, d op(b) = alpha op(a)^T dy, each
+// written as one gemm that also undoes its operand's transposition; dc = beta dy, summed to c.
+std::vector<Expr> gemm_gradient(const GradientCall& c) {
+  using namespace vjp;
+  std::vector<Expr> out(c.args.size());
+  if (!is_float_type(c.arg_types[0])) return out;
+  const Attrs& at = *c.attrs;
+  const bool ta = at.get_bool("trans_a"), tb = at.get_bool("trans_b");
+  const double alpha = at.get_float("alpha"), beta = at.get_float("beta");
+  const Expr &a = c.args[0], &b = c.args[1], &dy = c.cotangent;
+  auto gemm = [alpha](Expr x, Expr y, bool tx, bool ty) {
+    return call("gemm", {std::move(x), std::move(y)}, Attrs{{"alpha", alpha}, {"trans_a", tx}, {"trans_b", ty}});
+  };
+  out[0] = ta ? gemm(b, dy, tb, true) : gemm(dy, b, false, !tb);
+  out[1] = tb ? gemm(dy, a, true, ta) : gemm(a, dy, !ta, false);
+  if (c.args.size() == 3 && beta != 0) {
+    bool empty = false;
+    for (const Dim& d : tensor_of(c.arg_types[2]).shape) empty = empty || (d.is_static() && d.value() == 0);
+    if (!empty) out[2] = unbroadcast_to_arg(c, mul(dy, scalar(beta, elem_dtype(c.result_type))), 2);
+  }
+  return out;
+}
+
 }  // namespace
 
 void register_matmul_ops(OpRegistry& reg) {
@@ -164,6 +226,7 @@ void register_matmul_ops(OpRegistry& reg) {
       .out_epilogue()
       .type_relation(matmul_type)
       .kernel(matmul_kernel)
+      .gradient(matmul_gradient)
       // The shape functions are the runtime's, which the kernels call too.
       .shape_cpu([](const CpuEmitArgs& a) {
         return cpu_shapes({"weft_rt::matmul_output_shape(" + a.args[0] + ", " + a.args[1] + ")"});
@@ -183,6 +246,7 @@ void register_matmul_ops(OpRegistry& reg) {
       .out_epilogue()
       .type_relation(gemm_type)
       .kernel(gemm_kernel)
+      .gradient(gemm_gradient)
       // beta as the kernel sees it: c's shape matters only where beta is nonzero in the
       // (widened) result type.
       .shape_cpu([](const CpuEmitArgs& a) {

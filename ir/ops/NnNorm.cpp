@@ -1,6 +1,7 @@
 // NnNorm.cpp - normalization ops: batch_norm (inference), layer_norm, instance_norm, group_norm, lrn.
 #include <cmath>
 
+#include "ir/ops/NnGradients.h"
 #include "ir/ops/NnCpuEmit.h"
 #include "ir/ops/NnInternal.h"
 
@@ -254,6 +255,7 @@ std::string norm_shape(const CpuEmitArgs& a, const std::string& op, size_t nargs
 
 void register_norm_ops(OpRegistry& reg) {
   reg.add("batch_norm")
+      .gradient(vjp::batch_norm_gradient())
       .doc("batch_norm(x, scale, bias, mean, var): inference-mode (x - mean) / sqrt(var + epsilon) * scale + bias "
            "per channel of x [N, C, ...]")
       .inputs(5)
@@ -270,6 +272,7 @@ void register_norm_ops(OpRegistry& reg) {
         return norm_call(a, "batch_norm", 5, cpp_double(a.attrs->get_float("epsilon"), "batch_norm"));
       });
   reg.add("layer_norm")
+      .gradient(vjp::layer_norm_gradient())
       .doc("layer_norm(x, scale, bias?): normalizes over x's dims axis..end, then * scale + bias, which broadcast "
            "to those dims (ONNX LayerNormalization, Y only)")
       .inputs(2, 3)
@@ -289,6 +292,7 @@ void register_norm_ops(OpRegistry& reg) {
                              cpp_double(a.attrs->get_float("epsilon"), "layer_norm"));
       });
   reg.add("instance_norm")
+      .gradient(vjp::instance_norm_gradient())
       .doc("instance_norm(x, scale, bias): normalizes each (n, c) plane of x [N, C, spatial...] over its spatial "
            "dims, then * scale[c] + bias[c]")
       .inputs(3)

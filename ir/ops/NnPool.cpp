@@ -2,6 +2,7 @@
 #include <cmath>
 #include <limits>
 
+#include "ir/ops/NnGradients.h"
 #include "ir/ops/NnCpuEmit.h"
 #include "ir/ops/NnInternal.h"
 
@@ -314,6 +315,7 @@ void register_pool_ops(OpRegistry& reg) {
       .shape_cpu(pool_shape_cpu("lp_pool"))
       .emit_cpu(pool_emit_cpu("lp_pool"));
   reg.add("global_avg_pool")
+      .gradient(vjp::global_pool_gradient(false))
       .doc("global_avg_pool(x): mean over all spatial dims of x [N, C, spatial...], kept as size 1")
       .inputs(1)
       .pattern(OpPattern::OutFusable)
@@ -322,6 +324,7 @@ void register_pool_ops(OpRegistry& reg) {
       .shape_cpu(global_pool_shape_cpu("global_avg_pool"))
       .emit_cpu(global_pool_emit_cpu("global_avg_pool"));
   reg.add("global_max_pool")
+      .gradient(vjp::global_pool_gradient(true))
       .doc("global_max_pool(x): max over all spatial dims of x [N, C, spatial...], kept as size 1")
       .inputs(1)
       .pattern(OpPattern::OutFusable)

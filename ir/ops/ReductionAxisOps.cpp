@@ -4,6 +4,7 @@
 
 #include "ir/ops/CpuEmit.h"
 #include "ir/ops/ElementwiseKernels.h"
+#include "ir/ops/GradientHelpers.h"
 
 namespace weft {
 namespace {
@@ -52,6 +53,7 @@ void add_arg_extreme(OpRegistry& reg, const std::string& name, bool want_max) {
       .attr("axis", AttrKind::Int, int64_t(0), "axis to reduce")
       .attr("keepdims", AttrKind::Bool, true, "keep the axis as a size-1 dim")
       .attr("select_last_index", AttrKind::Bool, false, "on ties, the last index instead of the first")
+      .no_gradient("its result is an integer index")
       .type_relation([name](const std::vector<ArgInfo>& args, const Attrs& attrs) -> Type {
         const TensorTypeNode& t = expect_tensor_of(args, 0, Kinds::Any, name);
         int axis = normalize_axis(attrs.get_int("axis"), t.rank(), name);
@@ -113,6 +115,14 @@ void add_softmax(OpRegistry& reg, const std::string& name, bool log) {
   reg.add(name).doc(log ? "log(softmax(x)) along axis, computed stably" : "e^x / sum(e^x) along axis, computed stably")
       .inputs(1).pattern(OpPattern::Opaque)
       .attr("axis", AttrKind::Int, int64_t(-1), "axis to normalize over")
+      // softmax: y (dy - sum(dy y)); log_softmax: dy - e^y sum(dy), sums along axis.
+      .gradient(vjp::first_arg_only([log](const GradientCall& c) {
+        using namespace vjp;
+        const Expr &y = c.result, &dy = c.cotangent;
+        const Attrs sum{{"axes", std::vector<int64_t>{c.attrs->get_int("axis")}}, {"keepdims", true}};
+        if (log) return sub(dy, mul(call("exp", {y}), call("reduce_sum", {dy}, sum)));
+        return mul(y, sub(dy, call("reduce_sum", {mul(dy, y)}, sum)));
+      }))
       .type_relation([name](const std::vector<ArgInfo>& args, const Attrs& attrs) -> Type {
         const TensorTypeNode& t = expect_tensor_of(args, 0, Kinds::Float, name);
         normalize_axis(attrs.get_int("axis"), t.rank(), name);
@@ -161,6 +171,13 @@ void add_cumsum(OpRegistry& reg) {
       .attr("axis", AttrKind::Int, int64_t(0), "axis to sum along")
       .attr("exclusive", AttrKind::Bool, false, "each sum leaves out its own element")
       .attr("reverse", AttrKind::Bool, false, "sum from the end of the axis")
+      // Each element's cotangent sums the cotangents of the running sums it is part of: the same
+      // running sum taken from the other end.
+      .gradient(vjp::first_arg_only([](const GradientCall& c) {
+        Attrs back = *c.attrs;
+        back.set("reverse", !c.attrs->get_bool("reverse"));
+        return vjp::call("cumsum", {c.cotangent}, back);
+      }))
       .type_relation([](const std::vector<ArgInfo>& args, const Attrs& attrs) -> Type {
         const TensorTypeNode& t = expect_tensor_of(args, 0, Kinds::Numeric, "cumsum");
         normalize_axis(attrs.get_int("axis"), t.rank(), "cumsum");

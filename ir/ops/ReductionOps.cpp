@@ -1,12 +1,14 @@
 // ReductionOps.cpp - reduce_* operators over a set of axes (sum, mean, max, norms, log-sum-exp).
 #include <cmath>
 #include <limits>
+#include <map>
 #include <optional>
 #include <string>
 
 #include "ir/ops/AllOps.h"
 #include "ir/ops/CpuEmit.h"
 #include "ir/ops/ElementwiseKernels.h"
+#include "ir/ops/GradientHelpers.h"
 
 namespace weft {
 namespace {
@@ -174,8 +176,9 @@ std::optional<std::string> cpu_reduced_axes(const CpuEmitArgs& a) {
 
 // One reduce_* entry; `run` is run_kernel<R> or the log-sum-exp kernel, instantiated per dtype.
 template <unsigned K, typename Run>
-void add_reduce(OpRegistry& reg, const std::string& name, const std::string& doc, Run run) {
+void add_reduce(OpRegistry& reg, const std::string& name, const std::string& doc, Run run, vjp::ReduceDx dx) {
   reg.add(name).doc(doc).inputs(1).pattern(OpPattern::Reduction)
+      .gradient(vjp::reduce_gradient(std::move(dx)))
       .attr("axes", AttrKind::Ints, std::vector<int64_t>{}, "axes to reduce; [] = all (or none, see noop_with_empty_axes)")
       .attr("keepdims", AttrKind::Bool, true, "keep reduced axes as size-1 dims")
       .attr("noop_with_empty_axes", AttrKind::Bool, false, "with axes = []: return the input unchanged")
@@ -204,17 +207,49 @@ void add_reduce(OpRegistry& reg, const std::string& name, const std::string& doc
       });
 }
 
+// Each reduction's derivative: dx in terms of x, yk, dyk (the result and its cotangent with the
+// reduced dims kept) and u (vjp::ReduceVjp), broadcast to x's shape by the facet.
+#define WEFT_REDUCE_DX(e)                                                 \
+  [](const vjp::ReduceVjp& u) -> Expr {                                   \
+    using namespace vjp;                                                  \
+    [[maybe_unused]] const Expr &x = u.x, &yk = u.yk, &dyk = u.dyk;       \
+    return e;                                                             \
+  }
+// A maximum or minimum sends dy to the elements equal to it, split evenly among ties (torch.amax).
+Expr extremum_dx(const vjp::ReduceVjp& u) {
+  using namespace vjp;
+  Expr hit = call("cast", {call("equal", {u.x, u.yk})}, Attrs{{"to", u.dtype}});
+  Expr ties = call("reduce_sum", {hit}, Attrs{{"axes", u.axes}, {"keepdims", true}, {"noop_with_empty_axes", true}});
+  return mul(u.dyk, div(hit, ties));
+}
+
+const std::map<std::string, vjp::ReduceDx>& reduce_dx_rows() {
+  static const std::map<std::string, vjp::ReduceDx> rows = {
+      {"reduce_sum", WEFT_REDUCE_DX(dyk)},
+      {"reduce_mean", WEFT_REDUCE_DX(div(dyk, u.count()))},
+      {"reduce_max", extremum_dx},
+      {"reduce_min", extremum_dx},
+      {"reduce_prod", WEFT_REDUCE_DX(mul(dyk, div(yk, x)))},
+      {"reduce_l1", WEFT_REDUCE_DX(mul(dyk, call("sign", {x})))},
+      {"reduce_l2", WEFT_REDUCE_DX(mul(dyk, div(x, yk)))},
+      {"reduce_log_sum", WEFT_REDUCE_DX(div(dyk, call("exp", {yk})))},
+      {"reduce_log_sum_exp", WEFT_REDUCE_DX(mul(dyk, call("exp", {sub(x, yk)})))},
+      {"reduce_sum_square", WEFT_REDUCE_DX(mul(dyk, mul(u.k(2), x)))},
+  };
+  return rows;
+}
+
 void register_reduce_ops(OpRegistry& reg) {
 #define X(name, doc, kinds, accum, init, step, finish)                                                         \
   add_reduce<kinds>(reg, #name, doc, [](auto tag, const Tensor& in, Tensor& out, const std::vector<bool>& r) { \
     reduce_kernel<typename decltype(tag)::type, name##_reducer>(in, out, r);                                   \
-  });
+  }, reduce_dx_rows().at(#name));
   WEFT_REDUCE_OPS(X)
 #undef X
   add_reduce<Kinds::Float>(reg, "reduce_log_sum_exp", "log of the sum of e^x over axes, computed stably",
                            [](auto tag, const Tensor& in, Tensor& out, const std::vector<bool>& r) {
                              log_sum_exp_kernel<typename decltype(tag)::type>(in, out, r);
-                           });
+                           }, reduce_dx_rows().at("reduce_log_sum_exp"));
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "ir/ops/CpuEmit.h"
 #include "ir/ops/ShapeCommon.h"
+#include "ir/ops/ShapeGradients.h"
 
 namespace weft::shape_ops {
 namespace {
@@ -316,6 +317,7 @@ const auto cpu_shapes_of = [](const CpuEmitArgs& a, const std::string& op, size_
 
 void register_shape_gather_ops(OpRegistry& reg) {
   reg.add("gather")
+      .gradient(vjp::pick_gradient("gather"))
       .doc("gather(x, indices: i64): x's slices along axis at indices; the result is x[:axis] + indices + x[axis+1:]")
       .raises_on_values("an index out of range")
       .inputs(2)
@@ -326,6 +328,7 @@ void register_shape_gather_ops(OpRegistry& reg) {
       .shape_cpu([](const CpuEmitArgs& a) { return cpu_shapes_of(a, "gather", 2, cpu_axis_of(a)); })
       .emit_cpu([](const CpuEmitArgs& a) { return gather_call(a, "gather"); });
   reg.add("gather_elements")
+      .gradient(vjp::pick_gradient("gather_elements"))
       .doc("gather_elements(x, indices: i64, same rank): out[i] = x[i with i[axis] = indices[i]]")
       .raises_on_values("an index out of range")
       .inputs(2)
@@ -336,6 +339,7 @@ void register_shape_gather_ops(OpRegistry& reg) {
       .shape_cpu([](const CpuEmitArgs& a) { return cpu_shapes_of(a, "gather_elements", 2, cpu_axis_of(a)); })
       .emit_cpu([](const CpuEmitArgs& a) { return gather_call(a, "gather_elements"); });
   reg.add("gather_nd")
+      .gradient(vjp::pick_gradient("gather_nd"))
       .doc("gather_nd(x, indices: i64[..., k]): x's slices at the k-tuples of indices (ONNX GatherND)")
       .raises_on_values("an index out of range")
       .inputs(2)
@@ -349,6 +353,7 @@ void register_shape_gather_ops(OpRegistry& reg) {
                std::to_string(a.attrs->get_int("batch_dims")) + ")";
       });
   reg.add("scatter_elements")
+      .gradient(vjp::scatter_gradient("gather_elements"))
       .doc("scatter_elements(x, indices: i64, updates): x with x[i with i[axis] = indices[i]] (reduction)= updates[i]")
       .raises_on_values("an index out of range")
       .inputs(3)
@@ -363,6 +368,7 @@ void register_shape_gather_ops(OpRegistry& reg) {
                ", " + cpu_axis_of(a) + ", " + scatter_reduce(*a.attrs) + ")";
       });
   reg.add("scatter_nd")
+      .gradient(vjp::scatter_gradient("gather_nd"))
       .doc("scatter_nd(x, indices: i64[..., k], updates): x with its slices at the k-tuples (reduction)= updates")
       .raises_on_values("an index out of range")
       .inputs(3)

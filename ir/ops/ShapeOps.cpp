@@ -7,6 +7,7 @@
 #include "ir/ops/AllOps.h"
 #include "ir/ops/CpuEmit.h"
 #include "ir/ops/ShapeCommon.h"
+#include "ir/ops/ShapeGradients.h"
 
 namespace weft {
 using namespace shape_ops;
@@ -360,6 +361,7 @@ const auto cpu_block = [](const CpuEmitArgs& a, bool d2s) {
 
 void register_shape_ops(OpRegistry& reg) {
   reg.add("reshape")
+      .gradient(vjp::restore_shape_gradient())
       .doc("reshape(x, shape: i64[n]): x's elements in shape; 0 copies x's dim (unless allowzero), -1 is inferred")
       .raises_on_values("a target shape that does not fit x")
       .inputs(2)
@@ -372,6 +374,7 @@ void register_shape_ops(OpRegistry& reg) {
       // weft_rt::reshape returns x's buffer with new dims
       .view_of(0);
   reg.add("flatten")
+      .gradient(vjp::restore_shape_gradient())
       .doc("flatten(x): 2-D [prod(dims before axis), prod(dims from axis)]")
       .inputs(1)
       .attr("axis", AttrKind::Int, int64_t(1), "in [-rank, rank]")
@@ -383,6 +386,7 @@ void register_shape_ops(OpRegistry& reg) {
       // weft_rt::flatten returns x's buffer with new dims
       .view_of(0);
   reg.add("squeeze")
+      .gradient(vjp::restore_shape_gradient())
       .doc("squeeze(x): x without the size-1 dims in axes (axes=[]: every statically size-1 dim)")
       .inputs(1)
       .attr("axes", AttrKind::Ints, std::vector<int64_t>{}, "dims to remove; each must be 1")
@@ -394,6 +398,7 @@ void register_shape_ops(OpRegistry& reg) {
       // weft_rt::squeeze returns x's buffer with new dims
       .view_of(0);
   reg.add("unsqueeze")
+      .gradient(vjp::restore_shape_gradient())
       .doc("unsqueeze(x): x with size-1 dims inserted at axes (positions in the result)")
       .inputs(1)
       .attr("axes", AttrKind::Ints, std::nullopt, "positions of the new dims, in [-out_rank, out_rank)")
@@ -405,6 +410,7 @@ void register_shape_ops(OpRegistry& reg) {
       // weft_rt::unsqueeze returns x's buffer with new dims
       .view_of(0);
   reg.add("transpose")
+      .gradient(vjp::transpose_gradient())
       .doc("transpose(x): out dim k is x dim perm[k]")
       .inputs(1)
       .attr("perm", AttrKind::Ints, std::vector<int64_t>{}, "a permutation of the dims; [] reverses them")
@@ -422,6 +428,7 @@ void register_shape_ops(OpRegistry& reg) {
       // the identity permutation is x itself
       .view_of(0);
   reg.add("expand")
+      .gradient(vjp::expand_gradient())
       .doc("expand(x, shape: i64[n]): x broadcast with shape (bidirectionally, as ONNX Expand)")
       .raises_on_values("a shape x does not broadcast to")
       .inputs(2)
@@ -432,6 +439,7 @@ void register_shape_ops(OpRegistry& reg) {
       .shape_cpu([](const CpuEmitArgs& a) { return cpu_shape_of_x(a, "expand_shape", ", " + cpu_target(a, "expand")); })
       .emit_cpu([](const CpuEmitArgs& a) { return "weft_rt::expand<" + cpu_elem(a, "expand") + ">(" + a.args[0] + ", " + cpu_target(a, "expand") + ")"; });
   reg.add("shape")
+      .no_gradient("its result is integer dims")
       .doc("shape(x): x's dims [start, end) as i64[n] (negative bounds count from the rank, clamped)")
       .inputs(1)
       .attr("start", AttrKind::Int, int64_t(0), "first dim")
@@ -442,6 +450,7 @@ void register_shape_ops(OpRegistry& reg) {
       .shape_cpu([](const CpuEmitArgs& a) { return cpu_shapes({"weft_rt::shape_of_shape(" + cpu_range(a) + ")"}); })
       .emit_cpu([](const CpuEmitArgs& a) { return "weft_rt::shape_of(" + a.args[0] + ", " + cpu_range(a) + ")"; });
   reg.add("size")
+      .no_gradient("its result is an integer count")
       .doc("size(x): the number of elements of x, an i64 scalar")
       .inputs(1)
       .pattern(OpPattern::Opaque)
@@ -455,6 +464,7 @@ void register_shape_ops(OpRegistry& reg) {
       .shape_cpu([](const CpuEmitArgs&) { return cpu_shapes({"weft_rt::size_of_shape()"}); })
       .emit_cpu([](const CpuEmitArgs& a) { return "weft_rt::size_of(" + a.args[0] + ")"; });
   reg.add("depth_to_space")
+      .gradient(vjp::pick_gradient("depth_to_space"))
       .doc("depth_to_space(x: [N, C, H, W]): [N, C/b^2, H*b, W*b], channel blocks moved into space")
       .inputs(1)
       .attr("blocksize", AttrKind::Int, std::nullopt, "b")
@@ -468,6 +478,7 @@ void register_shape_ops(OpRegistry& reg) {
                (a.attrs->get_string("mode") == "CRD" ? "true" : "false") + ")";
       });
   reg.add("space_to_depth")
+      .gradient(vjp::pick_gradient("space_to_depth"))
       .doc("space_to_depth(x: [N, C, H, W]): [N, C*b^2, H/b, W/b], b*b spatial blocks moved into channels")
       .inputs(1)
       .attr("blocksize", AttrKind::Int, std::nullopt, "b")

@@ -4,6 +4,7 @@
 
 #include "ir/ops/CpuEmit.h"
 #include "ir/ops/ShapeCommon.h"
+#include "ir/ops/ShapeGradients.h"
 
 namespace weft::shape_ops {
 namespace {
@@ -387,6 +388,7 @@ const auto cpu_pad_mode = [](const CpuEmitArgs& a) { return "'" + a.attrs->get_s
 
 void register_shape_slice_ops(OpRegistry& reg) {
   reg.add("concat")
+      .gradient(vjp::concat_gradient())
       .doc("concat(xs...): the inputs joined along axis; other dims must agree")
       .inputs(1, -1)
       .attr("axis", AttrKind::Int, std::nullopt, "in [-rank, rank)")
@@ -404,6 +406,7 @@ void register_shape_slice_ops(OpRegistry& reg) {
         return "weft_rt::concat<" + cpu_ctype(a.arg_dtypes[0], "concat") + ">({" + xs + "}, " + cpu_axis_of(a) + ")";
       });
   reg.add("split")
+      .gradient(vjp::split_gradient())
       .doc("split(x, split?: i64[n]): a tuple of parts along axis, sized by split or num_outputs equal parts")
       .raises_on_values("part sizes that do not add up to the axis")
       .inputs(1, 2)
@@ -421,6 +424,7 @@ void register_shape_slice_ops(OpRegistry& reg) {
                a.args[0] + ", " + cpu_axis_of(a) + ", " + cpu_split_sizes(a) + "), \"split\")";
       });
   reg.add("slice")
+      .gradient(vjp::pick_gradient("slice"))
       .doc("slice(x, starts, ends, axes?, steps?: i64[n]): ONNX Slice; bounds clamp, INT64_MAX/MIN are open ends")
       .raises_on_values("a zero step or an axis out of range")
       .inputs(3, 5)
@@ -432,6 +436,7 @@ void register_shape_slice_ops(OpRegistry& reg) {
         return "weft_rt::slice<" + cpu_ctype(a.arg_dtypes[0], "slice") + ">(" + a.args[0] + ", " + cpu_slice_args(a);
       });
   reg.add("tile")
+      .gradient(vjp::pick_gradient("tile"))
       .doc("tile(x, repeats: i64[rank]): x repeated repeats[i] times along dim i")
       .raises_on_values("a negative repeat count")
       .inputs(2)
@@ -443,6 +448,7 @@ void register_shape_slice_ops(OpRegistry& reg) {
         return "weft_rt::tile<" + cpu_ctype(a.arg_dtypes[0], "tile") + ">(" + a.args[0] + ", " + cpu_reps(a) + ")";
       });
   reg.add("pad")
+      .gradient(vjp::pad_gradient())
       .doc("pad(x, pads: i64[2*rank] = [begins..., ends...], value?: scalar of x's dtype): negative pads crop")
       .raises_on_values("pads that crop past a dim")
       .inputs(2, 3)
