@@ -145,7 +145,6 @@ class Differentiator {
 
   // Iterative along the chain: models are long let-chains.
   Expr visit_let(const Expr& e, const Var& bp) {
-    Block b;
     std::vector<std::pair<Var, Expr>> binds;
     Expr cur = e;
     while (const LetNode* let = as<LetNode>(cur)) {

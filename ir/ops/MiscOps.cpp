@@ -2,9 +2,9 @@
 #include <cmath>
 #include <cstring>
 
-#include "ir/ops/NnGradients.h"
 #include "ir/ops/AllOps.h"
 #include "ir/ops/CpuEmit.h"
+#include "ir/ops/NnGradients.h"
 #include "ir/ops/ShapeCommon.h"
 
 namespace weft {

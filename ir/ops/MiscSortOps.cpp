@@ -3,8 +3,8 @@
 #include <cmath>
 #include <numeric>
 
-#include "ir/ops/NnGradients.h"
 #include "ir/ops/CpuEmit.h"
+#include "ir/ops/NnGradients.h"
 #include "ir/ops/ShapeCommon.h"
 
 namespace weft::shape_ops {

@@ -1,8 +1,8 @@
 // NnConv.cpp - N-d convolution and transposed convolution (NCHW / OIHW), via im2col + GEMM.
 #include <algorithm>
 
-#include "ir/ops/NnGradients.h"
 #include "ir/ops/NnCpuEmit.h"
+#include "ir/ops/NnGradients.h"
 #include "ir/ops/NnInternal.h"
 
 namespace weft {

@@ -1,8 +1,8 @@
 // NnNorm.cpp - normalization ops: batch_norm (inference), layer_norm, instance_norm, group_norm, lrn.
 #include <cmath>
 
-#include "ir/ops/NnGradients.h"
 #include "ir/ops/NnCpuEmit.h"
+#include "ir/ops/NnGradients.h"
 #include "ir/ops/NnInternal.h"
 
 namespace weft {

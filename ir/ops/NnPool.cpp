@@ -2,8 +2,8 @@
 #include <cmath>
 #include <limits>
 
-#include "ir/ops/NnGradients.h"
 #include "ir/ops/NnCpuEmit.h"
+#include "ir/ops/NnGradients.h"
 #include "ir/ops/NnInternal.h"
 
 namespace weft {
