@@ -6,6 +6,8 @@
 #include <fstream>
 
 #include "CompiledModel.h"
+#include "codegen/cpu/EmitCpu.h"
+#include "codegen/cpu/Toolchain.h"
 #include "ir/NpyIO.h"
 #include "tests/support/TestSupport.h"
 
