@@ -34,6 +34,32 @@ Expr channels(const Expr& t, int64_t begin, int64_t end) {
   return call("slice", {t, ints({begin}), ints({end}), ints({1})});
 }
 
+// The window of a convolution's weight gradient: the forward op's strides, dilations and pads.
+struct Window {
+  std::vector<int64_t> strides, dilations, pads;
+};
+
+// The weight gradient both convolutions share. Per group g, with batch and channels swapped
+// (transpose 0<->1), conv(input_g, weight_g) with the window's strides and dilations exchanged,
+// cropped to the kernel's spatial size `ws[2:]` and swapped back; the groups joined along
+// dim 0. `input` has `input_per_group` channels per group, `weight` `weight_per_group`.
+Expr grouped_weight_gradient(const Expr& input, int64_t input_per_group, const Expr& weight, int64_t weight_per_group, int64_t groups,
+                             const std::vector<int64_t>& ws, const Window& window) {
+  const size_t rank = ws.size(), nsp = rank - 2;
+  std::vector<int64_t> swap01{1, 0}, spatial_axes, zeros(nsp, 0), kernel(ws.begin() + 2, ws.end());
+  for (size_t i = 2; i < rank; ++i) swap01.push_back(int64_t(i)), spatial_axes.push_back(int64_t(i));
+  std::vector<Expr> parts;
+  for (int64_t g = 0; g < groups; ++g) {
+    Expr in = groups == 1 ? input : channels(input, g * input_per_group, (g + 1) * input_per_group);
+    Expr wt = groups == 1 ? weight : channels(weight, g * weight_per_group, (g + 1) * weight_per_group);
+    Expr full = call("conv", {call("transpose", {in}, Attrs{{"perm", swap01}}), call("transpose", {wt}, Attrs{{"perm", swap01}})},
+                     Attrs{{"strides", window.dilations}, {"pads", window.pads}, {"dilations", window.strides}});
+    Expr cropped = call("slice", {full, ints(zeros), ints(kernel), ints(spatial_axes)});
+    parts.push_back(call("transpose", {cropped}, Attrs{{"perm", swap01}}));
+  }
+  return groups == 1 ? parts[0] : call("concat", parts, Attrs{{"axis", int64_t(0)}});
+}
+
 }  // namespace
 
 // y[n, m, o] = sum_{c, k} x[n, c, o s + k d - p_begin] w[m, c, k] (per group):
@@ -64,21 +90,8 @@ GradientFn conv_gradient() {
     out[0] = call("conv_transpose", {dy, w},
                   Attrs{{"strides", strides}, {"pads", pads}, {"dilations", dil}, {"groups", groups}, {"output_padding", opad}});
 
-    std::vector<int64_t> swap01{1, 0}, spatial_axes, zeros(nsp, 0), kernel(ws.begin() + 2, ws.end());
-    for (size_t i = 0; i < xs.size(); ++i)
-      if (i >= 2) swap01.push_back(int64_t(i));
-    for (size_t i = 0; i < nsp; ++i) spatial_axes.push_back(int64_t(2 + i));
     const int64_t cg = xs[1] / groups, mg = ws[0] / groups;
-    std::vector<Expr> parts;
-    for (int64_t g = 0; g < groups; ++g) {
-      Expr xg = groups == 1 ? x : channels(x, g * cg, (g + 1) * cg);
-      Expr dyg = groups == 1 ? dy : channels(dy, g * mg, (g + 1) * mg);
-      Expr full = call("conv", {call("transpose", {xg}, Attrs{{"perm", swap01}}), call("transpose", {dyg}, Attrs{{"perm", swap01}})},
-                       Attrs{{"strides", dil}, {"pads", pads}, {"dilations", strides}});
-      Expr cropped = call("slice", {full, ints(zeros), ints(kernel), ints(spatial_axes)});
-      parts.push_back(call("transpose", {cropped}, Attrs{{"perm", swap01}}));
-    }
-    out[1] = groups == 1 ? parts[0] : call("concat", parts, Attrs{{"axis", int64_t(0)}});
+    out[1] = grouped_weight_gradient(x, cg, dy, mg, groups, ws, {strides, dil, pads});
     if (c.args.size() == 3) out[2] = call("reduce_sum", {dy}, sum_over(all_but_channel(int(xs.size())), false));
     return out;
   };
@@ -101,19 +114,8 @@ GradientFn conv_transpose_gradient() {
     const int64_t groups = c.attrs->get_int("groups");
     const Expr &x = c.args[0], &w = c.args[1], &dy = c.cotangent;
     out[0] = call("conv", {dy, w}, Attrs{{"strides", strides}, {"pads", pads}, {"dilations", dil}, {"groups", groups}});
-    std::vector<int64_t> swap01{1, 0}, spatial_axes, zeros(nsp, 0), kernel(ws.begin() + 2, ws.end());
-    for (size_t i = 2; i < xs.size(); ++i) swap01.push_back(int64_t(i)), spatial_axes.push_back(int64_t(i));
     const int64_t cg = xs[1] / groups, mg = ws[1];
-    std::vector<Expr> parts;
-    for (int64_t g = 0; g < groups; ++g) {
-      Expr xg = groups == 1 ? x : channels(x, g * cg, (g + 1) * cg);
-      Expr dyg = groups == 1 ? dy : channels(dy, g * mg, (g + 1) * mg);
-      Expr full = call("conv", {call("transpose", {dyg}, Attrs{{"perm", swap01}}), call("transpose", {xg}, Attrs{{"perm", swap01}})},
-                       Attrs{{"strides", dil}, {"pads", pads}, {"dilations", strides}});
-      Expr cropped = call("slice", {full, ints(zeros), ints(kernel), ints(spatial_axes)});
-      parts.push_back(call("transpose", {cropped}, Attrs{{"perm", swap01}}));
-    }
-    out[1] = groups == 1 ? parts[0] : call("concat", parts, Attrs{{"axis", int64_t(0)}});
+    out[1] = grouped_weight_gradient(dy, mg, x, cg, groups, ws, {strides, dil, pads});
     if (c.args.size() == 3) out[2] = call("reduce_sum", {dy}, sum_over(all_but_channel(int(xs.size())), false));
     return out;
   };
