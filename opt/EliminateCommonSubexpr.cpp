@@ -1,4 +1,4 @@
-// EliminateCommonSubexpr.cpp - computes identical pure operator calls once, keeping the first on every path.
+// EliminateCommonSubexpr.cpp - computes identical operator calls once, keeping the first on every path.
 //
 // Note on the algorithm. One walk in evaluation order with a stack of tables, one per open
 // scope (function body, if branch, match clause), mapping a call's key (op, attributes,
@@ -20,7 +20,6 @@
 #include "ir/OpRegistry.h"
 #include "ir/TypeInference.h"
 #include "opt/Pass.h"
-#include "opt/Purity.h"
 
 namespace weft {
 
@@ -45,7 +44,11 @@ class Cse : public ExprMutator {
   Expr visit_(const CallNode* node) override {
     Expr e = ExprMutator::visit_(node);
     auto* call = as<CallNode>(e);
-    if (!call || !as<OpNode>(call->callee) || !op_call_is_pure(node)) return e;
+    // Every operator is a deterministic function of its arguments that touches no reference, so
+    // a call identical to one evaluated before it on every path gives the same value, or was never
+    // reached because the first one raised: calls that may raise (a symbolic dim, a zero divisor)
+    // are shared too, unlike in dead-code elimination, where dropping one would drop its error.
+    if (!call || !as<OpNode>(call->callee)) return e;
     std::string k = key(call);
     for (size_t i = tables_.size(); i-- > 0;) {
       auto it = tables_[i].find(k);
