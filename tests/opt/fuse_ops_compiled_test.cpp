@@ -1,6 +1,8 @@
 // fuse_ops_compiled_test.cpp - fused groups compiled for the CPU (one loop nest each) give the interpreter's outputs.
 #include <gtest/gtest.h>
 
+#include "tests/support/TestSupport.h"
+
 #include "CompiledChecks.h"
 #include "codegen/cpu/EmitCpu.h"
 #include "opt/FuseOps.h"
@@ -8,12 +10,6 @@
 
 namespace weft::testing {
 namespace {
-
-size_t count_of(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
-}
 
 // The -O2 pipeline (fuse-ops among it), its group count checked, and its library loaded. The
 // interpreter runs the module before the passes.

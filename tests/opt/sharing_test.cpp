@@ -1,6 +1,8 @@
 // sharing_test.cpp - the sharing invariant: a module with a shared call (as CSE makes it, built in C++) compiles with that call emitted once.
 #include <gtest/gtest.h>
 
+#include "tests/support/TestSupport.h"
+
 #include "CompiledModel.h"
 #include "codegen/cpu/EmitCpu.h"
 #include "ir/Interpreter.h"
@@ -14,12 +16,6 @@
 
 namespace weft::testing {
 namespace {
-
-size_t count_of(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
-}
 
 // def @main(%x: f32[2, 3]) -> f32[2, 3] { add(S, S) } where S = tanh(mul(%x, %x)) is one node.
 Module shared_call_module() {

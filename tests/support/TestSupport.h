@@ -43,4 +43,11 @@ CommandResult run_command(const std::string& command);
 // The whole file; fails the current test (and returns "") when it cannot be read.
 std::string read_text_file(const std::string& path);
 
+// How many times `what` occurs in `text` (overlaps counted), e.g. a kernel call in generated source.
+inline size_t count_of(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
 }  // namespace weft::testing
