@@ -82,6 +82,9 @@ class Target {
   // operator calls printed so far refer to (printed before the functions).
   virtual std::string prologue() const = 0;
   virtual std::string file_scope() const = 0;
+  // File-scope definitions that must stand outside every namespace of the generated file
+  // (printed right after the prologue): types shared with a precompiled runtime by name.
+  virtual std::string global_scope() const { return ""; }
 
   // How to build the source into lib<name>.so.
   virtual BuildRecipe build_recipe(const std::string& name) const = 0;

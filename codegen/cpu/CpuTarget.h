@@ -33,6 +33,7 @@ class CpuTarget : public Target {
   // A fused group: a call of its one-loop-nest function (FusedLoop.h).
   std::string fused_call(const FusedCall& c) override { return fused_.call(*c.kernel, c.args); }
   std::string file_scope() const override { return functors_.definitions() + fused_.definitions(); }
+  std::string global_scope() const override { return functors_.global_definitions(); }
   BuildRecipe build_recipe(const std::string& name) const override;
 
  private:

@@ -112,6 +112,18 @@ TEST_F(CompileTime, PrecompiledRuntimeIsLinkedStaticallyAndShippedWithTheSource)
   CommandResult rebuilt = run_command("cd " + path("src") + " && sh build.sh");
   ASSERT_EQ(rebuilt.status, 0) << rebuilt.output;
   EXPECT_EQ(read_text_file(path("src/librec.so")), read_text_file(path("librec.so")));
+  // The example's elementwise calls (mul f32, less_equal and sub i64) are in the functor
+  // catalogue (ir/ops/CpuFunctorCatalogue.h): the model's object only refers to their kernels,
+  // which the archive defines, and instantiates no elementwise kernel of its own.
+  const std::string source = read_text_file(path("src/rec.cpp"));
+  EXPECT_NE(source.find("extern template weft_rt::Tensor weft_rt::binary<float, float, float, weft_rt::pre::fn_"), std::string::npos);
+  CommandResult undefined = run_command("nm -C --undefined-only " + path("src/rec.o") + " | grep -c 'weft_rt::binary<.*weft_rt::pre::fn_'");
+  EXPECT_EQ(undefined.output, "3\n") << undefined.output;
+  CommandResult defined = run_command("nm -C --defined-only " + path("src/rec.o") + " | grep -c -E 'weft_rt::(unary|binary)<'");
+  EXPECT_EQ(defined.output, "0\n") << defined.output;
+  CommandResult archive = run_command("nm -C --defined-only " + path("src/lib/libweft_rt_x86-64-v3.a") +
+                                      " | grep -c 'weft_rt::binary<float, float, float, weft_rt::pre::fn_'");
+  EXPECT_NE(archive.output, "0\n") << archive.output;
 
   // Header-only still works, and says so.
   CommandResult h = weft("compile " + kExamples + "recurrent.weft -o " + path("libhdr.so") + " -v --header-only-runtime");
