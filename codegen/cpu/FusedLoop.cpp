@@ -105,7 +105,8 @@ std::string kernel_function(const FusedKernel& k, const std::string& name, const
 // epilogue (weft_rt::Epilogue, rt/Epilogue.h) that rewrites each output tile through `elem`.
 // The epilogue's state is a local struct: the inputs, checked against the kernel's result and
 // their data pointers kept once per call (begin), and the per-tile loop (apply), which finds
-// each row's first element from its address in the result.
+// each row's first element from its address in the result (for broadcast inputs, the tile's
+// first element, FusedSpans::tile stepping the rest without a division per row).
 std::string epilogue_function(const FusedKernel& k, const std::string& name, const std::string& elem) {
   const lower::FusedAnchor& a = *k.anchor;
   const size_t n = k.input_dtypes.size() - 1;  // the parameters; input n is the anchor's result
@@ -157,17 +158,18 @@ std::string epilogue_function(const FusedKernel& k, const std::string& name, con
   };
   std::string apply;
   if (broadcast.empty()) {
-    apply = "        for (int64_t i = 0; i < cols; ++i) w[i] = " + elem + "(" + reads("first", "w") + ");\n";
+    apply = "      for (int64_t r = 0; r < rows; ++r) {\n        " + r + "* const w = c + r * ldc;\n        const int64_t first = w - e.base;\n" +
+            "        for (int64_t i = 0; i < cols; ++i) w[i] = " + elem + "(" + reads("first", "w") + ");\n      }\n";
   } else {
     std::string strides, rows;
     for (size_t q = 0; q < broadcast.size(); ++q) {
       strides += ", auto st" + std::to_string(q);
-      rows += "          const " + ctype(k.input_dtypes[broadcast[q]]) + "* const b" + std::to_string(broadcast[q]) + " = e.d" +
+      rows += "        const " + ctype(k.input_dtypes[broadcast[q]]) + "* const b" + std::to_string(broadcast[q]) + " = e.d" +
               std::to_string(broadcast[q]) + " + off[" + std::to_string(q) + "];\n";
     }
-    apply = "        e.spans->span(first, cols, [&](const std::array<int64_t, " + b + ">& off, int64_t len, int64_t f" + strides + ") {\n" +
-            rows + "          " + r + "* const v = e.base + f;\n" +
-            "          for (int64_t i = 0; i < len; ++i) v[i] = " + elem + "(" + reads("f", "v") + ");\n        });\n";
+    apply = "      e.spans->tile(c - e.base, ldc, rows, cols, [&](const std::array<int64_t, " + b + ">& off, int64_t len, int64_t f" + strides +
+            ") {\n" + rows + "        " + r + "* const v = e.base + f;\n" + "        for (int64_t i = 0; i < len; ++i) v[i] = " + elem + "(" +
+            reads("f", "v") + ");\n      });\n";
   }
   std::string s = "static weft_rt::Tensor " + name + "(" + params + ") {\n";
   s += "  struct Epi {\n    const weft_rt::Tensor* in[" + std::to_string(std::max<size_t>(n, 1)) + "];\n    " + r + "* base = nullptr;\n" + fields;
@@ -175,8 +177,7 @@ std::string epilogue_function(const FusedKernel& k, const std::string& name, con
   s += "      e.base = const_cast<" + r + "*>(out.data<" + r + ">());\n" + begin + "    }\n";
   s += "    static void apply(void* p, " + r + "* c, int64_t ldc, int64_t rows, int64_t cols) {\n";
   s += "      const Epi& e = *static_cast<const Epi*>(p);\n";
-  s += "      for (int64_t r = 0; r < rows; ++r) {\n        " + r + "* const w = c + r * ldc;\n";
-  s += "        const int64_t first = w - e.base;\n" + apply + "      }\n    }\n";
+  s += apply + "    }\n";
   s += "  } e{{" + ins + "}};\n";
   s += "  const weft_rt::Epilogue<" + r + "> epi{&Epi::begin, &Epi::apply, &e};\n";
   CpuEmitArgs ea;

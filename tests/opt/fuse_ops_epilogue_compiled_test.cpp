@@ -93,5 +93,23 @@ def @main(%x: f32[b, s, 8], %w: f32[8, 8], %bias: f32[8], %n: i64[], %y: f64[s, 
                 "b=" + std::to_string(b) + " s=" + std::to_string(s), kGemmTol);
 }
 
+// Broadcast operands found per tile and stepped from row to row (FusedSpans::tile): a
+// per-row [s, 1] and a per-channel [m, 1, 1] operand across batches (the step wraps from the
+// last row or channel of one batch to the first of the next), and a [s, d] operand shared by
+// the batches, whose merged run holds several GEMM rows (the per-row path).
+TEST(FuseOpsEpilogueCompiled, BroadcastOperandsSteppedAcrossTileRows) {
+  Epilogued f(R"(
+def @main(%h: f32[b, s, k], %w: f32[k, d], %p: f32[s, d], %q: f32[s, 1], %x: f32[b, c, 7, 7], %wc: f32[m, c, 3, 3], %sc: f32[m, 1, 1],
+          %w2: f32[k, d]) -> (f32[b, s, d], f32[b, s, d], f32[b, m, 7, 7]) {
+  (add(mul(matmul(%h, %w), %q), %p), sub(matmul(%h, %w2), %p), relu(mul(conv(%x, %wc, pads=[1, 1, 1, 1]), %sc)))
+})", "epilogue_tile_steps", 3);
+  for (auto [b, s, k, d, c, m] : std::vector<std::array<int64_t, 6>>{{1, 1, 4, 3, 2, 3}, {3, 13, 20, 37, 5, 19}, {2, 40, 64, 70, 16, 33}})
+    expect_same(f.before, *f.lib,
+                {random_tensor(DType::F32, {b, s, k}, 1), random_tensor(DType::F32, {k, d}, 2), random_tensor(DType::F32, {s, d}, 3),
+                 random_tensor(DType::F32, {s, 1}, 4), random_tensor(DType::F32, {b, c, 7, 7}, 5), random_tensor(DType::F32, {m, c, 3, 3}, 6),
+                 random_tensor(DType::F32, {m, 1, 1}, 7), random_tensor(DType::F32, {k, d}, 8)},
+                "b=" + std::to_string(b) + " s=" + std::to_string(s) + " d=" + std::to_string(d) + " m=" + std::to_string(m), kGemmTol);
+}
+
 }  // namespace
 }  // namespace weft::testing

@@ -99,6 +99,47 @@ class FusedSpans {
     }
   }
 
+  // The rows x cols tile at output elements first + r * ldc + [0, cols), as span() would give
+  // it row by row. When each row lies inside one run of the innermost dim and ldc is a whole
+  // number of runs (a GEMM tile of a matmul, gemm or convolution result: ldc is its row length),
+  // the offsets are found by division once per tile and stepped from row to row, and the stride
+  // dispatch is made once: span()'s divisions per row cost as much as a 16-wide row's arithmetic.
+  template <typename Body>
+  void tile(int64_t first, int64_t ldc, int64_t rows, int64_t cols, Body body) const {
+    constexpr int kMaxOuter = 8;
+    const int outer = int(rw_.out.size()) - 1;  // the dims the odometer steps
+    if (rows <= 0 || cols <= 0) return;  // else the output is not empty, and inner > 0
+    const int64_t at = first % rw_.inner;
+    if (outer < 0 || outer > kMaxOuter || at + cols > rw_.inner || ldc % rw_.inner != 0) {
+      for (int64_t r = 0; r < rows; ++r) span(first + r * ldc, cols, body);
+      return;
+    }
+    std::array<int64_t, kMaxOuter> idx{};
+    std::array<int64_t, N> off{};
+    for (size_t j = 0; j < N; ++j) off[j] = at * rw_.inner_st[j];
+    for (int64_t d = outer - 1, rest = first / rw_.inner; d >= 0; --d) {
+      idx[size_t(d)] = rest % rw_.out[size_t(d)];
+      rest /= rw_.out[size_t(d)];
+      for (size_t j = 0; j < N; ++j) off[j] += idx[size_t(d)] * rw_.st[j][size_t(d)];
+    }
+    const int64_t runs_per_row = ldc / rw_.inner;
+    auto all_rows = [&](auto... st) {
+      for (int64_t r = 0;; ++r) {
+        body(off, cols, first + r * ldc, st...);
+        if (r + 1 == rows) break;
+        for (int64_t q = 0; q < runs_per_row; ++q)  // the odometer of RowWalk::walk, one run per step
+          for (int d = outer - 1; d >= 0; --d) {
+            for (size_t j = 0; j < N; ++j) off[j] += rw_.st[j][size_t(d)];
+            if (++idx[size_t(d)] < rw_.out[size_t(d)]) break;
+            for (size_t j = 0; j < N; ++j) off[j] -= rw_.st[j][size_t(d)] * rw_.out[size_t(d)];
+            idx[size_t(d)] = 0;
+          }
+      }
+    };
+    if constexpr (N <= kFusedUnitStrideInputs) detail::with_unit_strides<0, N>(rw_.inner_st, all_rows);
+    else detail::with_runtime_strides<N>(rw_.inner_st, all_rows, std::make_index_sequence<N>{});
+  }
+
  private:
   RowWalk<N> rw_;
 };
