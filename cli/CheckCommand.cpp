@@ -21,6 +21,9 @@
 #include "cli/host/ApiValues.h"
 #include "cli/host/LoadedLibrary.h"
 #include "ir/Error.h"
+#ifdef WEFT_HAVE_ONNX
+#include "importers/onnx/MarkOutputs.h"
+#endif
 
 namespace weft::cli {
 
@@ -75,24 +78,29 @@ TrialResult run_trial(const Module& m, const host::LoadedLibrary& lib, const std
   if (!error.empty()) throw RuntimeError("the library failed: " + error);
   std::vector<std::pair<std::string, Tensor>> got;
   flatten_outputs(outs, out_names, got);
-  const std::vector<Tensor> want = oracle.run(args);
+  const std::vector<std::optional<Tensor>> want = oracle.run(args);
   if (got.size() != want.size()) {
     t.mismatch = Msg() << "the library returned " << got.size() << " tensors, the " << oracle.name() << " " << want.size();
     return t;
   }
   for (size_t i = 0; i < got.size(); ++i) {
+    // With --mark-all the last tensors are the marks, in evaluation order.
+    const MarkedValue* mark = i + marks.size() >= got.size() ? &marks[i + marks.size() - got.size()] : nullptr;
+    if (!want[i]) {  // a value the oracle cannot observe
+      ++t.not_compared;
+      continue;
+    }
     OutputResult o;
     o.name = got[i].first;
     o.dtype = dtype_name(got[i].second.dtype());
     o.shape = got[i].second.shape();
     o.tolerance = tolerance_for(got[i].second.dtype());
-    o.diff = host::diff_tensors(got[i].second, want[i], o.tolerance);
-    // With --mark-all the last tensors are the marks, in evaluation order.
-    if (i + marks.size() >= got.size()) {
-      const MarkedValue& mark = marks[i + marks.size() - got.size()];
-      o.name = mark.name;
-      o.op = mark.op;
-      o.source = mark.source;
+    o.diff = host::diff_tensors(got[i].second, *want[i], o.tolerance);
+    if (mark) {
+      o.name = mark->name;
+      o.op = mark->op;
+      o.source = mark->source;
+      o.onnx_tensor = mark->onnx_tensor;
       o.intermediate = true;
       if (!o.diff.ok() && t.first_diverging < 0) t.first_diverging = int(t.outputs.size());
     }
@@ -114,13 +122,20 @@ int check() {
   const InputTypes types = parse_input_type_flags(options.input_types);
   Module m = specialize_inputs(load_model_for_inputs(options.model, types, files), types.shapes);
   std::vector<MarkedValue> marks;
+  CheckReport report;
   if (options.mark_all) {
-    // Only the interpreter observes every intermediate so far (ONNX Runtime would need each
-    // node output marked as a graph output; LibTorch has no such thing for a scripted module).
-    if (!options.oracle.empty() && options.oracle != "interpreter")
-      throw CompileError("--mark-all compares intermediates against the interpreter only: leave out --oracle " + options.oracle);
-    options.oracle = "interpreter";
-    m = expose_intermediates(m, &marks);
+    const std::string ext = fs::path(options.model).extension().string();
+    // LibTorch runs a scripted module whole: its intermediates are the interpreter's to give.
+    if (ext == ".pt" && options.oracle.empty()) {
+      options.oracle = "interpreter";
+      report.oracle_note = "LibTorch cannot observe a scripted module's intermediates, so --mark-all compares against weft's interpreter";
+    }
+    // ONNX Runtime observes the values of ONNX tensors: each let's tensor, where it binds one.
+    std::vector<std::string> onnx_tensors;
+#ifdef WEFT_HAVE_ONNX
+    if (ext == ".onnx" && options.oracle != "interpreter") onnx_tensors = onnx_tensor_of_each_let(options.model);
+#endif
+    m = expose_intermediates(m, &marks, onnx_tensors.empty() ? nullptr : &onnx_tensors);
   }
   const std::vector<std::string> symbols = input_symbols(m);
   for (const Sweep& s : sweeps)
@@ -130,9 +145,9 @@ int check() {
       throw CompileError("--sweep " + s.symbol + ": the model's inputs have no dim named '" + s.symbol + "' (they have: " +
                          (known.empty() ? "none" : known) + ")");
     }
-  CheckReport report;
   report.model = options.model;
-  std::unique_ptr<Oracle> oracle = make_oracle(options.oracle, options.model, m, options.ort_lib, &report.oracle_note);
+  std::unique_ptr<Oracle> oracle =
+      make_oracle(options.oracle, options.model, m, options.ort_lib, &report.oracle_note, options.mark_all ? &marks : nullptr);
   report.oracle = oracle->name();
   report.oracle_version = oracle->version();
 
@@ -209,8 +224,9 @@ CLI::App* add_check_command(CLI::App& app) {
   add_pipeline_flags(c, options.passes);
   c->add_option("--cpu", options.cpu, "target CPU of the library it compiles, as `weft compile --cpu`")->capture_default_str();
   c->add_flag("--mark-all", options.mark_all,
-              "also compare every intermediate tensor of @main (against the interpreter) and name the first operator that "
-              "diverges; with --lib, the library must come from `weft compile --mark-all`");
+              "also compare every intermediate tensor of @main and name the first operator that diverges (an .onnx against "
+              "ONNX Runtime with every node output marked, or the interpreter; a .pt against the interpreter); with --lib, "
+              "the library must come from `weft compile --mark-all`");
   c->add_flag("-q,--quiet", options.quiet, "no progress on stderr");
   return c;
 }
