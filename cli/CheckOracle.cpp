@@ -36,17 +36,31 @@ void flatten_tensors(const Value& v, std::vector<Tensor>& out) {
 
 namespace {
 
-std::vector<std::optional<Tensor>> all_observed(const std::vector<Tensor>& ts) { return {ts.begin(), ts.end()}; }
+// The outputs, and `marks` values none of which the oracle observes.
+Oracle::Result outputs_only(std::vector<Tensor> outputs, size_t marks) { return {std::move(outputs), std::vector<std::optional<std::vector<Tensor>>>(marks)}; }
 
 class InterpreterOracle : public Oracle {
  public:
   explicit InterpreterOracle(const Module& m) : m_(m) {}
   std::string name() const override { return "interpreter"; }
   std::string version() const override { return "weft " WEFT_VERSION " reference interpreter"; }
-  std::vector<std::optional<Tensor>> run(const std::vector<Value>& args) override {
-    std::vector<Tensor> out;
-    flatten_tensors(run_main(m_, args), out);
-    return all_observed(out);
+  Result run(const std::vector<Value>& args, size_t marks) override {
+    const Value v = run_main(m_, args);
+    Result r;
+    if (marks == 0) {
+      flatten_tensors(v, r.outputs);
+      return r;
+    }
+    // (the model's result, mark 1, ..., mark n), as expose_intermediates returns them.
+    const auto* tup = value_as<TupleValueNode>(v);
+    if (!tup || tup->fields.size() != marks + 1) throw RuntimeError("the interpreter's result does not hold the marked values");
+    flatten_tensors(tup->fields[0], r.outputs);
+    for (size_t j = 1; j < tup->fields.size(); ++j) {
+      std::vector<Tensor> ts;
+      flatten_tensors(tup->fields[j], ts);
+      r.marks.push_back(std::move(ts));
+    }
+    return r;
   }
 
  private:
@@ -59,7 +73,7 @@ class TorchOracle : public Oracle {
   explicit TorchOracle(const std::string& path) : torch_(path) {}
   std::string name() const override { return "torch"; }
   std::string version() const override { return libtorch_version(); }
-  std::vector<std::optional<Tensor>> run(const std::vector<Value>& args) override { return all_observed(torch_.run(args)); }
+  Result run(const std::vector<Value>& args, size_t marks) override { return outputs_only(torch_.run(args), marks); }
 
  private:
   TorchRunner torch_;
@@ -86,7 +100,7 @@ class OrtOracle : public Oracle {
   }
   std::string name() const override { return "onnxruntime"; }
   std::string version() const override { return "ONNX Runtime " + ort_.version(); }
-  std::vector<std::optional<Tensor>> run(const std::vector<Value>& args) override {
+  Result run(const std::vector<Value>& args, size_t marks) override {
     std::vector<std::pair<std::string, Tensor>> in;
     for (size_t i = 0; i < args.size(); ++i) {
       std::vector<Tensor> ts;
@@ -95,9 +109,10 @@ class OrtOracle : public Oracle {
       in.emplace_back(names_[i], ts[0]);
     }
     const std::vector<Tensor> all = model_.run(in);
-    std::vector<std::optional<Tensor>> out(all.begin(), all.begin() + own_outputs_);
-    for (int k : mark_outputs_) out.push_back(k < 0 ? std::nullopt : std::optional<Tensor>(all[size_t(k)]));
-    return out;
+    Result r = outputs_only({all.begin(), all.begin() + own_outputs_}, 0);
+    for (int k : mark_outputs_) r.marks.push_back(k < 0 ? std::nullopt : std::optional<std::vector<Tensor>>({all[size_t(k)]}));
+    if (r.marks.size() != marks) throw RuntimeError("ONNX Runtime was not prepared for these marked values");
+    return r;
   }
 
  private:

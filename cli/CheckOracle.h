@@ -19,11 +19,17 @@ class Oracle {
   // "interpreter", "torch" or "onnxruntime", and e.g. "LibTorch 1.13.0" / "ONNX Runtime 1.30.0".
   virtual std::string name() const = 0;
   virtual std::string version() const = 0;
-  // The model on @main's arguments; the result's tensors flattened in order (tuples and
-  // lists; an absent optional adds nothing), as the library's outputs are flattened. With
-  // --mark-all (an oracle made with marks) the marks' values follow, one per mark: nullopt
-  // where the oracle cannot observe that value (a let with no ONNX tensor, for ONNX Runtime).
-  virtual std::vector<std::optional<Tensor>> run(const std::vector<Value>& args) = 0;
+  // The model on @main's arguments: `outputs`, the result's tensors flattened in order (tuples
+  // and lists; an absent optional adds nothing), as the library's outputs are flattened; with
+  // --mark-all (`marks` values, @main returning them after its result as expose_intermediates
+  // makes it), each mark's value: one tensor, or a loop value's list (the last iteration
+  // first); nullopt where the oracle cannot observe it (ONNX Runtime: a let with no ONNX
+  // tensor of its own, a value inside a loop).
+  struct Result {
+    std::vector<Tensor> outputs;
+    std::vector<std::optional<std::vector<Tensor>>> marks;
+  };
+  virtual Result run(const std::vector<Value>& args, size_t marks) = 0;
 };
 
 // Flattens a value as every oracle does: tuples and lists to their tensors, Some to its

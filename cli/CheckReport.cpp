@@ -43,7 +43,8 @@ std::string num(double v) {
 std::string what(const OutputResult& o) {
   if (!o.intermediate) return "output '" + o.name + "'";
   return "operator " + o.op + " (" + o.name + (o.source.empty() ? "" : ", " + o.source) +
-         (o.onnx_tensor.empty() ? "" : ", ONNX tensor '" + o.onnx_tensor + "'") + ")";
+         (o.onnx_tensor.empty() ? "" : ", ONNX tensor '" + o.onnx_tensor + "'") + ")" +
+         (o.loop.empty() ? "" : " in loop " + o.loop + ", iteration " + std::to_string(o.iteration));
 }
 
 std::string describe_failure(const OutputResult& o) {
@@ -132,7 +133,8 @@ void print_report(const CheckReport& r, std::ostream& out) {
     }
     if (intermediates || t.not_compared) {
       out << "  " << intermediates << " intermediates compared (--mark-all), " << diverging << " outside tolerance";
-      if (t.not_compared) out << "; " << t.not_compared << " not observable by the oracle (no ONNX tensor of their own), not compared";
+      if (t.not_compared)
+        out << "; " << t.not_compared << " not observable by the oracle (no ONNX tensor of their own, or inside a loop), not compared";
       out << "\n";
       if (t.first_diverging >= 0) out << "  first diverging " << describe_failure(t.outputs[size_t(t.first_diverging)]) << "\n";
     }
@@ -167,6 +169,10 @@ void write_json_report(const CheckReport& r, const std::string& path) {
         jo["op"] = o.op;
         jo["source"] = o.source;
         if (!o.onnx_tensor.empty()) jo["onnx_tensor"] = o.onnx_tensor;
+        if (!o.loop.empty()) {
+          jo["loop"] = o.loop;
+          jo["iteration"] = o.iteration;
+        }
       }
       if (!o.diff.mismatch.empty()) {
         jo["mismatch"] = o.diff.mismatch;

@@ -1,11 +1,14 @@
 // MarkAll.cpp - @main's let chain walked once, its operator results added to what it returns (see MarkAll.h).
 #include "cli/MarkAll.h"
 
+#include "cli/MarkLoops.h"
 #include "ir/TypeInference.h"
 
 namespace weft::cli {
 
-Module expose_intermediates(const Module& m, std::vector<MarkedValue>* marks, const std::vector<std::string>* onnx_tensors) {
+namespace {
+
+Module expose(const Module& m, std::vector<MarkedValue>* marks, const std::vector<std::string>* onnx_tensors, bool loops) {
   const Function main = m.main();
   // The chain of lets, iteratively: an imported model is one let per node, thousands deep.
   std::vector<const LetNode*> lets;
@@ -16,24 +19,63 @@ Module expose_intermediates(const Module& m, std::vector<MarkedValue>* marks, co
   }
   // A chain of another length is not the one the names were taken from (a pass changed it).
   if (onnx_tensors && onnx_tensors->size() != lets.size()) onnx_tensors = nullptr;
+  Module out = m;
+  struct Binding {
+    Var var;
+    Expr value;
+    Span span;
+  };
+  std::vector<Binding> chain;
   std::vector<Expr> fields = {e};
   for (size_t i = 0; i < lets.size(); ++i) {
     const LetNode* let = lets[i];
+    chain.push_back({let->var, let->value, let->span});
+    // A call of a loop: the marked copy instead, which also returns each value per iteration.
+    const CallNode* call = as<CallNode>(let->value);
+    if (const GlobalVarNode* g = loops && call ? as<GlobalVarNode>(call->callee) : nullptr) {
+      const MarkedLoop loop = mark_loop(out, g->name);
+      if (loop.copy.empty()) continue;
+      std::vector<Expr> args = call->args;
+      for (size_t j = 0; j < loop.values.size(); ++j) args.push_back(make_call(out.constructor("Nil"), {}, let->span));
+      const Var marked = make_var(let->var->name_hint + "_marked", nullptr, let->span);
+      chain.back() = {marked, make_call(make_global_var(loop.copy, call->span), args, call->span), let->span};
+      chain.push_back({let->var, make_tuple_get(marked, 0, let->span), let->span});
+      for (size_t j = 0; j < loop.values.size(); ++j) {
+        fields.push_back(make_tuple_get(marked, int(j + 1), let->span));
+        if (marks) {
+          marks->push_back(loop.values[j]);
+          marks->back().loop_call = int(i);
+        }
+      }
+      continue;
+    }
     const std::string& op = called_op_name(let->value);
     const Type t = let->var->checked_type ? let->var->checked_type : let->value->checked_type;
     if (op.empty() || !as_tensor(t)) continue;
     fields.push_back(let->var);
     if (marks) {
       const Span& where = let->value->span.known() ? let->value->span : let->span;
-      marks->push_back({"%" + let->var->name_hint, op, where.str(), onnx_tensors ? (*onnx_tensors)[i] : std::string()});
+      marks->push_back({"%" + let->var->name_hint, op, where.str(), onnx_tensors ? (*onnx_tensors)[i] : std::string(), "", -1});
     }
   }
   Expr body = make_tuple(fields);
-  for (size_t i = lets.size(); i-- > 0;) body = make_let(lets[i]->var, lets[i]->value, body, lets[i]->span);
-  Module out = m;
+  for (size_t i = chain.size(); i-- > 0;) body = make_let(chain[i].var, chain[i].value, body, chain[i].span);
   out.add_function("main", make_function(main->params, nullptr, body, main->type_params, main->span, main->attrs));
   infer_types(out);
   return out;
+}
+
+}  // namespace
+
+Module expose_intermediates(const Module& m, std::vector<MarkedValue>* marks, const std::vector<std::string>* onnx_tensors) {
+  try {
+    return expose(m, marks, onnx_tensors, /*loops=*/true);
+  } catch (const CompileError&) {
+    // A loop whose per-iteration lists do not type-check (a value whose type changes from one
+    // iteration to the next): @main's own values only, the same for the library and the oracle.
+    if (marks) marks->clear();
+    return expose(m, marks, onnx_tensors, /*loops=*/false);
+  }
 }
 
 }  // namespace weft::cli
