@@ -1,4 +1,4 @@
-// MarkOutputs.h - what `weft check --mark-all` needs of an ONNX file to compare intermediates with ONNX Runtime: which ONNX tensor each let of @main binds, and the model with every node output made a graph output.
+// MarkOutputs.h - what `weft check --mark-all` needs of an ONNX file to compare intermediates with ONNX Runtime: each let's ONNX tensor, and the model with every node output marked.
 #pragma once
 
 #include <string>

@@ -12,7 +12,8 @@ python3 make_check_models.py OUT_DIR
 - OUT_DIR/in_x.npy, in_y.npy: one set of inputs of two_dims (batch 2, seq 3).
 - OUT_DIR/loop.pt: forward(x, n) runs h = tanh(linear(h)) + delta * (i // 2) for i in range(n) (delta
   zeros); loop_bad.pt: the same with delta[1] = 0.5, which changes nothing before iteration 2, for
-  `--mark-all`'s per-iteration comparison (inputs x: f32[batch, 4], n: i64[]).
+  `--mark-all`'s per-iteration comparison (inputs x: f32[batch, 4], n: i64[]); loop.onnx and
+  loop_bad.onnx: the scripted modules exported (an ONNX Loop).
 Made with the torch and numpy of Debian's python3.
 """
 import os
@@ -81,8 +82,11 @@ def main(out):
     loop_bad.load_state_dict(loop.state_dict())
     with torch.no_grad():
         loop_bad.delta[1] += 0.5
-    save_pt(loop, os.path.join(out, "loop.pt"), "x: f32[batch, 4]\nn: i64[]")
-    save_pt(loop_bad, os.path.join(out, "loop_bad.pt"), "x: f32[batch, 4]\nn: i64[]")
+    for name, module in (("loop", loop), ("loop_bad", loop_bad)):
+        save_pt(module, os.path.join(out, name + ".pt"), "x: f32[batch, 4]\nn: i64[]")
+        # Scripted, so that the loop is exported as a Loop rather than unrolled by tracing.
+        save_onnx(torch.jit.script(module), os.path.join(out, name + ".onnx"), (torch.randn(2, 4), torch.tensor(3)), ["x", "n"],
+                  ["output0"], {"x": {0: "batch"}})
     np.save(os.path.join(out, "in_x.npy"), example[0].numpy())
     np.save(os.path.join(out, "in_y.npy"), example[1].numpy())
 
