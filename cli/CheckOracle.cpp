@@ -120,7 +120,10 @@ class OrtOracle : public Oracle {
   std::string marked_copy(const std::string& path, const std::vector<MarkedValue>* marks) {
     if (!marks) return path;
 #ifdef WEFT_HAVE_ONNX
-    const std::string bytes = onnx_model_with_every_node_output(path, &own_outputs_);
+    std::vector<std::string> wanted;
+    for (const MarkedValue& mark : *marks)
+      if (!mark.onnx_tensor.empty()) wanted.push_back(mark.onnx_tensor);
+    const std::string bytes = onnx_model_with_every_node_output(path, wanted, &own_outputs_);
     tmp_ = std::make_unique<TempDir>("weft-check-ort");
     const std::filesystem::path file = tmp_->path / "marked.onnx";
     std::ofstream out(file, std::ios::binary);
