@@ -1,4 +1,4 @@
-// MarkAll.h - `--mark-all`: @main rewritten to also return every intermediate tensor it computes, so a library and its oracle can be compared value by value.
+// MarkAll.h - `--mark-all`: @main rewritten to also return every intermediate tensor it computes (and its loops' per iteration), so a library and its oracle can be compared value by value.
 #pragma once
 
 #include <string>
@@ -26,7 +26,8 @@ struct MarkedValue {
 // own lets (not those inside branches or other functions) to an operator call, in evaluation
 // order, and, where such a let calls a loop (MarkLoops.h), in its place the lists of the
 // values each iteration of that loop computes; `marks` (when given) receives them in the same
-// order. The library's last n outputs are the marks (a list output for a loop's value).
+// order. The library's last n outputs are the marks (a list output for a loop's value); where
+// @main names its outputs (an ONNX model's), the marks are named after their variables.
 // Type-checked like the input. `onnx_tensors`, when
 // given and of one entry per let of @main's chain (else ignored), names each let's ONNX tensor.
 Module expose_intermediates(const Module& m, std::vector<MarkedValue>* marks, const std::vector<std::string>* onnx_tensors = nullptr);
