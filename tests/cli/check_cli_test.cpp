@@ -295,6 +295,8 @@ TEST_F(Cli, CheckCannotRunOnnxRuntimeWithoutItsLibrary) {
   EXPECT_NE(r.output.find(missing), std::string::npos) << r.output;
 }
 
+#ifdef WEFT_CHECK_ORT_LIB_DEFAULT
+// Opt-in (-DWEFT_CHECK_TESTS_WITH_ORT=ON, tests/CMakeLists.txt): ONNX Runtime is for bench/ only.
 // ONNX Runtime's library as the test suite unpacks it from the shared peers folder; "" when absent.
 std::string ort_library() {
   const std::string lib = testing::env_or("WEFT_CHECK_ORT_LIB", WEFT_CHECK_ORT_LIB_DEFAULT);
@@ -306,7 +308,7 @@ class CheckOnnxRuntime : public Cli {
   void SetUp() override {
     Cli::SetUp();
     ort_ = ort_library();
-    if (ort_.empty()) GTEST_SKIP() << "no ONNX Runtime library (../shared/peers/libonnxruntime.so.1.30.0.xz unpacked by the test fixture)";
+    ASSERT_FALSE(ort_.empty()) << "built with WEFT_CHECK_TESTS_WITH_ORT, but no ONNX Runtime library at " << WEFT_CHECK_ORT_LIB_DEFAULT;
   }
   std::string ort_;
 };
@@ -344,6 +346,8 @@ TEST_F(CheckOnnxRuntime, MarkAllNamesThePerturbedOperator) {
   EXPECT_NE(r.output.find("onnx node '/lin/Gemm' (Gemm"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("ONNX tensor '/lin/Gemm_output_0'"), std::string::npos) << r.output;
 }
+
+#endif  // WEFT_CHECK_ORT_LIB_DEFAULT
 
 // Without its library, --mark-all against ONNX Runtime cannot run.
 TEST_F(Cli, CheckMarkAllCannotRunOnnxRuntimeWithoutItsLibrary) {
