@@ -21,6 +21,9 @@
 #include "cli/host/ApiValues.h"
 #include "cli/host/LoadedLibrary.h"
 #include "ir/Error.h"
+#ifdef WEFT_HAVE_ONNX
+#include "importers/onnx/MarkOutputs.h"
+#endif
 
 namespace weft::cli {
 
@@ -62,6 +65,59 @@ void flatten_outputs(const std::vector<host::ApiValue>& outs, const std::vector<
   }
 }
 
+// One comparison of the library's tensor with the oracle's.
+OutputResult compare(const std::string& name, const Tensor& got, const Tensor& want) {
+  OutputResult o;
+  o.name = name;
+  o.dtype = dtype_name(got.dtype());
+  o.shape = got.shape();
+  o.tolerance = tolerance_for(got.dtype());
+  o.diff = host::diff_tensors(got, want, o.tolerance);
+  return o;
+}
+
+// --mark-all: the marks' values, in evaluation order (@main's lets in order; a loop's values
+// iteration by iteration, each iteration's in its lets' order), compared where the oracle
+// observes them. `lib` and `want` hold one value per mark; a loop's are lists, last iteration first.
+void compare_marks(const std::vector<MarkedValue>& marks, const std::vector<const host::ApiValue*>& lib,
+                   const std::vector<std::optional<std::vector<Tensor>>>& want, TrialResult& t) {
+  auto add = [&](const MarkedValue& mark, const Tensor& got, const Tensor& oracle, int iteration) {
+    OutputResult o = compare(mark.name, got, oracle);
+    o.op = mark.op;
+    o.source = mark.source;
+    o.onnx_tensor = mark.onnx_tensor;
+    o.loop = mark.loop;
+    o.iteration = iteration;
+    o.intermediate = true;
+    if (!o.diff.ok() && t.first_diverging < 0) t.first_diverging = int(t.outputs.size());
+    t.outputs.push_back(std::move(o));
+  };
+  for (size_t j = 0; j < marks.size();) {
+    // One value of @main, or the values of one loop call.
+    size_t end = j + 1;
+    while (!marks[j].loop.empty() && end < marks.size() && marks[end].loop_call == marks[j].loop_call) ++end;
+    const size_t iterations = lib[j]->tensors.size();
+    for (size_t k = j; k < end; ++k) {
+      if (!want[k]) {
+        t.not_compared += int(marks[k].loop.empty() ? 1 : iterations);
+        continue;
+      }
+      if (want[k]->size() != lib[k]->tensors.size() && t.mismatch.empty())
+        t.mismatch = marks[k].loop.empty() ? "the oracle gave no value for " + marks[k].name
+                                           : Msg() << "loop " << marks[k].loop << " ran " << lib[k]->tensors.size() << " iterations in the library, "
+                                                   << want[k]->size() << " in the oracle";
+    }
+    if (!t.mismatch.empty()) return;
+    for (size_t it = 0; it < (marks[j].loop.empty() ? 1 : iterations); ++it)
+      for (size_t k = j; k < end; ++k) {
+        if (!want[k]) continue;
+        const size_t at = marks[k].loop.empty() ? 0 : iterations - 1 - it;  // lists hold the last iteration first
+        add(marks[k], lib[k]->tensors[at], (*want[k])[at], marks[k].loop.empty() ? -1 : int(it));
+      }
+    j = end;
+  }
+}
+
 // One trial: the library and the oracle on the same arguments, every output compared.
 TrialResult run_trial(const Module& m, const host::LoadedLibrary& lib, const std::vector<std::string>& out_names, Oracle& oracle,
                       const std::vector<Value>& args, const std::vector<MarkedValue>& marks) {
@@ -73,31 +129,23 @@ TrialResult run_trial(const Module& m, const host::LoadedLibrary& lib, const std
   }
   const std::string error = lib.run(in, &outs);
   if (!error.empty()) throw RuntimeError("the library failed: " + error);
-  std::vector<std::pair<std::string, Tensor>> got;
-  flatten_outputs(outs, out_names, got);
-  const std::vector<Tensor> want = oracle.run(args);
-  if (got.size() != want.size()) {
-    t.mismatch = Msg() << "the library returned " << got.size() << " tensors, the " << oracle.name() << " " << want.size();
+  if (outs.size() < marks.size()) {
+    t.mismatch = Msg() << "the library returned " << outs.size() << " outputs, fewer than the " << marks.size() << " marked values";
     return t;
   }
-  for (size_t i = 0; i < got.size(); ++i) {
-    OutputResult o;
-    o.name = got[i].first;
-    o.dtype = dtype_name(got[i].second.dtype());
-    o.shape = got[i].second.shape();
-    o.tolerance = tolerance_for(got[i].second.dtype());
-    o.diff = host::diff_tensors(got[i].second, want[i], o.tolerance);
-    // With --mark-all the last tensors are the marks, in evaluation order.
-    if (i + marks.size() >= got.size()) {
-      const MarkedValue& mark = marks[i + marks.size() - got.size()];
-      o.name = mark.name;
-      o.op = mark.op;
-      o.source = mark.source;
-      o.intermediate = true;
-      if (!o.diff.ok() && t.first_diverging < 0) t.first_diverging = int(t.outputs.size());
-    }
-    t.outputs.push_back(std::move(o));
+  // With --mark-all the last outputs are the marks.
+  const size_t own = outs.size() - marks.size();
+  std::vector<std::pair<std::string, Tensor>> got;
+  flatten_outputs({outs.begin(), outs.begin() + long(own)}, out_names, got);
+  const Oracle::Result want = oracle.run(args, marks.size());
+  if (got.size() != want.outputs.size()) {
+    t.mismatch = Msg() << "the library returned " << got.size() << " tensors, the " << oracle.name() << " " << want.outputs.size();
+    return t;
   }
+  for (size_t i = 0; i < got.size(); ++i) t.outputs.push_back(compare(got[i].first, got[i].second, want.outputs[i]));
+  std::vector<const host::ApiValue*> lib_marks;
+  for (size_t j = own; j < outs.size(); ++j) lib_marks.push_back(&outs[j]);
+  compare_marks(marks, lib_marks, want.marks, t);
   return t;
 }
 
@@ -114,13 +162,20 @@ int check() {
   const InputTypes types = parse_input_type_flags(options.input_types);
   Module m = specialize_inputs(load_model_for_inputs(options.model, types, files), types.shapes);
   std::vector<MarkedValue> marks;
+  CheckReport report;
   if (options.mark_all) {
-    // Only the interpreter observes every intermediate so far (ONNX Runtime would need each
-    // node output marked as a graph output; LibTorch has no such thing for a scripted module).
-    if (!options.oracle.empty() && options.oracle != "interpreter")
-      throw CompileError("--mark-all compares intermediates against the interpreter only: leave out --oracle " + options.oracle);
-    options.oracle = "interpreter";
-    m = expose_intermediates(m, &marks);
+    const std::string ext = fs::path(options.model).extension().string();
+    // LibTorch runs a scripted module whole: its intermediates are the interpreter's to give.
+    if (ext == ".pt" && options.oracle.empty()) {
+      options.oracle = "interpreter";
+      report.oracle_note = "LibTorch cannot observe a scripted module's intermediates, so --mark-all compares against weft's interpreter";
+    }
+    // ONNX Runtime observes the values of ONNX tensors: each let's tensor, where it binds one.
+    std::vector<std::string> onnx_tensors;
+#ifdef WEFT_HAVE_ONNX
+    if (ext == ".onnx" && options.oracle != "interpreter") onnx_tensors = onnx_tensor_of_each_let(options.model);
+#endif
+    m = expose_intermediates(m, &marks, onnx_tensors.empty() ? nullptr : &onnx_tensors);
   }
   const std::vector<std::string> symbols = input_symbols(m);
   for (const Sweep& s : sweeps)
@@ -130,9 +185,9 @@ int check() {
       throw CompileError("--sweep " + s.symbol + ": the model's inputs have no dim named '" + s.symbol + "' (they have: " +
                          (known.empty() ? "none" : known) + ")");
     }
-  CheckReport report;
   report.model = options.model;
-  std::unique_ptr<Oracle> oracle = make_oracle(options.oracle, options.model, m, options.ort_lib, &report.oracle_note);
+  std::unique_ptr<Oracle> oracle =
+      make_oracle(options.oracle, options.model, m, options.ort_lib, &report.oracle_note, options.mark_all ? &marks : nullptr);
   report.oracle = oracle->name();
   report.oracle_version = oracle->version();
 
@@ -209,8 +264,9 @@ CLI::App* add_check_command(CLI::App& app) {
   add_pipeline_flags(c, options.passes);
   c->add_option("--cpu", options.cpu, "target CPU of the library it compiles, as `weft compile --cpu`")->capture_default_str();
   c->add_flag("--mark-all", options.mark_all,
-              "also compare every intermediate tensor of @main (against the interpreter) and name the first operator that "
-              "diverges; with --lib, the library must come from `weft compile --mark-all`");
+              "also compare every intermediate tensor of @main and name the first operator that diverges (an .onnx against "
+              "ONNX Runtime with every node output marked, or the interpreter; a .pt against the interpreter); with --lib, "
+              "the library must come from `weft compile --mark-all`");
   c->add_flag("-q,--quiet", options.quiet, "no progress on stderr");
   return c;
 }

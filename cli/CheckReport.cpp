@@ -42,7 +42,9 @@ std::string num(double v) {
 // "output 'y'" or, for an intermediate, "operator gemm (%v3, onnx node '/lin/Gemm' (Gemm))".
 std::string what(const OutputResult& o) {
   if (!o.intermediate) return "output '" + o.name + "'";
-  return "operator " + o.op + " (" + o.name + (o.source.empty() ? "" : ", " + o.source) + ")";
+  return "operator " + o.op + " (" + o.name + (o.source.empty() ? "" : ", " + o.source) +
+         (o.onnx_tensor.empty() ? "" : ", ONNX tensor '" + o.onnx_tensor + "'") + ")" +
+         (o.loop.empty() ? "" : " in loop " + o.loop + ", iteration " + std::to_string(o.iteration));
 }
 
 std::string describe_failure(const OutputResult& o) {
@@ -129,8 +131,11 @@ void print_report(const CheckReport& r, std::ostream& out) {
         out << ", worst " << shape_str(o.diff.worst_index) << ": " << num(o.diff.worst_got) << " (oracle " << num(o.diff.worst_want) << ")";
       out << "\n";
     }
-    if (intermediates) {
-      out << "  " << intermediates << " intermediates compared (--mark-all), " << diverging << " outside tolerance\n";
+    if (intermediates || t.not_compared) {
+      out << "  " << intermediates << " intermediates compared (--mark-all), " << diverging << " outside tolerance";
+      if (t.not_compared)
+        out << "; " << t.not_compared << " not observable by the oracle (no ONNX tensor of their own, or inside a loop), not compared";
+      out << "\n";
       if (t.first_diverging >= 0) out << "  first diverging " << describe_failure(t.outputs[size_t(t.first_diverging)]) << "\n";
     }
   }
@@ -151,6 +156,7 @@ void write_json_report(const CheckReport& r, const std::string& path) {
     if (!r.inputs_from_files) jt["seed"] = t.seed;
     if (!t.mismatch.empty()) jt["mismatch"] = t.mismatch;
     if (t.first_diverging >= 0) jt["first_diverging"] = t.first_diverging;  // an index into "outputs"
+    if (t.not_compared) jt["not_compared"] = t.not_compared;
     for (const OutputResult& o : t.outputs) {
       nlohmann::json jo = {{"name", o.name},
                            {"dtype", o.dtype},
@@ -162,6 +168,11 @@ void write_json_report(const CheckReport& r, const std::string& path) {
         jo["intermediate"] = true;
         jo["op"] = o.op;
         jo["source"] = o.source;
+        if (!o.onnx_tensor.empty()) jo["onnx_tensor"] = o.onnx_tensor;
+        if (!o.loop.empty()) {
+          jo["loop"] = o.loop;
+          jo["iteration"] = o.iteration;
+        }
       }
       if (!o.diff.mismatch.empty()) {
         jo["mismatch"] = o.diff.mismatch;

@@ -21,6 +21,9 @@ struct OutputResult {
   // computes it and where the model defines it.
   bool intermediate = false;
   std::string op, source;
+  std::string onnx_tensor;  // the ONNX tensor it was compared with (ONNX Runtime's oracle); "" otherwise
+  std::string loop;         // a value inside a loop: the loop's function ("@ts_loop_0") ...
+  int iteration = -1;       // ... and the iteration (from 0) it was computed in
 };
 
 struct TrialResult {
@@ -30,6 +33,7 @@ struct TrialResult {
   std::vector<OutputResult> outputs;
   std::string mismatch;     // the library and the oracle returned different numbers of tensors
   int first_diverging = -1;  // --mark-all: the index in `outputs` of the first intermediate outside tolerance
+  int not_compared = 0;      // --mark-all: intermediates the oracle cannot observe, left out of `outputs`
   bool ok() const;
 };
 

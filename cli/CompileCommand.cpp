@@ -103,7 +103,8 @@ CLI::App* add_compile_command(CLI::App& app) {
               "always run the C++ compiler (the cache is $WEFT_CACHE_DIR, else $XDG_CACHE_HOME/weft or ~/.cache/weft; "
               "WEFT_CACHE=0 turns it off too; the precompiled runtime header under its pch/ is still used)");
   c->add_flag("--mark-all", options.mark_all,
-              "also return every intermediate tensor of @main, in evaluation order (for `weft check --mark-all --lib`)");
+              "also return every intermediate tensor of @main, in evaluation order, and those of its loops per iteration "
+              "(for `weft check --mark-all --lib`)");
   c->add_flag("--header-only-runtime", options.header_only,
               "compile the runtime's kernels from their headers instead of linking the precompiled archive (slower)");
   return c;

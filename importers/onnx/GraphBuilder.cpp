@@ -232,7 +232,7 @@ Var GraphBuilder::bind(Expr value, const std::string& hint, const Span& span, Ty
   Var v = make_var(sanitize_name(hint), annotate ? type : nullptr, span);
   const Tensor* c = constant_of(value);
   state_.set_facts(v, type, c ? std::optional<Tensor>(*c) : std::nullopt);
-  bindings_.push_back({v, std::move(value), span});
+  bindings_.push_back({v, std::move(value), span, ""});
   return v;
 }
 
@@ -291,6 +291,12 @@ void GraphBuilder::absorb(GraphBuilder& child) {
   child.bindings_.clear();
 }
 
+std::vector<std::string> GraphBuilder::binding_onnx_names() const {
+  std::vector<std::string> names;
+  for (const Binding& b : bindings_) names.push_back(b.onnx_name);
+  return names;
+}
+
 Expr GraphBuilder::finish(Expr result) {
   for (size_t i = bindings_.size(); i-- > 0;)
     result = make_let(bindings_[i].var, bindings_[i].value, result, bindings_[i].span);
@@ -339,6 +345,7 @@ void GraphBuilder::convert_node(const onnx::NodeProto& node, int index) {
   const Converter* converter = ConverterTable::global().find(domain, node.op_type());
   if (!converter) throw CompileError(span, "unsupported operator " + node.op_type());
   NodeContext ctx(node, opset, *this, span);
+  const size_t bindings_before = bindings_.size();
   std::vector<Expr> outs;
   try {
     outs = (*converter)(ctx);
@@ -366,6 +373,10 @@ void GraphBuilder::convert_node(const onnx::NodeProto& node, int index) {
       else if (!it->second.type) it->second.type = declared->second;
     }
     define(name, out);
+    // The outermost graph's values by ONNX name: the binding this node made for the output.
+    if (!parent_)
+      for (size_t b = bindings_before; b < bindings_.size(); ++b)
+        if (bindings_[b].var.get() == as<VarNode>(out) && bindings_[b].onnx_name.empty()) bindings_[b].onnx_name = name;
   }
 }
 

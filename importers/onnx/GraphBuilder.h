@@ -47,6 +47,9 @@ struct ImportState {
   std::string fresh_global(const std::string& base);
 };
 
+// The ModelProto in `path`; CompileError when it cannot be read or is no ONNX model.
+onnx::ModelProto load_model(const std::string& path);
+
 // "ai.onnx" and "" both name the default domain.
 std::string normalize_domain(const std::string& domain);
 // An ONNX name usable as a variable name hint or global name (letters, digits, `_`).
@@ -99,6 +102,11 @@ class GraphBuilder {
   void absorb(GraphBuilder& child);
   // This scope's bindings wrapped around `result` (they are consumed).
   Expr finish(Expr result);
+  // Per binding of this scope, in order (the lets finish() will make): the ONNX tensor a node
+  // of this graph defines as that binding's variable, or "" (a step inside a node, a
+  // constant). Recorded for the outermost graph only, for `weft check --mark-all` against
+  // ONNX Runtime (MarkOutputs.h).
+  std::vector<std::string> binding_onnx_names() const;
 
   // ---- conversion ----
   // The graph's initializers (bound as constants) and value_info types.
@@ -123,6 +131,7 @@ class GraphBuilder {
     Var var;
     Expr value;
     Span span;
+    std::string onnx_name;  // see binding_onnx_names()
   };
   void convert_node(const onnx::NodeProto& node, int index);
   void inline_function(const onnx::FunctionProto& fn, const onnx::NodeProto& call, const Span& span);

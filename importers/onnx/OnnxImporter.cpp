@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "importers/onnx/GraphBuilder.h"
+#include "importers/onnx/MarkOutputs.h"
 #include "importers/onnx/OnnxTensors.h"
 #include "ir/OpRegistry.h"
 #include "ir/OutputNames.h"
@@ -52,7 +53,8 @@ std::map<std::string, int> check_versions(const onnx::ModelProto& model, const S
   return opsets;
 }
 
-Module build(const onnx::ModelProto& model, const std::string& path) {
+// `let_names` (when given) receives, per let of @main's chain, the ONNX tensor it binds or "".
+Module build(const onnx::ModelProto& model, const std::string& path, std::vector<std::string>* let_names) {
   ImportState state;
   state.model_dir = std::filesystem::path(path).parent_path().string();
   state.opsets = check_versions(model, Span{path});
@@ -88,6 +90,7 @@ Module build(const onnx::ModelProto& model, const std::string& path) {
   for (auto& output : graph.output()) output_names.push_back(output.name());
   Attrs main_attrs;
   main_attrs.set(kFunctionAttrOutputNames, output_names);
+  if (let_names) *let_names = main.binding_onnx_names();
   state.module.add_function("main", make_function(params, nullptr, main.finish(result), {}, main.graph_span(), std::move(main_attrs)));
   // A module that does not type-check is not returned: the error names the node it came from.
   infer_types(state.module);
@@ -100,10 +103,12 @@ Module build(const onnx::ModelProto& model, const std::string& path) {
 
 namespace weft {
 
-Module import_onnx(const std::string& path) {
-  onnx::ModelProto model = onnx_import::load(path);
+namespace onnx_import {
+
+Module import_model(const std::string& path, std::vector<std::string>* let_names) {
+  onnx::ModelProto model = load(path);
   try {
-    return onnx_import::build(model, path);
+    return build(model, path, let_names);
   } catch (const CompileError&) {
     throw;
   } catch (const InternalError&) {
@@ -115,6 +120,18 @@ Module import_onnx(const std::string& path) {
   } catch (const std::bad_alloc&) {
     throw CompileError(Span{path}, "out of memory while importing the model");
   }
+}
+
+onnx::ModelProto load_model(const std::string& path) { return load(path); }
+
+}  // namespace onnx_import
+
+Module import_onnx(const std::string& path) { return onnx_import::import_model(path, nullptr); }
+
+std::vector<std::string> onnx_tensor_of_each_let(const std::string& path) {
+  std::vector<std::string> names;
+  onnx_import::import_model(path, &names);
+  return names;
 }
 
 }  // namespace weft
