@@ -136,6 +136,11 @@ std::vector<ConvCase> conv_cases() {
       {{2, 8, 11, 13}, {3, 3}, 12, 4, {2, 1}, {1, 0}, {0, 2}, {2, 1}, true},
       {{1, 8, 10, 10}, {3, 3}, 8, 2, {1, 1}, {1, 1}, {1, 1}, {1, 1}, false},
       {{1, 40, 12, 50}, {3, 3}, 6, 1, {1, 1}, {1, 1}, {1, 1}, {1, 1}, true},  // k = 360 > one slice
+      // stride 1 on wide rows: B read in place from the padded image (ConvPadded.h); dilated with
+      // uneven pads, grouped, and with no padding at all
+      {{1, 5, 20, 60}, {3, 5}, 14, 1, {1, 1}, {2, 0}, {0, 3}, {2, 2}, true},
+      {{2, 8, 12, 40}, {3, 3}, 12, 2, {1, 1}, {1, 1}, {1, 1}, {1, 1}, true},
+      {{1, 7, 15, 48}, {3, 3}, 9, 1, {1, 1}, {0, 0}, {0, 0}, {1, 1}, false},
       // a 7x7 output (49 columns, at most 4 panels: a constant filter is prefetched as it streams),
       // k = 2700 over several slices, 20 rows: the bias on an edge panel of rows
       {{1, 300, 7, 7}, {3, 3}, 20, 1, {1, 1}, {1, 1}, {1, 1}, {1, 1}, true},
