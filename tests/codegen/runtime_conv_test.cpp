@@ -136,6 +136,11 @@ std::vector<ConvCase> conv_cases() {
       {{2, 8, 11, 13}, {3, 3}, 12, 4, {2, 1}, {1, 0}, {0, 2}, {2, 1}, true},
       {{1, 8, 10, 10}, {3, 3}, 8, 2, {1, 1}, {1, 1}, {1, 1}, {1, 1}, false},
       {{1, 40, 12, 50}, {3, 3}, 6, 1, {1, 1}, {1, 1}, {1, 1}, {1, 1}, true},  // k = 360 > one slice
+      // stride 1 on wide rows: B read in place from the padded image (ConvPadded.h); dilated with
+      // uneven pads, grouped, and with no padding at all
+      {{1, 5, 20, 60}, {3, 5}, 14, 1, {1, 1}, {2, 0}, {0, 3}, {2, 2}, true},
+      {{2, 8, 12, 40}, {3, 3}, 12, 2, {1, 1}, {1, 1}, {1, 1}, {1, 1}, true},
+      {{1, 7, 15, 48}, {3, 3}, 9, 1, {1, 1}, {0, 0}, {0, 0}, {1, 1}, false},
       // a 7x7 output (49 columns, at most 4 panels: a constant filter is prefetched as it streams),
       // k = 2700 over several slices, 20 rows: the bias on an edge panel of rows
       {{1, 300, 7, 7}, {3, 3}, 20, 1, {1, 1}, {1, 1}, {1, 1}, {1, 1}, true},
@@ -277,6 +282,8 @@ TEST(RuntimePool, MaxAndAverageMatchNaive) {
       {{1, 2, 13, 37}, {3, 3}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, false},
       {{1, 2, 15, 40}, {2, 3}, {3, 1}, {1, 0}, {0, 2}, {2, 2}, true},
       {{1, 2, 9, 9}, {5, 5}, {2, 2}, {2, 2}, {2, 2}, {1, 1}, true},
+      {{1, 3, 40, 41}, {20, 3}, {3, 2}, {5, 1}, {5, 1}, {1, 1}, true},  // a window of 20 rows: folded in two passes
+      {{2, 3, 27, 27}, {3, 3}, {2, 2}, {0, 0}, {0, 0}, {1, 1}, true},  // rows shorter than two vectors
       {{2, 3, 101}, {4}, {2}, {1}, {2}, {1}, false},
       {{1, 3, 64}, {3}, {1}, {1}, {1}, {3}, true},
       {{2, 5, 4001}, {4}, {4}, {0}, {0}, {1}, false},  // windows that tile the row (MaxPool1d(4)): read in place
@@ -288,6 +295,7 @@ TEST(RuntimePool, MaxAndAverageMatchNaive) {
   for (const PoolCase& c : cases) {
     Tensor x = random_tensor<float>(c.x, rng);
     x.data<float>()[7] = std::numeric_limits<float>::quiet_NaN();  // a NaN wins its windows' max
+    x.data<float>()[x.size() - 2] = std::numeric_limits<float>::quiet_NaN();  // and in the last row of x
     const Window w{c.strides, c.pads_begin, c.pads_end, c.dilations};
     const std::string what = "pool x" + weft_rt::shape_str(c.x) + " k" + weft_rt::shape_str(c.k) + " s" +
                              weft_rt::shape_str(c.strides) + " d" + weft_rt::shape_str(c.dilations) + (c.ceil_mode ? " ceil" : "");

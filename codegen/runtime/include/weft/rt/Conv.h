@@ -9,6 +9,7 @@
 
 #include "weft/rt/ConvDepthwise.h"
 #include "weft/rt/ConvDirect.h"
+#include "weft/rt/ConvPadded.h"
 #include "weft/rt/Gemm.h"
 #include "weft/rt/Im2col2d.h"
 #include "weft/rt/NnCommon.h"
@@ -218,8 +219,8 @@ inline Shape conv_transpose_output_shape(const Tensor& x, const Tensor& wt, cons
 }
 
 // ONNX Conv: x [N, C, spatial...], w [M, C/groups, k...], optional bias [M]. A float
-// depthwise conv (1-D/2-D) runs the direct kernel of ConvDirect.h. Otherwise each image and
-// group is one GEMM: W_g [M/g, C/g*K] times its implicit im2col matrix [C/g*K, out
+// depthwise conv (1-D/2-D) runs the direct kernel of ConvDirect.h, and a float 2-D stride-1 conv
+// the padded-image GEMM of ConvPadded.h. Otherwise each image and group is one GEMM: W_g [M/g, C/g*K] times its implicit im2col matrix [C/g*K, out
 // positions], packed panel by panel (a 1x1 kernel with unit strides and no padding
 // multiplies the image directly, over one position as a matrix-vector product); the group's
 // bias is where the GEMM's accumulators start. A constant float filter is packed into GEMM
@@ -262,9 +263,14 @@ Tensor conv(const Tensor& x, const Tensor& wt, const Tensor& bias, const Window&
           continue;
         }
       }
-      if constexpr (std::is_same_v<T, float>)
-        if (wt.is_constant() && cout_g > 1) wpacked = packed_constant_a(wg, cout_g, kk);
       const T* gbias = bd ? bd + gi * cout_g : nullptr;  // added by the GEMM's tiles as they store
+      if constexpr (std::is_same_v<T, float>) {
+        if (conv_padded_applies(isp, ksp, osp, w)) {  // stride 1: B read in place from the padded image
+          conv_padded_2d(xg, wg, wt.is_constant(), gbias, og, cin_g, cout_g, isp, ksp, osp, w, epi);
+          continue;
+        }
+        if (wt.is_constant() && cout_g > 1) wpacked = packed_constant_a(wg, cout_g, kk);
+      }
       if (pointwise) {  // B is the image itself, [C/g, positions] row-major
         gemm_blocked<T>(cout_g, os, kk, wg, kk, 1, xg, os, 1, og, os, false, wpacked, {}, gbias, epi);
       } else {

@@ -9,6 +9,7 @@
 
 #include "weft/rt/ConvDirect.h"
 #include "weft/rt/PhasePlanes.h"
+#include "weft/rt/PoolSeparable.h"
 #include "weft/rt/ThreadPool.h"
 
 namespace weft_rt {
@@ -109,6 +110,7 @@ bool max_pool_tiled_1d(const T* x, T* y, int64_t planes, const PoolPlane& pp) {
 template <typename T>
 void max_pool_rows(const T* x, T* y, int64_t planes, const PoolPlane& pp) {
   if (max_pool_tiled_1d(x, y, planes, pp)) return;
+  if (max_pool_separable_2d(x, y, planes, pp.in, pp.out, pp.kernel, pp.w)) return;
   const int64_t OW = pp.out[1];
   pool_phases<T>(x, y, planes, pp, -std::numeric_limits<T>::infinity(), max_keep_nan_op,
                  [OW](const T* acc, int64_t, T* out) { std::copy(acc, acc + OW, out); });
