@@ -20,6 +20,11 @@ namespace weft_rt {
 // of that row at stride sw. Rows of the window in the padding are skipped, since -inf never wins.
 // Against the phase split (PoolRows.h), nothing is copied first and every input row is read
 // once per output row that needs it from L1: squeezenet1_1's 3x3 stride-2 pools ran 2-4x faster.
+// The helpers pass 32-byte vectors by value between inlined lambdas of this header only; built
+// without AVX (the portable x86-64 archive, runtime_alone), g++ warns that such a value changes
+// the ABI, which no caller outside this file ever sees.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpsabi"
 namespace pool_separable_detail {
 
 // out[o] = max of row[o*S + j] for j < K: K and S constants, so the loop vectorizes.
@@ -103,6 +108,7 @@ inline void fold_across_any(const T* row, T* out, int64_t n, int64_t k, int64_t 
 }
 
 }  // namespace pool_separable_detail
+#pragma GCC diagnostic pop
 
 // False (doing nothing) unless the pool is 2-D with unit dilations. in/out/kernel are the plane's
 // [H, W], [OH, OW], [KH, KW].
