@@ -52,7 +52,36 @@ std::map<std::string, int> check_versions(const onnx::ModelProto& model, const S
   return opsets;
 }
 
-Module build(const onnx::ModelProto& model, const std::string& path) {
+// The initializers `parameters` names, as @main parameters named after them (appended to
+// `params`), their values recorded; the names `add_initializers` must then skip.
+std::set<std::string> initializers_as_inputs(const onnx::GraphProto& graph, GraphBuilder& main, const std::string& model_dir,
+                                             ParametersAsInputs& parameters, std::vector<Var>& params) {
+  std::set<std::string> taken;
+  for (const std::string& name : parameters.names) {
+    const onnx::TensorProto* found = nullptr;
+    for (auto& init : graph.initializer())
+      if (init.name() == name) found = &init;
+    if (!found) {
+      std::string known;
+      int listed = 0;
+      for (auto& init : graph.initializer())
+        if (listed++ < 12) known += (known.empty() ? "" : ", ") + init.name();
+      if (graph.initializer_size() > 12) known += ", ...";
+      throw CompileError(Msg() << "the model has no input or initializer named '" << name << "' (its initializers: "
+                                                << (known.empty() ? "none" : known) << ")");
+    }
+    if (!taken.insert(name).second) throw CompileError(Span{"onnx initializer '" + name + "'"}, "named twice");
+    Span where{"onnx initializer '" + name + "'"};
+    Tensor value = to_tensor(*found, model_dir, where);
+    Var p = make_var(name, tensor_type(value.dtype(), Shape(value.shape().begin(), value.shape().end())), where);
+    main.define_param(name, p, p->annotation);
+    params.push_back(p);
+    parameters.values[name] = std::move(value);
+  }
+  return taken;
+}
+
+Module build(const onnx::ModelProto& model, const std::string& path, ParametersAsInputs* parameters) {
   ImportState state;
   state.model_dir = std::filesystem::path(path).parent_path().string();
   state.opsets = check_versions(model, Span{path});
@@ -79,7 +108,9 @@ Module build(const onnx::ModelProto& model, const std::string& path) {
     main.define_param(input.name(), p, t);
     params.push_back(p);
   }
-  main.add_initializers(graph);
+  std::set<std::string> skipped;
+  if (parameters) skipped = initializers_as_inputs(graph, main, state.model_dir, *parameters, params);
+  main.add_initializers(graph, skipped);
   main.convert_nodes(graph);
   std::vector<Expr> outs = main.outputs(graph);
   Expr result = outs.size() == 1 ? outs[0] : Expr(make_tuple(outs, main.graph_span()));
@@ -100,10 +131,10 @@ Module build(const onnx::ModelProto& model, const std::string& path) {
 
 namespace weft {
 
-Module import_onnx(const std::string& path) {
+Module import_onnx(const std::string& path, ParametersAsInputs* parameters) {
   onnx::ModelProto model = onnx_import::load(path);
   try {
-    return onnx_import::build(model, path);
+    return onnx_import::build(model, path, parameters);
   } catch (const CompileError&) {
     throw;
   } catch (const InternalError&) {
