@@ -38,6 +38,7 @@
 #include "ir/OpRegistry.h"
 #include "ir/OutputNames.h"
 #include "ir/TypeInference.h"
+#include "ir/ops/GradientHelpers.h"
 #include "opt/GradientTypes.h"
 
 namespace weft {
@@ -57,6 +58,7 @@ class Block {
     return v;
   }
   void run(Expr effect) { let("_", std::move(effect)); }
+  void bind(const Var& v, Expr value) { binds_.push_back({v, std::move(value)}); }
   Expr finish(Expr body) const {
     for (auto it = binds_.rbegin(); it != binds_.rend(); ++it) body = make_let(it->first, it->second, body);
     return body;
@@ -272,6 +274,9 @@ class Differentiator {
     const GradientCall call{primal, types, &c.attrs, y, rt, ct_var};
     std::vector<Expr> grads = op.gradient(call);
     WEFT_ASSERT(grads.size() == n, "gradient of " << op.name << ": " << grads.size() << " cotangents for " << n << " arguments");
+    // A facet that computes its cotangents together (a composition's tape) returns fields of
+    // one tuple: bound once here, not once per argument.
+    for (auto& [var, tuple] : vjp::bind_shared_tuples(grads)) back.bind(var, tuple);
     for (size_t i = 0; i < n; ++i) {
       if (!grads[i] || !lifted[i]) continue;
       Expr cell = adjoint_ref_of(lifted[i]);
