@@ -13,6 +13,7 @@ the oracle the C++ test (tests/cli/grad_cli_test.cpp) compares weft with.
 - conv_bn: two convolutions with batch norm in eval mode, relu, a global mean.
 - attention: single-head self-attention (q, k, v projections, softmax) with a residual and LayerNorm.
 - list_break: a list that grows in a loop (early break on the running norm) and is stacked.
+- recurrent: nn.LSTM (batch first) into a bidirectional nn.GRU, three outputs.
 Made with the torch and numpy of Debian's python3 (versions printed into OUT_DIR/versions.txt).
 """
 import json
@@ -90,6 +91,18 @@ class ListBreak(nn.Module):
             if float(h.abs().sum()) > limit:
                 break
         return torch.stack(hs).sum(dim=0), torch.stack(hs, dim=1)
+
+
+class Recurrent(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(4, 5, batch_first=True)
+        self.gru = nn.GRU(5, 3, bidirectional=True)
+
+    def forward(self, x):
+        y, (h, c) = self.lstm(x)
+        z, hg = self.gru(y.transpose(0, 1))
+        return z, h * c, hg
 
 
 def write_cases(name, model, flags, wrt, cases, case_flags=None):
@@ -181,6 +194,10 @@ def main():
             limit = (n1 + n2) / 2 if n2 > n1 + 0.1 else 1e9
         cases.append({"x": x, "limit": float(limit)})
     write_cases("list_break", lbk, "x=f32[?, 3, 6]", ["x", "fc.weight", "fc.bias"], cases)
+    rec = torch.jit.script(Recurrent().eval())
+    # The layers' gradients need a static sequence length and batch: each case gives its types.
+    write_cases("recurrent", rec, "", ["x", "lstm.weight_ih_l0", "lstm.bias_hh_l0", "gru.weight_hh_l0_reverse", "gru.bias_ih_l0"],
+                [{"x": f32(2, 3, 4)}, {"x": f32(1, 6, 4)}], ["x=f32[2, 3, 4]", "x=f32[1, 6, 4]"])
     with open(os.path.join(OUT, "versions.txt"), "w") as f:
         f.write("torch %s\nnumpy %s\n" % (torch.__version__, np.__version__))
 

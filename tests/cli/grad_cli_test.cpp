@@ -83,7 +83,7 @@ TEST_F(GradCli, CompiledLibrary) { check("libgrad.so", 3); }
 // gradient files; a case may give its own --input-type): TorchScript modules
 // (models/torchscript/make_grad_models.py: a loop with 0, 1 and 3 trips and a branch;
 // convolutions with batch norm in eval mode; attention with layer norm; a list grown in a loop
-// with an early break, stacked) against torch.autograd.grad, and an ONNX model with Loop and If
+// with an early break, stacked; nn.LSTM into a bidirectional nn.GRU) against torch.autograd.grad, and an ONNX model with Loop and If
 // (models/onnx/make_grad_models.py) against central finite differences, each on two or more
 // input sizes or trip counts, with respect to inputs and named parameters, through the
 // interpreter (OUT.weft) and compiled (OUT.so), at rtol 1e-3 / atol 1e-4.
@@ -137,7 +137,8 @@ TEST_P(GradModels, MatchTheirOracle) {
 
 INSTANTIATE_TEST_SUITE_P(Torch, GradModels,
                          ::testing::Values(GradModel{"torchscript", "loop_branch"}, GradModel{"torchscript", "conv_bn"},
-                                           GradModel{"torchscript", "attention"}, GradModel{"torchscript", "list_break"}),
+                                           GradModel{"torchscript", "attention"}, GradModel{"torchscript", "list_break"},
+                                           GradModel{"torchscript", "recurrent"}),
                          [](const auto& info) { return std::string(info.param.name); });
 INSTANTIATE_TEST_SUITE_P(Onnx, GradModels, ::testing::Values(GradModel{"onnx", "loop_if"}),
                          [](const auto& info) { return std::string(info.param.name); });
