@@ -1,4 +1,4 @@
-// grad_vs_forward.cpp - grad_vs_forward MODELS_DIR: the compiled gradient of each model of
+// grad_vs_forward.cpp - grad_vs_forward MODELS_DIR [NAME,...]: the compiled gradient of each model of
 // models/torchscript/make_grad_models.py (outputs and the gradients with respect to its input and
 // every parameter), timed against its compiled forward pass (issue 14's target: at most 3x) and
 // against LibTorch's forward + torch::autograd::grad on the same TorchScript module; one table.
@@ -64,10 +64,11 @@ struct TorchGradient {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::cerr << "usage: grad_vs_forward MODELS_DIR (written by models/torchscript/make_grad_models.py)\n";
+  if (argc != 2 && argc != 3) {
+    std::cerr << "usage: grad_vs_forward MODELS_DIR [NAME,...] (models written by models/torchscript/make_grad_models.py)\n";
     return 2;
   }
+  const std::string only = argc == 3 ? "," + std::string(argv[2]) + "," : "";
   const std::string dir = argv[1], work = dir + "/bench";
   run_or_die("mkdir -p " + work);
   at::set_num_threads(1);
@@ -77,6 +78,7 @@ int main(int argc, char** argv) {
   const std::vector<std::pair<std::string, std::string>> models = {
       {"attention", "x=f32[8, 32, 8]"}, {"conv_bn", "x=f32[4, 3, 32, 32]"}, {"recurrent", "x=f32[4, 16, 4]"}};
   for (const auto& [name, types] : models) {
+    if (!only.empty() && only.find("," + name + ",") == std::string::npos) continue;
     std::ifstream in(dir + "/" + name + "/manifest.json");
     const nlohmann::json m = nlohmann::json::parse(in);
     const std::string pt = dir + "/" + m["model"].get<std::string>();
