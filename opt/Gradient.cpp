@@ -79,8 +79,7 @@ class Differentiator {
   // A polymorphic function (the importers' list helpers) keeps its type parameters: a value of
   // a type variable is moved, never computed on, so it passes through as it is (its adjoint
   // inside, when the type is instantiated to a float tensor's pair).
-  Function global(const Function& f, const std::string& name) {
-    (void)name;
+  Function global(const Function& f) {
     Var bp = make_var("bp", grad::backpropagator_type());
     std::vector<Var> params{bp};
     for (const Var& p : f->params) params.push_back(bind(p));
@@ -402,7 +401,7 @@ Module Gradient(const Module& m, const GradientOptions& options) {
     out.add_type(*data);
   }
   Differentiator d(m);
-  for (const std::string& name : m.function_names()) out.add_function(grad_name(name), d.global(m.function(name), name));
+  for (const std::string& name : m.function_names()) out.add_function(grad_name(name), d.global(m.function(name)));
   out.add_function("main", wrapper(main, wrt, options.parameters));
   infer_types(out);
   return out;
