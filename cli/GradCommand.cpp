@@ -44,7 +44,7 @@ CLI::App* add_grad_command(CLI::App& app) {
   c->add_option("MODEL", options.model, "model file (.weft, .onnx or .pt)")->required();
   c->add_option("-o,--output", options.output, "OUT.weft (the gradient program as IR text) or OUT.so (compiled, as weft compile)")
       ->required();
-  c->add_option("--wrt", options.wrt, "inputs to differentiate with respect to, NAME[,NAME...] (default: every floating-point input)")
+  c->add_option("--wrt", options.wrt, "inputs or parameters (ONNX initializer names, TorchScript named_parameters() paths) to differentiate with respect to, NAME[,NAME...] (default: every floating-point input)")
       ->delimiter(',');
   add_input_type_flags(*c, options.inputs);
   add_pipeline_flags(c, options.passes);
@@ -57,9 +57,28 @@ int run_grad() {
   if (!text && !ends_with(options.output, ".so"))
     throw CompileError(Msg() << "weft grad: the output must end in .weft or .so, found " << options.output);
   const InputTypes inputs = parse_input_type_flags(options.inputs);
-  Module m = specialize_inputs(load_model(options.model, inputs), inputs.shapes);
+  Module m = load_model(options.model, inputs);
+  // --wrt names that are not inputs name weights: import again with them as inputs, so that
+  // nothing folds them at import time; the gradient program binds them back to constants.
+  ParametersAsInputs weights;
+  std::string input_names;
+  for (const Var& p : m.main()->params) input_names += (input_names.empty() ? "" : ", ") + p->name_hint;
+  for (const std::string& name : options.wrt) {
+    bool is_input = false;
+    for (const Var& p : m.main()->params) is_input = is_input || p->name_hint == name;
+    if (!is_input) weights.names.push_back(name);
+  }
+  if (!weights.names.empty() && !ends_with(options.model, ".weft")) {
+    try {
+      m = load_model(options.model, inputs, {}, &weights);
+    } catch (const CompileError& e) {
+      throw CompileError(e.diagnostic().span, "--wrt: " + e.diagnostic().message + "; its inputs: " + input_names);
+    }
+  }
+  m = specialize_inputs(m, inputs.shapes);
   GradientOptions grad;
   grad.wrt = options.wrt;
+  grad.parameters = weights.values;
   Module g = run_passes(Gradient(m, grad), gradient_cleanup_passes(), PassContext{});
   if (text) {
     std::ofstream out(options.output);

@@ -40,20 +40,23 @@ std::string read_text(const std::string& path) {
 
 }  // namespace
 
-Module load_model(const std::string& path, const InputTypes& inputs, [[maybe_unused]] const std::map<std::string, Type>& samples) {
+Module load_model(const std::string& path, const InputTypes& inputs, [[maybe_unused]] const std::map<std::string, Type>& samples,
+                  ParametersAsInputs* parameters) {
   std::string ext = fs::path(path).extension().string();
   if (ext != ".weft" && ext != ".onnx" && ext != ".pt")
     throw CompileError(Span{path, 0, 0}, "unknown model format '" + ext + "' (expected .weft, .onnx or .pt)");
   check_readable(path);
   Module m;
   if (ext == ".weft") {
+    if (parameters && !parameters->names.empty())
+      throw CompileError(Span{path, 0, 0}, "@main has no input named '" + parameters->names[0] + "' (a .weft model has no named parameters: its weights are constants)");
     m = parse_module(read_text(path), path);
     infer_types(m);  // checks well-formedness first
     m = refine_input_types(m, inputs.types);
   } else {
     // The importers return type-checked modules.
 #ifdef WEFT_HAVE_ONNX
-    if (ext == ".onnx") m = refine_input_types(import_onnx(path), inputs.types);
+    if (ext == ".onnx") m = refine_input_types(import_onnx(path, parameters), inputs.types);
 #endif
 #ifdef WEFT_HAVE_TORCHSCRIPT
     if (ext == ".pt") {
@@ -61,7 +64,7 @@ Module load_model(const std::string& path, const InputTypes& inputs, [[maybe_unu
       for (const InputType& t : inputs.types) ts.given[t.name] = t.type;
       for (const InputShape& s : inputs.shapes) ts.shapes[s.name] = s.dims;
       ts.samples = samples;
-      m = import_torchscript(path, ts);
+      m = import_torchscript(path, ts, parameters);
     }
 #endif
     if (m.function_names().empty())

@@ -7,6 +7,7 @@
 
 #include "cli/InputTypeFlags.h"
 #include "cli/ValueIO.h"
+#include "ir/ModelParameters.h"
 #include "ir/Module.h"
 
 namespace weft::cli {
@@ -19,7 +20,10 @@ namespace weft::cli {
 // `samples` (the tensor type of the value each input will get, e.g. an .npy's dtype and
 // rank with every dim `?`) for the arguments nothing else types. The caller still specializes to `inputs.shapes` (specialize_inputs):
 // that binds the symbols a model declares across the whole module.
-Module load_model(const std::string& path, const InputTypes& inputs = {}, const std::map<std::string, Type>& samples = {});
+// With `parameters`, the weights it names become @main inputs after the model's own
+// (ir/ModelParameters.h); a .weft model has none, so naming any is a CompileError.
+Module load_model(const std::string& path, const InputTypes& inputs = {}, const std::map<std::string, Type>& samples = {},
+                  ParametersAsInputs* parameters = nullptr);
 
 // load_model for a run on the files `inputs`: a TorchScript forward records no tensor
 // types, so the files say what its inputs are, first with every dim `?` (one import for

@@ -23,7 +23,10 @@
 // cotangent (a parameter) into that output's cell, runs bp, and reads the cells of the `wrt`
 // inputs.
 //
-// Limits. User ADTs holding float tensors, polymorphic functions and ops whose facet is not
+// Polymorphic functions keep their type parameters (a value of a type variable is only moved,
+// so its pair moves with it, the type variable instantiated to the pair's type).
+//
+// Limits. User ADTs holding float tensors, polymorphic closures and ops whose facet is not
 // written yet are refused with a CompileError. The result is higher order (closures, references);
 // the cleanup passes shrink it, but turning it into first-order code needs partial evaluation,
 // which weft does not have yet.
@@ -35,6 +38,7 @@
 #include "ir/OpRegistry.h"
 #include "ir/OutputNames.h"
 #include "ir/TypeInference.h"
+#include "ir/ops/GradientHelpers.h"
 #include "opt/GradientTypes.h"
 
 namespace weft {
@@ -54,6 +58,7 @@ class Block {
     return v;
   }
   void run(Expr effect) { let("_", std::move(effect)); }
+  void bind(const Var& v, Expr value) { binds_.push_back({v, std::move(value)}); }
   Expr finish(Expr body) const {
     for (auto it = binds_.rbegin(); it != binds_.rend(); ++it) body = make_let(it->first, it->second, body);
     return body;
@@ -71,16 +76,17 @@ class Differentiator {
   explicit Differentiator(const Module& m) : m_(m) {}
 
   // A global function, taking the backpropagator first.
-  Function global(const Function& f, const std::string& name) {
-    if (!f->type_params.empty())
-      throw CompileError(f->span, Msg() << "cannot differentiate @" << name << ": it is polymorphic");
+  // A polymorphic function (the importers' list helpers) keeps its type parameters: a value of
+  // a type variable is moved, never computed on, so it passes through as it is (its adjoint
+  // inside, when the type is instantiated to a float tensor's pair).
+  Function global(const Function& f) {
     Var bp = make_var("bp", grad::backpropagator_type());
     std::vector<Var> params{bp};
     for (const Var& p : f->params) params.push_back(bind(p));
     Type ret = f->ret_type;
     if (!ret && as_func(f->checked_type)) ret = as_func(f->checked_type)->ret;
     Expr body = with_deep_stack([&] { return visit(f->body, bp); });
-    return make_function(params, grad::lift_type(ret, f->span), body, {}, f->span);
+    return make_function(params, grad::lift_type(ret, f->span), body, f->type_params, f->span);
   }
 
  private:
@@ -267,6 +273,9 @@ class Differentiator {
     const GradientCall call{primal, types, &c.attrs, y, rt, ct_var};
     std::vector<Expr> grads = op.gradient(call);
     WEFT_ASSERT(grads.size() == n, "gradient of " << op.name << ": " << grads.size() << " cotangents for " << n << " arguments");
+    // A facet that computes its cotangents together (a composition's tape) returns fields of
+    // one tuple: bound once here, not once per argument.
+    for (auto& [var, tuple] : vjp::bind_shared_tuples(grads)) back.bind(var, tuple);
     for (size_t i = 0; i < n; ++i) {
       if (!grads[i] || !lifted[i]) continue;
       Expr cell = adjoint_ref_of(lifted[i]);
@@ -293,7 +302,7 @@ std::vector<std::string> output_names(const Function& main, size_t count) {
 }
 
 // @main(inputs..., d_outputs...) -> (outputs..., gradients...)
-Function wrapper(const Function& main, const std::vector<size_t>& wrt) {
+Function wrapper(const Function& main, const std::vector<size_t>& wrt, const std::map<std::string, Tensor>& parameters) {
   Block b;
   std::vector<Var> params;
   std::vector<Expr> args;
@@ -301,11 +310,15 @@ Function wrapper(const Function& main, const std::vector<size_t>& wrt) {
   args.push_back(bp);
   std::vector<Expr> lifted;
   for (const Var& p : main->params) {
-    params.push_back(make_var(p->name_hint, p->annotation, p->span));
+    // A weight is a constant of the program again; an input stays an input.
+    auto weight = parameters.find(p->name_hint);
+    Var primal = weight != parameters.end() ? b.let(p->name_hint, make_constant(weight->second, p->span), p->annotation)
+                                            : make_var(p->name_hint, p->annotation, p->span);
+    if (weight == parameters.end()) params.push_back(primal);
     if (carries_adjoint(p->annotation)) {
-      lifted.push_back(b.let(p->name_hint, make_tuple({params.back(), make_ref_new(zeros_of(params.back(), p->annotation))})));
+      lifted.push_back(b.let(p->name_hint, make_tuple({primal, make_ref_new(zeros_of(primal, p->annotation))})));
     } else {
-      lifted.push_back(params.back());
+      lifted.push_back(primal);
     }
     args.push_back(lifted.back());
   }
@@ -345,7 +358,7 @@ std::vector<size_t> wrt_indices(const Function& main, const GradientOptions& opt
   std::vector<size_t> out;
   if (options.wrt.empty()) {
     for (size_t i = 0; i < main->params.size(); ++i)
-      if (carries_adjoint(main->params[i]->annotation)) out.push_back(i);
+      if (carries_adjoint(main->params[i]->annotation) && !options.parameters.count(main->params[i]->name_hint)) out.push_back(i);
     if (out.empty()) throw CompileError(main->span, "cannot differentiate @main: it has no floating-point input");
     return out;
   }
@@ -355,11 +368,13 @@ std::vector<size_t> wrt_indices(const Function& main, const GradientOptions& opt
       if (main->params[i]->name_hint == name) found = i;
     if (found == main->params.size()) {
       std::string known;
-      for (const Var& p : main->params) known += (known.empty() ? "" : ", ") + p->name_hint;
+      for (const Var& p : main->params)
+        if (!options.parameters.count(p->name_hint)) known += (known.empty() ? "" : ", ") + p->name_hint;
       throw CompileError(main->span, Msg() << "--wrt " << name << ": @main has no input of that name (its inputs: " << known << ")");
     }
     if (!carries_adjoint(main->params[found]->annotation))
-      throw CompileError(main->span, Msg() << "--wrt " << name << ": input " << name << " is "
+      throw CompileError(main->span, Msg() << "--wrt " << name << ": " << (options.parameters.count(name) ? "parameter " : "input ")
+                                           << name << " is "
                                            << type_str(main->params[found]->annotation)
                                            << ", not a floating-point tensor, so it has no gradient");
     out.push_back(found);
@@ -386,8 +401,8 @@ Module Gradient(const Module& m, const GradientOptions& options) {
     out.add_type(*data);
   }
   Differentiator d(m);
-  for (const std::string& name : m.function_names()) out.add_function(grad_name(name), d.global(m.function(name), name));
-  out.add_function("main", wrapper(main, wrt));
+  for (const std::string& name : m.function_names()) out.add_function(grad_name(name), d.global(m.function(name)));
+  out.add_function("main", wrapper(main, wrt, options.parameters));
   infer_types(out);
   return out;
 }

@@ -28,6 +28,8 @@ Type lift_type(const Type& t, const Span& where) {
       for (const Type& p : f->params) params.push_back(lift_type(p, where));
       return func_type(params, lift_type(f->ret, where));
     }
+    case TypeKind::TypeVar:
+      return t;  // instantiated, where used, to the lifted type of the value
     case TypeKind::AdtType: {
       const AdtTypeNode* a = as_adt(t);
       std::vector<Type> args;
@@ -36,7 +38,6 @@ Type lift_type(const Type& t, const Span& where) {
     }
     case TypeKind::RefType:
       return ref_type(lift_type(as_ref(t)->inner, where));
-    case TypeKind::TypeVar:
     case TypeKind::IncompleteType:
       break;
   }

@@ -306,7 +306,7 @@ Expr GraphBuilder::finish(Expr result) {
 
 // ---- conversion --------------------------------------------------------------------------------
 
-void GraphBuilder::add_initializers(const onnx::GraphProto& g) {
+void GraphBuilder::add_initializers(const onnx::GraphProto& g, const std::set<std::string>& skipped) {
   for (auto& vi : g.value_info())
     if (Type t = to_type(vi.type(), graph_span())) declared_[vi.name()] = t;
   for (auto& vi : g.output())
@@ -317,6 +317,7 @@ void GraphBuilder::add_initializers(const onnx::GraphProto& g) {
   for (auto& init : g.initializer()) {
     Span where{"onnx initializer '" + init.name() + "'"};
     if (init.name().empty()) throw CompileError(where, "an initializer has no name");
+    if (skipped.count(init.name())) continue;
     try {
       define(init.name(), bind_constant(to_tensor(init, state_.model_dir, where), init.name(), where));
     } catch (const std::invalid_argument& e) {  // std::stoll on a malformed external_data entry

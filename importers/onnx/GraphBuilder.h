@@ -109,8 +109,9 @@ class GraphBuilder {
   std::vector<std::string> binding_onnx_names() const;
 
   // ---- conversion ----
-  // The graph's initializers (bound as constants) and value_info types.
-  void add_initializers(const onnx::GraphProto& g);
+  // The graph's initializers (bound as constants, but those `skipped`: made @main inputs
+  // instead) and value_info types.
+  void add_initializers(const onnx::GraphProto& g, const std::set<std::string>& skipped = {});
   // Converts every node in order through the converter table.
   void convert_nodes(const onnx::GraphProto& g);
   // The graph's outputs, looked up by name; CompileError when one is not defined.

@@ -53,8 +53,38 @@ std::map<std::string, int> check_versions(const onnx::ModelProto& model, const S
   return opsets;
 }
 
+// The initializers `parameters` names, as @main parameters named after them (appended to
+// `params`), their values recorded; the names `add_initializers` must then skip.
+std::set<std::string> initializers_as_inputs(const onnx::GraphProto& graph, GraphBuilder& main, const std::string& model_dir,
+                                             ParametersAsInputs& parameters, std::vector<Var>& params) {
+  std::set<std::string> taken;
+  for (const std::string& name : parameters.names) {
+    const onnx::TensorProto* found = nullptr;
+    for (auto& init : graph.initializer())
+      if (init.name() == name) found = &init;
+    if (!found) {
+      std::string known;
+      int listed = 0;
+      for (auto& init : graph.initializer())
+        if (listed++ < 12) known += (known.empty() ? "" : ", ") + init.name();
+      if (graph.initializer_size() > 12) known += ", ...";
+      throw CompileError(Msg() << "the model has no input or initializer named '" << name << "' (its initializers: "
+                                                << (known.empty() ? "none" : known) << ")");
+    }
+    if (!taken.insert(name).second) throw CompileError(Span{"onnx initializer '" + name + "'"}, "named twice");
+    Span where{"onnx initializer '" + name + "'"};
+    Tensor value = to_tensor(*found, model_dir, where);
+    Var p = make_var(name, tensor_type(value.dtype(), Shape(value.shape().begin(), value.shape().end())), where);
+    main.define_param(name, p, p->annotation);
+    params.push_back(p);
+    parameters.values[name] = std::move(value);
+  }
+  return taken;
+}
+
 // `let_names` (when given) receives, per let of @main's chain, the ONNX tensor it binds or "".
-Module build(const onnx::ModelProto& model, const std::string& path, std::vector<std::string>* let_names) {
+Module build(const onnx::ModelProto& model, const std::string& path, std::vector<std::string>* let_names,
+             ParametersAsInputs* parameters) {
   ImportState state;
   state.model_dir = std::filesystem::path(path).parent_path().string();
   state.opsets = check_versions(model, Span{path});
@@ -81,7 +111,9 @@ Module build(const onnx::ModelProto& model, const std::string& path, std::vector
     main.define_param(input.name(), p, t);
     params.push_back(p);
   }
-  main.add_initializers(graph);
+  std::set<std::string> skipped;
+  if (parameters) skipped = initializers_as_inputs(graph, main, state.model_dir, *parameters, params);
+  main.add_initializers(graph, skipped);
   main.convert_nodes(graph);
   std::vector<Expr> outs = main.outputs(graph);
   Expr result = outs.size() == 1 ? outs[0] : Expr(make_tuple(outs, main.graph_span()));
@@ -105,10 +137,10 @@ namespace weft {
 
 namespace onnx_import {
 
-Module import_model(const std::string& path, std::vector<std::string>* let_names) {
+Module import_model(const std::string& path, std::vector<std::string>* let_names, ParametersAsInputs* parameters) {
   onnx::ModelProto model = load(path);
   try {
-    return build(model, path, let_names);
+    return build(model, path, let_names, parameters);
   } catch (const CompileError&) {
     throw;
   } catch (const InternalError&) {
@@ -126,11 +158,11 @@ onnx::ModelProto load_model(const std::string& path) { return load(path); }
 
 }  // namespace onnx_import
 
-Module import_onnx(const std::string& path) { return onnx_import::import_model(path, nullptr); }
+Module import_onnx(const std::string& path, ParametersAsInputs* parameters) { return onnx_import::import_model(path, nullptr, parameters); }
 
 std::vector<std::string> onnx_tensor_of_each_let(const std::string& path) {
   std::vector<std::string> names;
-  onnx_import::import_model(path, &names);
+  onnx_import::import_model(path, &names, nullptr);
   return names;
 }
 

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "ir/ModelParameters.h"
 #include "ir/Module.h"
 
 namespace weft {
@@ -13,6 +14,8 @@ namespace weft {
 // become List values, optionals Option values. External data is read only from files
 // inside the model's directory. Throws CompileError naming the node (name, op_type,
 // domain, opset) and the reason; never returns a partial module.
-Module import_onnx(const std::string& path);
+// With `parameters`, the initializers it names become inputs of @main after the graph inputs
+// (ir/ModelParameters.h), their values written into it.
+Module import_onnx(const std::string& path, ParametersAsInputs* parameters = nullptr);
 
 }  // namespace weft

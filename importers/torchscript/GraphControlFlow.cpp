@@ -200,7 +200,8 @@ void GraphTranslator::translate_loop(Node* n) {
   }
 }
 
-Function GraphTranslator::translate_main(const std::shared_ptr<torch::jit::Graph>& g, const std::vector<Type>& input_types) {
+Function GraphTranslator::translate_main(const std::shared_ptr<torch::jit::Graph>& g, const std::vector<Type>& input_types,
+                                         const std::vector<Var>& extra_params) {
   ts::Block b;
   block_ = &b;
   main_block_ = &b;
@@ -222,6 +223,7 @@ Function GraphTranslator::translate_main(const std::shared_ptr<torch::jit::Graph
     params.push_back(p);
     env_[v] = ir_.unmaterialize(b, {p, t}, proto_of(v->type()));
   }
+  params.insert(params.end(), extra_params.begin(), extra_params.end());
   translate_nodes(g->block());
   Span span{"forward result"};
   TExpr r = materialize_as(b, env(g->outputs()[0], span), proto_of(g->outputs()[0]->type()), span);

@@ -396,6 +396,7 @@ void GraphTranslator::translate_attr(Node* n) {
     throw CompileError(span, "module attribute '" + path + "' is read before forward assigns it (only attributes forward assigns are left after freezing, and their value before forward runs is not supported)");
   env_[n->output()] = it->second;
   attr_reads_[n->output()] = path;
+  attrs_read_.insert(path);
 }
 
 void GraphTranslator::translate_aten(Node* n) {

@@ -4,6 +4,7 @@
 #include <torch/csrc/jit/ir/ir.h>
 
 #include <map>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -18,8 +19,14 @@ namespace weft::ts {
 class GraphTranslator {
  public:
   explicit GraphTranslator(IrBuilder& ir) : ir_(ir) {}
-  // @main: params named after forward's arguments with `input_types` (self excluded).
-  Function translate_main(const std::shared_ptr<torch::jit::Graph>& g, const std::vector<Type>& input_types);
+  // @main: params named after forward's arguments with `input_types` (self excluded), then
+  // `extra_params` (parameters kept as inputs, read through preset_module_attr).
+  Function translate_main(const std::shared_ptr<torch::jit::Graph>& g, const std::vector<Type>& input_types,
+                          const std::vector<Var>& extra_params = {});
+  // The value forward reads from module attribute `path` ("self.fc.weight"): one freezing kept.
+  void preset_module_attr(const std::string& path, TsVal value) { module_attrs_[path] = std::move(value); }
+  // Whether forward read module attribute `path` (translate_main done).
+  bool read_module_attr(const std::string& path) const { return attrs_read_.count(path) > 0; }
 
  private:
   using Value = torch::jit::Value;
@@ -51,6 +58,7 @@ class GraphTranslator {
   Block* main_block_ = nullptr;                      // forward's own block
   std::map<std::string, TsVal> module_attrs_;       // "self.sub.attr" -> the value forward last assigned
   std::unordered_map<const Value*, std::string> attr_reads_;  // a prim::GetAttr's output -> its path
+  std::set<std::string> attrs_read_;                         // every path a prim::GetAttr read
   std::unordered_map<const Value*, TsVal> env_;
   std::unordered_map<const Value*, ViewOf> views_;
 };

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "importers/torchscript/GraphTranslator.h"
+#include "importers/torchscript/ParameterInputs.h"
 #include "importers/torchscript/TorchScriptImporter.h"
 #include "importers/torchscript/TorchvisionOps.h"
 #include "ir/Parser.h"
@@ -155,16 +156,24 @@ class ArgumentTypes {
 
 }  // namespace
 
-Module import_torchscript(const std::string& path, const TorchScriptInputTypes& inputs) {
+Module import_torchscript(const std::string& path, const TorchScriptInputTypes& inputs, ParametersAsInputs* parameters) {
   torch::jit::ExtraFilesMap extra{{"weft_inputs", ""}};
   torch::jit::Module mod;
+  std::vector<ts::ParameterInput> kept;
+  std::map<std::string, ts::TsVal> preserved;
   try {
     mod = ts::load_with_torchvision_ops(path, &extra);
     mod.eval();
+    if (parameters) {
+      kept = ts::resolve_parameters(mod, parameters->names);
+      preserved = ts::preserved_attributes(mod, kept);
+    }
+    std::vector<std::string> preserved_paths;
+    for (const auto& [p, v] : preserved) preserved_paths.push_back(p.substr(5));  // without "self."
     // freeze_module, not torch::jit::freeze: the latter also rewrites numerics (conv-bn
     // folding, linear transposes), which weft's own passes are there for. Freezing still
     // unrolls loops whose trip count is a small constant; every other loop stays a loop.
-    mod = torch::jit::freeze_module(mod);
+    mod = torch::jit::freeze_module(mod, preserved_paths);
   } catch (const c10::Error& e) {
     throw CompileError(Span{path}, std::string("LibTorch could not load and freeze the model: ") + e.what_without_backtrace());
   }
@@ -175,16 +184,30 @@ Module import_torchscript(const std::string& path, const TorchScriptInputTypes& 
   torch::jit::RemoveTensorMutation(graph);
   torch::jit::ConstantPropagation(graph);
   torch::jit::EliminateDeadCode(graph);
+  if (!kept.empty()) ts::hoist_attribute_reads(*graph);
 
   std::vector<Type> types = ArgumentTypes(path, inputs, parse_signature(extra["weft_inputs"], path)).choose(graph);
   Module m;
   ts::IrBuilder ir(m);
   ts::GraphTranslator tr(ir);
   Function main;
+  std::vector<Var> weights;
+  for (const ts::ParameterInput& p : kept) weights.push_back(p.var);
+  for (const auto& [p, v] : preserved) tr.preset_module_attr(p, v);
   try {
-    main = tr.translate_main(graph, types);
+    main = tr.translate_main(graph, types, weights);
   } catch (const c10::Error& e) {
     throw CompileError(Span{path}, std::string("LibTorch: ") + e.what_without_backtrace());
+  }
+  // A parameter forward never reads as weft translates it would get a gradient of zero: refuse.
+  for (const ts::ParameterInput& p : kept) {
+    bool read = tr.read_module_attr("self." + p.path);
+    for (const auto& [path, v] : preserved)
+      if (v.kind == ts::Kind::List)
+        for (const ts::TsVal& e : v.elems) read = read || (e.v.e.get() == p.var.get() && tr.read_module_attr(path));
+    if (!read)
+      throw CompileError(Span{path}, "parameter '" + p.path + "' is not read by forward as weft translates it, so weft cannot differentiate with respect to it");
+    parameters->values[p.path] = p.weft_value;
   }
   ir.commit();
   m.add_function("main", main);

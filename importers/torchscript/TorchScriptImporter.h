@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "ir/ModelParameters.h"
 #include "ir/Module.h"
 
 namespace weft {
@@ -38,6 +39,8 @@ struct TorchScriptInputTypes {
   // that one import serves every size. Names that are not arguments are ignored.
   std::map<std::string, Type> samples;
 };
-Module import_torchscript(const std::string& path, const TorchScriptInputTypes& inputs = {});
+// With `parameters`, the parameters it names (paths as named_parameters() gives them) become
+// inputs of @main after forward's arguments (ir/ModelParameters.h), their values written into it.
+Module import_torchscript(const std::string& path, const TorchScriptInputTypes& inputs = {}, ParametersAsInputs* parameters = nullptr);
 
 }  // namespace weft

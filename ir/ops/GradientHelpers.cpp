@@ -1,6 +1,8 @@
 // GradientHelpers.cpp - building blocks of the ops' gradient facets.
 #include "ir/ops/GradientHelpers.h"
 
+#include <map>
+
 #include <algorithm>
 #include <tuple>
 
@@ -158,6 +160,22 @@ GradientFn first_arg_only(std::function<Expr(const GradientCall&)> f) {
     if (is_float_type(c.arg_types[0])) out[0] = f(c);
     return out;
   };
+}
+
+std::vector<std::pair<Var, Expr>> bind_shared_tuples(std::vector<Expr>& grads) {
+  std::vector<std::pair<Var, Expr>> binds;
+  std::map<const ExprNode*, Var> seen;
+  for (Expr& g : grads) {
+    const TupleGetNode* field = g ? as<TupleGetNode>(g) : nullptr;
+    if (!field || as<VarNode>(field->tuple) || as<TupleNode>(field->tuple)) continue;
+    Var& whole = seen[field->tuple.get()];
+    if (!whole) {
+      whole = make_var("grads");
+      binds.push_back({whole, field->tuple});
+    }
+    g = make_tuple_get(whole, field->index);
+  }
+  return binds;
 }
 
 }  // namespace weft::vjp

@@ -78,6 +78,11 @@ using ReduceDx = std::function<Expr(const ReduceVjp&)>;
 // whose result is broadcast to x's shape.
 GradientFn reduce_gradient(ReduceDx dx);
 
+// A facet that computes its cotangents together (a GradientTape) returns fields of one tuple
+// expression, which must be evaluated (and its variables bound) once: the bindings of each such
+// tuple, in order, with `grads` rewritten to read their variables.
+std::vector<std::pair<Var, Expr>> bind_shared_tuples(std::vector<Expr>& grads);
+
 // A facet for ops whose argument 0 is the only one differentiated, computed by `f(call)`.
 GradientFn first_arg_only(std::function<Expr(const GradientCall&)> f);
 

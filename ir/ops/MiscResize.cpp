@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "ir/ops/CpuEmit.h"
+#include "ir/ops/ResizeGradient.h"
 #include "ir/ops/ShapeCommon.h"
 
 namespace weft::shape_ops {
@@ -232,6 +233,7 @@ Type resize_rel(const std::vector<ArgInfo>& args, const Attrs& attrs) {
 
 void register_misc_resize_ops(OpRegistry& reg) {
   reg.add("resize")
+      .gradient(vjp::resize_gradient())
       .doc("resize(x, roi?, scales?: f32[rank], sizes?: i64[rank]): ONNX Resize; an absent operand is a zero-size tensor")
       .raises_on_values("scales or sizes that are not positive or do not fit x")
       .inputs(1, 4)

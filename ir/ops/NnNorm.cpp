@@ -4,6 +4,7 @@
 #include "ir/ops/NnCpuEmit.h"
 #include "ir/ops/NnGradients.h"
 #include "ir/ops/NnInternal.h"
+#include "ir/ops/PoolGradients.h"
 
 namespace weft {
 namespace {
@@ -309,6 +310,7 @@ void register_norm_ops(OpRegistry& reg) {
         return norm_call(a, "instance_norm", 3, cpp_double(a.attrs->get_float("epsilon"), "instance_norm"));
       });
   reg.add("group_norm")
+      .gradient(vjp::group_norm_gradient())
       .doc("group_norm(x, scale, bias): splits the C channels of x [N, C, spatial...] into num_groups groups, "
            "normalizes each (n, group) over its channels and spatial dims, then * scale[c] + bias[c]")
       .inputs(3)
@@ -332,6 +334,7 @@ void register_norm_ops(OpRegistry& reg) {
                              cpp_double(a.attrs->get_float("epsilon"), "group_norm"));
       });
   reg.add("lrn")
+      .gradient(vjp::lrn_gradient())
       .doc("lrn(x): local response normalization across channels of x [N, C, ...], "
            "x / (bias + alpha/size * sum of x^2 over `size` neighbouring channels)^beta (ONNX LRN)")
       .inputs(1)

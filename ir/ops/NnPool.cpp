@@ -5,6 +5,7 @@
 #include "ir/ops/NnCpuEmit.h"
 #include "ir/ops/NnGradients.h"
 #include "ir/ops/NnInternal.h"
+#include "ir/ops/PoolGradients.h"
 
 namespace weft {
 namespace {
@@ -287,6 +288,7 @@ CpuEmitter global_pool_emit_cpu(const std::string& op) {
 
 void register_pool_ops(OpRegistry& reg) {
   window_attrs_spec(reg.add("max_pool"))
+      .gradient(vjp::max_pool_gradient())
       .doc("max_pool(x): N-d max over windows of x [N, C, spatial...]; padding never wins (ONNX MaxPool, "
            "values only)")
       .inputs(1)
@@ -296,6 +298,7 @@ void register_pool_ops(OpRegistry& reg) {
       .shape_cpu(pool_shape_cpu("max_pool"))
       .emit_cpu(pool_emit_cpu("max_pool"));
   window_attrs_spec(reg.add("avg_pool"))
+      .gradient(vjp::avg_pool_gradient())
       .doc("avg_pool(x): N-d mean over windows; the divisor counts in-bounds taps, or with count_include_pad every "
            "tap inside the padded extent (ONNX AveragePool)")
       .inputs(1)
@@ -306,6 +309,7 @@ void register_pool_ops(OpRegistry& reg) {
       .shape_cpu(pool_shape_cpu("avg_pool"))
       .emit_cpu(pool_emit_cpu("avg_pool"));
   window_attrs_spec(reg.add("lp_pool"))
+      .gradient(vjp::lp_pool_gradient())
       .doc("lp_pool(x): N-d (sum |x|^p)^(1/p) over windows; padding contributes 0 (ONNX LpPool)")
       .inputs(1)
       .attr("p", AttrKind::Int, int64_t(2), "the norm's exponent, >= 1")

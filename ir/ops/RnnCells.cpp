@@ -1,5 +1,6 @@
 // RnnCells.cpp - single-step recurrent cells in torch semantics: lstm_cell, gru_cell, rnn_cell.
 #include "ir/ops/NnCpuEmit.h"
+#include "ir/ops/RnnGradients.h"
 #include "ir/ops/RnnInternal.h"
 
 namespace weft {
@@ -119,6 +120,7 @@ std::vector<Tensor> cell_impl(const CellSpec& spec, const std::vector<Tensor>& i
 void register_cell(OpRegistry& reg, const CellSpec& spec, const std::string& doc) {
   auto b = reg.add(spec.op);
   b.doc(doc)
+      .gradient(vjp::cell_gradient(int(spec.gates)))
       .inputs(3 + spec.states, 5 + spec.states)
       .pattern(OpPattern::Opaque)
       .type_relation([&spec](const std::vector<ArgInfo>& args, const Attrs& attrs) {

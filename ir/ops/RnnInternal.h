@@ -5,6 +5,7 @@
 #include <cmath>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ir/ops/NnInternal.h"
 
@@ -24,6 +25,9 @@ bool act_takes_alpha(ActKind k);
 bool act_takes_beta(ActKind k);
 double act_default_alpha(ActKind k);
 double act_default_beta(ActKind k);
+// The gate activations of each of `dirs` directions of layer `op` ("lstm", "gru" or "rnn"), its
+// attributes' names and alpha/beta (consumed in order) or the defaults; TypeRelationError if bad.
+std::vector<std::vector<Activation>> rnn_layer_activations(const std::string& op, const Attrs& attrs, int64_t dirs);
 
 // Applies `a` in place to n contiguous values; the switch is outside the loops.
 template <typename C>

@@ -4,6 +4,7 @@
 
 #include "ir/ops/AllOps.h"
 #include "ir/ops/NnCpuEmit.h"
+#include "ir/ops/RnnGradients.h"
 #include "ir/ops/RnnInternal.h"
 
 namespace weft {
@@ -316,6 +317,7 @@ void register_rnn(OpRegistry& reg, RnnKind kind, const std::string& doc) {
   const RnnSpec& spec = spec_of(kind);
   auto b = reg.add(spec.op);
   b.raises_on_values("a seq_lens entry outside [0, seq]");
+  b.gradient(kind == RnnKind::Lstm ? vjp::lstm_layer_gradient() : kind == RnnKind::Gru ? vjp::gru_layer_gradient() : vjp::rnn_layer_gradient());
   b.doc(doc)
       .inputs(3, spec.max_inputs)
       .attr("hidden_size", AttrKind::Int, std::nullopt, "H")
@@ -357,6 +359,10 @@ void register_rnn(OpRegistry& reg, RnnKind kind, const std::string& doc) {
 }
 
 }  // namespace
+
+std::vector<std::vector<Activation>> rnn_layer_activations(const std::string& op, const Attrs& attrs, int64_t dirs) {
+  return activations(spec_of(op == "lstm" ? RnnKind::Lstm : op == "gru" ? RnnKind::Gru : RnnKind::Rnn), attrs, dirs, Stage::Type);
+}
 
 void register_rnn_ops(OpRegistry& reg) {
   const char* optional_note =

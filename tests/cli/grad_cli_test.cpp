@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "ir/Interpreter.h"
@@ -76,28 +78,92 @@ TEST_F(GradCli, TextProgramThroughTheInterpreter) {
 
 TEST_F(GradCli, CompiledLibrary) { check("libgrad.so", 3); }
 
-// A scripted TorchScript module with a loop (0, 1 and 3 trips), a branch and two outputs
-// (models/torchscript/make_grad_models.py): d/dx against torch.autograd.grad, through the
-// interpreter and compiled, f32 at rtol 1e-3 / atol 1e-4.
-TEST_F(GradCli, TorchScriptAgainstTorchAutograd) {
-  const std::string models = testing::env_or("WEFT_TS_GRAD_MODELS", "");
-  if (models.empty() || !std::filesystem::exists(models + "/loop_branch.pt"))
-    GTEST_SKIP() << "no TorchScript gradient models (WEFT_TS_GRAD_MODELS, made by make_grad_models.py)";
-  const std::string model = models + "/loop_branch.pt";
-  for (const std::string out_name : {"grad.weft", "libgrad.so"}) {
-    const std::string out = (dir_ / out_name).string();
-    const testing::CommandResult g = run_weft("grad " + model + " -o " + out + " --input-type 'x=f32[2, 8]' --wrt x -q");
-    ASSERT_EQ(g.status, 0) << g.output;
-    for (int k = 0; k < 3; ++k) {
-      const std::string c = models + "/loop_branch/case" + std::to_string(k) + "/";
+// Models and their oracles made at test time, one directory each with a manifest.json (the
+// model file, --input-type flags, the --wrt names, and per case the input, cotangent, output and
+// gradient files; a case may give its own --input-type): TorchScript modules
+// (models/torchscript/make_grad_models.py: a loop with 0, 1 and 3 trips and a branch;
+// convolutions with batch norm in eval mode; attention with layer norm; a list grown in a loop
+// with an early break, stacked; nn.LSTM into a bidirectional nn.GRU) against torch.autograd.grad, and an ONNX model with Loop and If
+// (models/onnx/make_grad_models.py) against central finite differences, each on two or more
+// input sizes or trip counts, with respect to inputs and named parameters, through the
+// interpreter (OUT.weft) and compiled (OUT.so), at rtol 1e-3 / atol 1e-4.
+struct GradModel {
+  const char* front_end;  // the directory under $WEFT_GRAD_MODELS its generator wrote
+  const char* name;
+};
+void PrintTo(const GradModel& m, std::ostream* os) { *os << m.name; }
+
+class GradModels : public GradCli, public ::testing::WithParamInterface<GradModel> {};
+
+TEST_P(GradModels, MatchTheirOracle) {
+  const std::string models = testing::env_or("WEFT_GRAD_MODELS", "") + "/" + GetParam().front_end;
+  const std::string name = GetParam().name, dir = models + "/" + name;
+  if (!std::filesystem::exists(dir + "/manifest.json"))
+    GTEST_SKIP() << "no gradient models in " << models << " (WEFT_GRAD_MODELS, made by models/" << GetParam().front_end
+                 << "/make_grad_models.py)";
+  const nlohmann::json m = nlohmann::json::parse(testing::read_text_file(dir + "/manifest.json"));
+  std::string wrt;
+  for (const auto& w : m["wrt"]) wrt += (wrt.empty() ? "" : ",") + w.get<std::string>();
+  for (const std::string suffix : {".weft", ".so"}) {
+    std::map<std::string, std::string> built;  // --input-type flags -> the gradient program
+    for (size_t k = 0; k < m["cases"].size(); ++k) {
+      const auto& c = m["cases"][k];
+      const std::string types = c.contains("input_types") ? c["input_types"].get<std::string>() : m["input_types"].get<std::string>();
+      if (!built.count(types)) {
+        const std::string out = (dir_ / ("libgrad" + std::to_string(built.size()) + suffix)).string();
+        const testing::CommandResult g = run_weft("grad " + models + "/" + m["model"].get<std::string>() + " -o " + out +
+                                                  (types.empty() ? "" : " --input-type '" + types + "'") + " --wrt " + wrt + " -q");
+        ASSERT_EQ(g.status, 0) << g.output;
+        built[types] = out;
+      }
+      std::string flags;
+      for (const auto& [arg, file] : c["inputs"].items()) flags += " --input " + arg + "=" + dir + "/" + file.get<std::string>();
+      for (const auto& [arg, file] : c["cotangents"].items()) flags += " --input " + arg + "=" + dir + "/" + file.get<std::string>();
       const std::string out_dir = (dir_ / ("out" + std::to_string(k))).string();
-      const testing::CommandResult r = run_weft("run " + out + " --input x=" + c + "in_x.npy --input n=" + c + "in_n.npy" +
-                                                " --input d_output0=" + c + "d_0.npy --input d_output1=" + c + "d_1.npy --out " + out_dir);
+      const testing::CommandResult r = run_weft("run " + built[types] + flags + " --out " + out_dir);
       ASSERT_EQ(r.status, 0) << r.output;
-      EXPECT_TRUE(testing::tensors_close(read_npy(out_dir + "/0.npy"), read_npy(c + "out_0.npy"), 1e-3, 1e-4)) << out_name << " case " << k;
-      EXPECT_TRUE(testing::tensors_close(read_npy(out_dir + "/1.npy"), read_npy(c + "out_1.npy"), 1e-3, 1e-4)) << out_name << " case " << k;
-      EXPECT_TRUE(testing::tensors_close(read_npy(out_dir + "/2.npy"), read_npy(c + "grad_x.npy"), 1e-3, 1e-4)) << out_name << " case " << k;
+      std::vector<std::string> want;
+      for (const auto& f : c["outputs"]) want.push_back(f.get<std::string>());
+      for (const auto& f : c["grads"]) want.push_back(f.get<std::string>());
+      for (size_t i = 0; i < want.size(); ++i) {
+        const size_t outs = c["outputs"].size();
+        const std::string what = i < outs ? "output " + std::to_string(i) : "gradient w.r.t. " + m["wrt"][i - outs].get<std::string>();
+        EXPECT_TRUE(testing::tensors_close(read_npy(out_dir + "/" + std::to_string(i) + ".npy"), read_npy(dir + "/" + want[i]), 1e-3, 1e-4))
+            << name << suffix << " case " << k << ": " << what;
+      }
     }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Torch, GradModels,
+                         ::testing::Values(GradModel{"torchscript", "loop_branch"}, GradModel{"torchscript", "conv_bn"},
+                                           GradModel{"torchscript", "attention"}, GradModel{"torchscript", "list_break"},
+                                           GradModel{"torchscript", "recurrent"}),
+                         [](const auto& info) { return std::string(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Onnx, GradModels, ::testing::Values(GradModel{"onnx", "loop_if"}),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+// Parameters named by --wrt that are not there, not floating point, or not reachable: one clear
+// error naming them.
+TEST_F(GradCli, UnknownAndIntegerParametersAreOneClearError) {
+  const std::string out = (dir_ / "g.weft").string();
+  const std::string onnx_dir = testing::env_or("WEFT_GRAD_MODELS", "") + "/onnx";
+  if (std::filesystem::exists(onnx_dir + "/loop_if.onnx")) {
+    testing::CommandResult r = run_weft("grad " + onnx_dir + "/loop_if.onnx -o " + out + " --wrt x,nope");
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_NE(r.output.find("--wrt: the model has no input or initializer named 'nope' (its initializers: shape, W, b, W2); its inputs: x, n"),
+              std::string::npos) << r.output;
+    r = run_weft("grad " + onnx_dir + "/loop_if.onnx -o " + out + " --wrt shape");
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_NE(r.output.find("--wrt shape: parameter shape is i64[2], not a floating-point tensor"), std::string::npos) << r.output;
+  }
+  const std::string ts_dir = testing::env_or("WEFT_GRAD_MODELS", "") + "/torchscript";
+  if (std::filesystem::exists(ts_dir + "/conv_bn.pt")) {
+    testing::CommandResult r =
+        run_weft("grad " + ts_dir + "/conv_bn.pt -o " + out + " --input-type 'x=f32[1, 3, 6, 6]' --wrt bn1.running_mean");
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_NE(r.output.find("--wrt: the model has no input or parameter named 'bn1.running_mean' (its named_parameters(): conv1.weight"),
+              std::string::npos) << r.output;
   }
 }
 
