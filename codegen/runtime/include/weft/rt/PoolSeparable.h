@@ -20,11 +20,6 @@ namespace weft_rt {
 // of that row at stride sw. Rows of the window in the padding are skipped, since -inf never wins.
 // Against the phase split (PoolRows.h), nothing is copied first and every input row is read
 // once per output row that needs it from L1: squeezenet1_1's 3x3 stride-2 pools ran 2-4x faster.
-// The helpers pass 32-byte vectors by value between inlined lambdas of this header only; built
-// without AVX (the portable x86-64 archive, runtime_alone), g++ warns that such a value changes
-// the ABI, which no caller outside this file ever sees.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wpsabi"
 namespace pool_separable_detail {
 
 // out[o] = max of row[o*S + j] for j < K: K and S constants, so the loop vectorizes.
@@ -43,6 +38,9 @@ inline void fold_across(const T* __restrict row, T* __restrict out, int64_t n) {
 // fold_across<3, 2> for float, 8 outputs at a time: the even, odd and next-even columns of 16
 // inputs deinterleaved by shuffles (the compiler does not vectorize the strided loop by itself).
 // Reads up to 17 floats past the last window's start: the row's buffer has that slack.
+// Only with AVX: its helpers pass 32-byte vectors by value, which without AVX changes the ABI (a
+// -Wpsabi error in the portable builds); there, fold_across<3, 2> does the work.
+#if defined(__AVX__)
 inline void fold_across_3x2_f32(const float* row, float* out, int64_t n) {
   typedef float V __attribute__((vector_size(32)));
   typedef int I __attribute__((vector_size(32)));
@@ -68,6 +66,9 @@ inline void fold_across_3x2_f32(const float* row, float* out, int64_t n) {
   }
 }
 
+#else
+inline void fold_across_3x2_f32(const float* row, float* out, int64_t n) { fold_across<3, 2>(row, out, n); }
+#endif
 // m[j] = the NaN-keeping max of rows[0][j] .. rows[count-1][j] for j < n (count >= 1), in whole
 // 32-byte vectors: up to one vector's worth past n is read and written too, so each row must be
 // readable that far and m must have room; the caller refills what m held there. (A scalar tail,
@@ -108,7 +109,6 @@ inline void fold_across_any(const T* row, T* out, int64_t n, int64_t k, int64_t 
 }
 
 }  // namespace pool_separable_detail
-#pragma GCC diagnostic pop
 
 // False (doing nothing) unless the pool is 2-D with unit dilations. in/out/kernel are the plane's
 // [H, W], [OH, OW], [KH, KW].
