@@ -4,7 +4,8 @@
 // such operator. Nothing else builds or installs it, and the runtime's headers are unchanged: the
 // runtime's own matmul and gemm are compiled here under other names, and the names the models
 // call return their result with 1 added to its first element. Everything else is the archive of
-// codegen/runtime/src/instances.cpp, which this file includes.
+// codegen/runtime/src/instances.cpp and of the generated functor_catalogue.cpp (the precompiled
+// elementwise kernels, ir/ops/CpuFunctorCatalogue.h), which this file includes.
 #define matmul matmul_unperturbed
 #define gemm gemm_unperturbed
 #include "weft/runtime.h"
@@ -43,3 +44,4 @@ template decltype(weft_rt::gemm_unperturbed<float>) weft_rt::gemm_unperturbed<fl
 template decltype(weft_rt::gemm_unperturbed<double>) weft_rt::gemm_unperturbed<double>;
 
 #include "instances.cpp"
+#include "functor_catalogue.cpp"
