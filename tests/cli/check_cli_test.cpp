@@ -162,16 +162,18 @@ TEST_P(Check, MarkAllAgreesOnTheModelsOwnLibrary) {
 
 // LibTorch runs a scripted module whole: --mark-all on a .pt compares against the interpreter
 // (and says so), and asking for LibTorch by name cannot run.
-TEST_P(Check, MarkAllOnTorchScriptComparesAgainstTheInterpreter) {
-  if (GetParam() != "pt") GTEST_SKIP() << "TorchScript only (an .onnx is compared against ONNX Runtime, below)";
-  testing::CommandResult r = run_weft("check -q --mark-all " + good() + " --sweep batch=2 --sweep seq=3");
+#ifdef WEFT_TEST_TORCHSCRIPT
+TEST_F(Cli, MarkAllOnTorchScriptComparesAgainstTheInterpreter) {
+  const std::string good = model("two_dims.pt");
+  testing::CommandResult r = run_weft("check -q --mark-all " + good + " --sweep batch=2 --sweep seq=3");
   EXPECT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("LibTorch cannot observe a scripted module's intermediates"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("against interpreter"), std::string::npos) << r.output;
-  r = run_weft("check -q --mark-all --oracle torch " + good() + " --sweep batch=2 --sweep seq=3");
+  r = run_weft("check -q --mark-all --oracle torch " + good + " --sweep batch=2 --sweep seq=3");
   EXPECT_EQ(r.status, 2) << r.output;
   EXPECT_NE(r.output.find("--mark-all: LibTorch cannot observe"), std::string::npos) << r.output;
 }
+#endif
 
 // The runtime archive whose matrix products add 1 to their first element (cli/perturbed_runtime,
 // built by this suite's CMake for --cpu x86-64 only); "" when this build has none.
