@@ -116,7 +116,7 @@ std::string catalogue_functor_struct(const CatalogueFunctor& f) {
 }
 
 std::string catalogue_instantiation(const CatalogueFunctor& f, bool extern_decl) {
-  const bool unary = f.call.compare(0, 15, "weft_rt::unary<") == 0;
+  const bool unary = f.call.rfind("weft_rt::unary<", 0) == 0;
   const std::string fn = "weft_rt::pre::" + f.name;
   const std::string targs = f.call.substr(0, f.call.size() - 1) + ", " + fn + ">";
   const std::string params = unary ? "(const weft_rt::Tensor&, " + fn + ")"

@@ -39,16 +39,7 @@ inline void tile(int64_t kc, const float* __restrict a, const float* __restrict 
     for (int v = 0; v < NV; ++v) acc[i][v] = add ? vload(c + i * ldc + v * kLanes) : bias ? vbroadcast(bias + i) : vzero();
 #pragma GCC unroll 2
   for (int64_t p = 0; p < kc; ++p) {
-    const float* bp = b + offs[p];
-    VF bv[NV];
-#pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) bv[v] = vload(bp + v * kLanes);
-#pragma GCC unroll 16
-    for (int i = 0; i < MR; ++i) {
-      const VF ai = vbroadcast(a + i);
-#pragma GCC unroll 4
-      for (int v = 0; v < NV; ++v) acc[i][v] = vfma(ai, bv[v], acc[i][v]);
-    }
+    micro_fma_step<MR, NV>(a, b + offs[p], acc);
     a += MR;
   }
 #pragma GCC unroll 16
